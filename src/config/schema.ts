@@ -1,0 +1,72 @@
+// The environment schema: every variable the relay reads, with its default and its rule.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be an integer')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    BIND_HOST: z.string().min(1).optional(),
+    /** Accepted as a fallback for BIND_HOST (the reference project's name). */
+    HOST: z.string().min(1).optional(),
+    PORT: int(0, 65535).default(3000),
+    DATA_DIR: z.string().min(1).default('./data'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ENCRYPTION_KEY: z.string().length(32, 'must be exactly 32 characters').optional(),
+    ADMIN_USERNAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]{3,64}$/, 'must be 3-64 letters, digits or _.@-')
+      .optional(),
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+    ADMIN_SESSION_HOURS: int(1, 24 * 30).default(24),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    REDIS_HOST: z.string().min(1).optional(),
+    REDIS_PORT: int(1, 65535).default(6379),
+    REDIS_PASSWORD: z.string().optional(),
+    REDIS_DB: int(0, 1024).default(0),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'must be up to 64 letters, digits or _:.-')
+      .default('crs:'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TIMEZONE_OFFSET: z.coerce
+      .number({ message: 'must be a number of hours' })
+      .min(-12, 'must be between -12 and 14')
+      .max(14, 'must be between -12 and 14')
+      .refine((v) => Number.isInteger(v * 4), 'must be a whole number of quarter hours')
+      .default(8),
+    REQUEST_MAX_SIZE_MB: int(1, 1024).default(100),
+    UPSTREAM_TIMEOUT_MS: int(1000, 3_600_000).default(600_000),
+    ANTHROPIC_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.anthropic.com'),
+    PRICING_FILE: z.string().min(1).optional(),
+    TRUST_PROXY: bool.default(false),
+  });
+
+/** Rules across variables; checked on the raw values so they are reported together with field errors. */
+export function crossFieldProblems(raw: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if ((raw.ADMIN_USERNAME === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
+    const missing = raw.ADMIN_USERNAME === undefined ? 'ADMIN_USERNAME' : 'ADMIN_PASSWORD';
+    problems.push(`${missing}: ADMIN_USERNAME and ADMIN_PASSWORD must be set together`);
+  }
+  if (raw.NODE_ENV === 'production') {
+    for (const name of ['JWT_SECRET', 'ENCRYPTION_KEY']) {
+      if (raw[name] === undefined) problems.push(`${name}: is required when NODE_ENV=production (run ./init-env.sh)`);
+    }
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof envSchema>;

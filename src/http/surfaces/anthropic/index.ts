@@ -1,0 +1,101 @@
+// The Anthropic Messages surface, mounted at /api and /claude: messages (stream and not), count_tokens,
+// models, and the small endpoints Claude Code calls.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { RelayError } from '../../../core/errors.js';
+import { relay, sendRelayError, type RelayDeps } from '../../../relay/relay.js';
+import type { ApiKeyService } from '../../../services/api-keys.js';
+import type { Clock } from '../../../core/clock.js';
+import type { Logger } from '../../../platform/logger.js';
+import { parseJsonObject, toCatalogueError, useRawBodies } from '../../request-body.js';
+import { anthropicErrors } from './errors.js';
+import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
+
+export interface AnthropicSurfaceDeps {
+  keys: ApiKeyService;
+  relay: RelayDeps;
+  clock: Clock;
+  log: Logger;
+  requestMaxBytes: number;
+}
+
+/** The relay key the client presented: `x-api-key`, else `Authorization: Bearer`. */
+export function presentedKey(h: IncomingHttpHeaders): string | undefined {
+  const x = h['x-api-key'];
+  if (typeof x === 'string' && x) return x.trim();
+  const auth = h.authorization;
+  if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  return undefined;
+}
+
+function queryString(url: string): string {
+  const i = url.indexOf('?');
+  return i === -1 ? '' : url.slice(i);
+}
+
+export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurfaceDeps): Promise<void> {
+  useRawBodies(app);
+
+  app.setErrorHandler((err, request, reply) => {
+    const e = toCatalogueError(err, deps.requestMaxBytes);
+    if (e.code === 'INTERNAL') deps.log.error({ err, requestId: request.id }, 'request failed');
+    const r = anthropicErrors.json(e, request.id);
+    void reply.code(r.status).headers(r.headers).send(r.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const r = anthropicErrors.json(new RelayError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`), request.id);
+    void reply.code(r.status).headers(r.headers).send(r.body);
+  });
+
+  const forward = (endpoint: string, record: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const startedAt = deps.clock.now();
+    const key = await deps.keys.authenticate(presentedKey(request.headers));
+    const json = parseJsonObject(request.body);
+    if (typeof json.model !== 'string' || json.model === '') throw new RelayError('BAD_REQUEST', 'model: a model name is required');
+    reply.hijack();
+    const job = {
+      requestId: request.id,
+      startedAt,
+      key,
+      endpoint,
+      upstreamPath: endpoint + queryString(request.url),
+      accountKind: 'anthropic-api' as const,
+      body: request.body as Buffer,
+      model: json.model,
+      stream: json.stream === true,
+      record,
+      clientHeaders: request.headers,
+      res: reply.raw,
+      errors: anthropicErrors,
+    };
+    try {
+      await relay(deps.relay, job);
+    } catch (e) {
+      // relay() answers every error itself; this is the last line of defence
+      deps.log.error({ err: e, requestId: request.id }, 'relay crashed');
+      sendRelayError(reply.raw, job, new RelayError('INTERNAL'));
+    }
+  };
+
+  app.post('/v1/messages', forward('/v1/messages', true));
+  app.post('/v1/messages/count_tokens', forward('/v1/messages/count_tokens', false));
+
+  app.get('/v1/models', async (request) => {
+    await deps.keys.authenticate(presentedKey(request.headers));
+    return modelPage(CLAUDE_MODELS, request.query as ModelPageQuery);
+  });
+  app.get('/v1/models/:id', async (request) => {
+    await deps.keys.authenticate(presentedKey(request.headers));
+    const m = CLAUDE_MODELS.find((x) => x.id === (request.params as { id: string }).id);
+    if (!m) throw new RelayError('NOT_FOUND', `model: ${(request.params as { id: string }).id}`);
+    return m;
+  });
+  app.get('/v1/me', async (request) => {
+    const key = await deps.keys.authenticate(presentedKey(request.headers));
+    return { id: `user_${key.id}`, type: 'user', display_name: key.name };
+  });
+  // Claude Code's telemetry (it posts to <base>/api/event_logging/batch): accepted and dropped, never forwarded.
+  app.post('/api/event_logging/batch', async () => ({ success: true }));
+  // Claude Code probes its base URL with HEAD / before the first request.
+  app.head('/', async (_req, reply) => reply.code(200).send());
+}

@@ -1,0 +1,23 @@
+// Admin login at /web/auth/login: `{username, password}` → `{token, expiresAt, username}`; attempts are
+// rate-limited per client address.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Logger } from '../platform/logger.js';
+import type { AdminAuth } from '../services/admin-auth.js';
+import { useAdminErrors } from './admin/errors.js';
+import { parseInput } from './admin/validate.js';
+
+const loginSchema = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(1024),
+});
+
+export async function webAuth(app: FastifyInstance, deps: { auth: AdminAuth; log: Logger; requestMaxBytes: number }): Promise<void> {
+  useAdminErrors(app, deps.log, deps.requestMaxBytes);
+  app.post('/auth/login', async (request) => {
+    const { username, password } = parseInput(loginSchema, request.body);
+    const s = await deps.auth.login(username, password, request.ip);
+    deps.log.info({ username: s.username, ip: request.ip }, 'admin login');
+    return { token: s.token, username: s.username, expiresAt: new Date(s.expiresAt).toISOString() };
+  });
+}

@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { createLogger } from './logger.js';
+
+test('secrets are redacted by path in every line', () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger({ level: 'info', destination: sink });
+  log.info({ req: { headers: { authorization: 'Bearer cr_secret', 'x-api-key': 'cr_secret2', 'user-agent': 'ua' } } }, 'request');
+  log.info({ account: { apiKey: 'sk-ant-secret', name: 'acct' }, password: 'hunter2' }, 'account');
+  const text = lines.join('');
+  for (const secret of ['cr_secret', 'cr_secret2', 'sk-ant-secret', 'hunter2']) assert.ok(!text.includes(secret), secret);
+  assert.match(text, /"user-agent":"ua"/);
+  assert.match(text, /"name":"acct"/);
+  assert.equal((text.match(/\[redacted\]/g) ?? []).length, 4);
+});

@@ -1,0 +1,52 @@
+// The one pino root. Secrets are redacted by path in every line; children carry requestId/keyId/accountId.
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths whose values never reach a log line. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-goog-api-key"]',
+  'req.headers["api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers.cookie',
+  'password',
+  '*.password',
+  'apiKey',
+  '*.apiKey',
+  'key',
+  '*.key',
+  'token',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  'secrets',
+  '*.secrets',
+  '*.proxy',
+];
+
+export interface LoggerOptions {
+  level: LevelWithSilent;
+  /** Where lines go; defaults to stdout. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  return pino(
+    {
+      level: opts.level,
+      base: { service: 'claude-relay-service' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    opts.destination ?? pino.destination({ sync: false }),
+  );
+}
+
+/** A logger that drops everything (tests, CLI). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatSseEvent, SseParser, type SseEvent } from './sse.js';
+
+const STREAM =
+  'event: message_start\ndata: {"type":"message_start","text":"héllo ✓ 😀"}\n\n' +
+  ': a comment\n\n' +
+  'event: ping\ndata: {"type": "ping"}\n\n' +
+  'event: content_block_delta\ndata: {"a":1}\ndata: {"b":2}\n\n' +
+  'data: no-event-name\nid: 7\nretry: 100\n\n';
+
+const EXPECTED: SseEvent[] = [
+  { event: 'message_start', data: '{"type":"message_start","text":"héllo ✓ 😀"}' },
+  { event: 'ping', data: '{"type": "ping"}' },
+  { event: 'content_block_delta', data: '{"a":1}\n{"b":2}' },
+  { event: '', data: 'no-event-name', id: '7' },
+];
+
+function parseChunks(chunks: Uint8Array[]): SseEvent[] {
+  const p = new SseParser();
+  const out: SseEvent[] = [];
+  for (const c of chunks) out.push(...p.push(c));
+  out.push(...p.end());
+  return out;
+}
+
+function split(bytes: Uint8Array, sizes: (i: number) => number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const n = Math.max(1, sizes(i));
+    chunks.push(bytes.subarray(i, i + n));
+    i += n;
+  }
+  return chunks;
+}
+
+const cases: { name: string; text: string }[] = [
+  { name: 'LF framing', text: STREAM },
+  { name: 'CRLF framing', text: STREAM.replace(/\n/g, '\r\n') },
+  { name: 'CR framing', text: STREAM.replace(/\n/g, '\r') },
+];
+
+for (const c of cases) {
+  const bytes = new TextEncoder().encode(c.text);
+  test(`${c.name}: whole buffer`, () => assert.deepEqual(parseChunks([bytes]), EXPECTED));
+  test(`${c.name}: one byte at a time (splits UTF-8 and CRLF)`, () =>
+    assert.deepEqual(parseChunks(split(bytes, () => 1)), EXPECTED));
+  test(`${c.name}: pseudo-random chunking`, () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) + 1;
+    assert.deepEqual(parseChunks(split(bytes, rnd)), EXPECTED);
+  });
+}
+
+test('an event without its blank line is dropped at end of stream', () => {
+  const p = new SseParser();
+  assert.deepEqual(p.push('event: a\ndata: 1\n\nevent: b\ndata: 2\n'), [{ event: 'a', data: '1' }]);
+  assert.deepEqual(p.end(), []);
+});
+
+test('a trailing CR at the end of the stream still ends its line', () => {
+  const p = new SseParser();
+  assert.deepEqual(p.push('data: x\r\r'), [{ event: '', data: 'x' }]);
+  assert.deepEqual(p.push('data: y\r'), []);
+  assert.deepEqual(p.push('\r'), [{ event: '', data: 'y' }]);
+});
+
+test('formatSseEvent writes Anthropic framing and round-trips through the parser', () => {
+  const s = formatSseEvent('error', { type: 'error', error: { type: 'api_error', message: 'm' } });
+  assert.equal(s, 'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"m"}}\n\n');
+  const multi = formatSseEvent('x', 'line1\nline2');
+  assert.deepEqual(new SseParser().push(multi), [{ event: 'x', data: 'line1\nline2' }]);
+});

@@ -1,0 +1,118 @@
+// The one SSE parser and writer. The parser is incremental: feed it bytes as they arrive (any chunking,
+// including splits inside multi-byte UTF-8 characters and between CR and LF) and it returns whole events.
+
+export interface SseEvent {
+  /** The `event:` field; '' when absent (the spec's default type "message"). */
+  event: string;
+  /** `data:` lines joined with '\n'. */
+  data: string;
+  id?: string;
+}
+
+export class SseParser {
+  private readonly decoder = new TextDecoder('utf-8');
+  private buf = '';
+  private event = '';
+  private data: string[] = [];
+  private id: string | undefined;
+  private sawField = false;
+  /** The previous chunk ended in CR: a LF at the start of the next one belongs to that CRLF. */
+  private skipLf = false;
+
+  /** Feeds a chunk; returns the events it completed. */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (this.skipLf && text.length > 0) {
+      if (text.charCodeAt(0) === 10) text = text.slice(1);
+      this.skipLf = false;
+    }
+    this.buf += text;
+    return this.drain();
+  }
+
+  /** Ends the stream. Per the SSE spec an event without its terminating blank line is dropped. */
+  end(): SseEvent[] {
+    this.buf += this.decoder.decode();
+    const out = this.drain();
+    this.buf = '';
+    this.skipLf = false;
+    this.reset();
+    return out;
+  }
+
+  private drain(): SseEvent[] {
+    const out: SseEvent[] = [];
+    let start = 0;
+    const buf = this.buf;
+    for (;;) {
+      const lf = buf.indexOf('\n', start);
+      const cr = buf.indexOf('\r', start);
+      let end: number;
+      let next: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        end = cr;
+        if (cr === buf.length - 1) {
+          // The CR may be the first half of a CRLF split across chunks: end the line now, drop the LF later.
+          this.skipLf = true;
+          next = cr + 1;
+        } else {
+          next = buf.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+        }
+      } else if (lf !== -1) {
+        end = lf;
+        next = lf + 1;
+      } else {
+        break;
+      }
+      const ev = this.line(buf.slice(start, end));
+      if (ev) out.push(ev);
+      start = next;
+    }
+    this.buf = start === 0 ? buf : buf.slice(start);
+    return out;
+  }
+
+  /** Processes one line; returns an event when the line is the blank line that dispatches it. */
+  private line(line: string): SseEvent | null {
+    if (line === '') {
+      if (!this.sawField) return null;
+      const ev: SseEvent = { event: this.event, data: this.data.join('\n') };
+      if (this.id !== undefined) ev.id = this.id;
+      this.reset();
+      return ev;
+    }
+    if (line.charCodeAt(0) === 58 /* ':' comment */) return null;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    switch (field) {
+      case 'event':
+        this.event = value;
+        break;
+      case 'data':
+        this.data.push(value);
+        break;
+      case 'id':
+        this.id = value;
+        break;
+      default:
+        return null; // unknown fields (e.g. retry) are ignored
+    }
+    this.sawField = true;
+    return null;
+  }
+
+  private reset(): void {
+    this.event = '';
+    this.data = [];
+    this.id = undefined;
+    this.sawField = false;
+  }
+}
+
+/** One SSE event in Anthropic framing: `event: <name>\ndata: <json>\n\n`. */
+export function formatSseEvent(event: string, data: unknown): string {
+  const payload = typeof data === 'string' ? data : JSON.stringify(data);
+  return `event: ${event}\ndata: ${payload.replace(/\r?\n/g, '\ndata: ')}\n\n`;
+}

@@ -1,0 +1,19 @@
+// Anthropic API-key ("Console") accounts: the key goes in x-api-key; keys of Anthropic-compatible vendors that
+// do not look like Anthropic keys go as a bearer token (the reference project's rule, which its users rely on).
+import { z } from 'zod';
+import type { ProviderAdapter } from '../types.js';
+
+export const anthropicApiSecrets = z.object({
+  apiKey: z.string().trim().min(8, 'apiKey looks too short').max(1024),
+});
+export type AnthropicApiSecrets = z.infer<typeof anthropicApiSecrets>;
+
+export const anthropicApiAdapter: ProviderAdapter<AnthropicApiSecrets> = {
+  kind: 'anthropic-api',
+  protocol: 'anthropic',
+  secretsSchema: anthropicApiSecrets,
+  defaultBaseUrl: (d) => d.anthropicApiUrl,
+  authHeaders: (s): Record<string, string> =>
+    s.apiKey.startsWith('sk-ant-') ? { 'x-api-key': s.apiKey } : { authorization: `Bearer ${s.apiKey}` },
+  secretHint: (s) => `${s.apiKey.slice(0, 7)}…${s.apiKey.slice(-4)}`,
+};

@@ -1,0 +1,32 @@
+// What the relay needs from the HTTP surface that called it.
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { AccountKind } from '../core/account.js';
+import type { ApiKey } from '../core/api-key.js';
+import type { RelayError } from '../core/errors.js';
+
+/** How an API surface renders the relay's own errors on its wire. */
+export interface ErrorRenderer {
+  /** Body and headers of an error response sent before anything else. */
+  json(err: RelayError, requestId: string): { status: number; headers: Record<string, string>; body: string };
+  /** An SSE error event for a stream that has already started. */
+  sseEvent(err: RelayError, requestId: string): string;
+}
+
+export interface RelayJob {
+  requestId: string;
+  startedAt: number;
+  key: ApiKey;
+  /** Endpoint label for usage records, e.g. '/v1/messages'. */
+  endpoint: string;
+  /** Path after the upstream API root, with the query to forward (e.g. '/v1/messages?beta=true'). */
+  upstreamPath: string;
+  accountKind: AccountKind;
+  body: Buffer;
+  model: string;
+  stream: boolean;
+  /** Record usage (false for count_tokens, which costs nothing). */
+  record: boolean;
+  clientHeaders: IncomingHttpHeaders;
+  res: ServerResponse;
+  errors: ErrorRenderer;
+}

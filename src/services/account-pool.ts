@@ -1,0 +1,146 @@
+// The in-memory view of the account pool: records with their decrypted credentials, kept fresh by store change
+// events. Selection never touches the store; last-used times are written back in batches.
+import type { Account, AccountKind } from '../core/account.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { Secrets } from '../platform/secrets.js';
+import { adapterFor } from '../providers/registry.js';
+import type { ProviderAdapter, ProviderDefaults } from '../providers/types.js';
+import type { Store } from '../store/types.js';
+
+export interface PoolAccount {
+  readonly account: Account;
+  readonly adapter: ProviderAdapter;
+  /** `http(s)://host[:port]` of the upstream. */
+  readonly origin: string;
+  /** Path prefix of the upstream API root ('' or '/something'). */
+  readonly basePath: string;
+  /** Headers that authenticate to the upstream. */
+  readonly auth: Record<string, string>;
+  /** Decrypted proxy URL, or null. */
+  readonly proxyUrl: string | null;
+}
+
+export class AccountPool {
+  private entries = new Map<string, PoolAccount>();
+  private readonly lastUsed = new Map<string, number>();
+  private readonly pendingTouch = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly secrets: Secrets,
+    private readonly defaults: ProviderDefaults,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    store.onChange((e) => {
+      if (e.entity === 'account' || e.entity === '*') void this.reload();
+    });
+  }
+
+  /** Loads every account and starts the periodic write-back of last-used times. */
+  async start(flushMs = 1000): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => void this.flush(), flushMs).unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  /** Reloads from the store; concurrent calls coalesce into at most one more reload. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          const accounts = await this.store.accounts.list();
+          const next = new Map<string, PoolAccount>();
+          for (const a of accounts) {
+            const entry = this.toEntry(a);
+            if (entry) next.set(a.id, entry);
+          }
+          this.entries = next;
+        } while (this.reloadAgain);
+      } catch (e) {
+        this.log.error({ err: e }, 'account pool reload failed');
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private toEntry(a: Account): PoolAccount | null {
+    try {
+      const adapter = adapterFor(a.kind);
+      const secrets = adapter.secretsSchema.parse(JSON.parse(this.secrets.open(a.secrets)));
+      const url = new URL(a.baseUrl ?? adapter.defaultBaseUrl(this.defaults));
+      if (a.lastUsedAt !== null && (this.lastUsed.get(a.id) ?? 0) < a.lastUsedAt) this.lastUsed.set(a.id, a.lastUsedAt);
+      return {
+        account: a,
+        adapter,
+        origin: url.origin,
+        basePath: url.pathname.replace(/\/+$/, ''),
+        auth: adapter.authHeaders(secrets),
+        proxyUrl: a.proxy ? this.secrets.open(a.proxy) : null,
+      };
+    } catch (e) {
+      this.log.warn({ accountId: a.id, err: (e as Error).message }, 'account skipped: its credentials cannot be read');
+      return null;
+    }
+  }
+
+  get(id: string): PoolAccount | undefined {
+    return this.entries.get(id);
+  }
+
+  all(): PoolAccount[] {
+    return [...this.entries.values()];
+  }
+
+  lastUsedAt(id: string): number | null {
+    return this.lastUsed.get(id) ?? null;
+  }
+
+  /**
+   * The schedulable accounts of a kind in the order to try them: priority (lower first), then least recently used.
+   * (The full scheduler — bindings, sticky sessions, health — replaces this ordering.)
+   */
+  candidates(kind: AccountKind): PoolAccount[] {
+    const out: PoolAccount[] = [];
+    for (const e of this.entries.values()) if (e.account.kind === kind && e.account.schedulable) out.push(e);
+    return out.sort(
+      (a, b) =>
+        a.account.priority - b.account.priority ||
+        (this.lastUsed.get(a.account.id) ?? 0) - (this.lastUsed.get(b.account.id) ?? 0) ||
+        a.account.createdAt - b.account.createdAt,
+    );
+  }
+
+  markUsed(id: string): void {
+    const now = this.clock.now();
+    this.lastUsed.set(id, now);
+    this.pendingTouch.set(id, now);
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingTouch.size === 0) return;
+    const batch = new Map(this.pendingTouch);
+    this.pendingTouch.clear();
+    try {
+      await this.store.accounts.touch(batch);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'last-used write-back failed');
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Admin-entered URLs: upstream base URLs and proxies. Intranet relays legitimately point at private hosts, so
+// private addresses are allowed; what is refused is what is never legitimate (credentials in a base URL,
+// odd schemes, cloud metadata endpoints).
+import { isIP } from 'node:net';
+import { RelayError } from '../core/errors.js';
+
+const METADATA_HOSTS = new Set(['169.254.169.254', 'metadata.google.internal', 'metadata', '[fd00:ec2::254]']);
+
+function invalid(field: string, message: string): RelayError {
+  return new RelayError('VALIDATION_FAILED', `${field}: ${message}`, { details: [{ path: field, message }] });
+}
+
+function isLinkLocal(host: string): boolean {
+  return isIP(host) === 4 && host.startsWith('169.254.');
+}
+
+/** Returns the normalised base URL (no trailing slash, no query) or throws a 400. */
+export function checkUpstreamUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw invalid('baseUrl', 'must be an absolute http(s) URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalid('baseUrl', 'must use http or https');
+  if (u.username || u.password) throw invalid('baseUrl', 'must not contain credentials; use the account key');
+  if (u.search || u.hash) throw invalid('baseUrl', 'must not contain a query or fragment');
+  if (METADATA_HOSTS.has(u.hostname) || isLinkLocal(u.hostname)) throw invalid('baseUrl', 'points at a metadata/link-local address');
+  const path = u.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return `${u.origin}${path}`;
+}
+
+/** Returns the proxy URL unchanged when acceptable (http, https, socks5, socks5h) or throws a 400. */
+export function checkProxyUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw invalid('proxy', 'must be a URL like http://host:port or socks5://user:pass@host:port');
+  }
+  if (!['http:', 'https:', 'socks5:', 'socks5h:'].includes(u.protocol)) throw invalid('proxy', 'must use http, https, socks5 or socks5h');
+  if (!u.hostname || !u.port) throw invalid('proxy', 'must include a host and a port');
+  if (METADATA_HOSTS.has(u.hostname) || isLinkLocal(u.hostname)) throw invalid('proxy', 'points at a metadata/link-local address');
+  return raw;
+}

@@ -1,0 +1,327 @@
+// The shared store: Redis via ioredis (enableOfflineQueue off, so an outage fails fast). Many relay processes
+// share it; changes are broadcast on a pub/sub channel so every instance drops stale cache entries.
+import { Redis, type RedisOptions } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { RelayError } from '../../core/errors.js';
+import type { Account } from '../../core/account.js';
+import type { AdminUser } from '../../core/admin.js';
+import type { ApiKey } from '../../core/api-key.js';
+import type { UsageEvent, UsageRow } from '../../core/usage-event.js';
+import { labelsBetween } from '../../core/time-buckets.js';
+import { ChangeHub } from '../change-hub.js';
+import { matchesApiKeySearch } from '../search.js';
+import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, Store, UsageRepo } from '../types.js';
+import { FIELD_SEP, redisKeys, type RedisKeys } from './keys.js';
+import { CAS_DOC, RECORD_USAGE } from './scripts.js';
+
+export interface RedisStoreOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  password?: string;
+  db?: number;
+  keyPrefix?: string;
+  /** Request log retention (ms); default 30 days. */
+  requestRetentionMs?: number;
+  connectTimeoutMs?: number;
+}
+
+type Cmd = Redis & {
+  crsRecordUsage(...args: (string | number)[]): Promise<number>;
+  crsCasDoc(key: string, oldDoc: string, newDoc: string): Promise<number>;
+};
+
+const HOUR_BUCKET_TTL_SEC = 45 * 24 * 3600;
+const METRICS = ['requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'costNanos'] as const;
+
+function connect(opts: RedisStoreOptions): Cmd {
+  const base: RedisOptions = {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: opts.connectTimeoutMs ?? 5000,
+    retryStrategy: (n) => Math.min(n * 200, 2000),
+  };
+  const r = (opts.url
+    ? new Redis(opts.url, base)
+    : new Redis({ ...base, host: opts.host, port: opts.port, password: opts.password, db: opts.db })) as Cmd;
+  r.defineCommand('crsRecordUsage', { numberOfKeys: 6, lua: RECORD_USAGE });
+  r.defineCommand('crsCasDoc', { numberOfKeys: 1, lua: CAS_DOC });
+  return r;
+}
+
+/** Opens both connections (commands, subscriptions) and waits until they are ready. */
+export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStore> {
+  const cmd = connect(opts);
+  const sub = connect(opts);
+  try {
+    await Promise.all([cmd.connect(), sub.connect()]);
+  } catch (e) {
+    cmd.disconnect();
+    sub.disconnect();
+    throw new RelayError('STORE_UNAVAILABLE', `Cannot connect to Redis: ${(e as Error).message}`, { cause: e });
+  }
+  const store = new RedisStore(cmd, sub, redisKeys(opts.keyPrefix ?? 'crs:'), opts.requestRetentionMs ?? 30 * 86_400_000);
+  await store.subscribe();
+  return store;
+}
+
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly admins: AdminRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly accounts: AccountRepo;
+  readonly usage: UsageRepo;
+  private readonly hub = new ChangeHub();
+  private readonly origin = randomUUID();
+
+  constructor(
+    private readonly r: Cmd,
+    private readonly sub: Cmd,
+    private readonly k: RedisKeys,
+    retentionMs: number,
+  ) {
+    const emit = (e: ChangeEvent) => this.publish(e);
+    this.admins = adminRepo(r, k, emit);
+    this.apiKeys = apiKeyRepo(r, k, emit);
+    this.accounts = accountRepo(r, k, emit);
+    this.usage = usageRepo(r, k, retentionMs);
+  }
+
+  async subscribe(): Promise<void> {
+    await this.sub.subscribe(this.k.changes);
+    this.sub.on('message', (_channel: string, message: string) => {
+      try {
+        const { origin, ...event } = JSON.parse(message) as ChangeEvent & { origin: string };
+        if (origin !== this.origin) this.hub.emit(event);
+      } catch {
+        // a malformed message on our channel is ignored
+      }
+    });
+    // After a reconnect we may have missed messages: everything may be stale.
+    this.sub.on('ready', () => this.hub.emit({ entity: '*' }));
+  }
+
+  private publish(event: ChangeEvent): void {
+    this.hub.emit(event);
+    this.r.publish(this.k.changes, JSON.stringify({ ...event, origin: this.origin })).catch(() => {
+      // other instances will converge on their next reconnect ('*' event)
+    });
+  }
+
+  async ping(): Promise<number> {
+    const t = performance.now();
+    await this.r.ping();
+    return performance.now() - t;
+  }
+
+  onChange(listener: (event: ChangeEvent) => void): () => void {
+    return this.hub.on(listener);
+  }
+
+  async close(): Promise<void> {
+    this.hub.clear();
+    await Promise.allSettled([this.r.quit(), this.sub.quit()]);
+  }
+}
+
+const parse = <T>(s: string | null): T | null => (s ? (JSON.parse(s) as T) : null);
+
+/** Read-modify-write with compare-and-set, retried when another writer got there first. */
+async function casUpdate<T>(r: Cmd, key: string, change: (cur: T) => T): Promise<T | null> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const raw = await r.get(key);
+    if (!raw) return null;
+    const next = change(JSON.parse(raw) as T);
+    const res = await r.crsCasDoc(key, raw, JSON.stringify(next));
+    if (res === 1) return next;
+    if (res === -1) return null;
+  }
+  throw new RelayError('CONFLICT', 'The record is being changed concurrently; try again');
+}
+
+function adminRepo(r: Cmd, k: RedisKeys, emit: (e: ChangeEvent) => void): AdminRepo {
+  return {
+    async get(username) {
+      return parse<AdminUser>(await r.get(k.admin(username)));
+    },
+    async put(user) {
+      await r.multi().set(k.admin(user.username), JSON.stringify(user)).sadd(k.admins, user.username).exec();
+      emit({ entity: 'admin', id: user.username });
+    },
+    async count() {
+      return r.scard(k.admins);
+    },
+  };
+}
+
+function apiKeyRepo(r: Cmd, k: RedisKeys, emit: (e: ChangeEvent) => void): ApiKeyRepo {
+  async function loadMany(ids: string[]): Promise<ApiKey[]> {
+    if (ids.length === 0) return [];
+    const docs = await r.mget(...ids.map((id) => k.apiKey(id)));
+    return docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as ApiKey);
+  }
+  return {
+    async create(key) {
+      const ok = await r.set(k.apiKeyHash(key.hash), key.id, 'NX');
+      if (ok !== 'OK') throw new RelayError('CONFLICT', 'An API key with this id or hash already exists');
+      const set = await r.set(k.apiKey(key.id), JSON.stringify(key), 'NX');
+      if (set !== 'OK') {
+        await r.del(k.apiKeyHash(key.hash));
+        throw new RelayError('CONFLICT', 'An API key with this id or hash already exists');
+      }
+      await r.zadd(k.apiKeys, key.createdAt, key.id);
+      emit({ entity: 'apiKey', id: key.id });
+    },
+    async get(id) {
+      return parse<ApiKey>(await r.get(k.apiKey(id)));
+    },
+    async getByHash(hash) {
+      const id = await r.get(k.apiKeyHash(hash));
+      return id ? parse<ApiKey>(await r.get(k.apiKey(id))) : null;
+    },
+    async list(query = {}) {
+      const ids = await r.zrevrange(k.apiKeys, 0, -1);
+      let items = await loadMany(ids);
+      // zset order is createdAt; ties broken by id like SQLite does
+      items.sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+      if (!query.includeDeleted) items = items.filter((x) => x.deletedAt === null);
+      if (query.q) items = items.filter((x) => matchesApiKeySearch(x, query.q!));
+      const offset = query.offset ?? 0;
+      const page = query.limit === undefined ? items.slice(offset) : items.slice(offset, offset + query.limit);
+      return { items: page, total: items.length };
+    },
+    async update(id, patch) {
+      const next = await casUpdate<ApiKey>(r, k.apiKey(id), (cur) => ({ ...cur, ...patch, id: cur.id, hash: cur.hash }));
+      if (next) emit({ entity: 'apiKey', id });
+      return next;
+    },
+    async remove(id) {
+      const cur = parse<ApiKey>(await r.get(k.apiKey(id)));
+      if (!cur) return false;
+      await r.multi().del(k.apiKey(id)).del(k.apiKeyHash(cur.hash)).zrem(k.apiKeys, id).exec();
+      emit({ entity: 'apiKey', id });
+      return true;
+    },
+  };
+}
+
+function accountRepo(r: Cmd, k: RedisKeys, emit: (e: ChangeEvent) => void): AccountRepo {
+  const withLastUsed = (a: Account, lastUsed: string | null | undefined): Account =>
+    lastUsed ? { ...a, lastUsedAt: Math.max(a.lastUsedAt ?? 0, Number(lastUsed)) } : a;
+  return {
+    async create(account) {
+      const ok = await r.set(k.account(account.id), JSON.stringify(account), 'NX');
+      if (ok !== 'OK') throw new RelayError('CONFLICT', 'An account with this id already exists');
+      await r.zadd(k.accounts, account.createdAt, account.id);
+      emit({ entity: 'account', id: account.id });
+    },
+    async get(id) {
+      const [doc, last] = await Promise.all([r.get(k.account(id)), r.hget(k.accountLastUsed, id)]);
+      const a = parse<Account>(doc);
+      return a ? withLastUsed(a, last) : null;
+    },
+    async list() {
+      const ids = await r.zrange(k.accounts, 0, -1);
+      if (ids.length === 0) return [];
+      const [docs, last] = await Promise.all([r.mget(...ids.map((id) => k.account(id))), r.hgetall(k.accountLastUsed)]);
+      const out: Account[] = [];
+      docs.forEach((d) => {
+        if (d) {
+          const a = JSON.parse(d) as Account;
+          out.push(withLastUsed(a, last[a.id]));
+        }
+      });
+      return out.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    },
+    async update(id, patch) {
+      const next = await casUpdate<Account>(r, k.account(id), (cur) => ({ ...cur, ...patch, id: cur.id, kind: cur.kind }));
+      if (next) emit({ entity: 'account', id });
+      return next;
+    },
+    async remove(id) {
+      const n = await r.del(k.account(id));
+      await r.multi().zrem(k.accounts, id).hdel(k.accountLastUsed, id).exec();
+      if (n) emit({ entity: 'account', id });
+      return n > 0;
+    },
+    async touch(lastUsed) {
+      if (lastUsed.size === 0) return;
+      const flat: (string | number)[] = [];
+      for (const [id, at] of lastUsed) flat.push(id, at);
+      await r.hset(k.accountLastUsed, ...flat);
+    },
+  };
+}
+
+function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
+  return {
+    async record(e: UsageEvent) {
+      const u = e.usage;
+      const values: Record<(typeof METRICS)[number], number> = {
+        requests: 1,
+        errors: e.status >= 400 ? 1 : 0,
+        input: u.input,
+        output: u.output,
+        cacheWrite5m: u.cacheWrite5m,
+        cacheWrite1h: u.cacheWrite1h,
+        cacheRead: u.cacheRead,
+        costNanos: e.costNanos,
+      };
+      const dims = [e.keyId, e.accountId ?? '', e.model, ''].join(FIELD_SEP);
+      const args: (string | number)[] = [
+        k.request(e.requestId),
+        k.requests,
+        k.requestsByKey(e.keyId),
+        k.usageAgg('hour', e.buckets.hour),
+        k.usageAgg('day', e.buckets.day),
+        k.usageAgg('month', e.buckets.month),
+        JSON.stringify(e),
+        e.ts,
+        e.requestId,
+        dims,
+        retentionMs,
+        HOUR_BUCKET_TTL_SEC,
+      ];
+      for (const m of METRICS) args.push(m, values[m]);
+      await r.crsRecordUsage(...args);
+    },
+    async query(q) {
+      // Buckets are few (one hash each); fetch them in one pipeline and filter here.
+      const buckets = labelsBetween(q.granularity, q.fromBucket, q.toBucket);
+      const pipe = r.pipeline();
+      for (const b of buckets) pipe.hgetall(k.usageAgg(q.granularity, b));
+      const results = (await pipe.exec()) ?? [];
+      const rows: UsageRow[] = [];
+      results.forEach(([err, hash], i) => {
+        if (err) throw err;
+        const byDims = new Map<string, UsageRow>();
+        for (const [field, value] of Object.entries(hash as Record<string, string>)) {
+          const [keyId, accountId, model, metric] = field.split(FIELD_SEP);
+          if (q.keyId !== undefined && keyId !== q.keyId) continue;
+          if (q.accountId !== undefined && accountId !== q.accountId) continue;
+          if (q.model !== undefined && model !== q.model) continue;
+          const id = `${keyId}${FIELD_SEP}${accountId}${FIELD_SEP}${model}`;
+          let row = byDims.get(id);
+          if (!row) {
+            row = { bucket: buckets[i], keyId, accountId, model, requests: 0, errors: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, costNanos: 0 };
+            byDims.set(id, row);
+          }
+          if ((METRICS as readonly string[]).includes(metric)) row[metric as (typeof METRICS)[number]] = Number(value);
+        }
+        const sorted = [...byDims.values()].sort(
+          (a, b) => a.keyId.localeCompare(b.keyId) || a.accountId.localeCompare(b.accountId) || a.model.localeCompare(b.model),
+        );
+        rows.push(...sorted);
+      });
+      return rows;
+    },
+    async recentRequests(limit, filter = {}) {
+      const zkey = filter.keyId ? k.requestsByKey(filter.keyId) : k.requests;
+      const ids = await r.zrevrange(zkey, 0, limit - 1);
+      if (ids.length === 0) return [];
+      const docs = await r.mget(...ids.map((id) => k.request(id)));
+      return docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as UsageEvent);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// SQLite schema, applied in order; PRAGMA user_version records how far a database has come.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE admins (
+    username TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  );
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER,
+    search TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX api_keys_created ON api_keys(created_at);
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE TABLE usage_agg (
+    granularity TEXT NOT NULL,
+    bucket TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    requests INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    input INTEGER NOT NULL DEFAULT 0,
+    output INTEGER NOT NULL DEFAULT 0,
+    cache_write_5m INTEGER NOT NULL DEFAULT 0,
+    cache_write_1h INTEGER NOT NULL DEFAULT 0,
+    cache_read INTEGER NOT NULL DEFAULT 0,
+    cost_nanos INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (granularity, bucket, key_id, account_id, model)
+  ) WITHOUT ROWID;
+  CREATE TABLE request_log (
+    request_id TEXT PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX request_log_ts ON request_log(ts);
+  CREATE INDEX request_log_key_ts ON request_log(key_id, ts);
+  `,
+];

@@ -1,0 +1,274 @@
+// The embedded store: better-sqlite3 in WAL mode. One process writes; other processes (the crs CLI) may share
+// the file, and their commits are noticed through PRAGMA data_version.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { RelayError } from '../../core/errors.js';
+import type { Account } from '../../core/account.js';
+import type { AdminUser } from '../../core/admin.js';
+import type { ApiKey } from '../../core/api-key.js';
+import type { UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
+import { ChangeHub } from '../change-hub.js';
+import { apiKeySearchText } from '../search.js';
+import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, Store, UsageRepo } from '../types.js';
+import { MIGRATIONS } from './schema.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  file: string;
+  /** How often to look for commits by other processes (ms); 0 disables. */
+  pollMs?: number;
+}
+
+type Db = Database.Database;
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+const parse = <T>(row: { doc: string } | undefined): T | null => (row ? (JSON.parse(row.doc) as T) : null);
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly admins: AdminRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly accounts: AccountRepo;
+  readonly usage: UsageRepo;
+  private readonly db: Db;
+  private readonly hub = new ChangeHub();
+  private readonly poll: NodeJS.Timeout | null;
+  private dataVersion: number;
+
+  constructor(opts: SqliteStoreOptions) {
+    if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
+    this.db = new Database(opts.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
+    this.dataVersion = this.readDataVersion();
+    const pollMs = opts.pollMs ?? 1000;
+    this.poll = pollMs > 0 ? setInterval(() => this.checkExternalChanges(), pollMs).unref() : null;
+    const emit = (e: ChangeEvent) => this.hub.emit(e);
+    this.admins = adminRepo(this.db, emit);
+    this.apiKeys = apiKeyRepo(this.db, emit);
+    this.accounts = accountRepo(this.db, emit);
+    this.usage = usageRepo(this.db);
+  }
+
+  async ping(): Promise<number> {
+    const t = performance.now();
+    this.db.prepare('SELECT 1').get();
+    return performance.now() - t;
+  }
+
+  onChange(listener: (event: ChangeEvent) => void): () => void {
+    return this.hub.on(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
+    this.hub.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private readDataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** data_version moves only when another connection commits: then every cache must reload. */
+  private checkExternalChanges(): void {
+    if (!this.db.open) return;
+    const v = this.readDataVersion();
+    if (v !== this.dataVersion) {
+      this.dataVersion = v;
+      this.hub.emit({ entity: '*' });
+    }
+  }
+}
+
+function adminRepo(db: Db, emit: (e: ChangeEvent) => void): AdminRepo {
+  const get = db.prepare<[string], { doc: string }>('SELECT doc FROM admins WHERE username = ?');
+  const put = db.prepare('INSERT INTO admins (username, doc) VALUES (?, ?) ON CONFLICT(username) DO UPDATE SET doc = excluded.doc');
+  const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM admins');
+  return {
+    async get(username) {
+      return parse<AdminUser>(get.get(username));
+    },
+    async put(user) {
+      put.run(user.username, JSON.stringify(user));
+      emit({ entity: 'admin', id: user.username });
+    },
+    async count() {
+      return count.get()!.n;
+    },
+  };
+}
+
+function apiKeyRepo(db: Db, emit: (e: ChangeEvent) => void): ApiKeyRepo {
+  const insert = db.prepare('INSERT INTO api_keys (id, hash, created_at, deleted_at, search, doc) VALUES (?, ?, ?, ?, ?, ?)');
+  const byId = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE id = ?');
+  const byHash = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE hash = ?');
+  const save = db.prepare('UPDATE api_keys SET deleted_at = ?, search = ?, doc = ? WHERE id = ?');
+  const del = db.prepare('DELETE FROM api_keys WHERE id = ?');
+  const write = (k: ApiKey) => save.run(k.deletedAt, apiKeySearchText(k), JSON.stringify(k), k.id);
+  return {
+    async create(key) {
+      try {
+        insert.run(key.id, key.hash, key.createdAt, key.deletedAt, apiKeySearchText(key), JSON.stringify(key));
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new RelayError('CONFLICT', 'An API key with this id or hash already exists');
+        throw e;
+      }
+      emit({ entity: 'apiKey', id: key.id });
+    },
+    async get(id) {
+      return parse<ApiKey>(byId.get(id));
+    },
+    async getByHash(hash) {
+      return parse<ApiKey>(byHash.get(hash));
+    },
+    async list(query: ApiKeyListQuery = {}) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (!query.includeDeleted) where.push('deleted_at IS NULL');
+      if (query.q) {
+        where.push("search LIKE ? ESCAPE '\\'");
+        args.push(`%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+      }
+      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM api_keys ${w}`).get(...args) as { n: number }).n;
+      const rows = db
+        .prepare(`SELECT doc FROM api_keys ${w} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
+        .all(...args, query.limit ?? -1, query.offset ?? 0) as { doc: string }[];
+      return { items: rows.map((r) => JSON.parse(r.doc) as ApiKey), total };
+    },
+    async update(id, patch) {
+      const next = db.transaction(() => {
+        const cur = parse<ApiKey>(byId.get(id));
+        if (!cur) return null;
+        const updated: ApiKey = { ...cur, ...patch, id: cur.id, hash: cur.hash };
+        write(updated);
+        return updated;
+      })();
+      if (next) emit({ entity: 'apiKey', id });
+      return next;
+    },
+    async remove(id) {
+      const n = del.run(id).changes;
+      if (n) emit({ entity: 'apiKey', id });
+      return n > 0;
+    },
+  };
+}
+
+function accountRepo(db: Db, emit: (e: ChangeEvent) => void): AccountRepo {
+  const insert = db.prepare('INSERT INTO accounts (id, created_at, doc) VALUES (?, ?, ?)');
+  const byId = db.prepare<[string], { doc: string }>('SELECT doc FROM accounts WHERE id = ?');
+  const all = db.prepare<[], { doc: string }>('SELECT doc FROM accounts ORDER BY created_at, id');
+  const save = db.prepare('UPDATE accounts SET doc = ? WHERE id = ?');
+  const del = db.prepare('DELETE FROM accounts WHERE id = ?');
+  const touchOne = db.prepare("UPDATE accounts SET doc = json_set(doc, '$.lastUsedAt', ?) WHERE id = ?");
+  const touchAll = db.transaction((m: ReadonlyMap<string, number>) => {
+    for (const [id, at] of m) touchOne.run(at, id);
+  });
+  return {
+    async create(account) {
+      try {
+        insert.run(account.id, account.createdAt, JSON.stringify(account));
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new RelayError('CONFLICT', 'An account with this id already exists');
+        throw e;
+      }
+      emit({ entity: 'account', id: account.id });
+    },
+    async get(id) {
+      return parse<Account>(byId.get(id));
+    },
+    async list() {
+      return all.all().map((r) => JSON.parse(r.doc) as Account);
+    },
+    async update(id, patch) {
+      const next = db.transaction(() => {
+        const cur = parse<Account>(byId.get(id));
+        if (!cur) return null;
+        const updated: Account = { ...cur, ...patch, id: cur.id, kind: cur.kind };
+        save.run(JSON.stringify(updated), id);
+        return updated;
+      })();
+      if (next) emit({ entity: 'account', id });
+      return next;
+    },
+    async remove(id) {
+      const n = del.run(id).changes;
+      if (n) emit({ entity: 'account', id });
+      return n > 0;
+    },
+    async touch(lastUsed) {
+      // Bookkeeping only: no change event, caches already hold the times.
+      if (lastUsed.size) touchAll(lastUsed);
+    },
+  };
+}
+
+function usageRepo(db: Db): UsageRepo {
+  const upsert = db.prepare(`
+    INSERT INTO usage_agg (granularity, bucket, key_id, account_id, model, requests, errors, input, output,
+      cache_write_5m, cache_write_1h, cache_read, cost_nanos)
+    VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (granularity, bucket, key_id, account_id, model) DO UPDATE SET
+      requests = requests + 1, errors = errors + excluded.errors, input = input + excluded.input,
+      output = output + excluded.output, cache_write_5m = cache_write_5m + excluded.cache_write_5m,
+      cache_write_1h = cache_write_1h + excluded.cache_write_1h, cache_read = cache_read + excluded.cache_read,
+      cost_nanos = cost_nanos + excluded.cost_nanos`);
+  const log = db.prepare('INSERT OR IGNORE INTO request_log (request_id, ts, key_id, doc) VALUES (?, ?, ?, ?)');
+  const record = db.transaction((e: UsageEvent) => {
+    // The log insert is the idempotency guard: a replayed request id changes nothing.
+    if (log.run(e.requestId, e.ts, e.keyId, JSON.stringify(e)).changes === 0) return;
+    const u = e.usage;
+    const err = e.status >= 400 ? 1 : 0;
+    for (const g of ['hour', 'day', 'month'] as const) {
+      upsert.run(g, e.buckets[g], e.keyId, e.accountId ?? '', e.model, err, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, e.costNanos);
+    }
+  });
+  return {
+    async record(event) {
+      record(event);
+    },
+    async query(q: UsageQuery) {
+      const where = ['granularity = ?', 'bucket >= ?', 'bucket <= ?'];
+      const args: unknown[] = [q.granularity, q.fromBucket, q.toBucket];
+      if (q.keyId !== undefined) (where.push('key_id = ?'), args.push(q.keyId));
+      if (q.accountId !== undefined) (where.push('account_id = ?'), args.push(q.accountId));
+      if (q.model !== undefined) (where.push('model = ?'), args.push(q.model));
+      const rows = db
+        .prepare(
+          `SELECT bucket, key_id AS keyId, account_id AS accountId, model, requests, errors, input, output,
+             cache_write_5m AS cacheWrite5m, cache_write_1h AS cacheWrite1h, cache_read AS cacheRead,
+             cost_nanos AS costNanos
+           FROM usage_agg WHERE ${where.join(' AND ')} ORDER BY bucket, key_id, account_id, model`,
+        )
+        .all(...args) as UsageRow[];
+      return rows;
+    },
+    async recentRequests(limit, filter = {}) {
+      const rows = (
+        filter.keyId
+          ? db.prepare('SELECT doc FROM request_log WHERE key_id = ? ORDER BY ts DESC LIMIT ?').all(filter.keyId, limit)
+          : db.prepare('SELECT doc FROM request_log ORDER BY ts DESC LIMIT ?').all(limit)
+      ) as { doc: string }[];
+      return rows.map((r) => JSON.parse(r.doc) as UsageEvent);
+    },
+  };
+}

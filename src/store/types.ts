@@ -1,0 +1,72 @@
+// The one storage interface. SQLite (default) and Redis implement it and pass the same contract suite
+// (test/store-contract.test.ts). SQL lives only under store/sqlite, Redis key names only in store/redis/keys.ts.
+import type { Account } from '../core/account.js';
+import type { AdminUser } from '../core/admin.js';
+import type { ApiKey } from '../core/api-key.js';
+import type { UsageEvent, UsageQuery, UsageRow } from '../core/usage-event.js';
+
+export type StoreKind = 'sqlite' | 'redis';
+
+/** What changed; `entity: '*'` means "something, reload everything" (e.g. another process wrote). */
+export interface ChangeEvent {
+  entity: 'apiKey' | 'account' | 'admin' | '*';
+  id?: string;
+}
+
+export interface AdminRepo {
+  get(username: string): Promise<AdminUser | null>;
+  put(user: AdminUser): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface ApiKeyListQuery {
+  includeDeleted?: boolean;
+  /** Case-insensitive match on name, description, prefix or tags. */
+  q?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface ApiKeyRepo {
+  /** Fails with a CONFLICT RelayError when the hash or id already exists. */
+  create(key: ApiKey): Promise<void>;
+  get(id: string): Promise<ApiKey | null>;
+  getByHash(hash: string): Promise<ApiKey | null>;
+  list(query?: ApiKeyListQuery): Promise<{ items: ApiKey[]; total: number }>;
+  /** Returns the updated record, or null when the key does not exist. */
+  update(id: string, patch: Partial<Omit<ApiKey, 'id' | 'hash'>>): Promise<ApiKey | null>;
+  /** Permanent delete. Returns false when the key did not exist. */
+  remove(id: string): Promise<boolean>;
+}
+
+export interface AccountRepo {
+  create(account: Account): Promise<void>;
+  get(id: string): Promise<Account | null>;
+  list(): Promise<Account[]>;
+  update(id: string, patch: Partial<Omit<Account, 'id' | 'kind'>>): Promise<Account | null>;
+  remove(id: string): Promise<boolean>;
+  /** Batched bookkeeping from the hot path: last-used times of many accounts in one write. */
+  touch(lastUsed: ReadonlyMap<string, number>): Promise<void>;
+}
+
+export interface UsageRepo {
+  /** Records one request: its log entry and every aggregate, atomically, in one round trip. */
+  record(event: UsageEvent): Promise<void>;
+  /** Aggregate rows matching the query (one per bucket × key × account × model). */
+  query(query: UsageQuery): Promise<UsageRow[]>;
+  /** Most recent request log entries, newest first. */
+  recentRequests(limit: number, filter?: { keyId?: string }): Promise<UsageEvent[]>;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly admins: AdminRepo;
+  readonly apiKeys: ApiKeyRepo;
+  readonly accounts: AccountRepo;
+  readonly usage: UsageRepo;
+  /** Round-trip time to the backend in ms; throws when it is unreachable. */
+  ping(): Promise<number>;
+  /** Called when data changes, in this process or another one sharing the backend. Returns an unsubscribe. */
+  onChange(listener: (event: ChangeEvent) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,284 @@
+// One contract suite, run against every Store backend: SQLite (memory and file) and Redis.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Account } from '../src/core/account.js';
+import type { ApiKey } from '../src/core/api-key.js';
+import { RelayError } from '../src/core/errors.js';
+import { bucketLabels } from '../src/core/time-buckets.js';
+import type { UsageEvent } from '../src/core/usage-event.js';
+import { openRedisStore } from '../src/store/redis/redis-store.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { ChangeEvent, Store } from '../src/store/types.js';
+import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
+
+interface Backend {
+  name: string;
+  skip?: () => Promise<string | null>;
+  open(): Promise<{ store: Store; cleanup(): Promise<void>; second?: () => Promise<Store> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite (memory)',
+    async open() {
+      const store = new SqliteStore({ file: ':memory:', pollMs: 0 });
+      return { store, cleanup: () => store.close() };
+    },
+  },
+  {
+    name: 'sqlite (file, two connections)',
+    async open() {
+      const file = join(mkdtempSync(join(tmpdir(), 'crs-store-')), 'relay.db');
+      const store = new SqliteStore({ file, pollMs: 50 });
+      return { store, cleanup: () => store.close(), second: async () => new SqliteStore({ file, pollMs: 50 }) };
+    },
+  },
+  {
+    name: 'redis',
+    skip: redisSkipReason,
+    async open() {
+      const prefix = testPrefix();
+      const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+      return {
+        store,
+        cleanup: async () => {
+          await store.close();
+          await dropPrefix(prefix);
+        },
+        second: () => openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix }),
+      };
+    },
+  },
+];
+
+let seq = 0;
+function makeKey(over: Partial<ApiKey> = {}): ApiKey {
+  seq++;
+  return {
+    id: `key-${seq}`,
+    name: `key ${seq}`,
+    description: '',
+    tags: [],
+    hash: `hash-${seq}-${Math.random()}`,
+    prefix: 'cr_00000000',
+    isActive: true,
+    expiresAt: null,
+    createdAt: 1_000 + seq,
+    updatedAt: 1_000 + seq,
+    lastUsedAt: null,
+    deletedAt: null,
+    ...over,
+  };
+}
+
+function makeAccount(over: Partial<Account> = {}): Account {
+  seq++;
+  return {
+    id: `acct-${seq}`,
+    kind: 'anthropic-api',
+    name: `account ${seq}`,
+    description: '',
+    priority: 50,
+    schedulable: true,
+    baseUrl: null,
+    secrets: 'v1.sealed',
+    proxy: null,
+    createdAt: 2_000 + seq,
+    updatedAt: 2_000 + seq,
+    lastUsedAt: null,
+    ...over,
+  };
+}
+
+function makeEvent(over: Partial<UsageEvent> = {}): UsageEvent {
+  seq++;
+  const ts = over.ts ?? Date.UTC(2026, 10, 26, 3, 0);
+  return {
+    requestId: `req-${seq}`,
+    ts,
+    keyId: 'k1',
+    accountId: 'a1',
+    model: 'claude-sonnet-4-5',
+    endpoint: '/v1/messages',
+    stream: true,
+    status: 200,
+    durationMs: 12,
+    usage: { input: 10, output: 20, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 5 },
+    costNanos: 1_000,
+    partial: false,
+    errorCode: null,
+    buckets: bucketLabels(ts, 8),
+    ...over,
+  };
+}
+
+for (const backend of backends) {
+  describe(`Store contract: ${backend.name}`, async () => {
+    const reason = backend.skip ? await backend.skip() : null;
+    let store: Store;
+    let ctx: Awaited<ReturnType<Backend['open']>>;
+    before(async () => {
+      if (reason) return;
+      ctx = await backend.open();
+      store = ctx.store;
+    });
+    after(async () => {
+      if (!reason) await ctx.cleanup();
+    });
+    const t = (name: string, fn: () => Promise<void>) => test(name, { skip: reason ?? false }, fn);
+
+    t('ping answers with a latency', async () => {
+      const ms = await store.ping();
+      assert.ok(ms >= 0 && ms < 1000);
+    });
+
+    t('admins: put, get, count, overwrite', async () => {
+      assert.equal(await store.admins.get('root'), null);
+      await store.admins.put({ username: 'root', passwordHash: 'h1', createdAt: 1, updatedAt: 1 });
+      await store.admins.put({ username: 'root', passwordHash: 'h2', createdAt: 1, updatedAt: 2 });
+      assert.equal((await store.admins.get('root'))?.passwordHash, 'h2');
+      assert.equal(await store.admins.count(), 1);
+    });
+
+    t('api keys: create, get by id and hash, duplicate refused', async () => {
+      const k = makeKey({ tags: ['team-a'], expiresAt: 123 });
+      await store.apiKeys.create(k);
+      assert.deepEqual(await store.apiKeys.get(k.id), k);
+      assert.deepEqual(await store.apiKeys.getByHash(k.hash), k);
+      assert.equal(await store.apiKeys.getByHash('nope'), null);
+      await assert.rejects(store.apiKeys.create({ ...k, id: 'other-id' }), (e: unknown) => e instanceof RelayError && e.code === 'CONFLICT');
+      assert.equal(await store.apiKeys.get('other-id'), null, 'a refused create leaves nothing behind');
+    });
+
+    t('api keys: update keeps id and hash, real booleans and arrays survive', async () => {
+      const k = makeKey();
+      await store.apiKeys.create(k);
+      const u = await store.apiKeys.update(k.id, { name: 'renamed', isActive: false, tags: [] });
+      assert.equal(u?.name, 'renamed');
+      const again = await store.apiKeys.get(k.id);
+      assert.equal(again?.isActive, false);
+      assert.deepEqual(again?.tags, []);
+      assert.equal(again?.hash, k.hash);
+      assert.equal(await store.apiKeys.update('missing', { name: 'x' }), null);
+    });
+
+    t('api keys: list newest first, search, paging, soft-deleted hidden', async () => {
+      const before = (await store.apiKeys.list({ includeDeleted: true })).total;
+      const a = makeKey({ name: 'Alpha Search', createdAt: 50_000 });
+      const b = makeKey({ name: 'beta', tags: ['SearchTag'], createdAt: 50_001 });
+      const c = makeKey({ name: 'gamma', createdAt: 50_002, deletedAt: 9 });
+      for (const k of [a, b, c]) await store.apiKeys.create(k);
+      const all = await store.apiKeys.list({ includeDeleted: true });
+      assert.equal(all.total, before + 3);
+      assert.deepEqual(all.items.slice(0, 3).map((x) => x.id), [c.id, b.id, a.id]);
+      const live = await store.apiKeys.list({ q: 'search' });
+      assert.deepEqual(live.items.map((x) => x.id), [b.id, a.id]);
+      const page = await store.apiKeys.list({ includeDeleted: true, offset: 1, limit: 1 });
+      assert.deepEqual(page.items.map((x) => x.id), [b.id]);
+      assert.equal(page.total, before + 3);
+      const pct = await store.apiKeys.list({ q: '%' });
+      assert.equal(pct.total, 0, 'LIKE wildcards are literal');
+    });
+
+    t('api keys: remove is permanent', async () => {
+      const k = makeKey();
+      await store.apiKeys.create(k);
+      assert.equal(await store.apiKeys.remove(k.id), true);
+      assert.equal(await store.apiKeys.get(k.id), null);
+      assert.equal(await store.apiKeys.getByHash(k.hash), null);
+      assert.equal(await store.apiKeys.remove(k.id), false);
+    });
+
+    t('accounts: create, list in creation order, update, touch, remove', async () => {
+      const a = makeAccount({ priority: 10, createdAt: 70_000 });
+      const b = makeAccount({ schedulable: false, createdAt: 70_001 });
+      await store.accounts.create(a);
+      await store.accounts.create(b);
+      await assert.rejects(store.accounts.create(a), (e: unknown) => e instanceof RelayError && e.code === 'CONFLICT');
+      const ids = (await store.accounts.list()).map((x) => x.id);
+      assert.ok(ids.indexOf(a.id) < ids.indexOf(b.id));
+      assert.deepEqual(await store.accounts.get(a.id), a);
+      const u = await store.accounts.update(a.id, { priority: 5, proxy: 'v1.p' });
+      assert.equal(u?.priority, 5);
+      assert.equal(u?.kind, 'anthropic-api');
+      await store.accounts.touch(new Map([[a.id, 123_456]]));
+      assert.equal((await store.accounts.get(a.id))?.lastUsedAt, 123_456);
+      assert.equal((await store.accounts.list()).find((x) => x.id === a.id)?.lastUsedAt, 123_456);
+      assert.equal(await store.accounts.remove(b.id), true);
+      assert.equal(await store.accounts.get(b.id), null);
+      assert.equal(await store.accounts.update(b.id, { name: 'x' }), null);
+    });
+
+    t('usage: aggregates per bucket × key × account × model, exactly once per request id', async () => {
+      const key = `uk-${seq}`;
+      const e1 = makeEvent({ keyId: key });
+      await store.usage.record(e1);
+      await store.usage.record(e1); // replay: ignored
+      await store.usage.record(makeEvent({ keyId: key, status: 529, usage: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, costNanos: 0 }));
+      await store.usage.record(makeEvent({ keyId: key, model: 'claude-haiku-4-5', accountId: null }));
+      const day = e1.buckets.day;
+      const rows = await store.usage.query({ granularity: 'day', fromBucket: day, toBucket: day, keyId: key });
+      assert.equal(rows.length, 2);
+      const sonnet = rows.find((r) => r.model === 'claude-sonnet-4-5')!;
+      assert.deepEqual(
+        { ...sonnet },
+        { bucket: day, keyId: key, accountId: 'a1', model: 'claude-sonnet-4-5', requests: 2, errors: 1, input: 10, output: 20, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 5, costNanos: 1_000 },
+      );
+      const haiku = rows.find((r) => r.model === 'claude-haiku-4-5')!;
+      assert.equal(haiku.accountId, '');
+      const byModel = await store.usage.query({ granularity: 'hour', fromBucket: e1.buckets.hour, toBucket: e1.buckets.hour, keyId: key, model: 'claude-haiku-4-5' });
+      assert.equal(byModel.length, 1);
+      assert.equal(byModel[0].requests, 1);
+      const month = await store.usage.query({ granularity: 'month', fromBucket: e1.buckets.month, toBucket: e1.buckets.month, keyId: key, accountId: 'a1' });
+      assert.equal(month.reduce((s, r) => s + r.requests, 0), 2);
+    });
+
+    t('usage: bucket ranges are inclusive and exclude other buckets', async () => {
+      const key = `range-${seq}`;
+      const d1 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 1, 0) });
+      const d2 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 2, 0) });
+      const d3 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 3, 0) });
+      for (const e of [d1, d2, d3]) await store.usage.record(e);
+      const rows = await store.usage.query({ granularity: 'day', fromBucket: d1.buckets.day, toBucket: d2.buckets.day, keyId: key });
+      assert.deepEqual(rows.map((r) => r.bucket), [d1.buckets.day, d2.buckets.day]);
+    });
+
+    t('usage: recent requests newest first, filterable by key', async () => {
+      const key = `recent-${seq}`;
+      const now = Date.now();
+      const a = makeEvent({ keyId: key, ts: now - 2000, buckets: bucketLabels(now - 2000, 8) });
+      const b = makeEvent({ keyId: key, ts: now - 1000, buckets: bucketLabels(now - 1000, 8), partial: true, errorCode: 'X' });
+      await store.usage.record(a);
+      await store.usage.record(b);
+      const recent = await store.usage.recentRequests(10, { keyId: key });
+      assert.deepEqual(recent.map((r) => r.requestId), [b.requestId, a.requestId]);
+      assert.deepEqual(recent[0], b);
+    });
+
+    t('change events: local writes notify at once; other instances notice', async () => {
+      const seen: ChangeEvent[] = [];
+      const off = store.onChange((e) => seen.push(e));
+      const k = makeKey();
+      await store.apiKeys.create(k);
+      off();
+      assert.deepEqual(seen, [{ entity: 'apiKey', id: k.id }]);
+      if (!ctx.second) return;
+      const other = await ctx.second();
+      try {
+        const remote: ChangeEvent[] = [];
+        store.onChange((e) => remote.push(e));
+        await other.apiKeys.update(k.id, { isActive: false });
+        const deadline = Date.now() + 3000;
+        while (remote.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        assert.ok(remote.length > 0, 'the first instance heard about the other instance’s write');
+        assert.ok(remote.some((e) => e.entity === '*' || (e.entity === 'apiKey' && e.id === k.id)));
+        assert.equal((await store.apiKeys.get(k.id))?.isActive, false);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
