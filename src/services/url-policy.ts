@@ -39,7 +39,8 @@ export function checkProxyUrl(raw: string): string {
     throw invalid('proxy', 'must be a URL like http://host:port or socks5://user:pass@host:port');
   }
   if (!['http:', 'https:', 'socks5:', 'socks5h:'].includes(u.protocol)) throw invalid('proxy', 'must use http, https, socks5 or socks5h');
-  if (!u.hostname || !u.port) throw invalid('proxy', 'must include a host and a port');
+  if (!u.hostname) throw invalid('proxy', 'must include a host');
+  if (u.protocol.startsWith('socks') && !u.port) throw invalid('proxy', 'must include a port');
   if (METADATA_HOSTS.has(u.hostname) || isLinkLocal(u.hostname)) throw invalid('proxy', 'points at a metadata/link-local address');
   return raw;
 }

@@ -96,6 +96,6 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
   });
   // Claude Code's telemetry (it posts to <base>/api/event_logging/batch): accepted and dropped, never forwarded.
   app.post('/api/event_logging/batch', async () => ({ success: true }));
-  // Claude Code probes its base URL with HEAD / before the first request.
-  app.head('/', async (_req, reply) => reply.code(200).send());
+  // Claude Code probes its base URL with HEAD / before the first request (HEAD is derived from GET).
+  app.get('/', async () => ({ service: 'claude-relay-service', api: 'anthropic' }));
 }

@@ -1,0 +1,169 @@
+// A faithful fake of the Anthropic API on 127.0.0.1:<random port> for integration tests.
+// Independent of src/ on purpose, so relay bugs are not mirrored by the fake.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MAX_BODY_BYTES, route } from './anthropic-messages.js';
+import { type Behaviour, BehaviourQueue, type EnqueueOptions } from './behaviours.js';
+import { requestId } from './ids.js';
+import { type RecordedRequest, recordRequest } from './recorder.js';
+import { type FakeState, type RequestContext, sendProtocolError } from './respond.js';
+import { ResponseTracker } from './tracker.js';
+
+export type * from './behaviours.js';
+export type { RecordedRequest } from './recorder.js';
+export { countInputTokens, countOutputTokens, countWords } from './tokens.js';
+export { errorTypeForStatus } from './errors.js';
+export { MODELS } from './models.js';
+export { defaultReplyText, chooseTool } from './message-builder.js';
+
+export interface FakeUpstreamOptions {
+  /** Accepted credentials (x-api-key values and OAuth bearer tokens); see {@link FakeUpstream.setApiKeys}. */
+  apiKeys?: string[];
+  /** Enforce the cross-field rules of PROTOCOLS 1.2 (thinking budget, empty text, > 4 cache_control). Default true. */
+  strictValidation?: boolean;
+}
+
+export interface FakeUpstream {
+  /** 'http://127.0.0.1:<port>' (API root, no /v1). */
+  url: string;
+  port: number;
+  /** Every request received, in order (a live array; recorded before it is answered). */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /**
+   * Accepted credentials. `null` (default): any API key starting with 'sk-ant-' (not 'sk-ant-oat'), sent as
+   * x-api-key or, like @anthropic-ai/sdk 1.x does, as `Authorization: Bearer`; and OAuth bearer tokens
+   * starting with 'sk-ant-oat01-' (with the oauth beta). A list applies to all kinds.
+   */
+  setApiKeys(keys: string[] | null): void;
+  /** One-shot behaviour, FIFO; see {@link EnqueueOptions} for key/endpoint filters and `times`. */
+  enqueue(b: Behaviour, opts?: EnqueueOptions): void;
+  /** Behaviour when the queue has nothing for the request (globally, or per apiKey which wins). */
+  setDefault(b: Behaviour, opts?: Omit<EnqueueOptions, 'times'>): void;
+  /** Queue entries not consumed yet (counting `times`). */
+  pendingBehaviours(): number;
+  /** Clears queue, defaults, recorder and the `aborted` count; restores the constructor's api-key list. */
+  reset(): void;
+  /** Responses currently open (started and not finished or closed). */
+  openResponses(): number;
+  /** Responses the client closed before they were finished. */
+  readonly aborted: number;
+  /** Resolves once `aborted >= count` (default: one more than now); rejects after `timeoutMs`. */
+  waitForAborted(count?: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once no response is open. */
+  waitForIdle(timeoutMs?: number): Promise<void>;
+  /** Resolves once at least `count` requests were recorded. */
+  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
+  /** Stops the server, destroying hanging and keep-alive connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      // Past the limit only "too large" matters (413): keep the chunk that crosses it, drop the rest.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+  } catch {
+    return undefined; // client went away mid-body
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Receives one request: tracks its response, records it, then lets the router answer. */
+async function handle(
+  state: FakeState,
+  tracker: ResponseTracker,
+  requests: RecordedRequest[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { signal, markIntentional } = tracker.track(res);
+  const body = await readBody(req);
+  if (body === undefined || signal.aborted) return;
+  const recorded = recordRequest(req, body);
+  requests.push(recorded);
+  tracker.changed();
+  const ctx: RequestContext = {
+    state,
+    req,
+    res,
+    recorded,
+    requestId: requestId(),
+    now: Date.now(),
+    signal,
+    destroy(reset = false): void {
+      markIntentional();
+      if (reset && typeof req.socket.resetAndDestroy === 'function') req.socket.resetAndDestroy();
+      else req.socket.destroy();
+    },
+  };
+  try {
+    await route(ctx);
+  } catch (err) {
+    // A bug in the fake: make it loud rather than letting a relay test pass or fail mysteriously.
+    console.error('fake-upstream: handler failed', err);
+    if (!res.headersSent) sendProtocolError(ctx, 500, `fake-upstream bug: ${String(err)}`);
+    else ctx.destroy();
+  }
+}
+
+export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  const initialKeys = opts.apiKeys ? [...opts.apiKeys] : null;
+  const state: FakeState = {
+    apiKeys: initialKeys,
+    strictValidation: opts.strictValidation ?? true,
+    queue: new BehaviourQueue(),
+  };
+  const requests: RecordedRequest[] = [];
+  const tracker = new ResponseTracker();
+  let closing: Promise<void> | undefined;
+
+  const server = createServer((req, res) => void handle(state, tracker, requests, req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    clearRequests: () => void requests.splice(0),
+    setApiKeys: (keys) => void (state.apiKeys = keys ? [...keys] : null),
+    enqueue: (b, o) => state.queue.enqueue(b, o),
+    setDefault: (b, o) => state.queue.setDefault(b, o),
+    pendingBehaviours: () => state.queue.pending(),
+    reset() {
+      state.queue.clear();
+      requests.splice(0);
+      tracker.aborted = 0;
+      state.apiKeys = initialKeys ? [...initialKeys] : null;
+    },
+    openResponses: () => tracker.openCount(),
+    get aborted() {
+      return tracker.aborted;
+    },
+    waitForAborted(count = tracker.aborted + 1, timeoutMs = 2000) {
+      return tracker.waitUntil(() => tracker.aborted >= count, timeoutMs, `${count} aborted response(s)`);
+    },
+    waitForIdle(timeoutMs = 2000) {
+      return tracker.waitUntil(() => tracker.openCount() === 0, timeoutMs, 'no open responses');
+    },
+    waitForRequests(count, timeoutMs = 2000) {
+      return tracker.waitUntil(() => requests.length >= count, timeoutMs, `${count} request(s)`);
+    },
+    close() {
+      tracker.closing = true;
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Starts a real relay on port 0 with a temporary DATA_DIR (SQLite by default, or a given Redis prefix),
+// and drives its admin API over HTTP the way an operator would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createRelay, type Relay } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/index.js';
+import { resolveSecrets } from '../../src/config/secrets-file.js';
+import type { Clock } from '../../src/core/clock.js';
+import { silentLogger, type Logger } from '../../src/platform/logger.js';
+import type { Store } from '../../src/store/types.js';
+
+export const ADMIN = { username: 'admin', password: 'test-password-123' };
+
+export interface TestRelay {
+  relay: Relay;
+  url: string;
+  dataDir: string;
+  adminToken: string;
+  /** fetch against the admin API with the session token. */
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }>;
+  createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
+  addAccount(baseUrl: string, body?: Record<string, unknown>): Promise<{ id: string }>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  store?: Store;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export async function startRelay(opts: StartOptions = {}): Promise<TestRelay> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crs-relay-'));
+  const env = {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'silent',
+    TIMEZONE_OFFSET: '8',
+    ...opts.env,
+  };
+  const { config } = resolveSecrets(loadConfig({ env, cwd: dataDir, envFile: null }));
+  const relay = await createRelay(config, { log: opts.log ?? silentLogger(), store: opts.store, clock: opts.clock });
+  await relay.app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(relay.app.server.address() as AddressInfo).port}`;
+
+  const login = await fetch(`${url}/web/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const adminToken = ((await login.json()) as { token: string }).token;
+
+  const admin: TestRelay['admin'] = async (method, path, body) => {
+    const res = await fetch(`${url}/admin${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+
+  return {
+    relay,
+    url,
+    dataDir,
+    adminToken,
+    admin,
+    async createKey(body = {}) {
+      const r = await admin('POST', '/api-keys', { name: 'test key', ...body });
+      if (r.status !== 201) throw new Error(`create key failed: ${r.status} ${JSON.stringify(r.json)}`);
+      return r.json;
+    },
+    async addAccount(baseUrl, body = {}) {
+      const r = await admin('POST', '/accounts', { kind: 'anthropic-api', name: 'fake', apiKey: 'sk-ant-api03-test', baseUrl, ...body });
+      if (r.status !== 201) throw new Error(`add account failed: ${r.status} ${JSON.stringify(r.json)}`);
+      // the pool reloads on the change event; make sure it has before the test relays through it
+      await relay.pool.reload();
+      return r.json;
+    },
+    async close() {
+      await relay.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
