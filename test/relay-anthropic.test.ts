@@ -143,11 +143,12 @@ describe('Anthropic relay end to end', () => {
   });
 
   test('count_tokens is relayed and not recorded as usage', async () => {
+    await t.relay.recorder.drain();
     const before = (await t.relay.store.usage.recentRequests(1000, { keyId: key.id })).length;
     const r = await sdk.messages.countTokens({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'count me' }] });
     assert.ok(r.input_tokens > 0);
     assert.equal(fake.requests[0].path, '/v1/messages/count_tokens');
-    await new Promise((r) => setTimeout(r, 50));
+    await t.relay.recorder.drain();
     assert.equal((await t.relay.store.usage.recentRequests(1000, { keyId: key.id })).length, before);
   });
 

@@ -69,6 +69,7 @@ describe('relay errors', () => {
 
   test('503: no account available (and the SDK retries then gives up)', async () => {
     assertAnthropicError(await post(t.url, { 'x-api-key': key }), 503, 'api_error', /No upstream account/);
+    await t.relay.recorder.drain();
     const [row] = await t.relay.store.usage.recentRequests(1);
     assert.equal(row.status, 503);
     assert.equal(row.errorCode, 'NO_ACCOUNT');

@@ -215,10 +215,10 @@ for (const backend of backends) {
     t('usage: aggregates per bucket × key × account × model, exactly once per request id', async () => {
       const key = `uk-${seq}`;
       const e1 = makeEvent({ keyId: key });
-      await store.usage.record(e1);
-      await store.usage.record(e1); // replay: ignored
-      await store.usage.record(makeEvent({ keyId: key, status: 529, usage: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, costNanos: 0 }));
-      await store.usage.record(makeEvent({ keyId: key, model: 'claude-haiku-4-5', accountId: null }));
+      await store.usage.record([e1]);
+      await store.usage.record([e1]); // replay: ignored
+      await store.usage.record([makeEvent({ keyId: key, status: 529, usage: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, costNanos: 0 })]);
+      await store.usage.record([makeEvent({ keyId: key, model: 'claude-haiku-4-5', accountId: null })]);
       const day = e1.buckets.day;
       const rows = await store.usage.query({ granularity: 'day', fromBucket: day, toBucket: day, keyId: key });
       assert.equal(rows.length, 2);
@@ -236,12 +236,29 @@ for (const backend of backends) {
       assert.equal(month.reduce((s, r) => s + r.requests, 0), 2);
     });
 
+    t('usage: a batch merges aggregates and ignores ids seen before or twice in the batch', async () => {
+      const key = `batch-${seq}`;
+      const a = makeEvent({ keyId: key });
+      const b = makeEvent({ keyId: key });
+      const c = makeEvent({ keyId: key, model: 'claude-opus-4-8', costNanos: 5 });
+      await store.usage.record([a]);
+      await store.usage.record([a, b, b, c]);
+      await store.usage.record([]);
+      const rows = await store.usage.query({ granularity: 'month', fromBucket: a.buckets.month, toBucket: a.buckets.month, keyId: key });
+      const byModel = Object.fromEntries(rows.map((r) => [r.model, r]));
+      assert.equal(byModel['claude-sonnet-4-5'].requests, 2);
+      assert.equal(byModel['claude-sonnet-4-5'].input, 20);
+      assert.equal(byModel['claude-sonnet-4-5'].costNanos, 2_000);
+      assert.equal(byModel['claude-opus-4-8'].requests, 1);
+      assert.equal((await store.usage.recentRequests(10, { keyId: key })).length, 3);
+    });
+
     t('usage: bucket ranges are inclusive and exclude other buckets', async () => {
       const key = `range-${seq}`;
       const d1 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 1, 0) });
       const d2 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 2, 0) });
       const d3 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 3, 0) });
-      for (const e of [d1, d2, d3]) await store.usage.record(e);
+      for (const e of [d1, d2, d3]) await store.usage.record([e]);
       const rows = await store.usage.query({ granularity: 'day', fromBucket: d1.buckets.day, toBucket: d2.buckets.day, keyId: key });
       assert.deepEqual(rows.map((r) => r.bucket), [d1.buckets.day, d2.buckets.day]);
     });
@@ -251,8 +268,8 @@ for (const backend of backends) {
       const now = Date.now();
       const a = makeEvent({ keyId: key, ts: now - 2000, buckets: bucketLabels(now - 2000, 8) });
       const b = makeEvent({ keyId: key, ts: now - 1000, buckets: bucketLabels(now - 1000, 8), partial: true, errorCode: 'X' });
-      await store.usage.record(a);
-      await store.usage.record(b);
+      await store.usage.record([a]);
+      await store.usage.record([b]);
       const recent = await store.usage.recentRequests(10, { keyId: key });
       assert.deepEqual(recent.map((r) => r.requestId), [b.requestId, a.requestId]);
       assert.deepEqual(recent[0], b);

@@ -1,5 +1,6 @@
-// Records each finished request exactly once: prices its usage and writes the event in one store call.
-// Writes leave the hot path (the response is already complete); shutdown waits for them.
+// Records each finished request exactly once: prices its usage and queues the event; queued events are written
+// in batches (one store round trip per batch, every FLUSH_MS or MAX_BATCH events). Writes leave the hot path (the
+// response is already complete); a failed batch is retried once; shutdown flushes and waits.
 import { bucketLabels } from '../core/time-buckets.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import type { UsageEvent } from '../core/usage-event.js';
@@ -23,16 +24,32 @@ export interface FinishedRequest {
   errorCode: string | null;
 }
 
+export interface RecorderOptions {
+  flushMs?: number;
+  maxBatch?: number;
+  retryMs?: number;
+}
+
 export class UsageRecorder {
   private readonly pending = new Set<Promise<void>>();
   private readonly unpriced = new Set<string>();
+  private queue: UsageEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+  private readonly retryMs: number;
 
   constructor(
     private readonly store: Store,
     private readonly pricing: PricingTable,
     private readonly timezoneOffsetHours: number,
     private readonly log: Logger,
-  ) {}
+    opts: RecorderOptions = {},
+  ) {
+    this.flushMs = opts.flushMs ?? 50;
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.retryMs = opts.retryMs ?? 1000;
+  }
 
   /** Builds the event (usage priced) without writing it. */
   toEvent(r: FinishedRequest): UsageEvent {
@@ -49,21 +66,49 @@ export class UsageRecorder {
     return { ...r, usage, costNanos, buckets: bucketLabels(r.ts, this.timezoneOffsetHours) };
   }
 
-  /** Writes in the background; failures are logged with the request id (never silently dropped). */
+  /** Queues the event for the next batch write and returns it. */
   record(r: FinishedRequest): UsageEvent {
     const event = this.toEvent(r);
-    const p = this.store.usage
-      .record(event)
-      .catch((e: unknown) =>
-        this.log.error({ err: (e as Error).message, requestId: event.requestId, usage: event.usage, costNanos: event.costNanos }, 'usage write failed'),
-      )
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+    this.queue.push(event);
+    if (this.queue.length >= this.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
     return event;
   }
 
-  /** Resolves when every write started so far has finished. */
+  /** Starts writing what is queued. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.track(this.write(batch, true));
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private async write(batch: UsageEvent[], retry: boolean): Promise<void> {
+    try {
+      await this.store.usage.record(batch);
+    } catch (e) {
+      if (retry) {
+        this.log.warn({ err: (e as Error).message, events: batch.length }, 'usage write failed; retrying');
+        await new Promise((r) => setTimeout(r, this.retryMs));
+        return this.write(batch, false);
+      }
+      // Never silently: every lost request is named with what it used.
+      for (const ev of batch) {
+        this.log.error({ err: (e as Error).message, requestId: ev.requestId, keyId: ev.keyId, model: ev.model, usage: ev.usage, costNanos: ev.costNanos }, 'usage write failed');
+      }
+    }
+  }
+
+  /** Resolves when everything recorded so far has been written (or logged as failed). */
   async drain(): Promise<void> {
+    this.flush();
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 }

@@ -5,7 +5,12 @@ export function newId(): string {
   return randomUUID();
 }
 
-/** A request id in the style upstreams use (`req_` + 24 base62-ish chars). */
+// Request ids need uniqueness, not secrecy: a random per-process prefix and a counter (no entropy per request).
+const PROCESS_PREFIX = randomBytes(9).toString('base64url');
+let requestCounter = 0;
+
+/** A unique request id in the style upstreams use: `req_` + 12 random chars + a counter. */
 export function newRequestId(): string {
-  return 'req_' + randomBytes(12).toString('base64url');
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `req_${PROCESS_PREFIX}${requestCounter.toString(36).padStart(8, '0')}`;
 }

@@ -8,7 +8,18 @@ function shifted(ts: number, offsetHours: number): Date {
   return new Date(ts + offsetHours * HOUR);
 }
 
+let memo: { hourIndex: number; offsetHours: number; labels: BucketLabels } | null = null;
+
 export function bucketLabels(ts: number, offsetHours: number): BucketLabels {
+  // Labels change only at local hour boundaries: remember the last hour's (the hot path asks once per request).
+  const hourIndex = Math.floor((ts + offsetHours * HOUR) / HOUR);
+  if (memo && memo.hourIndex === hourIndex && memo.offsetHours === offsetHours) return memo.labels;
+  const labels = computeLabels(ts, offsetHours);
+  memo = { hourIndex, offsetHours, labels };
+  return labels;
+}
+
+function computeLabels(ts: number, offsetHours: number): BucketLabels {
   const d = shifted(ts, offsetHours);
   const month = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
   const day = `${month}-${pad(d.getUTCDate())}`;
@@ -16,7 +27,7 @@ export function bucketLabels(ts: number, offsetHours: number): BucketLabels {
 }
 
 export function bucketLabel(ts: number, granularity: Granularity, offsetHours: number): string {
-  return bucketLabels(ts, offsetHours)[granularity];
+  return computeLabels(ts, offsetHours)[granularity];
 }
 
 /** Epoch ms at which a bucket starts (inverse of bucketLabel). */

@@ -14,9 +14,10 @@ test('secrets are redacted by path in every line', () => {
   const log = createLogger({ level: 'info', destination: sink });
   log.info({ req: { headers: { authorization: 'Bearer cr_secret', 'x-api-key': 'cr_secret2', 'user-agent': 'ua' } } }, 'request');
   log.info({ account: { apiKey: 'sk-ant-secret', name: 'acct' }, password: 'hunter2' }, 'account');
+  log.info({ token: 'tok-secret', proxy: 'socks5://u:proxypw@h:1' }, 'misc');
   const text = lines.join('');
-  for (const secret of ['cr_secret', 'cr_secret2', 'sk-ant-secret', 'hunter2']) assert.ok(!text.includes(secret), secret);
+  for (const secret of ['cr_secret', 'cr_secret2', 'sk-ant-secret', 'hunter2', 'tok-secret', 'proxypw']) assert.ok(!text.includes(secret), secret);
   assert.match(text, /"user-agent":"ua"/);
   assert.match(text, /"name":"acct"/);
-  assert.equal((text.match(/\[redacted\]/g) ?? []).length, 4);
+  assert.equal((text.match(/\[redacted\]/g) ?? []).length, 6);
 });

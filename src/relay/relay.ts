@@ -8,7 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../providers/anthropic-api/request.js';
 import { AnthropicJsonTap, AnthropicStreamTap, type TapResult, type UsageTap } from '../providers/anthropic-api/usage.js';
 import type { AccountPool, PoolAccount } from '../services/account-pool.js';
-import { toRelayError, type UpstreamClient } from '../upstream/client.js';
+import { toRelayError, type UpstreamClient, type UpstreamResponse } from '../upstream/client.js';
 import type { RelayJob } from './types.js';
 
 export interface RelayDeps {
@@ -28,16 +28,35 @@ interface Outcome {
   errorCode: string | null;
 }
 
-/** Resolves when the response can take more data, or the client went away. */
-function writable(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
+/**
+ * Forwards the upstream body to the client chunk by chunk as it arrives (data events: no promise per chunk),
+ * feeding the tap, pausing on back-pressure. Rejects on an upstream body error; resolves at the end or when the
+ * client is gone.
+ */
+function pump(body: UpstreamResponse['body'], res: ServerResponse, tap: UsageTap | null, out: Outcome): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      tap?.push(chunk);
+      if (!res.write(chunk)) {
+        body.pause();
+        res.once('drain', () => body.resume());
+      }
+    };
+    const onClose = () => {
+      if (out.clientGone) done();
+    };
     const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
+      body.off('data', onData);
+      res.off('close', onClose);
       resolve();
     };
-    res.on('drain', done);
-    res.on('close', done);
+    body.on('data', onData);
+    body.once('end', done);
+    body.once('error', (e) => {
+      res.off('close', onClose);
+      reject(e);
+    });
+    res.on('close', onClose);
   });
 }
 
@@ -102,15 +121,14 @@ async function attempt(deps: RelayDeps, job: RelayJob, account: PoolAccount, out
     if (isSse) {
       headers['cache-control'] = 'no-cache';
       headers['x-accel-buffering'] = 'no';
+    } else if (upstream.headers['content-length'] !== undefined) {
+      // A known length spares the client chunked framing (and the relay extra writes).
+      headers['content-length'] = upstream.headers['content-length'];
     }
     res.writeHead(upstream.statusCode, headers);
     const tap: UsageTap | null = !job.record ? null : isSse ? new AnthropicStreamTap() : new AnthropicJsonTap();
     try {
-      for await (const chunk of upstream.body) {
-        tap?.push(chunk);
-        if (!res.write(chunk)) await writable(res);
-        if (out.clientGone) break;
-      }
+      await pump(upstream.body, res, tap, out);
     } catch (e) {
       if (!out.clientGone) {
         const err = toRelayError(e);

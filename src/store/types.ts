@@ -50,8 +50,11 @@ export interface AccountRepo {
 }
 
 export interface UsageRepo {
-  /** Records one request: its log entry and every aggregate, atomically, in one round trip. */
-  record(event: UsageEvent): Promise<void>;
+  /**
+   * Records finished requests: log entries and every aggregate, in one round trip for the whole batch.
+   * Idempotent per request id (a replayed id changes nothing).
+   */
+  record(events: readonly UsageEvent[]): Promise<void>;
   /** Aggregate rows matching the query (one per bucket × key × account × model). */
   query(query: UsageQuery): Promise<UsageRow[]>;
   /** Most recent request log entries, newest first. */

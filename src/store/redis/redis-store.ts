@@ -254,37 +254,47 @@ function accountRepo(r: Cmd, k: RedisKeys, emit: (e: ChangeEvent) => void): Acco
   };
 }
 
+function recordArgs(k: RedisKeys, e: UsageEvent, retentionMs: number): (string | number)[] {
+  const u = e.usage;
+  const values: Record<(typeof METRICS)[number], number> = {
+    requests: 1,
+    errors: e.status >= 400 ? 1 : 0,
+    input: u.input,
+    output: u.output,
+    cacheWrite5m: u.cacheWrite5m,
+    cacheWrite1h: u.cacheWrite1h,
+    cacheRead: u.cacheRead,
+    costNanos: e.costNanos,
+  };
+  const dims = [e.keyId, e.accountId ?? '', e.model, ''].join(FIELD_SEP);
+  const args: (string | number)[] = [
+    k.request(e.requestId),
+    k.requests,
+    k.requestsByKey(e.keyId),
+    k.usageAgg('hour', e.buckets.hour),
+    k.usageAgg('day', e.buckets.day),
+    k.usageAgg('month', e.buckets.month),
+    JSON.stringify(e),
+    e.ts,
+    e.requestId,
+    dims,
+    retentionMs,
+    HOUR_BUCKET_TTL_SEC,
+  ];
+  for (const m of METRICS) args.push(m, values[m]);
+  return args;
+}
+
 function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
   return {
-    async record(e: UsageEvent) {
-      const u = e.usage;
-      const values: Record<(typeof METRICS)[number], number> = {
-        requests: 1,
-        errors: e.status >= 400 ? 1 : 0,
-        input: u.input,
-        output: u.output,
-        cacheWrite5m: u.cacheWrite5m,
-        cacheWrite1h: u.cacheWrite1h,
-        cacheRead: u.cacheRead,
-        costNanos: e.costNanos,
-      };
-      const dims = [e.keyId, e.accountId ?? '', e.model, ''].join(FIELD_SEP);
-      const args: (string | number)[] = [
-        k.request(e.requestId),
-        k.requests,
-        k.requestsByKey(e.keyId),
-        k.usageAgg('hour', e.buckets.hour),
-        k.usageAgg('day', e.buckets.day),
-        k.usageAgg('month', e.buckets.month),
-        JSON.stringify(e),
-        e.ts,
-        e.requestId,
-        dims,
-        retentionMs,
-        HOUR_BUCKET_TTL_SEC,
-      ];
-      for (const m of METRICS) args.push(m, values[m]);
-      await r.crsRecordUsage(...args);
+    async record(events) {
+      if (events.length === 0) return;
+      // One pipeline for the batch; each event is one idempotent script call.
+      const pipe = r.pipeline() as unknown as Cmd;
+      for (const e of events) pipe.crsRecordUsage(...recordArgs(k, e, retentionMs));
+      const results = (await (pipe as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
     },
     async query(q) {
       // Buckets are few (one hash each); fetch them in one pipeline and filter here.

@@ -8,6 +8,7 @@ import type { Account } from '../../core/account.js';
 import type { AdminUser } from '../../core/admin.js';
 import type { ApiKey } from '../../core/api-key.js';
 import type { UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
+import { addToAgg, type AggDelta } from '../usage-agg.js';
 import { ChangeHub } from '../change-hub.js';
 import { apiKeySearchText } from '../search.js';
 import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, Store, UsageRepo } from '../types.js';
@@ -226,25 +227,28 @@ function usageRepo(db: Db): UsageRepo {
   const upsert = db.prepare(`
     INSERT INTO usage_agg (granularity, bucket, key_id, account_id, model, requests, errors, input, output,
       cache_write_5m, cache_write_1h, cache_read, cost_nanos)
-    VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (granularity, bucket, key_id, account_id, model) DO UPDATE SET
-      requests = requests + 1, errors = errors + excluded.errors, input = input + excluded.input,
+      requests = requests + excluded.requests, errors = errors + excluded.errors, input = input + excluded.input,
       output = output + excluded.output, cache_write_5m = cache_write_5m + excluded.cache_write_5m,
       cache_write_1h = cache_write_1h + excluded.cache_write_1h, cache_read = cache_read + excluded.cache_read,
       cost_nanos = cost_nanos + excluded.cost_nanos`);
   const log = db.prepare('INSERT OR IGNORE INTO request_log (request_id, ts, key_id, doc) VALUES (?, ?, ?, ?)');
-  const record = db.transaction((e: UsageEvent) => {
-    // The log insert is the idempotency guard: a replayed request id changes nothing.
-    if (log.run(e.requestId, e.ts, e.keyId, JSON.stringify(e)).changes === 0) return;
-    const u = e.usage;
-    const err = e.status >= 400 ? 1 : 0;
-    for (const g of ['hour', 'day', 'month'] as const) {
-      upsert.run(g, e.buckets[g], e.keyId, e.accountId ?? '', e.model, err, u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, e.costNanos);
+  const record = db.transaction((events: readonly UsageEvent[]) => {
+    // Aggregates of the batch are merged first, so each (bucket, key, account, model) row is written once.
+    const agg = new Map<string, AggDelta>();
+    for (const e of events) {
+      // The log insert is the idempotency guard: a replayed request id changes nothing.
+      if (log.run(e.requestId, e.ts, e.keyId, JSON.stringify(e)).changes === 0) continue;
+      for (const g of ['hour', 'day', 'month'] as const) addToAgg(agg, g, e);
+    }
+    for (const d of agg.values()) {
+      upsert.run(d.g, d.bucket, d.keyId, d.accountId, d.model, d.requests, d.errors, d.input, d.output, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.costNanos);
     }
   });
   return {
-    async record(event) {
-      record(event);
+    async record(events) {
+      if (events.length) record(events);
     },
     async query(q: UsageQuery) {
       const where = ['granularity = ?', 'bucket >= ?', 'bucket <= ?'];

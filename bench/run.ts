@@ -1,0 +1,125 @@
+// npm run bench: the relay's overhead against the same upstream, in one run.
+// Targets: (a) the upstream directly, (b) a bare keep-alive pass-through proxy, (c) the relay (real key, account,
+// usage recording). Modes: JSON and SSE streaming. Concurrency 1 and 64. Latency percentiles come from every
+// response time autocannon reports (sub-millisecond), not its millisecond histogram.
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
+const children: ChildProcess[] = [];
+
+function start(script: string, args: string[], readyOn: 'stdout' | 'stderr'): Promise<string[]> {
+  const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(script, import.meta.url).pathname, ...args], {
+    stdio: ['ignore', readyOn === 'stdout' ? 'pipe' : 'ignore', readyOn === 'stderr' ? 'pipe' : 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: (readyOn === 'stdout' ? child.stdout : child.stderr)! });
+    rl.on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(line.split(' ').slice(1));
+      else if (readyOn === 'stderr') process.stderr.write(line + '\n');
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/** A body of the size Claude Code sends (~30 KB: long system prompt, tools, a few turns). */
+function requestBody(stream: boolean): string {
+  const para = 'You are an interactive agent that helps users with software engineering tasks. Use the tools available to you. ';
+  const tools = Array.from({ length: 20 }, (_, i) => ({
+    name: `Tool${i}`,
+    description: `Tool number ${i}. ` + para.repeat(3),
+    input_schema: { type: 'object', properties: { path: { type: 'string', description: 'file path' }, limit: { type: 'integer' } }, required: ['path'] },
+  }));
+  return JSON.stringify({
+    model: 'claude-sonnet-5',
+    max_tokens: 32000,
+    stream,
+    system: [{ type: 'text', text: para.repeat(80), cache_control: { type: 'ephemeral' } }],
+    tools,
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'Please refactor the module. ' + para.repeat(5) }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Looking at it now.' }] },
+      { role: 'user', content: 'Go ahead.' },
+    ],
+    metadata: { user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: '6f1c2a6e-1d1b-4a4e-9b1e-3c2d1e0f9a8b' }) },
+  });
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function measure(url: string, headers: Record<string, string>, body: string, connections: number, duration: number): Promise<Result> {
+  const times: number[] = [];
+  const instance = autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration, pipelining: 1 });
+  (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status === 200) times.push(ms);
+  });
+  const r = await instance;
+  times.sort((a, b) => a - b);
+  return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts };
+}
+
+async function main() {
+  const [upPort] = await start('./upstream.ts', [], 'stdout');
+  const [proxyPort] = await start('./bare-proxy.ts', [upPort], 'stdout');
+  const [relayPort, key] = await start('./relay-server.ts', [upPort, String(ACCOUNTS)], 'stderr');
+  const targets = [
+    { name: 'direct', url: `http://127.0.0.1:${upPort}/v1/messages`, headers: { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' } },
+    { name: 'bare proxy', url: `http://127.0.0.1:${proxyPort}/v1/messages`, headers: { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' } },
+    { name: 'relay', url: `http://127.0.0.1:${relayPort}/api/v1/messages`, headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' } },
+  ];
+  console.log(`bench: ${DURATION_S}s per run, body ${Math.round(requestBody(false).length / 1024)} KB, ${ACCOUNTS} account(s) in the pool, node ${process.version}`);
+  const results: Record<string, Result> = {};
+  for (const stream of [false, true]) {
+    const body = requestBody(stream);
+    for (const c of [1, 64]) {
+      for (const t of targets) {
+        await measure(t.url, t.headers, body, c, 1); // warm-up: connections, JIT
+        const r = await measure(t.url, t.headers, body, c, DURATION_S);
+        results[`${t.name}|${stream}|${c}`] = r;
+        console.log(`${(stream ? 'stream' : 'json').padEnd(6)} c=${String(c).padEnd(3)} ${t.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms${r.errors ? `  errors ${r.errors}` : ''}`);
+      }
+    }
+  }
+  console.log('\nbudget (DESIGN.md): added latency vs direct <= 1 ms p50, <= 5 ms p99 at c=1; throughput at c=64 >= 70% of the bare proxy');
+  let ok = true;
+  for (const stream of [false, true]) {
+    const mode = stream ? 'stream' : 'json';
+    const d = results[`direct|${stream}|1`];
+    const r1 = results[`relay|${stream}|1`];
+    const b64 = results[`bare proxy|${stream}|64`];
+    const r64 = results[`relay|${stream}|64`];
+    const addP50 = r1.p50 - d.p50;
+    const addP99 = r1.p99 - d.p99;
+    const ratio = r64.rps / b64.rps;
+    const pass = addP50 <= 1 && addP99 <= 5 && ratio >= 0.7;
+    ok &&= pass;
+    console.log(
+      `${mode.padEnd(6)} added p50 ${addP50.toFixed(3)} ms, added p99 ${addP99.toFixed(3)} ms, c=64 relay/bare ${(ratio * 100).toFixed(1)}% ` +
+        `(relay/direct ${((r64.rps / results[`direct|${stream}|64`].rps) * 100).toFixed(1)}%, bare/direct ${((b64.rps / results[`direct|${stream}|64`].rps) * 100).toFixed(1)}%) ${pass ? 'PASS' : 'MISS'}`,
+    );
+  }
+  console.log(ok ? '\nwithin budget' : '\nover budget (see above)');
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) c.kill('SIGTERM');
+  });

@@ -1,0 +1,42 @@
+// A lean Anthropic upstream for the benchmark: fixed JSON and SSE answers, no recording, so it never becomes the
+// bottleneck and every target (direct, bare proxy, relay) is measured against the same thing.
+import { createServer } from 'node:http';
+
+const TEXT_EVENTS = 30;
+
+function sseBody(model: string): string {
+  const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+  let s = ev('message_start', { type: 'message_start', message: { id: 'msg_bench', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } } });
+  s += ev('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+  for (let i = 0; i < TEXT_EVENTS; i++) s += ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `word${i} ` } });
+  s += ev('content_block_stop', { type: 'content_block_stop', index: 0 });
+  s += ev('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: TEXT_EVENTS } });
+  s += ev('message_stop', { type: 'message_stop' });
+  return s;
+}
+
+const JSON_BODY = JSON.stringify({ id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-sonnet-5', content: [{ type: 'text', text: 'ok '.repeat(30) }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 30 } });
+const SSE_EVENTS = sseBody('claude-sonnet-5').split(/(?<=\n\n)/);
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks);
+    // Decide stream vs JSON without parsing the whole body (the upstream is not what is measured).
+    const stream = body.includes('"stream":true');
+    if (!stream) {
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_bench', 'content-length': Buffer.byteLength(JSON_BODY) });
+      res.end(JSON_BODY);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_bench' });
+    // One write per event, as the real API sends them.
+    for (const e of SSE_EVENTS) res.write(e);
+    res.end();
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`READY ${(server.address() as { port: number }).port}\n`);
+});

@@ -1,0 +1,39 @@
+// Merging usage events into aggregate deltas, shared by the store backends so a batch writes each
+// (granularity, bucket, key, account, model) row once.
+import type { Granularity, UsageEvent } from '../core/usage-event.js';
+
+export interface AggDelta {
+  g: Granularity;
+  bucket: string;
+  keyId: string;
+  accountId: string;
+  model: string;
+  requests: number;
+  errors: number;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  costNanos: number;
+}
+
+export function addToAgg(agg: Map<string, AggDelta>, g: Granularity, e: UsageEvent): void {
+  const accountId = e.accountId ?? '';
+  const bucket = e.buckets[g];
+  const id = `${g}\x1f${bucket}\x1f${e.keyId}\x1f${accountId}\x1f${e.model}`;
+  let d = agg.get(id);
+  if (!d) {
+    d = { g, bucket, keyId: e.keyId, accountId, model: e.model, requests: 0, errors: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, costNanos: 0 };
+    agg.set(id, d);
+  }
+  const u = e.usage;
+  d.requests += 1;
+  d.errors += e.status >= 400 ? 1 : 0;
+  d.input += u.input;
+  d.output += u.output;
+  d.cacheWrite5m += u.cacheWrite5m;
+  d.cacheWrite1h += u.cacheWrite1h;
+  d.cacheRead += u.cacheRead;
+  d.costNanos += e.costNanos;
+}
