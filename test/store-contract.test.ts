@@ -275,6 +275,56 @@ for (const backend of backends) {
       assert.deepEqual(recent[0], b);
     });
 
+    t('kv: set/get, expiry, getMany, delete', async () => {
+      const p = `kvt${seq++}:`;
+      await store.kv.set(`${p}a`, '1');
+      await store.kv.set(`${p}b`, '2', 60);
+      assert.equal(await store.kv.get(`${p}a`), '1');
+      assert.deepEqual(await store.kv.getMany([`${p}a`, `${p}b`, `${p}none`]), ['1', '2', null]);
+      assert.equal(await store.kv.ttl(`${p}a`), Infinity);
+      const ttl = await store.kv.ttl(`${p}b`);
+      assert.ok(ttl !== null && ttl > 0 && ttl <= 60);
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal(await store.kv.get(`${p}b`), null, 'expired entries are gone');
+      assert.equal(await store.kv.ttl(`${p}b`), null);
+      await store.kv.delete(`${p}a`);
+      assert.equal(await store.kv.get(`${p}a`), null);
+    });
+
+    t('kv: setIfAbsent is a lock; deleteIfEquals releases only one’s own', async () => {
+      const lock = `lock${seq++}:refresh`;
+      assert.equal(await store.kv.setIfAbsent(lock, 'owner-1', 5000), true);
+      assert.equal(await store.kv.setIfAbsent(lock, 'owner-2', 5000), false);
+      assert.equal(await store.kv.deleteIfEquals(lock, 'owner-2'), false);
+      assert.equal(await store.kv.get(lock), 'owner-1');
+      assert.equal(await store.kv.deleteIfEquals(lock, 'owner-1'), true);
+      assert.equal(await store.kv.setIfAbsent(lock, 'owner-2', 50), true);
+      await new Promise((r) => setTimeout(r, 80));
+      assert.equal(await store.kv.setIfAbsent(lock, 'owner-3', 5000), true, 'an expired lock can be taken');
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.kv.setIfAbsent(`${lock}-race`, `o${i}`, 5000)));
+      assert.equal(results.filter(Boolean).length, 1, 'exactly one concurrent taker wins');
+    });
+
+    t('kv: scan by prefix returns live entries only, in key order', async () => {
+      const ns = `scan${seq++}`;
+      await store.kv.set(`${ns}:b`, 'B');
+      await store.kv.set(`${ns}:a`, 'A');
+      await store.kv.set(`${ns}:c`, 'C', 30);
+      await store.kv.set(`${ns}x:a`, 'other namespace');
+      await new Promise((r) => setTimeout(r, 60));
+      assert.deepEqual(await store.kv.scan(`${ns}:`), [{ key: `${ns}:a`, value: 'A' }, { key: `${ns}:b`, value: 'B' }]);
+      assert.deepEqual(await store.kv.scan(`${ns}:b`), [{ key: `${ns}:b`, value: 'B' }]);
+    });
+
+    t('publish reaches local listeners (and, on shared backends, other instances)', async () => {
+      const seen: ChangeEvent[] = [];
+      const off = store.onChange((e) => seen.push(e));
+      store.publish({ entity: 'health', id: 'acct-x' });
+      await new Promise((r) => setTimeout(r, 20));
+      off();
+      assert.deepEqual(seen, [{ entity: 'health', id: 'acct-x' }]);
+    });
+
     t('change events: local writes notify at once; other instances notice', async () => {
       const seen: ChangeEvent[] = [];
       const off = store.onChange((e) => seen.push(e));

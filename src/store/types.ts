@@ -9,7 +9,7 @@ export type StoreKind = 'sqlite' | 'redis';
 
 /** What changed; `entity: '*'` means "something, reload everything" (e.g. another process wrote). */
 export interface ChangeEvent {
-  entity: 'apiKey' | 'account' | 'admin' | '*';
+  entity: 'apiKey' | 'account' | 'admin' | 'health' | 'group' | 'settings' | '*';
   id?: string;
 }
 
@@ -61,12 +61,34 @@ export interface UsageRepo {
   recentRequests(limit: number, filter?: { keyId?: string }): Promise<UsageEvent[]>;
 }
 
+/**
+ * Small shared state with expiry: sticky sessions, health states, OAuth sessions, locks. Values are strings
+ * (callers serialise). `ttlMs` omitted = no expiry. Expired entries are never returned.
+ */
+export interface KvRepo {
+  get(key: string): Promise<string | null>;
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Sets only when absent (or expired); true when this call set it. The building block of locks. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Deletes only while the value is still `value` (releasing a lock one holds); true when deleted. */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Every live entry whose key starts with `prefix` (bounded sets only: health states, sessions of a kind). */
+  scan(prefix: string): Promise<{ key: string; value: string }[]>;
+  /** Milliseconds until expiry; null when absent, Infinity when it never expires. */
+  ttl(key: string): Promise<number | null>;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   readonly admins: AdminRepo;
   readonly apiKeys: ApiKeyRepo;
   readonly accounts: AccountRepo;
   readonly usage: UsageRepo;
+  readonly kv: KvRepo;
+  /** Broadcasts an event to every instance's onChange listeners (this one included). */
+  publish(event: ChangeEvent): void;
   /** Round-trip time to the backend in ms; throws when it is unreachable. */
   ping(): Promise<number>;
   /** Called when data changes, in this process or another one sharing the backend. Returns an unsubscribe. */

@@ -15,6 +15,9 @@ export interface RedisKeys {
   request(requestId: string): string;
   readonly requests: string;
   requestsByKey(keyId: string): string;
+  kv(key: string): string;
+  /** Index of kv keys of one namespace (the part of the key before its first ':'), for scan(). */
+  kvNamespace(namespace: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -33,6 +36,8 @@ export function redisKeys(prefix: string): RedisKeys {
     request: (id) => `${p}{u}:req:${id}`,
     requests: `${p}{u}:reqs`,
     requestsByKey: (keyId) => `${p}{u}:reqs:key:${keyId}`,
+    kv: (key) => `${p}kv:${key}`,
+    kvNamespace: (ns) => `${p}kvns:${ns}`,
   };
 }
 

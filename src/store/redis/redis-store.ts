@@ -10,9 +10,9 @@ import type { UsageEvent, UsageRow } from '../../core/usage-event.js';
 import { labelsBetween } from '../../core/time-buckets.js';
 import { ChangeHub } from '../change-hub.js';
 import { matchesApiKeySearch } from '../search.js';
-import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, Store, UsageRepo } from '../types.js';
+import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, KvRepo, Store, UsageRepo } from '../types.js';
 import { FIELD_SEP, redisKeys, type RedisKeys } from './keys.js';
-import { CAS_DOC, RECORD_USAGE } from './scripts.js';
+import { CAS_DOC, DELETE_IF_EQUALS, RECORD_USAGE } from './scripts.js';
 
 export interface RedisStoreOptions {
   url?: string;
@@ -29,6 +29,7 @@ export interface RedisStoreOptions {
 type Cmd = Redis & {
   crsRecordUsage(...args: (string | number)[]): Promise<number>;
   crsCasDoc(key: string, oldDoc: string, newDoc: string): Promise<number>;
+  crsDeleteIfEquals(key: string, value: string): Promise<number>;
 };
 
 const HOUR_BUCKET_TTL_SEC = 45 * 24 * 3600;
@@ -47,6 +48,7 @@ function connect(opts: RedisStoreOptions): Cmd {
     : new Redis({ ...base, host: opts.host, port: opts.port, password: opts.password, db: opts.db })) as Cmd;
   r.defineCommand('crsRecordUsage', { numberOfKeys: 6, lua: RECORD_USAGE });
   r.defineCommand('crsCasDoc', { numberOfKeys: 1, lua: CAS_DOC });
+  r.defineCommand('crsDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
   return r;
 }
 
@@ -72,6 +74,7 @@ export class RedisStore implements Store {
   readonly apiKeys: ApiKeyRepo;
   readonly accounts: AccountRepo;
   readonly usage: UsageRepo;
+  readonly kv: KvRepo;
   private readonly hub = new ChangeHub();
   private readonly origin = randomUUID();
 
@@ -86,6 +89,7 @@ export class RedisStore implements Store {
     this.apiKeys = apiKeyRepo(r, k, emit);
     this.accounts = accountRepo(r, k, emit);
     this.usage = usageRepo(r, k, retentionMs);
+    this.kv = kvRepo(r, k);
   }
 
   async subscribe(): Promise<void> {
@@ -102,7 +106,7 @@ export class RedisStore implements Store {
     this.sub.on('ready', () => this.hub.emit({ entity: '*' }));
   }
 
-  private publish(event: ChangeEvent): void {
+  publish(event: ChangeEvent): void {
     this.hub.emit(event);
     this.r.publish(this.k.changes, JSON.stringify({ ...event, origin: this.origin })).catch(() => {
       // other instances will converge on their next reconnect ('*' event)
@@ -332,6 +336,49 @@ function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
       if (ids.length === 0) return [];
       const docs = await r.mget(...ids.map((id) => k.request(id)));
       return docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as UsageEvent);
+    },
+  };
+}
+
+function kvRepo(r: Cmd, k: RedisKeys): KvRepo {
+  const ns = (key: string) => k.kvNamespace(key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
+  return {
+    get: (key) => r.get(k.kv(key)),
+    async getMany(keys) {
+      return keys.length ? r.mget(...keys.map((x) => k.kv(x))) : [];
+    },
+    async set(key, value, ttlMs) {
+      const m = r.multi();
+      if (ttlMs === undefined) m.set(k.kv(key), value);
+      else m.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      await m.sadd(ns(key), key).exec();
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      const ok = await r.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+      if (ok === 'OK') await r.sadd(ns(key), key);
+      return ok === 'OK';
+    },
+    async delete(key) {
+      await r.multi().del(k.kv(key)).srem(ns(key), key).exec();
+    },
+    async deleteIfEquals(key, value) {
+      return (await r.crsDeleteIfEquals(k.kv(key), value)) === 1;
+    },
+    async scan(prefix) {
+      const members = (await r.smembers(ns(prefix))).filter((m) => m.startsWith(prefix)).sort();
+      if (members.length === 0) return [];
+      const values = await r.mget(...members.map((m) => k.kv(m)));
+      const out: { key: string; value: string }[] = [];
+      const stale: string[] = [];
+      members.forEach((m, i) => (values[i] === null ? stale.push(m) : out.push({ key: m, value: values[i]! })));
+      // Expired entries leave their index member behind; prune it here.
+      if (stale.length) await r.srem(ns(prefix), ...stale);
+      return out;
+    },
+    async ttl(key) {
+      const ms = await r.pttl(k.kv(key));
+      if (ms === -2) return null;
+      return ms === -1 ? Infinity : ms;
     },
   };
 }

@@ -45,4 +45,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX request_log_ts ON request_log(ts);
   CREATE INDEX request_log_key_ts ON request_log(key_id, ts);
   `,
+  `
+  CREATE TABLE kv (
+    k TEXT PRIMARY KEY,
+    v TEXT NOT NULL,
+    expires_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX kv_expires ON kv(expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];

@@ -11,7 +11,7 @@ import type { UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js
 import { addToAgg, type AggDelta } from '../usage-agg.js';
 import { ChangeHub } from '../change-hub.js';
 import { apiKeySearchText } from '../search.js';
-import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, Store, UsageRepo } from '../types.js';
+import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, KvRepo, Store, UsageRepo } from '../types.js';
 import { MIGRATIONS } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -45,6 +45,7 @@ export class SqliteStore implements Store {
   readonly apiKeys: ApiKeyRepo;
   readonly accounts: AccountRepo;
   readonly usage: UsageRepo;
+  readonly kv: KvRepo;
   private readonly db: Db;
   private readonly hub = new ChangeHub();
   private readonly poll: NodeJS.Timeout | null;
@@ -66,6 +67,12 @@ export class SqliteStore implements Store {
     this.apiKeys = apiKeyRepo(this.db, emit);
     this.accounts = accountRepo(this.db, emit);
     this.usage = usageRepo(this.db);
+    this.kv = kvRepo(this.db);
+  }
+
+  publish(event: ChangeEvent): void {
+    // Other processes on this file notice through data_version; this one hears it at once.
+    this.hub.emit(event);
   }
 
   async ping(): Promise<number> {
@@ -273,6 +280,60 @@ function usageRepo(db: Db): UsageRepo {
           : db.prepare('SELECT doc FROM request_log ORDER BY ts DESC LIMIT ?').all(limit)
       ) as { doc: string }[];
       return rows.map((r) => JSON.parse(r.doc) as UsageEvent);
+    },
+  };
+}
+
+function kvRepo(db: Db): KvRepo {
+  const now = () => Date.now();
+  const get = db.prepare<[string, number], { v: string }>('SELECT v FROM kv WHERE k = ? AND (expires_at IS NULL OR expires_at > ?)');
+  const set = db.prepare('INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, expires_at = excluded.expires_at');
+  const insertIfAbsent = db.prepare(`INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?)
+    ON CONFLICT(k) DO UPDATE SET v = excluded.v, expires_at = excluded.expires_at WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`);
+  const del = db.prepare('DELETE FROM kv WHERE k = ?');
+  const delIf = db.prepare('DELETE FROM kv WHERE k = ? AND v = ? AND (expires_at IS NULL OR expires_at > ?)');
+  const scan = db.prepare<[string, string, number], { k: string; v: string }>(
+    "SELECT k, v FROM kv WHERE k >= ? AND k < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY k",
+  );
+  const ttl = db.prepare<[string, number], { expires_at: number | null }>('SELECT expires_at FROM kv WHERE k = ? AND (expires_at IS NULL OR expires_at > ?)');
+  const purge = db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?');
+  let writes = 0;
+  const maybePurge = () => {
+    // Expired rows are invisible to reads; sweep them now and then so the table does not grow.
+    if (++writes % 1000 === 0) purge.run(now());
+  };
+  return {
+    async get(key) {
+      return get.get(key, now())?.v ?? null;
+    },
+    async getMany(keys) {
+      const t = now();
+      return keys.map((k) => get.get(k, t)?.v ?? null);
+    },
+    async set(key, value, ttlMs) {
+      set.run(key, value, ttlMs === undefined ? null : now() + ttlMs);
+      maybePurge();
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      const t = now();
+      maybePurge();
+      return insertIfAbsent.run(key, value, t + ttlMs, t).changes > 0;
+    },
+    async delete(key) {
+      del.run(key);
+    },
+    async deleteIfEquals(key, value) {
+      return delIf.run(key, value, now()).changes > 0;
+    },
+    async scan(prefix) {
+      // [prefix, prefix + U+FFFF) covers every key that starts with prefix
+      return scan.all(prefix, prefix + '\uffff', now()).map((r) => ({ key: r.k, value: r.v }));
+    },
+    async ttl(key) {
+      const t = now();
+      const row = ttl.get(key, t);
+      if (!row) return null;
+      return row.expires_at === null ? Infinity : row.expires_at - t;
     },
   };
 }
