@@ -4,7 +4,7 @@ import { anthropicApiAdapter } from './anthropic-api/auth.js';
 import type { ProviderAdapter } from './types.js';
 
 const ADAPTERS: Record<AccountKind, ProviderAdapter> = {
-  'anthropic-api': anthropicApiAdapter as unknown as ProviderAdapter,
+  'anthropic-api': anthropicApiAdapter as ProviderAdapter,
 };
 
 export function adapterFor(kind: AccountKind): ProviderAdapter {

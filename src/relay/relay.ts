@@ -100,13 +100,15 @@ async function attempt(deps: RelayDeps, job: RelayJob, account: PoolAccount, out
   };
   res.on('close', onClose);
   try {
+    const upHeaders = upstreamRequestHeaders(job.clientHeaders);
+    account.adapter.applyAuth(upHeaders, account.secrets);
     let upstream;
     try {
       upstream = await deps.upstream.send({
         origin: account.origin,
         path: account.basePath + job.upstreamPath,
         method: 'POST',
-        headers: upstreamRequestHeaders(job.clientHeaders, account.auth),
+        headers: upHeaders,
         body: job.body,
         signal: abort.signal,
       });

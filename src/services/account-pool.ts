@@ -15,8 +15,8 @@ export interface PoolAccount {
   readonly origin: string;
   /** Path prefix of the upstream API root ('' or '/something'). */
   readonly basePath: string;
-  /** Headers that authenticate to the upstream. */
-  readonly auth: Record<string, string>;
+  /** Decrypted credentials, parsed by the adapter's schema. */
+  readonly secrets: unknown;
   /** Decrypted proxy URL, or null. */
   readonly proxyUrl: string | null;
 }
@@ -83,7 +83,7 @@ export class AccountPool {
   private toEntry(a: Account): PoolAccount | null {
     try {
       const adapter = adapterFor(a.kind);
-      const secrets = adapter.secretsSchema.parse(JSON.parse(this.secrets.open(a.secrets)));
+      const secrets: unknown = adapter.secretsSchema.parse(JSON.parse(this.secrets.open(a.secrets)));
       const url = new URL(a.baseUrl ?? adapter.defaultBaseUrl(this.defaults));
       if (a.lastUsedAt !== null && (this.lastUsed.get(a.id) ?? 0) < a.lastUsedAt) this.lastUsed.set(a.id, a.lastUsedAt);
       return {
@@ -91,7 +91,7 @@ export class AccountPool {
         adapter,
         origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, ''),
-        auth: adapter.authHeaders(secrets),
+        secrets,
         proxyUrl: a.proxy ? this.secrets.open(a.proxy) : null,
       };
     } catch (e) {

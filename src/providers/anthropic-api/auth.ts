@@ -2,6 +2,7 @@
 // do not look like Anthropic keys go as a bearer token (the reference project's rule, which its users rely on).
 import { z } from 'zod';
 import type { ProviderAdapter } from '../types.js';
+import { classifyAnthropicFailure } from './errors.js';
 
 export const anthropicApiSecrets = z.object({
   apiKey: z.string().trim().min(8, 'apiKey looks too short').max(1024),
@@ -13,7 +14,10 @@ export const anthropicApiAdapter: ProviderAdapter<AnthropicApiSecrets> = {
   protocol: 'anthropic',
   secretsSchema: anthropicApiSecrets,
   defaultBaseUrl: (d) => d.anthropicApiUrl,
-  authHeaders: (s): Record<string, string> =>
-    s.apiKey.startsWith('sk-ant-') ? { 'x-api-key': s.apiKey } : { authorization: `Bearer ${s.apiKey}` },
+  applyAuth(headers, s) {
+    if (s.apiKey.startsWith('sk-ant-')) headers['x-api-key'] = s.apiKey;
+    else headers.authorization = `Bearer ${s.apiKey}`;
+  },
   secretHint: (s) => `${s.apiKey.slice(0, 7)}…${s.apiKey.slice(-4)}`,
+  classify: classifyAnthropicFailure,
 };

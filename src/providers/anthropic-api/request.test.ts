@@ -19,8 +19,8 @@ test('upstream headers: allow-listed client headers, forced identity encoding, a
       'x-forwarded-for': '1.2.3.4',
       'x-claude-code-session-id': 'sess',
     },
-    { 'x-api-key': 'sk-ant-account' },
   );
+  anthropicApiAdapter.applyAuth(h, { apiKey: 'sk-ant-account' });
   assert.deepEqual(h, {
     'anthropic-beta': 'a,b',
     'x-stainless-os': 'Linux',
@@ -49,7 +49,11 @@ test('client response headers: only the useful ones', () => {
 });
 
 test('API-key accounts: sk-ant- keys go as x-api-key, other vendors as bearer; hints reveal little', () => {
-  assert.deepEqual(anthropicApiAdapter.authHeaders({ apiKey: 'sk-ant-api03-xyz' }), { 'x-api-key': 'sk-ant-api03-xyz' });
-  assert.deepEqual(anthropicApiAdapter.authHeaders({ apiKey: 'vendor-key-123' }), { authorization: 'Bearer vendor-key-123' });
+  const a: Record<string, string> = {};
+  anthropicApiAdapter.applyAuth(a, { apiKey: 'sk-ant-api03-xyz' });
+  assert.deepEqual(a, { 'x-api-key': 'sk-ant-api03-xyz' });
+  const b: Record<string, string> = {};
+  anthropicApiAdapter.applyAuth(b, { apiKey: 'vendor-key-123' });
+  assert.deepEqual(b, { authorization: 'Bearer vendor-key-123' });
   assert.equal(anthropicApiAdapter.secretHint({ apiKey: 'sk-ant-api03-abcdefghijkl' }), 'sk-ant-…ijkl');
 });

@@ -18,8 +18,8 @@ const TO_UPSTREAM_PREFIX = 'x-stainless-';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
-/** Request headers for the upstream: the allowed client headers plus the account's auth. */
-export function upstreamRequestHeaders(client: IncomingHttpHeaders, auth: Record<string, string>): Record<string, string> {
+/** Request headers for the upstream: the allowed client headers (the account's auth is applied after). */
+export function upstreamRequestHeaders(client: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name in client) {
     if (TO_UPSTREAM_EXACT.has(name) || name.startsWith(TO_UPSTREAM_PREFIX)) {
@@ -31,7 +31,7 @@ export function upstreamRequestHeaders(client: IncomingHttpHeaders, auth: Record
   out['content-type'] = 'application/json';
   // Identity so the usage tap reads plain bytes and the client gets exactly what the upstream meant.
   out['accept-encoding'] = 'identity';
-  return Object.assign(out, auth);
+  return out;
 }
 
 const TO_CLIENT_EXACT = new Set(['content-type', 'request-id', 'retry-after', 'retry-after-ms', 'x-should-retry']);
