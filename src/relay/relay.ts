@@ -9,7 +9,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from '../providers/anth
 import { AnthropicJsonTap, AnthropicStreamTap, type TapResult, type UsageTap } from '../providers/anthropic-api/usage.js';
 import type { AccountPool, PoolAccount } from '../services/account-pool.js';
 import { toRelayError, type UpstreamClient, type UpstreamResponse } from '../upstream/client.js';
-import type { RelayJob } from './types.js';
+import type { RelayJob, RequestObserver } from './types.js';
 
 export interface RelayDeps {
   pool: AccountPool;
@@ -17,6 +17,8 @@ export interface RelayDeps {
   recorder: UsageRecorder;
   clock: Clock;
   log: Logger;
+  /** Told about every finished request (metrics); must not throw or block. */
+  observers?: RequestObserver[];
 }
 
 /** Outcome of one request, for the usage record. */
@@ -156,8 +158,9 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
   // Partial: the upstream started answering but the answer did not reach its end (client gone, stream cut).
   const partial = out.status > 0 && out.status < 400 && (out.clientGone || (tap !== null && !tap.complete));
   const status = out.clientGone ? 499 : out.status;
+  let costNanos = 0;
   if (job.record) {
-    deps.recorder.record({
+    costNanos = deps.recorder.record({
       requestId: job.requestId,
       ts: job.startedAt,
       keyId: job.key.id,
@@ -170,7 +173,24 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
       usage: tap?.usage ?? null,
       partial,
       errorCode: out.errorCode ?? (tap?.errorType ? `upstream_${tap.errorType}` : null),
-    });
+    }).costNanos;
+  }
+  if (deps.observers?.length) {
+    const outcome = {
+      requestId: job.requestId,
+      endpoint: job.endpoint,
+      keyId: job.key.id,
+      accountId: out.account?.account.id ?? null,
+      model: tap?.model ?? job.model,
+      stream: job.stream,
+      status,
+      durationMs,
+      usage: tap?.usage ?? null,
+      costNanos,
+      errorCode: out.errorCode,
+      attempts: out.account ? 1 : 0,
+    };
+    for (const o of deps.observers) o(outcome);
   }
   deps.log.info(
     { requestId: job.requestId, keyId: job.key.id, accountId: out.account?.account.id, model: job.model, status, durationMs, stream: job.stream },

@@ -30,3 +30,23 @@ export interface RelayJob {
   res: ServerResponse;
   errors: ErrorRenderer;
 }
+
+/** What observers (metrics) learn about every relayed request when it ends. */
+export interface RequestOutcome {
+  requestId: string;
+  endpoint: string;
+  keyId: string;
+  accountId: string | null;
+  model: string;
+  stream: boolean;
+  /** Status the client saw (499 when it went away first). */
+  status: number;
+  durationMs: number;
+  usage: import('../core/usage.js').Usage | null;
+  costNanos: number;
+  errorCode: string | null;
+  /** Accounts tried (failover makes it > 1). */
+  attempts: number;
+}
+
+export type RequestObserver = (outcome: RequestOutcome) => void;
