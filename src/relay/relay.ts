@@ -113,6 +113,7 @@ async function attempt(deps: RelayDeps, job: RelayJob, account: PoolAccount, out
         headers: upHeaders,
         body: job.body,
         signal: abort.signal,
+        proxyUrl: account.proxyUrl,
       });
     } catch (e) {
       if (out.clientGone) return;

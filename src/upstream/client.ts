@@ -12,6 +12,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body?: Buffer;
   signal: AbortSignal;
+  /** The account's proxy (http://, https://, socks5://, socks5h://), or null for a direct connection. */
+  proxyUrl?: string | null;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
