@@ -12,9 +12,19 @@ import { AccountPool } from './services/account-pool.js';
 import { AccountService } from './services/accounts.js';
 import { AdminAuth, ensureAdmin, type EnsureAdminResult } from './services/admin-auth.js';
 import { ApiKeyService } from './services/api-keys.js';
+import { AccountHealth } from './services/account-health.js';
+import { Credentials } from './services/credentials.js';
+import { OAuthSessions } from './services/oauth-sessions.js';
+import { AccountWindows } from './services/windows.js';
+import type { ProviderDefaults } from './providers/types.js';
+import { StickySessions } from './services/sticky-sessions.js';
 import { openStore } from './store/index.js';
+import { instrumentStore } from './store/instrument.js';
+import { metricsRoute, trackInFlight } from './http/metrics.js';
+import { RelayMetrics } from './services/relay-metrics.js';
 import type { Store } from './store/types.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js';
+import { createDispatcherPool } from './upstream/dispatchers.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -38,6 +48,11 @@ export interface Relay extends Core {
   recorder: UsageRecorder;
   upstream: UpstreamClient;
   admin: EnsureAdminResult;
+  health: AccountHealth;
+  metrics: RelayMetrics;
+  credentials: Credentials;
+  windows: AccountWindows;
+  oauthSessions: OAuthSessions;
 }
 
 export interface BuildOptions {
@@ -45,14 +60,17 @@ export interface BuildOptions {
   clock?: Clock;
   /** Use this store instead of opening the configured one (tests). */
   store?: Store;
+  /** Told about every failed store operation (metrics). */
+  onStoreError?: () => void;
 }
 
 export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}): Promise<Core> {
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const clock = opts.clock ?? systemClock;
-  const store = opts.store ?? (await openStore(config));
+  const opened = opts.store ?? (await openStore(config));
+  const store = opts.onStoreError ? instrumentStore(opened, opts.onStoreError) : opened;
   const secrets = createSecrets(config.encryptionKey);
-  const defaults = { anthropicApiUrl: config.anthropicApiUrl };
+  const defaults = providerDefaults(config);
   return {
     config,
     log,
@@ -68,25 +86,55 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
 
 export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {}): Promise<Relay> {
   const startedAt = Date.now();
-  const core = await createCore(config, opts);
+  const metrics = new RelayMetrics({ version: VERSION });
+  const core = await createCore(config, { ...opts, onStoreError: metrics.storeError });
   const { log, clock, store } = core;
   try {
     const admin = await ensureAdmin(store, clock, { dataDir: config.dataDir, fromEnv: config.admin });
     const pricing = loadPricing({ file: config.pricingFile });
-    const pool = new AccountPool(store, core.secrets, { anthropicApiUrl: config.anthropicApiUrl }, clock, log);
+    const defaults = providerDefaults(config);
+    const pool = new AccountPool(store, core.secrets, defaults, clock, log);
     await pool.start();
     const recorder = new UsageRecorder(store, pricing, config.timezoneOffsetHours, log);
-    const upstream = createUpstreamClient({ timeoutMs: config.upstreamTimeoutMs });
+    // One dispatcher per proxy, shared by relayed requests and OAuth token calls.
+    const dispatchers = createDispatcherPool({ timeoutMs: config.upstreamTimeoutMs });
+    const upstream = createUpstreamClient({ timeoutMs: config.upstreamTimeoutMs, dispatchers });
+    const fetchFor = (proxyUrl: string | null) => dispatchers.fetchFor(proxyUrl) as unknown as typeof fetch;
+    const health = new AccountHealth(store, clock, log, config.scheduling.cooldowns);
+    await health.load();
+    metrics.attach({ pool, health });
+    const sticky = new StickySessions(store, clock, { ttlMs: config.scheduling.stickyTtlMs, renewBelowMs: config.scheduling.stickyRenewBelowMs });
+    const credentials = new Credentials({ store, secrets: core.secrets, clock, log, defaults, fetchFor });
+    const windows = new AccountWindows(store.kv, clock, log);
+    const oauthSessions = new OAuthSessions({ kv: store.kv, secrets: core.secrets, clock, log, defaults, fetchFor });
     const app = await buildApp({
       ...core,
       pool,
-      relay: { pool, upstream, recorder, clock, log },
+      health,
+      credentials,
+      windows,
+      oauthSessions,
+      relay: {
+        pool,
+        upstream,
+        recorder,
+        health,
+        sticky,
+        credentials,
+        clock,
+        log,
+        maxAttempts: config.scheduling.maxAttempts,
+        observers: [metrics.observe],
+        observeUpstream: (entry, headers) => windows.observe(entry, headers),
+      },
       requestMaxBytes: config.requestMaxBytes,
       timezoneOffsetHours: config.timezoneOffsetHours,
       trustProxy: config.trustProxy,
       version: VERSION,
       startedAt,
     });
+    await app.register(metricsRoute, { metrics, token: config.metricsToken });
+    trackInFlight(app.server, metrics);
     return {
       ...core,
       app,
@@ -95,11 +143,19 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       recorder,
       upstream,
       admin,
+      metrics,
+      health,
+      credentials,
+      windows,
+      oauthSessions,
       async close() {
         await app.close();
+        // Requests cut by the closing server finish their bookkeeping (usage) before the recorder drains.
+        await metrics.settled();
         await pool.stop();
         await recorder.drain();
         await upstream.close();
+        await dispatchers.close();
         await store.close();
       },
     };
@@ -107,4 +163,9 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     await store.close();
     throw e;
   }
+}
+
+/** What provider adapters read from the configuration (API roots, OAuth endpoints). */
+function providerDefaults(config: ResolvedConfig): ProviderDefaults {
+  return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth };
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Entry point: load config → build the relay → listen → drain on SIGTERM/SIGINT.
+// Entry point: load config → build the relay → listen → on SIGTERM/SIGINT stop accepting, let open requests
+// (streams) finish up to SHUTDOWN_TIMEOUT_MS, cut what is left, record usage, exit.
 import { ConfigError, loadConfig } from './config/index.js';
 import { resolveSecrets } from './config/secrets-file.js';
-import { createRelay, VERSION } from './bootstrap.js';
-import { createLogger } from './platform/logger.js';
+import { createRelay, VERSION, type Relay } from './bootstrap.js';
+import { createAppLogger, type AppLogger } from './platform/log-setup.js';
 
-const SHUTDOWN_DEADLINE_MS = 30_000;
+/** After the deadline has cut the open connections, this long for the rest (usage writes, store) before exit 1. */
+const AFTER_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -19,39 +21,71 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const log = createLogger({ level: config.logLevel });
+  const logs = createAppLogger({
+    level: config.logLevel,
+    dir: config.log.dir,
+    stdout: config.log.stdout,
+    retentionDays: config.log.retentionDays,
+    tzOffsetHours: config.timezoneOffsetHours,
+  });
+  const log = logs.log;
   for (const w of warnings) log.warn(w);
   const relay = await createRelay(config, { log });
   if (relay.admin.source === 'generated') {
     log.warn({ username: relay.admin.username, file: relay.admin.initFile }, 'first start: admin credentials written to init.json');
   }
   await relay.app.listen({ host: config.host, port: config.port });
-  log.info({ version: VERSION, host: config.host, port: config.port, store: relay.store.kind, dataDir: config.dataDir }, 'relay listening');
+  log.info(
+    { version: VERSION, host: config.host, port: config.port, store: relay.store.kind, dataDir: config.dataDir, logFile: logs.file(), pid: process.pid },
+    'relay listening',
+  );
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const onSignal = (signal: string) => {
+    if (stopping) {
+      // A second signal: do not wait for open streams any longer.
+      log.warn({ signal }, 'second signal: closing open connections now');
+      relay.app.server.closeAllConnections();
+      return;
+    }
     stopping = true;
-    log.info({ signal }, 'shutting down: no new requests; open streams may finish');
-    const force = setTimeout(() => {
-      log.warn('shutdown deadline passed; exiting with requests still open');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    force.unref();
-    relay
-      .close()
-      .then(() => {
-        log.info('stopped');
-        log.flush();
-        process.exit(0);
-      })
-      .catch((e) => {
-        log.error({ err: e }, 'shutdown failed');
-        process.exit(1);
-      });
+    void shutdown(relay, logs, signal, config.shutdownTimeoutMs);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}
+
+/** Stops accepting, waits for open requests up to `deadlineMs`, then cuts them; flushes usage and logs; exits. */
+async function shutdown(relay: Relay, logs: AppLogger, signal: string, deadlineMs: number): Promise<void> {
+  const { log } = logs;
+  const server = relay.app.server;
+  log.info({ signal, inFlight: relay.metrics.inFlight, deadlineMs }, 'shutting down: no new connections; open requests may finish');
+  // A connection whose last response just ended sits idle on keep-alive; close such sockets as they appear so the
+  // server can finish closing without waiting for the keep-alive timeout.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => {
+    log.warn({ inFlight: relay.metrics.inFlight }, 'shutdown deadline passed; closing the connections still open');
+    server.closeAllConnections();
+    setTimeout(() => {
+      log.error('shutdown did not complete after the deadline; exiting');
+      logs.log.flush();
+      process.exit(1);
+    }, AFTER_DEADLINE_MS).unref();
+  }, deadlineMs);
+  try {
+    // Closes the listener at once (new connections are refused), then waits for open requests; afterwards the
+    // usage of every finished request is written and the store closed.
+    await relay.close();
+    clearTimeout(deadline);
+    clearInterval(idleSweep);
+    log.info('stopped');
+    await logs.close();
+    process.exit(0);
+  } catch (e) {
+    log.error({ err: e }, 'shutdown failed');
+    await logs.close();
+    process.exit(1);
+  }
 }
 
 main().catch((e) => {

@@ -45,7 +45,8 @@ test('crs: keys, accounts and usage on the store a running relay shares', async 
     });
     assert.equal(res.status, 200);
     assert.equal(fake.requests.at(-1)?.headers['x-api-key'], 'sk-ant-api03-from-cli-9999');
-    await t.relay.recorder.drain();
+    const key0 = (await t.relay.keys.list({})).items.find((k) => k.name === 'from-cli')!;
+    await t.recorded(key0.id);
 
     const usage = JSON.parse((await crs(t.dataDir, ['usage', '--granularity', 'hour', '--json'])).stdout);
     assert.equal(usage.totals.requests, 1);

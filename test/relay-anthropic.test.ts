@@ -4,19 +4,10 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
 import { startRelay, type TestRelay } from './support/harness.js';
-import type { UsageEvent } from '../src/core/usage-event.js';
 
 const ACCOUNT_KEY = 'sk-ant-api03-account-secret-AAAA';
 
-/** Waits for the background usage write of a request. */
-async function recorded(t: TestRelay, keyId: string, count = 1): Promise<UsageEvent[]> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const rows = await t.relay.store.usage.recentRequests(50, { keyId });
-    if (rows.length >= count || Date.now() > deadline) return rows;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const recorded = (t: TestRelay, keyId: string, count = 1) => t.recorded(keyId, count);
 
 describe('Anthropic relay end to end', () => {
   let fake: FakeUpstream;
@@ -43,10 +34,12 @@ describe('Anthropic relay end to end', () => {
     await t.close();
     await fake.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     fake.reset();
     fake.setApiKeys([ACCOUNT_KEY]);
     sentBodies.length = 0;
+    // one account only: a test that makes it cool down must not starve the next one
+    await t.admin('POST', `/accounts/${accountId}/reset-health`);
   });
 
   test('non-streaming: the body reaches the upstream byte for byte, with the account key and no client key', async () => {
@@ -171,6 +164,17 @@ describe('Anthropic relay end to end', () => {
       assert.equal((e.error as any)?.error?.type, 'rate_limit_error');
       return true;
     });
+    // The only account now cools down until the announced retry-after: the relay answers for it, without a call.
+    const callsBefore = fake.requests.length;
+    await assert.rejects(sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.RateLimitError);
+      const ra = Number(e.headers?.get('retry-after'));
+      assert.ok(ra >= 16 && ra <= 17, `retry-after ${ra}`);
+      assert.match(e.message, /rate-limited/);
+      return true;
+    });
+    assert.equal(fake.requests.length, callsBefore, 'no upstream call while the account cools down');
+    await t.admin('POST', `/accounts/${accountId}/reset-health`);
     fake.enqueue({ kind: 'error', status: 529 });
     await assert.rejects(sdk.messages.stream({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage(), (e: unknown) => {
       assert.ok(e instanceof Anthropic.APIError);

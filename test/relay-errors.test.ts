@@ -85,14 +85,27 @@ describe('relay errors', () => {
     }
   });
 
-  test('504: upstream does not answer within UPSTREAM_TIMEOUT_MS; SSE idle timeout ends the stream with event: error', async () => {
+  test('504: upstream does not answer within UPSTREAM_TIMEOUT_MS (head, or first event); a stream idle mid-way ends with event: error', async () => {
     const acct = await t.addAccount(fake.url);
+    const resetHealth = () => t.admin('POST', `/accounts/${acct.id}/reset-health`);
     try {
       fake.enqueue({ kind: 'hang' });
       const started = Date.now();
       assertAnthropicError(await post(t.url, { 'x-api-key': key }), 504, 'api_error', /in time/);
       assert.ok(Date.now() - started >= 900);
+      await resetHealth();
+      // Head sent, then silence: nothing reached the client yet, so it is still a clean 504 (and failover-able).
       fake.enqueue({ kind: 'hang', afterHeaders: true });
+      const silent = await fetch(`${t.url}/api/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+      });
+      assert.equal(silent.status, 504);
+      assert.equal(((await silent.json()) as any).error.type, 'api_error');
+      await resetHealth();
+      // First event, then silence longer than the timeout: the stream has started, so it ends with event: error.
+      fake.enqueue({ kind: 'reply', stream: { delayMs: 1500 } });
       const res = await fetch(`${t.url}/api/v1/messages`, {
         method: 'POST',
         headers: { 'x-api-key': key, 'content-type': 'application/json' },
@@ -100,6 +113,7 @@ describe('relay errors', () => {
       });
       assert.equal(res.status, 200);
       const text = await res.text();
+      assert.match(text, /^event: message_start\n/, 'the first event reached the client');
       assert.match(text, /^event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"Upstream did not answer in time"/m);
     } finally {
       await t.admin('DELETE', `/accounts/${acct.id}`);

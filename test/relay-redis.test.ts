@@ -39,8 +39,12 @@ describe('relay on Redis, two instances', async () => {
     const sdk = new Anthropic({ baseURL: `${b.url}/api`, apiKey: key.key, maxRetries: 0 });
     fake.enqueue({ kind: 'reply', usage: { input_tokens: 7, output_tokens: 3 } });
     await sdk.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
-    await b.relay.recorder.drain();
-    const report = await a.admin('GET', `/usage?keyId=${key.id}&granularity=hour`);
+    // The client may see the end of the stream a moment before the relay records it: wait for the record.
+    let report = await a.admin('GET', `/usage?keyId=${key.id}&granularity=hour`);
+    for (const until = Date.now() + 3000; report.json.totals.requests === 0 && Date.now() < until; ) {
+      await b.relay.recorder.drain();
+      report = await a.admin('GET', `/usage?keyId=${key.id}&granularity=hour`);
+    }
     assert.equal(report.json.totals.requests, 1);
     assert.equal(report.json.totals.input, 7);
     assert.equal(report.json.totals.output, 3);

@@ -86,6 +86,12 @@ function makeAccount(over: Partial<Account> = {}): Account {
     baseUrl: null,
     secrets: 'v1.sealed',
     proxy: null,
+    shared: true,
+    groupIds: [],
+    supportedModels: [],
+    modelMapping: {},
+    expiresAt: null,
+    maxConcurrency: 0,
     createdAt: 2_000 + seq,
     updatedAt: 2_000 + seq,
     lastUsedAt: null,
@@ -273,6 +279,27 @@ for (const backend of backends) {
       const recent = await store.usage.recentRequests(10, { keyId: key });
       assert.deepEqual(recent.map((r) => r.requestId), [b.requestId, a.requestId]);
       assert.deepEqual(recent[0], b);
+    });
+
+    t('usage: recent requests page with a (ts, requestId) cursor, ties included, per key and overall', async () => {
+      const key = `cursor-${seq}`;
+      const base = Date.now() - 10_000;
+      // Five entries, two of them sharing a ts, recorded out of order.
+      const evs = [0, 1, 1, 2, 3].map((dt, i) => makeEvent({ keyId: key, requestId: `req-cur-${seq}-${i}`, ts: base + dt * 1000, buckets: bucketLabels(base + dt * 1000, 8) }));
+      await store.usage.record([evs[3], evs[0], evs[4], evs[2], evs[1]]);
+      const want = [evs[4], evs[3], evs[2], evs[1], evs[0]].map((e) => e.requestId);
+      const seen: string[] = [];
+      let before: { ts: number; requestId: string } | undefined;
+      for (let page = 0; page < 5; page++) {
+        const rows = await store.usage.recentRequests(2, { keyId: key, before });
+        seen.push(...rows.map((r) => r.requestId));
+        if (rows.length < 2) break;
+        before = { ts: rows[rows.length - 1].ts, requestId: rows[rows.length - 1].requestId };
+      }
+      assert.deepEqual(seen, want, 'every entry once, newest first, ties by request id descending');
+      const all = await store.usage.recentRequests(3, { before: { ts: evs[2].ts, requestId: evs[2].requestId } });
+      assert.ok(all.every((r) => r.ts < evs[2].ts || (r.ts === evs[2].ts && r.requestId < evs[2].requestId)), 'the overall log honours the cursor too');
+      assert.ok(all.some((r) => r.requestId === evs[1].requestId));
     });
 
     t('kv: set/get, expiry, getMany, delete', async () => {

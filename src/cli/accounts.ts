@@ -49,6 +49,7 @@ export function accountsCommand(program: Command): void {
   for (const [name, schedulable] of [['pause', false], ['resume', true]] as const) {
     accounts
       .command(`${name} <id>`)
+      .alias(name === 'pause' ? 'disable' : 'enable')
       .description(name === 'pause' ? 'stop scheduling an account' : 'schedule an account again')
       .action(async (id: string) =>
         withCore(async (core) => {

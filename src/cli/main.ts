@@ -6,8 +6,11 @@ import { VERSION } from '../bootstrap.js';
 import { RelayError } from '../core/errors.js';
 import { accountsCommand } from './accounts.js';
 import { adminCommand } from './admin.js';
+import { backupCommand } from './backup.js';
 import { CliError } from './context.js';
+import { dataCommands } from './data.js';
 import { keysCommand } from './keys.js';
+import { statusCommand } from './status.js';
 import { usageCommand } from './usage.js';
 
 const program = new Command('crs').description('Claude Relay Service command line').version(VERSION).showHelpAfterError();
@@ -15,6 +18,9 @@ keysCommand(program);
 accountsCommand(program);
 usageCommand(program);
 adminCommand(program);
+statusCommand(program);
+dataCommands(program);
+backupCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const details = e instanceof RelayError && Array.isArray(e.details) ? e.details.map((d: { path: string; message: string }) => `\n  - ${d.path}: ${d.message}`).join('') : '';

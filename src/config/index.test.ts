@@ -100,3 +100,18 @@ test('secrets from the environment are used as given and never written to disk',
   assert.ok(!stored.includes('J'.repeat(40)));
   assert.equal(half.config.encryptionKey.length, 32);
 });
+
+test('Claude OAuth endpoints: the real ones by default, each overridable (tests point them at the fake)', () => {
+  const d = loadConfig({ env: {}, cwd: tmp() }).claudeOAuth;
+  assert.equal(d.authorizeUrl, 'https://claude.ai/oauth/authorize');
+  assert.equal(d.tokenUrl, 'https://platform.claude.com/v1/oauth/token');
+  assert.equal(d.clientId, '9d1c250a-e61b-44d9-88ed-5944d1962f5e');
+  assert.equal(d.redirectUri, 'https://platform.claude.com/oauth/code/callback');
+  assert.match(d.scopes, /^org:create_api_key user:profile user:inference/);
+  assert.equal(d.usageUrl, 'https://api.anthropic.com/api/oauth/usage');
+  assert.equal(d.profileUrl, 'https://api.anthropic.com/api/oauth/profile');
+  const c = loadConfig({ env: { CLAUDE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/v1/oauth/token', CLAUDE_OAUTH_SCOPES: ' user:inference   user:profile ' }, cwd: tmp() }).claudeOAuth;
+  assert.equal(c.tokenUrl, 'http://127.0.0.1:9/v1/oauth/token');
+  assert.equal(c.scopes, 'user:inference user:profile');
+  assert.throws(() => loadConfig({ env: { CLAUDE_OAUTH_USAGE_URL: 'not a url' }, cwd: tmp() }), /CLAUDE_OAUTH_USAGE_URL/);
+});

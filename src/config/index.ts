@@ -14,6 +14,22 @@ export interface RedisConfig {
   keyPrefix: string;
 }
 
+/** Scheduling, stickiness and the health policy's cooldowns. */
+export interface SchedulingConfig {
+  maxAttempts: number;
+  stickyTtlMs: number;
+  stickyRenewBelowMs: number;
+  cooldowns: {
+    rateLimitedSec: number;
+    throttledSec: number;
+    overloadedSec: number;
+    serverErrorSec: number;
+    networkSec: number;
+    unauthorizedSec: number;
+    maxSec: number;
+  };
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;
@@ -33,6 +49,28 @@ export interface Config {
   anthropicApiUrl: string;
   pricingFile: string | null;
   trustProxy: boolean;
+  claudeOAuth: ClaudeOAuthConfig;
+  log: {
+    /** Directory of the daily log files; null = no log files. */
+    dir: string | null;
+    stdout: boolean;
+    retentionDays: number;
+  };
+  shutdownTimeoutMs: number;
+  metricsToken: string | null;
+  scheduling: SchedulingConfig;
+}
+
+/** Claude subscription OAuth endpoints and client registration (PROTOCOLS 3.1, 3.2). */
+export interface ClaudeOAuthConfig {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  redirectUri: string;
+  /** Space-separated. */
+  scopes: string;
+  usageUrl: string;
+  profileUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -97,5 +135,35 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     anthropicApiUrl: e.ANTHROPIC_API_URL.replace(/\/+$/, ''),
     pricingFile: e.PRICING_FILE ? resolve(cwd, e.PRICING_FILE) : null,
     trustProxy: e.TRUST_PROXY,
+    scheduling: {
+      maxAttempts: e.FAILOVER_MAX_ATTEMPTS,
+      stickyTtlMs: Math.round(e.STICKY_SESSION_TTL_HOURS * 3_600_000),
+      stickyRenewBelowMs: e.STICKY_SESSION_RENEWAL_THRESHOLD_MINUTES * 60_000,
+      cooldowns: {
+        rateLimitedSec: e.COOLDOWN_RATE_LIMITED_SEC,
+        throttledSec: e.COOLDOWN_THROTTLED_SEC,
+        overloadedSec: e.COOLDOWN_OVERLOADED_SEC,
+        serverErrorSec: e.COOLDOWN_SERVER_ERROR_SEC,
+        networkSec: e.COOLDOWN_NETWORK_SEC,
+        unauthorizedSec: e.COOLDOWN_UNAUTHORIZED_SEC,
+        maxSec: 7 * 86_400,
+      },
+    },
+    claudeOAuth: Object.freeze({
+      authorizeUrl: e.CLAUDE_OAUTH_AUTHORIZE_URL,
+      tokenUrl: e.CLAUDE_OAUTH_TOKEN_URL,
+      clientId: e.CLAUDE_OAUTH_CLIENT_ID,
+      redirectUri: e.CLAUDE_OAUTH_REDIRECT_URI,
+      scopes: e.CLAUDE_OAUTH_SCOPES.trim().split(/\s+/).join(' '),
+      usageUrl: e.CLAUDE_OAUTH_USAGE_URL,
+      profileUrl: e.CLAUDE_OAUTH_PROFILE_URL,
+    }),
+    log: {
+      dir: e.LOG_FILE ? (e.LOG_DIR ? resolve(cwd, e.LOG_DIR) : join(dataDir, 'logs')) : null,
+      stdout: e.LOG_STDOUT,
+      retentionDays: e.LOG_RETENTION_DAYS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
   });
 }

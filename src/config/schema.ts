@@ -40,6 +40,15 @@ export const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'must be up to 64 letters, digits or _:.-')
       .default('crs:'),
+    FAILOVER_MAX_ATTEMPTS: int(1, 20).default(3),
+    STICKY_SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number of hours' }).min(0.01).max(720).default(1),
+    STICKY_SESSION_RENEWAL_THRESHOLD_MINUTES: int(0, 43_200).default(15),
+    COOLDOWN_RATE_LIMITED_SEC: int(1, 604_800).default(3600),
+    COOLDOWN_THROTTLED_SEC: int(1, 86_400).default(15),
+    COOLDOWN_OVERLOADED_SEC: int(1, 86_400).default(60),
+    COOLDOWN_SERVER_ERROR_SEC: int(1, 86_400).default(60),
+    COOLDOWN_NETWORK_SEC: int(1, 86_400).default(30),
+    COOLDOWN_UNAUTHORIZED_SEC: int(1, 604_800).default(1800),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TIMEZONE_OFFSET: z.coerce
       .number({ message: 'must be a number of hours' })
@@ -52,6 +61,25 @@ export const envSchema = z
     ANTHROPIC_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.anthropic.com'),
     PRICING_FILE: z.string().min(1).optional(),
     TRUST_PROXY: bool.default(false),
+    /** Claude subscription OAuth (PROTOCOLS 3.1, 3.2); overridable so tests run the flow against a fake. */
+    CLAUDE_OAUTH_AUTHORIZE_URL: z.url({ message: 'must be an http(s) URL' }).default('https://claude.ai/oauth/authorize'),
+    CLAUDE_OAUTH_TOKEN_URL: z.url({ message: 'must be an http(s) URL' }).default('https://platform.claude.com/v1/oauth/token'),
+    CLAUDE_OAUTH_CLIENT_ID: z.string().min(1).default('9d1c250a-e61b-44d9-88ed-5944d1962f5e'),
+    CLAUDE_OAUTH_REDIRECT_URI: z.url({ message: 'must be a URL' }).default('https://platform.claude.com/oauth/code/callback'),
+    CLAUDE_OAUTH_SCOPES: z
+      .string()
+      .min(1)
+      .default('org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload'),
+    CLAUDE_OAUTH_USAGE_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.anthropic.com/api/oauth/usage'),
+    CLAUDE_OAUTH_PROFILE_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.anthropic.com/api/oauth/profile'),
+    /** Log files (JSON, one per day) go here; default DATA_DIR/logs. */
+    LOG_DIR: z.string().min(1).optional(),
+    LOG_FILE: bool.default(true),
+    LOG_STDOUT: bool.default(true),
+    LOG_RETENTION_DAYS: int(1, 3650).default(14),
+    SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+    /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   });
 
 /** Rules across variables; checked on the raw values so they are reported together with field errors. */

@@ -1,7 +1,7 @@
 // Upstream accounts. Secrets are stored encrypted (platform/secrets); the record never holds plaintext.
 
 /** Account kinds this build can relay through; each has an adapter in providers/registry.ts. */
-export const ACCOUNT_KINDS = ['anthropic-api'] as const;
+export const ACCOUNT_KINDS = ['anthropic-api', 'anthropic-oauth'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export interface Account {
@@ -19,9 +19,34 @@ export interface Account {
   secrets: string;
   /** AES-256-GCM sealed proxy URL (http://, https:// or socks5://), or null for a direct connection. */
   proxy: string | null;
+  /** Shared accounts serve the pool; dedicated ones serve only keys bound to them (or to one of their groups). */
+  shared: boolean;
+  /** Account groups this account belongs to. */
+  groupIds: string[];
+  /** Models this account serves (compared after mapping); empty = any. */
+  supportedModels: string[];
+  /** Request model → model sent upstream (e.g. a vendor's own name for a Claude model). */
+  modelMapping: Record<string, string>;
+  /** Epoch ms after which the account is not routable; null = never. */
+  expiresAt: number | null;
+  /** Simultaneous requests this account takes (0 = no cap). */
+  maxConcurrency: number;
   createdAt: number;
   updatedAt: number;
   lastUsedAt: number | null;
 }
 
 export const DEFAULT_ACCOUNT_PRIORITY = 50;
+
+/** Fills fields that records written by older versions lack. */
+export function withAccountDefaults(a: Account): Account {
+  return {
+    ...a,
+    shared: a.shared ?? true,
+    groupIds: a.groupIds ?? [],
+    supportedModels: a.supportedModels ?? [],
+    modelMapping: a.modelMapping ?? {},
+    expiresAt: a.expiresAt ?? null,
+    maxConcurrency: a.maxConcurrency ?? 0,
+  };
+}

@@ -26,12 +26,22 @@ export const ERROR_CATALOGUE = {
   ADMIN_UNAUTHORIZED: entry(401, 'Admin authentication required'),
   LOGIN_FAILED: entry(401, 'Invalid username or password'),
   LOGIN_RATE_LIMITED: entry(429, 'Too many login attempts; try again later'),
+  CSRF_FAILED: entry(403, 'Missing or wrong x-csrf-token header for a cookie session'),
+  RATE_LIMITED: entry(429, 'Too many requests; try again later'),
   // routing and upstream
   NO_ACCOUNT: entry(503, 'No upstream account is available for this request'),
+  ACCOUNTS_RATE_LIMITED: entry(429, 'Every account that can serve this request is rate-limited; retry later'),
+  DEDICATED_ACCOUNT_UNAVAILABLE: entry(503, 'The account this key is bound to is unavailable'),
   UPSTREAM_UNREACHABLE: entry(502, 'Upstream is unreachable'),
   UPSTREAM_TIMEOUT: entry(504, 'Upstream did not answer in time'),
   UPSTREAM_STREAM_ERROR: entry(502, 'Upstream stream ended with an error'),
   UPSTREAM_BAD_RESPONSE: entry(502, 'Upstream sent a response the relay could not read'),
+  // subscription OAuth (admin flows)
+  OAUTH_SESSION_EXPIRED: entry(410, 'The authorisation session has expired or was already used; start a new one'),
+  OAUTH_INVALID_GRANT: entry(400, 'The provider refused the code or token (invalid, expired or already used)'),
+  OAUTH_ENDPOINT_CHANGED: entry(502, 'The provider OAuth endpoint answered in an unexpected way; its address may have changed'),
+  OAUTH_PROXY_UNREACHABLE: entry(502, 'The provider OAuth endpoint could not be reached through the proxy'),
+  OAUTH_CLOUDFLARE_BLOCKED: entry(502, 'The provider OAuth endpoint refused the request with a browser challenge; try another proxy'),
   // infrastructure
   STORE_UNAVAILABLE: entry(503, 'Storage is unavailable'),
   SHUTTING_DOWN: entry(503, 'Relay is shutting down'),

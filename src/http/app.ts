@@ -5,7 +5,11 @@ import { newRequestId } from '../core/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { RelayDeps } from '../relay/relay.js';
 import type { AccountPool } from '../services/account-pool.js';
+import type { AccountHealth } from '../services/account-health.js';
 import type { AccountService } from '../services/accounts.js';
+import type { Credentials } from '../services/credentials.js';
+import type { OAuthSessions } from '../services/oauth-sessions.js';
+import type { AccountWindows } from '../services/windows.js';
 import type { AdminAuth } from '../services/admin-auth.js';
 import type { ApiKeyService } from '../services/api-keys.js';
 import type { Store } from '../store/types.js';
@@ -13,6 +17,8 @@ import { adminApi } from './admin/index.js';
 import { health } from './health.js';
 import { anthropicSurface } from './surfaces/anthropic/index.js';
 import { webAuth } from './web-auth.js';
+import { statsApi } from './stats/index.js';
+import { webStatic } from './web-static.js';
 
 export interface AppDeps {
   store: Store;
@@ -21,6 +27,10 @@ export interface AppDeps {
   pool: AccountPool;
   auth: AdminAuth;
   relay: RelayDeps;
+  health: AccountHealth;
+  credentials: Credentials;
+  windows: AccountWindows;
+  oauthSessions: OAuthSessions;
   clock: Clock;
   log: Logger;
   requestMaxBytes: number;
@@ -50,6 +60,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });
   await app.register(adminApi, { ...deps, prefix: '/admin' });
   await app.register(webAuth, { auth: deps.auth, log: deps.log, requestMaxBytes: deps.requestMaxBytes, prefix: '/web' });
+  await app.register(webStatic);
+  await app.register(statsApi, { ...deps, prefix: '/stats/api' });
   await app.register(health, deps);
   return app as unknown as FastifyInstance;
 }

@@ -1,65 +1,48 @@
-// The one orchestration path: pick an account → send → stream the answer back as it arrives while a tap reads
-// usage → record exactly once. (Failover across candidates and the health policy plug in around `attempt`.)
+// The one orchestration path: choose candidates (bindings, sticky conversation, priority, least recently used,
+// health) → try them in order while nothing has reached the client (failover) → stream the answer as it
+// arrives while a tap reads usage → record exactly once.
 import type { ServerResponse } from 'node:http';
+import type { UsageRecorder } from '../accounting/recorder.js';
 import type { Clock } from '../core/clock.js';
 import { isRelayError, RelayError } from '../core/errors.js';
-import type { UsageRecorder } from '../accounting/recorder.js';
 import type { Logger } from '../platform/logger.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from '../providers/anthropic-api/request.js';
-import { AnthropicJsonTap, AnthropicStreamTap, type TapResult, type UsageTap } from '../providers/anthropic-api/usage.js';
+import { isRetryable } from '../scheduling/failure.js';
+import { modelFamily } from '../scheduling/health-policy.js';
+import { selectAccounts, type Exclusion, type Selection } from '../scheduling/selector.js';
+import type { AccountHealth } from '../services/account-health.js';
 import type { AccountPool, PoolAccount } from '../services/account-pool.js';
-import { toRelayError, type UpstreamClient, type UpstreamResponse } from '../upstream/client.js';
+import type { Credentials } from '../services/credentials.js';
+import type { StickySessions } from '../services/sticky-sessions.js';
+import type { UpstreamClient } from '../upstream/client.js';
+import { attempt, type AttemptResult, type ClientState, type FailedAnswer } from './attempt.js';
 import type { RelayJob, RequestObserver } from './types.js';
+import type { TapResult } from '../providers/anthropic-api/usage.js';
 
 export interface RelayDeps {
   pool: AccountPool;
   upstream: UpstreamClient;
   recorder: UsageRecorder;
+  health: AccountHealth;
+  sticky: StickySessions;
+  credentials: Credentials;
   clock: Clock;
   log: Logger;
+  /** Most accounts one request may try (failover bound). */
+  maxAttempts: number;
   /** Told about every finished request (metrics); must not throw or block. */
   observers?: RequestObserver[];
+  /** Sees the response head of every upstream answer (e.g. subscription usage windows). */
+  observeUpstream?: (entry: PoolAccount, headers: Record<string, string | string[] | undefined>) => void;
 }
 
-/** Outcome of one request, for the usage record. */
+/** What happened, for the usage record and observers. */
 interface Outcome {
   account: PoolAccount | null;
   status: number;
   tap: TapResult | null;
   clientGone: boolean;
   errorCode: string | null;
-}
-
-/**
- * Forwards the upstream body to the client chunk by chunk as it arrives (data events: no promise per chunk),
- * feeding the tap, pausing on back-pressure. Rejects on an upstream body error; resolves at the end or when the
- * client is gone.
- */
-function pump(body: UpstreamResponse['body'], res: ServerResponse, tap: UsageTap | null, out: Outcome): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      tap?.push(chunk);
-      if (!res.write(chunk)) {
-        body.pause();
-        res.once('drain', () => body.resume());
-      }
-    };
-    const onClose = () => {
-      if (out.clientGone) done();
-    };
-    const done = () => {
-      body.off('data', onData);
-      res.off('close', onClose);
-      resolve();
-    };
-    body.on('data', onData);
-    body.once('end', done);
-    body.once('error', (e) => {
-      res.off('close', onClose);
-      reject(e);
-    });
-    res.on('close', onClose);
-  });
+  attempts: number;
 }
 
 export function sendRelayError(res: ServerResponse, job: Pick<RelayJob, 'errors' | 'requestId'>, err: RelayError): void {
@@ -72,12 +55,33 @@ export function sendRelayError(res: ServerResponse, job: Pick<RelayJob, 'errors'
   res.end(r.body);
 }
 
+function sendFailedAnswer(res: ServerResponse, a: FailedAnswer): void {
+  res.writeHead(a.status, { ...a.headers, 'content-length': a.body.length });
+  res.end(a.body);
+}
+
+/** The relay's own error when no account could be tried: 429 when all are rate-limited, else 503; retry-after when known. */
+function noCandidateError(sel: Selection<PoolAccount>, now: number): RelayError {
+  if (sel.bindingUnavailable) {
+    const why = sel.bindingUnavailable.why;
+    const retry = why.code === 'unhealthy' && why.availableAt ? Math.ceil((why.availableAt - now) / 1000) : undefined;
+    return new RelayError('DEDICATED_ACCOUNT_UNAVAILABLE', `The account this key is bound to is unavailable (${why.code})`, { retryAfterSec: retry });
+  }
+  const unhealthy = sel.excluded.map((e) => e.why).filter((w): w is Extract<Exclusion, { code: 'unhealthy' }> => w.code === 'unhealthy');
+  const times = unhealthy.map((w) => w.availableAt).filter((t): t is number => t !== null);
+  const retryAfterSec = times.length ? Math.max(1, Math.ceil((Math.min(...times) - now) / 1000)) : undefined;
+  const rateLimitedOnly = unhealthy.length > 0 && unhealthy.every((w) => w.reasons.every((r) => r.code === 'rate_limited' || r.code === 'throttled'));
+  if (rateLimitedOnly) return new RelayError('ACCOUNTS_RATE_LIMITED', undefined, { retryAfterSec });
+  const counts = new Map<string, number>();
+  for (const e of sel.excluded) counts.set(e.why.code, (counts.get(e.why.code) ?? 0) + 1);
+  const detail = [...counts].map(([k, v]) => `${v} ${k}`).join(', ');
+  return new RelayError('NO_ACCOUNT', `No upstream account is available for this request${detail ? ` (${detail})` : ''}`, { retryAfterSec });
+}
+
 export async function relay(deps: RelayDeps, job: RelayJob): Promise<void> {
-  const out: Outcome = { account: null, status: 0, tap: null, clientGone: false, errorCode: null };
+  const out: Outcome = { account: null, status: 0, tap: null, clientGone: false, errorCode: null, attempts: 0 };
   try {
-    const candidates = deps.pool.candidates(job.accountKind);
-    if (candidates.length === 0) throw new RelayError('NO_ACCOUNT');
-    await attempt(deps, job, candidates[0], out);
+    await tryCandidates(deps, job, out);
   } catch (e) {
     const err = isRelayError(e) ? e : new RelayError('INTERNAL', undefined, { cause: e });
     if (!isRelayError(e)) deps.log.error({ err: e, requestId: job.requestId }, 'relay failed');
@@ -89,68 +93,65 @@ export async function relay(deps: RelayDeps, job: RelayJob): Promise<void> {
   }
 }
 
-async function attempt(deps: RelayDeps, job: RelayJob, account: PoolAccount, out: Outcome): Promise<void> {
-  const { res } = job;
-  out.account = account;
-  deps.pool.markUsed(account.account.id);
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) {
+async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Promise<void> {
+  const now = deps.clock.now();
+  const family = modelFamily(job.model);
+  const sticky = job.conversation ? await deps.sticky.get(job.key.id, job.conversation) : null;
+  const sel = selectAccounts({
+    accounts: deps.pool.ofProtocol('anthropic'),
+    model: job.model,
+    family,
+    now,
+    binding: job.binding,
+    stickyAccountId: sticky,
+    health: (id) => deps.health.get(id),
+    lastUsedAt: (id) => deps.pool.lastUsedAt(id) ?? 0,
+    inFlight: (id) => deps.pool.inFlight(id),
+  });
+  if (sel.order.length === 0) throw noCandidateError(sel, now);
+
+  const client: ClientState = { gone: false };
+  const refreshed = new Set<string>();
+  let last: Extract<AttemptResult, { kind: 'failed' }> | null = null;
+  for (let i = 0; i < sel.order.length && out.attempts < deps.maxAttempts; i++) {
+    const entry = sel.order[i];
+    out.account = entry;
+    out.attempts++;
+    const r = await attempt(deps, job, entry, client);
+    if (r.kind === 'client_gone') {
       out.clientGone = true;
-      abort.abort();
+      out.status = r.status;
+      out.tap = r.tap;
+      return;
     }
-  };
-  res.on('close', onClose);
-  try {
-    const upHeaders = upstreamRequestHeaders(job.clientHeaders);
-    account.adapter.applyAuth(upHeaders, account.secrets);
-    let upstream;
-    try {
-      upstream = await deps.upstream.send({
-        origin: account.origin,
-        path: account.basePath + job.upstreamPath,
-        method: 'POST',
-        headers: upHeaders,
-        body: job.body,
-        signal: abort.signal,
-        proxyUrl: account.proxyUrl,
-      });
-    } catch (e) {
-      if (out.clientGone) return;
-      throw e;
+    if (r.kind === 'done') {
+      out.status = r.status;
+      out.tap = r.tap;
+      out.errorCode = r.streamError;
+      void deps.health.recordSuccess(entry.id);
+      // Not awaited: the answer is complete; recording it must not wait on a store round trip.
+      if (job.conversation) deps.sticky.bind(job.key.id, job.conversation, entry.id).catch((e: unknown) => deps.log.warn({ err: (e as Error).message }, 'sticky bind failed'));
+      return;
     }
-    out.status = upstream.statusCode;
-    const headers = clientResponseHeaders(upstream.headers);
-    const contentType = String(upstream.headers['content-type'] ?? '');
-    const isSse = contentType.startsWith('text/event-stream');
-    if (isSse) {
-      headers['cache-control'] = 'no-cache';
-      headers['x-accel-buffering'] = 'no';
-    } else if (upstream.headers['content-length'] !== undefined) {
-      // A known length spares the client chunked framing (and the relay extra writes).
-      headers['content-length'] = upstream.headers['content-length'];
-    }
-    res.writeHead(upstream.statusCode, headers);
-    const tap: UsageTap | null = !job.record ? null : isSse ? new AnthropicStreamTap() : new AnthropicJsonTap();
-    try {
-      await pump(upstream.body, res, tap, out);
-    } catch (e) {
-      if (!out.clientGone) {
-        const err = toRelayError(e);
-        const relayErr = isRelayError(err) ? err : new RelayError('UPSTREAM_STREAM_ERROR');
-        out.errorCode = relayErr.code === 'UPSTREAM_TIMEOUT' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_STREAM_ERROR';
-        deps.log.warn({ requestId: job.requestId, accountId: account.account.id, err: (e as Error).message }, 'upstream stream failed');
-        if (isSse) res.end(job.errors.sseEvent(new RelayError(out.errorCode as 'UPSTREAM_STREAM_ERROR'), job.requestId));
-        else res.destroy();
+    // A rejected credential that can be refreshed gets one refresh and one more try on the same account.
+    if (r.cls.kind === 'unauthorized' && entry.adapter.refresh && !refreshed.has(entry.id)) {
+      refreshed.add(entry.id);
+      if ((await deps.credentials.refreshAfterUnauthorized(entry)) !== null) {
+        i--;
+        continue;
       }
-    } finally {
-      out.tap = tap?.finish() ?? null;
-      if (out.clientGone) upstream.body.destroy();
     }
-    if (!res.writableEnded && !out.clientGone) res.end();
-  } finally {
-    res.off('close', onClose);
+    last = r;
+    await deps.health.report(entry.id, r.cls, { httpStatus: r.status || undefined, requestId: job.requestId });
+    deps.log.warn({ requestId: job.requestId, accountId: entry.id, kind: r.cls.kind, status: r.status, attempt: out.attempts }, 'attempt failed');
+    if (!isRetryable(r.cls.kind)) break;
   }
+  // Every try failed: the client sees the last upstream answer as it was (or the relay's transport error).
+  if (!last) throw new RelayError('NO_ACCOUNT');
+  out.status = last.status;
+  out.errorCode = last.error?.code ?? `upstream_${last.cls.kind}`;
+  if (last.answer) sendFailedAnswer(job.res, last.answer);
+  else throw last.error ?? new RelayError('UPSTREAM_UNREACHABLE');
 }
 
 function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
@@ -159,42 +160,28 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
   // Partial: the upstream started answering but the answer did not reach its end (client gone, stream cut).
   const partial = out.status > 0 && out.status < 400 && (out.clientGone || (tap !== null && !tap.complete));
   const status = out.clientGone ? 499 : out.status;
+  const errorCode = out.errorCode ?? (tap?.errorType ? `upstream_${tap.errorType}` : null);
+  const model = tap?.model ?? job.model;
   let costNanos = 0;
   if (job.record) {
     costNanos = deps.recorder.record({
       requestId: job.requestId,
       ts: job.startedAt,
       keyId: job.key.id,
-      accountId: out.account?.account.id ?? null,
-      model: tap?.model ?? job.model,
+      accountId: out.account?.id ?? null,
+      model,
       endpoint: job.endpoint,
       stream: job.stream,
       status,
       durationMs,
       usage: tap?.usage ?? null,
       partial,
-      errorCode: out.errorCode ?? (tap?.errorType ? `upstream_${tap.errorType}` : null),
+      errorCode,
     }).costNanos;
   }
   if (deps.observers?.length) {
-    const outcome = {
-      requestId: job.requestId,
-      endpoint: job.endpoint,
-      keyId: job.key.id,
-      accountId: out.account?.account.id ?? null,
-      model: tap?.model ?? job.model,
-      stream: job.stream,
-      status,
-      durationMs,
-      usage: tap?.usage ?? null,
-      costNanos,
-      errorCode: out.errorCode,
-      attempts: out.account ? 1 : 0,
-    };
+    const outcome = { requestId: job.requestId, endpoint: job.endpoint, keyId: job.key.id, accountId: out.account?.id ?? null, model, stream: job.stream, status, durationMs, usage: tap?.usage ?? null, costNanos, errorCode, attempts: out.attempts };
     for (const o of deps.observers) o(outcome);
   }
-  deps.log.info(
-    { requestId: job.requestId, keyId: job.key.id, accountId: out.account?.account.id, model: job.model, status, durationMs, stream: job.stream },
-    'relayed',
-  );
+  deps.log.info({ requestId: job.requestId, keyId: job.key.id, accountId: out.account?.id, model: job.model, status, durationMs, stream: job.stream, attempts: out.attempts }, 'relayed');
 }

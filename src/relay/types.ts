@@ -22,7 +22,13 @@ export interface RelayJob {
   upstreamPath: string;
   accountKind: AccountKind;
   body: Buffer;
+  /** The parsed body (used only when a model mapping requires re-serialising it). */
+  json: Record<string, unknown>;
   model: string;
+  /** Conversation id for sticky routing (scheduling/session-id.ts), or null. */
+  conversation: string | null;
+  /** The key's binding to one account or a group. */
+  binding?: { accountId?: string; groupId?: string; allowFallback?: boolean };
   stream: boolean;
   /** Record usage (false for count_tokens, which costs nothing). */
   record: boolean;

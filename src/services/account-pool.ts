@@ -1,14 +1,17 @@
 // The in-memory view of the account pool: records with their decrypted credentials, kept fresh by store change
 // events. Selection never touches the store; last-used times are written back in batches.
-import type { Account, AccountKind } from '../core/account.js';
+import { withAccountDefaults, type Account, type AccountKind } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
 import { adapterFor } from '../providers/registry.js';
 import type { ProviderAdapter, ProviderDefaults } from '../providers/types.js';
 import type { Store } from '../store/types.js';
+import type { CandidateAccount } from '../scheduling/selector.js';
 
-export interface PoolAccount {
+/** An account as the relay uses it: the selector's view of it (CandidateAccount) plus what a request needs. */
+export interface PoolAccount extends CandidateAccount {
+  readonly kind: AccountKind;
   readonly account: Account;
   readonly adapter: ProviderAdapter;
   /** `http(s)://host[:port]` of the upstream. */
@@ -23,6 +26,8 @@ export interface PoolAccount {
 
 export class AccountPool {
   private entries = new Map<string, PoolAccount>();
+  private byProtocol = new Map<string, PoolAccount[]>();
+  private readonly load = new Map<string, number>();
   private readonly lastUsed = new Map<string, number>();
   private readonly pendingTouch = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -66,10 +71,11 @@ export class AccountPool {
           const accounts = await this.store.accounts.list();
           const next = new Map<string, PoolAccount>();
           for (const a of accounts) {
-            const entry = this.toEntry(a);
+            const entry = this.toEntry(withAccountDefaults(a));
             if (entry) next.set(a.id, entry);
           }
           this.entries = next;
+          this.byProtocol = new Map();
         } while (this.reloadAgain);
       } catch (e) {
         this.log.error({ err: e }, 'account pool reload failed');
@@ -87,6 +93,18 @@ export class AccountPool {
       const url = new URL(a.baseUrl ?? adapter.defaultBaseUrl(this.defaults));
       if (a.lastUsedAt !== null && (this.lastUsed.get(a.id) ?? 0) < a.lastUsedAt) this.lastUsed.set(a.id, a.lastUsedAt);
       return {
+        id: a.id,
+        kind: a.kind,
+        name: a.name,
+        priority: a.priority,
+        schedulable: a.schedulable,
+        shared: a.shared,
+        groupIds: a.groupIds,
+        supportedModels: a.supportedModels,
+        modelMapping: a.modelMapping,
+        expiresAt: a.expiresAt,
+        maxConcurrency: a.maxConcurrency,
+        createdAt: a.createdAt,
         account: a,
         adapter,
         origin: url.origin,
@@ -112,25 +130,35 @@ export class AccountPool {
     return this.lastUsed.get(id) ?? null;
   }
 
-  /**
-   * The schedulable accounts of a kind in the order to try them: priority (lower first), then least recently used.
-   * (The full scheduler — bindings, sticky sessions, health — replaces this ordering.)
-   */
-  candidates(kind: AccountKind): PoolAccount[] {
-    const out: PoolAccount[] = [];
-    for (const e of this.entries.values()) if (e.account.kind === kind && e.account.schedulable) out.push(e);
-    return out.sort(
-      (a, b) =>
-        a.account.priority - b.account.priority ||
-        (this.lastUsed.get(a.account.id) ?? 0) - (this.lastUsed.get(b.account.id) ?? 0) ||
-        a.account.createdAt - b.account.createdAt,
-    );
+  /** Every loaded account that speaks a protocol (the scheduler filters and orders them). */
+  ofProtocol(protocol: ProviderAdapter['protocol']): PoolAccount[] {
+    let list = this.byProtocol.get(protocol);
+    if (!list) {
+      list = [...this.entries.values()].filter((e) => e.adapter.protocol === protocol);
+      this.byProtocol.set(protocol, list);
+    }
+    return list;
   }
 
   markUsed(id: string): void {
     const now = this.clock.now();
     this.lastUsed.set(id, now);
     this.pendingTouch.set(id, now);
+  }
+
+  /** Requests this instance has in flight on an account (for per-account concurrency caps). */
+  inFlight(id: string): number {
+    return this.load.get(id) ?? 0;
+  }
+
+  acquire(id: string): void {
+    this.load.set(id, (this.load.get(id) ?? 0) + 1);
+  }
+
+  release(id: string): void {
+    const n = (this.load.get(id) ?? 1) - 1;
+    if (n > 0) this.load.set(id, n);
+    else this.load.delete(id);
   }
 
   async flush(): Promise<void> {

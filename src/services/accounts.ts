@@ -1,6 +1,6 @@
 // Admin operations on upstream accounts: validation of URLs and proxies, sealing of credentials, and the
 // public view (which never contains a secret).
-import { DEFAULT_ACCOUNT_PRIORITY, type Account, type AccountKind } from '../core/account.js';
+import { DEFAULT_ACCOUNT_PRIORITY, withAccountDefaults, type Account, type AccountKind } from '../core/account.js';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -10,25 +10,30 @@ import type { ProviderDefaults } from '../providers/types.js';
 import type { Store } from '../store/types.js';
 import { checkProxyUrl, checkUpstreamUrl } from './url-policy.js';
 
-export interface NewAccountInput {
-  kind: AccountKind;
-  name: string;
-  description?: string;
-  priority?: number;
-  schedulable?: boolean;
-  baseUrl?: string | null;
-  proxy?: string | null;
-  /** Provider credential fields (e.g. `{ apiKey }`), validated by the adapter's schema. */
-  secrets: Record<string, unknown>;
-}
-
-export interface AccountPatchInput {
+/** Settings an admin edits (every kind). */
+export interface AccountSettingsInput {
   name?: string;
   description?: string;
   priority?: number;
   schedulable?: boolean;
   baseUrl?: string | null;
   proxy?: string | null;
+  shared?: boolean;
+  groupIds?: string[];
+  supportedModels?: string[];
+  modelMapping?: Record<string, string>;
+  expiresAt?: number | null;
+  maxConcurrency?: number;
+}
+
+export interface NewAccountInput extends AccountSettingsInput {
+  kind: AccountKind;
+  name: string;
+  /** Provider credential fields (e.g. `{ apiKey }`), validated by the adapter's schema. */
+  secrets: Record<string, unknown>;
+}
+
+export interface AccountPatchInput extends AccountSettingsInput {
   /** Replaces the credentials when present. */
   secrets?: Record<string, unknown>;
 }
@@ -45,6 +50,16 @@ export interface AccountView {
   customBaseUrl: boolean;
   proxy: { type: string; host: string } | null;
   secretHint: string | null;
+  /** Who the credentials belong to (OAuth kinds), when known. */
+  identity: { email?: string; org?: string; plan?: string } | null;
+  /** The provider's terms for this kind of account (OAuth kinds), stated plainly; English, the UI translates. */
+  terms: string | null;
+  shared: boolean;
+  groupIds: string[];
+  supportedModels: string[];
+  modelMapping: Record<string, string>;
+  expiresAt: string | null;
+  maxConcurrency: number;
   createdAt: string;
   updatedAt: string;
   lastUsedAt: string | null;
@@ -87,6 +102,12 @@ export class AccountService {
       baseUrl: input.baseUrl ? checkUpstreamUrl(input.baseUrl) : null,
       secrets: this.sealSecrets(input.kind, input.secrets),
       proxy: this.sealProxy(input.proxy),
+      shared: input.shared ?? true,
+      groupIds: input.groupIds ?? [],
+      supportedModels: input.supportedModels ?? [],
+      modelMapping: input.modelMapping ?? {},
+      expiresAt: input.expiresAt ?? null,
+      maxConcurrency: input.maxConcurrency ?? 0,
       createdAt: now,
       updatedAt: now,
       lastUsedAt: null,
@@ -98,11 +119,11 @@ export class AccountService {
   async get(id: string): Promise<Account> {
     const a = await this.store.accounts.get(id);
     if (!a) throw new RelayError('NOT_FOUND', 'Account not found');
-    return a;
+    return withAccountDefaults(a);
   }
 
-  list(): Promise<Account[]> {
-    return this.store.accounts.list();
+  async list(): Promise<Account[]> {
+    return (await this.store.accounts.list()).map(withAccountDefaults);
   }
 
   async update(id: string, patch: AccountPatchInput): Promise<Account> {
@@ -115,6 +136,9 @@ export class AccountService {
     if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl ? checkUpstreamUrl(patch.baseUrl) : null;
     if (patch.proxy !== undefined) next.proxy = this.sealProxy(patch.proxy);
     if (patch.secrets !== undefined) next.secrets = this.sealSecrets(cur.kind, patch.secrets);
+    for (const f of ['shared', 'groupIds', 'supportedModels', 'modelMapping', 'expiresAt', 'maxConcurrency'] as const) {
+      if (patch[f] !== undefined) (next as Record<string, unknown>)[f] = patch[f];
+    }
     const a = await this.store.accounts.update(id, next);
     if (!a) throw new RelayError('NOT_FOUND', 'Account not found');
     return a;
@@ -128,9 +152,12 @@ export class AccountService {
   view(a: Account, lastUsedAt: number | null = a.lastUsedAt): AccountView {
     const adapter = adapterFor(a.kind);
     let secretHint: string | null = null;
+    let identity: AccountView['identity'] = null;
     let proxy: AccountView['proxy'] = null;
     try {
-      secretHint = adapter.secretHint(adapter.secretsSchema.parse(JSON.parse(this.secrets.open(a.secrets))));
+      const secrets = adapter.secretsSchema.parse(JSON.parse(this.secrets.open(a.secrets)));
+      secretHint = adapter.secretHint(secrets);
+      identity = adapter.identity?.(secrets) ?? null;
       if (a.proxy) {
         const u = new URL(this.secrets.open(a.proxy));
         proxy = { type: u.protocol.replace(':', ''), host: u.host };
@@ -149,6 +176,14 @@ export class AccountService {
       customBaseUrl: a.baseUrl !== null,
       proxy,
       secretHint,
+      identity,
+      terms: adapter.terms ?? null,
+      shared: a.shared,
+      groupIds: a.groupIds,
+      supportedModels: a.supportedModels,
+      modelMapping: a.modelMapping,
+      expiresAt: iso(a.expiresAt),
+      maxConcurrency: a.maxConcurrency,
       createdAt: iso(a.createdAt)!,
       updatedAt: iso(a.updatedAt)!,
       lastUsedAt: iso(Math.max(lastUsedAt ?? 0, a.lastUsedAt ?? 0) || null),

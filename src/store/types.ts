@@ -49,6 +49,12 @@ export interface AccountRepo {
   touch(lastUsed: ReadonlyMap<string, number>): Promise<void>;
 }
 
+/** A position in the request log: the (ts, requestId) of the last entry a page showed. */
+export interface RequestLogCursor {
+  ts: number;
+  requestId: string;
+}
+
 export interface UsageRepo {
   /**
    * Records finished requests: log entries and every aggregate, in one round trip for the whole batch.
@@ -57,8 +63,11 @@ export interface UsageRepo {
   record(events: readonly UsageEvent[]): Promise<void>;
   /** Aggregate rows matching the query (one per bucket × key × account × model). */
   query(query: UsageQuery): Promise<UsageRow[]>;
-  /** Most recent request log entries, newest first. */
-  recentRequests(limit: number, filter?: { keyId?: string }): Promise<UsageEvent[]>;
+  /**
+   * Most recent request log entries, newest first (ordered by ts, then request id, both descending). `before`
+   * continues a listing: only entries strictly older than that (ts, requestId) position.
+   */
+  recentRequests(limit: number, filter?: { keyId?: string; before?: RequestLogCursor }): Promise<UsageEvent[]>;
 }
 
 /**

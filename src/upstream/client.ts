@@ -1,7 +1,9 @@
-// Upstream HTTP: undici keep-alive dispatchers, timeouts, abort propagation, and the mapping of transport
-// failures to relay errors. (Per-account proxies plug in here: one dispatcher per proxy URL.)
-import { Agent, type Dispatcher } from 'undici';
+// Upstream HTTP: sends through the dispatcher of the account's proxy (or the direct agent), propagates aborts,
+// and maps transport failures, proxy failures included, to relay errors.
+import type { Dispatcher } from 'undici';
 import { RelayError } from '../core/errors.js';
+import { createDispatcherPool, type DispatcherPool } from './dispatchers.js';
+import { describeProxyFailure, proxyFailure } from './proxy-errors.js';
 
 export interface UpstreamRequest {
   /** `http(s)://host[:port]` */
@@ -27,20 +29,16 @@ export interface UpstreamClientOptions {
   /** Time allowed for the response head, and between two body chunks. */
   timeoutMs: number;
   connectTimeoutMs?: number;
+  /** A shared pool (e.g. with OAuth token refresh); its owner closes it. By default the client makes and closes its own. */
+  dispatchers?: DispatcherPool;
 }
 
 export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClient {
-  const agent = new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    connect: { timeout: opts.connectTimeoutMs ?? 10_000 },
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-  });
+  const pool = opts.dispatchers ?? createDispatcherPool({ timeoutMs: opts.timeoutMs, connectTimeoutMs: opts.connectTimeoutMs });
   return {
     async send(req) {
       try {
-        return await agent.request({
+        return await pool.get(req.proxyUrl).request({
           origin: req.origin,
           path: req.path,
           method: req.method,
@@ -49,11 +47,19 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           signal: req.signal,
         });
       } catch (e) {
-        throw toRelayError(e);
+        throw toSendError(e, req);
       }
     },
-    close: () => agent.close(),
+    close: () => (opts.dispatchers ? Promise.resolve() : pool.close()),
   };
+}
+
+/** Our own abort passes through; a proxy's failure says so (without the proxy's address or credentials). */
+function toSendError(e: unknown, req: UpstreamRequest): unknown {
+  if (req.signal.aborted) return e;
+  const failure = req.proxyUrl ? proxyFailure(e) : null;
+  if (failure) return new RelayError('UPSTREAM_UNREACHABLE', describeProxyFailure(failure), { cause: e });
+  return toRelayError(e);
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);

@@ -22,6 +22,11 @@ export interface TestRelay {
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }>;
   createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
   addAccount(baseUrl: string, body?: Record<string, unknown>): Promise<{ id: string }>;
+  /**
+   * Waits until `count` requests of a key are recorded (the client can see an answer end a moment before the
+   * relay records it) and returns them, newest first.
+   */
+  recorded(keyId: string, count?: number): Promise<import('../../src/core/usage-event.js').UsageEvent[]>;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,15 @@ export async function startRelay(opts: StartOptions = {}): Promise<TestRelay> {
       // the pool reloads on the change event; make sure it has before the test relays through it
       await relay.pool.reload();
       return r.json;
+    },
+    async recorded(keyId, count = 1) {
+      const deadline = Date.now() + 3000;
+      for (;;) {
+        await relay.recorder.drain();
+        const rows = await relay.store.usage.recentRequests(Math.max(50, count), { keyId });
+        if (rows.length >= count || Date.now() > deadline) return rows;
+        await new Promise((r) => setTimeout(r, 10));
+      }
     },
     async close() {
       await relay.close();

@@ -1,40 +1,72 @@
-// The admin API at /admin: every route requires an admin session (Authorization: Bearer <token>).
+// The admin API at /admin: every route requires an admin session (Authorization: Bearer <token>, or the web UI's
+// session cookie) except the few marked public (login).
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AccountPool } from '../../services/account-pool.js';
+import type { AccountHealth } from '../../services/account-health.js';
 import type { AccountService } from '../../services/accounts.js';
+import type { Credentials } from '../../services/credentials.js';
+import type { OAuthSessions } from '../../services/oauth-sessions.js';
+import type { AccountWindows } from '../../services/windows.js';
 import type { AdminAuth } from '../../services/admin-auth.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
 import type { Store } from '../../store/types.js';
 import { accountRoutes } from './accounts.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { useAdminErrors } from './errors.js';
+import { oauthRoutes } from './oauth.js';
 import { usageRoutes } from './usage.js';
+import { accountExtraRoutes } from './account-extras.js';
+import { analyticsRoutes } from './analytics.js';
+import { keyExtraRoutes } from './key-extras.js';
+import { openApiRoutes } from './openapi.js';
+import { overviewRoutes } from './overview.js';
+import { requestRoutes } from './requests.js';
+import { authenticateAdminRequest, sessionRoutes } from './session.js';
+import { systemRoutes } from './system.js';
+import type { RelayDeps } from '../../relay/relay.js';
 
 export interface AdminDeps {
   auth: AdminAuth;
   keys: ApiKeyService;
   accounts: AccountService;
   pool: AccountPool;
+  health: AccountHealth;
+  credentials: Credentials;
+  windows: AccountWindows;
+  oauthSessions: OAuthSessions;
   store: Store;
   clock: Clock;
   log: Logger;
   timezoneOffsetHours: number;
   requestMaxBytes: number;
+  relay: RelayDeps;
+  version: string;
+  startedAt: number;
 }
 
 export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   useAdminErrors(app, deps.log, deps.requestMaxBytes);
   app.addHook('onRequest', async (request) => {
-    request.admin = deps.auth.authenticate(request.headers.authorization);
+    // Bearer token (scripts) or the browser session cookie (+ CSRF header on mutations); public routes pass.
+    request.admin = await authenticateAdminRequest(request, deps);
   });
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
   });
   accountRoutes(app, deps);
+  oauthRoutes(app, deps);
   apiKeyRoutes(app, deps);
   usageRoutes(app, deps);
+  sessionRoutes(app, deps);
+  overviewRoutes(app, deps);
+  analyticsRoutes(app, deps);
+  requestRoutes(app, deps);
+  systemRoutes(app, deps);
+  keyExtraRoutes(app, deps);
+  accountExtraRoutes(app, deps);
+  openApiRoutes(app, deps);
 }
 
 declare module 'fastify' {

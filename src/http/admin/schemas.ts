@@ -43,25 +43,36 @@ export const apiKeyPatchSchema = z.strictObject({
 const baseUrl = z.string().trim().max(2048).nullable();
 const proxy = z.string().trim().max(2048).nullable();
 
-export const accountCreateSchema = z.strictObject({
-  kind: z.enum(ACCOUNT_KINDS),
+const modelName = z.string().trim().min(1).max(200);
+
+/** Account settings shared by every kind (create and patch). */
+const accountSettings = {
   name,
   description: description.optional(),
   priority: z.number().int().min(0).max(1000).optional(),
   schedulable: z.boolean().optional(),
   baseUrl: baseUrl.optional(),
   proxy: proxy.optional(),
+  shared: z.boolean().optional(),
+  groupIds: z.array(z.string().min(1).max(100)).max(100).optional(),
+  supportedModels: z.array(modelName).max(500).optional(),
+  modelMapping: z.record(modelName, modelName).optional(),
+  expiresAt: timeInput.nullable().optional(),
+  maxConcurrency: z.number().int().min(0).max(100_000).optional(),
+};
+
+export const accountCreateSchema = z.strictObject({
+  kind: z.enum(ACCOUNT_KINDS),
+  ...accountSettings,
   /** Credential fields for the kind (anthropic-api: apiKey). Checked by the kind's adapter. */
   apiKey: z.string().optional(),
+  /** OAuth kinds: an exchanged session (POST /admin/oauth/sessions/:id/exchange) whose tokens the account takes. */
+  oauthSessionId: z.string().min(1).max(100).optional(),
 });
 
 export const accountPatchSchema = z.strictObject({
+  ...accountSettings,
   name: name.optional(),
-  description: description.optional(),
-  priority: z.number().int().min(0).max(1000).optional(),
-  schedulable: z.boolean().optional(),
-  baseUrl: baseUrl.optional(),
-  proxy: proxy.optional(),
   apiKey: z.string().optional(),
 });
 

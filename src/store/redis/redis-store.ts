@@ -332,7 +332,16 @@ function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
     },
     async recentRequests(limit, filter = {}) {
       const zkey = filter.keyId ? k.requestsByKey(filter.keyId) : k.requests;
-      const ids = await r.zrevrange(zkey, 0, limit - 1);
+      let ids: string[];
+      if (filter.before) {
+        // Same ts as the cursor: only ids below it (zset order within a score is by member); then strictly older.
+        const { ts, requestId } = filter.before;
+        const same = (await r.zrangebyscore(zkey, ts, ts)).filter((id) => id < requestId).reverse();
+        const older = same.length >= limit ? [] : await r.zrevrangebyscore(zkey, `(${ts}`, '-inf', 'LIMIT', 0, limit - same.length);
+        ids = [...same.slice(0, limit), ...older];
+      } else {
+        ids = await r.zrevrange(zkey, 0, limit - 1);
+      }
       if (ids.length === 0) return [];
       const docs = await r.mget(...ids.map((id) => k.request(id)));
       return docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as UsageEvent);

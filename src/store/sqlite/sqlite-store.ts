@@ -274,11 +274,15 @@ function usageRepo(db: Db): UsageRepo {
       return rows;
     },
     async recentRequests(limit, filter = {}) {
-      const rows = (
-        filter.keyId
-          ? db.prepare('SELECT doc FROM request_log WHERE key_id = ? ORDER BY ts DESC LIMIT ?').all(filter.keyId, limit)
-          : db.prepare('SELECT doc FROM request_log ORDER BY ts DESC LIMIT ?').all(limit)
-      ) as { doc: string }[];
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (filter.keyId) (where.push('key_id = ?'), args.push(filter.keyId));
+      if (filter.before) {
+        where.push('(ts < ? OR (ts = ? AND request_id < ?))');
+        args.push(filter.before.ts, filter.before.ts, filter.before.requestId);
+      }
+      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const rows = db.prepare(`SELECT doc FROM request_log ${w} ORDER BY ts DESC, request_id DESC LIMIT ?`).all(...args, limit) as { doc: string }[];
       return rows.map((r) => JSON.parse(r.doc) as UsageEvent);
     },
   };

@@ -23,6 +23,7 @@ function endpointOf(method: string, path: string): Endpoint | undefined {
 /** Dispatches one fully received request. Only valid, authenticated requests consume a behaviour. */
 export async function route(ctx: RequestContext): Promise<void> {
   const { method, path, headers, body, json } = ctx.recorded;
+  if (ctx.state.oauth && (await ctx.state.oauth.handle(ctx))) return;
   if (method === 'POST' && path === '/api/event_logging/batch') {
     return sendJson(ctx, 200, { success: true }, responseHeaders(ctx));
   }
@@ -30,7 +31,7 @@ export async function route(ctx: RequestContext): Promise<void> {
   if (!endpoint) return sendProtocolError(ctx, 404, `Not Found: ${method} ${path}`);
   if (body.length > MAX_BODY_BYTES) return sendProtocolError(ctx, 413, 'Request exceeds the maximum allowed number of bytes.');
 
-  const auth = authenticate(headers, ctx.state.apiKeys);
+  const auth = ctx.state.oauth?.authenticate(headers, ctx.now) ?? authenticate(headers, ctx.state.apiKeys);
   if (!auth.ok) return sendProtocolError(ctx, 401, auth.message);
   ctx.credential = auth.credential;
   if (!headers['anthropic-version']) return sendProtocolError(ctx, 400, 'anthropic-version: header is required');

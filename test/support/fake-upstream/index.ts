@@ -8,12 +8,14 @@ import { requestId } from './ids.js';
 import { type RecordedRequest, recordRequest } from './recorder.js';
 import { type FakeState, type RequestContext, sendProtocolError } from './respond.js';
 import { ResponseTracker } from './tracker.js';
+import { FakeOAuth } from './oauth.js';
 
 export type * from './behaviours.js';
 export type { RecordedRequest } from './recorder.js';
 export { countInputTokens, countOutputTokens, countWords } from './tokens.js';
 export { errorTypeForStatus } from './errors.js';
 export { MODELS } from './models.js';
+export { CLAUDE_CLIENT_ID, FakeOAuth, type TokenFailure } from './oauth.js';
 export { defaultReplyText, chooseTool } from './message-builder.js';
 
 export interface FakeUpstreamOptions {
@@ -54,6 +56,11 @@ export interface FakeUpstream {
   waitForIdle(timeoutMs?: number): Promise<void>;
   /** Resolves once at least `count` requests were recorded. */
   waitForRequests(count: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Subscription OAuth: the token endpoint (`POST /v1/oauth/token`), `GET /api/oauth/usage` and `/profile`, and the
+   * bearer tokens it issues (accepted by Messages until they expire). Not cleared by {@link reset}: use `oauth.reset()`.
+   */
+  readonly oauth: FakeOAuth;
   /** Stops the server, destroying hanging and keep-alive connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -117,6 +124,7 @@ export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promis
     apiKeys: initialKeys,
     strictValidation: opts.strictValidation ?? true,
     queue: new BehaviourQueue(),
+    oauth: new FakeOAuth(),
   };
   const requests: RecordedRequest[] = [];
   const tracker = new ResponseTracker();
@@ -133,6 +141,7 @@ export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promis
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    oauth: state.oauth!,
     clearRequests: () => void requests.splice(0),
     setApiKeys: (keys) => void (state.apiKeys = keys ? [...keys] : null),
     enqueue: (b, o) => state.queue.enqueue(b, o),

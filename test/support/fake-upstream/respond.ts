@@ -6,12 +6,15 @@ import type { BehaviourQueue, ErrorBehaviour, UnifiedPreset } from './behaviours
 import { defaultErrorMessage, errorBody, errorTypeForStatus, retryHeaders } from './errors.js';
 import { apiKeyRateLimitHeaders, baseHeaders, type Credential, unifiedHeaders, unifiedRetryAfter } from './headers.js';
 import type { RecordedRequest } from './recorder.js';
+import type { FakeOAuth } from './oauth.js';
 
 /** Mutable settings shared by all requests of one fake. */
 export interface FakeState {
   apiKeys: string[] | null;
   strictValidation: boolean;
   queue: BehaviourQueue;
+  /** The OAuth personality (token, usage and profile endpoints; the bearer tokens it issued). */
+  oauth?: FakeOAuth;
 }
 
 /** Everything a handler needs for one request. */

@@ -8,6 +8,7 @@ import type { ApiKeyService } from '../../../services/api-keys.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import { parseJsonObject, toCatalogueError, useRawBodies } from '../../request-body.js';
+import { conversationId } from '../../../scheduling/session-id.js';
 import { anthropicErrors } from './errors.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 
@@ -61,7 +62,9 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
       upstreamPath: endpoint + queryString(request.url),
       accountKind: 'anthropic-api' as const,
       body: request.body as Buffer,
+      json,
       model: json.model,
+      conversation: record ? conversationId(json, request.headers) : null,
       stream: json.stream === true,
       record,
       clientHeaders: request.headers,

@@ -1,0 +1,45 @@
+// crs export / crs import: API keys, accounts and settings as one JSON document (secrets sealed unless --decrypt).
+import type { Command } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { VERSION } from '../bootstrap.js';
+import { exportData, importData, parseExportDocument } from '../services/data-transfer.js';
+import { CliError, withCore } from './context.js';
+
+export function dataCommands(program: Command): void {
+  program
+    .command('export')
+    .description('write API keys, accounts and settings as JSON (account secrets stay encrypted unless --decrypt)')
+    .option('--out <file>', 'write to this file (mode 0600) instead of standard output')
+    .option('--decrypt', 'include account secrets and proxies in plain text (keep the file safe)')
+    .action(async (o) =>
+      withCore(async (core) => {
+        const doc = await exportData(core.store, core.secrets, { decrypt: o.decrypt === true, relayVersion: VERSION, now: core.clock.now() });
+        const text = JSON.stringify(doc, null, 2) + '\n';
+        if (o.out) {
+          writeFileSync(resolve(o.out), text, { mode: 0o600 });
+          process.stderr.write(`Exported ${doc.apiKeys.length} API keys, ${doc.accounts.length} accounts, ${doc.settings.length} settings to ${resolve(o.out)}${doc.decrypted ? ' (secrets in plain text)' : ''}\n`);
+        } else process.stdout.write(text);
+      }),
+    );
+
+  program
+    .command('import <file>')
+    .description('load an export ("-" reads standard input); refuses records that already exist unless --force')
+    .option('--force', 'replace records that already exist')
+    .option('--ignore-key-check', 'import although the export was made under another ENCRYPTION_KEY')
+    .action(async (file: string, o) =>
+      withCore(async (core) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(readFileSync(file === '-' ? 0 : resolve(file), 'utf8'));
+        } catch (e) {
+          throw new CliError(`${file}: ${(e as Error).message}`);
+        }
+        const doc = parseExportDocument(parsed);
+        const r = await importData(core.store, core.secrets, doc, { force: o.force === true, ignoreKeyCheck: o.ignoreKeyCheck === true });
+        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stdout.write(`Imported ${r.apiKeys} API keys, ${r.accounts} accounts, ${r.settings} settings${r.replaced ? ` (${r.replaced} replaced)` : ''}\n`);
+      }),
+    );
+}

@@ -1,0 +1,97 @@
+// /admin/usage/series and /admin/usage/breakdown (+ .csv): the usage page's charts and table.
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import { nanosToUsd } from '../../core/money.js';
+import { buildBreakdown, buildSeries, toCsv, type BreakdownRow } from '../../accounting/usage-analytics.js';
+import type { Store } from '../../store/types.js';
+import { nameResolver, readRows, resolveRange, tzLabel } from './analytics-support.js';
+import type { RouteDoc } from './route-docs.js';
+import { parseInput } from './validate.js';
+import { breakdownQuerySchema, seriesQuerySchema } from './web-schemas.js';
+
+interface Deps {
+  store: Store;
+  clock: Clock;
+  timezoneOffsetHours: number;
+}
+
+const SORTERS: Record<string, (a: BreakdownRow, b: BreakdownRow) => number> = {
+  '-cost': (a, b) => b.costMicros - a.costMicros || b.requests - a.requests,
+  '-requests': (a, b) => b.requests - a.requests,
+  '-tokens': (a, b) => b.totalTokens - a.totalTokens,
+  label: (a, b) => a.label.localeCompare(b.label),
+  '-errorRate': (a, b) => b.errorRate - a.errorRate || b.requests - a.requests,
+};
+
+async function series(deps: Deps, query: unknown) {
+  const q = parseInput(seriesQuerySchema, query);
+  const tz = deps.timezoneOffsetHours;
+  const range = resolveRange(q, deps.clock.now(), tz, q.granularity, q.granularity === 'hour' ? 86_400_000 : 30 * 86_400_000);
+  const [rows, labelOf] = await Promise.all([readRows(deps.store, range, q), nameResolver(deps.store)]);
+  const s = buildSeries(rows, { ...range, offsetHours: tz, metric: q.metric, groupBy: q.groupBy, top: q.top }, labelOf);
+  return {
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
+    granularity: range.granularity,
+    timezoneOffsetHours: tz,
+    tz: tzLabel(tz),
+    metric: q.metric,
+    unit: q.metric === 'cost' && q.groupBy !== 'tokenType' ? 'usd' : q.metric === 'tokens' || q.groupBy === 'tokenType' ? 'tokens' : 'count',
+    ...s,
+  };
+}
+
+async function breakdown(deps: Deps, query: unknown) {
+  const q = parseInput(breakdownQuerySchema, query);
+  const tz = deps.timezoneOffsetHours;
+  const range = resolveRange(q, deps.clock.now(), tz);
+  const [rows, labelOf] = await Promise.all([readRows(deps.store, range, q), nameResolver(deps.store)]);
+  const b = buildBreakdown(rows, q.dimension, labelOf);
+  const needle = q.q?.toLowerCase();
+  const items = (needle ? b.rows.filter((r) => r.label.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle)) : b.rows).sort(SORTERS[q.sort]);
+  return {
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
+    granularity: range.granularity,
+    timezoneOffsetHours: tz,
+    tz: tzLabel(tz),
+    dimension: q.dimension,
+    totals: b.totals,
+    total: items.length,
+    page: q.page,
+    pageSize: q.pageSize,
+    items: items.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
+    all: items,
+  };
+}
+
+export function analyticsRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/usage/series', async (request) => series(deps, request.query));
+  app.get('/usage/breakdown', async (request) => {
+    const { all: _all, ...rest } = await breakdown(deps, request.query);
+    return rest;
+  });
+  app.get('/usage/series.csv', async (request, reply) => {
+    const s = await series(deps, request.query);
+    const csv = toCsv(
+      ['bucket', 'start', ...s.series.map((x) => x.label)],
+      s.buckets.map((b) => [b.bucket, b.start, ...s.series.map((x) => b.values[x.id])]),
+    );
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="usage-series-${s.metric}.csv"`).send(csv);
+  });
+  app.get('/usage/breakdown.csv', async (request, reply) => {
+    const b = await breakdown(deps, request.query);
+    const csv = toCsv(
+      [b.dimension, 'id', 'requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'totalTokens', 'costUsd', 'share'],
+      b.all.map((r) => [r.label, r.id, r.requests, r.errors, r.input, r.output, r.cacheWrite5m, r.cacheWrite1h, r.cacheRead, r.totalTokens, nanosToUsd(r.costMicros * 1000).toFixed(6), r.share.toFixed(4)]),
+    );
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="usage-by-${b.dimension}.csv"`).send(csv);
+  });
+}
+
+export const analyticsDocs: RouteDoc[] = [
+  { method: 'GET', path: '/admin/usage/series', tag: 'usage', summary: 'Usage over time by hour/day/month in the reporting time zone, grouped by model, key, account or token type (top N + other)', query: seriesQuerySchema },
+  { method: 'GET', path: '/admin/usage/series.csv', tag: 'usage', summary: 'The same series as CSV (UTF-8 BOM)', query: seriesQuerySchema, produces: 'text/csv' },
+  { method: 'GET', path: '/admin/usage/breakdown', tag: 'usage', summary: 'Usage per model, key or account for a range: usage block, share of cost, error and cache-hit rates, totals', query: breakdownQuerySchema },
+  { method: 'GET', path: '/admin/usage/breakdown.csv', tag: 'usage', summary: 'The whole breakdown as CSV (UTF-8 BOM)', query: breakdownQuerySchema, produces: 'text/csv' },
+];

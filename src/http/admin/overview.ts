@@ -1,0 +1,153 @@
+// GET /admin/overview: the dashboard's cards in one call — today, yesterday at the same time, month to date,
+// live rates, accounts and keys by state, and a "needs attention" list. Days are in the reporting time zone.
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import { bucketLabel, bucketStart } from '../../core/time-buckets.js';
+import { blockOf, cacheHitRate, type UsageBlock } from '../../accounting/usage-analytics.js';
+import type { AccountService } from '../../services/accounts.js';
+import type { AccountHealth } from '../../services/account-health.js';
+import type { AccountPool } from '../../services/account-pool.js';
+import { accountState } from './account-extras.js';
+import { healthView } from './accounts.js';
+import type { ApiKeyService } from '../../services/api-keys.js';
+import type { Store } from '../../store/types.js';
+import { tzLabel } from './analytics-support.js';
+import type { RouteDoc } from './route-docs.js';
+import { overviewQuerySchema } from './web-schemas.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const LIVE_WINDOW_MS = 5 * 60_000;
+const LIVE_SCAN_MAX = 5000;
+
+interface Deps {
+  store: Store;
+  clock: Clock;
+  keys: ApiKeyService;
+  accounts: AccountService;
+  pool: AccountPool;
+  health: AccountHealth;
+  timezoneOffsetHours: number;
+}
+
+export interface AttentionItem {
+  kind: 'account_not_routable' | 'account_expiring' | 'account_expired' | 'key_expiring' | 'key_limit';
+  targetType: 'account' | 'key';
+  targetId: string;
+  name: string;
+  message: string;
+  until?: string | null;
+}
+
+async function usageBlocks(store: Store, now: number, tz: number) {
+  const day = bucketLabel(now, 'day', tz);
+  const yStart = bucketStart(day, tz) - DAY;
+  const [today, yesterdaySoFar, yesterday, month] = await Promise.all([
+    store.usage.query({ granularity: 'day', fromBucket: day, toBucket: day }),
+    store.usage.query({ granularity: 'hour', fromBucket: bucketLabel(yStart, 'hour', tz), toBucket: bucketLabel(now - DAY, 'hour', tz) }),
+    store.usage.query({ granularity: 'day', fromBucket: bucketLabel(yStart, 'day', tz), toBucket: bucketLabel(yStart, 'day', tz) }),
+    store.usage.query({ granularity: 'month', fromBucket: bucketLabel(now, 'month', tz), toBucket: bucketLabel(now, 'month', tz) }),
+  ]);
+  return { today: blockOf(today), yesterdaySameTime: blockOf(yesterdaySoFar), yesterday: blockOf(yesterday), monthToDate: blockOf(month) };
+}
+
+async function live(store: Store, now: number) {
+  let requests = 0;
+  let tokens = 0;
+  let before: { ts: number; requestId: string } | undefined;
+  outer: for (let scanned = 0; scanned < LIVE_SCAN_MAX; ) {
+    const batch = await store.usage.recentRequests(500, { before });
+    for (const e of batch) {
+      if (e.ts < now - LIVE_WINDOW_MS) break outer;
+      requests++;
+      tokens += e.usage.input + e.usage.output + e.usage.cacheRead + e.usage.cacheWrite5m + e.usage.cacheWrite1h;
+      before = { ts: e.ts, requestId: e.requestId };
+    }
+    scanned += batch.length;
+    if (batch.length < 500) break;
+  }
+  const minutes = LIVE_WINDOW_MS / 60_000;
+  return { rpm: Math.round((requests / minutes) * 10) / 10, tpm: Math.round(tokens / minutes), windowMinutes: minutes };
+}
+
+type AccountViewLike = Parameters<typeof accountState>[0] & { health?: { reasons?: { message?: string; until?: string | null }[] } };
+
+function accountSummary(views: AccountViewLike[], now: number, attention: AttentionItem[]) {
+  const byState: Record<string, number> = {};
+  let routable = 0;
+  for (const a of views) {
+    const s = accountState(a, now);
+    byState[s.state] = (byState[s.state] ?? 0) + 1;
+    if (s.routable) routable++;
+    else if (s.state !== 'paused') {
+      const reason = a.health?.reasons?.[0];
+      attention.push({
+        kind: s.state === 'expired' ? 'account_expired' : 'account_not_routable',
+        targetType: 'account',
+        targetId: a.id,
+        name: a.name,
+        message: reason?.message ?? s.state,
+        until: reason?.until ?? null,
+      });
+    }
+    const expiresAt = a.expiresAt === null ? null : Date.parse(a.expiresAt);
+    if (expiresAt !== null && expiresAt > now && expiresAt - now < 3 * DAY) {
+      attention.push({ kind: 'account_expiring', targetType: 'account', targetId: a.id, name: a.name, message: 'expires soon', until: a.expiresAt });
+    }
+  }
+  return { total: views.length, routable, byState };
+}
+
+async function keySummary(keys: ApiKeyService, now: number, attention: AttentionItem[]) {
+  const { items } = await keys.list({});
+  let active = 0;
+  let disabled = 0;
+  let expired = 0;
+  let expiringSoon = 0;
+  for (const k of items) {
+    if (!k.isActive) disabled++;
+    else if (k.expiresAt !== null && k.expiresAt <= now) expired++;
+    else active++;
+    if (k.isActive && k.expiresAt !== null && k.expiresAt > now && k.expiresAt - now < 7 * DAY) {
+      expiringSoon++;
+      if (k.expiresAt - now < 3 * DAY) {
+        attention.push({ kind: 'key_expiring', targetType: 'key', targetId: k.id, name: k.name, message: 'expires soon', until: new Date(k.expiresAt).toISOString() });
+      }
+    }
+  }
+  return { total: items.length, active, disabled, expired, expiringSoon };
+}
+
+export function overviewRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/overview', async () => {
+    const now = deps.clock.now();
+    const tz = deps.timezoneOffsetHours;
+    const attention: AttentionItem[] = [];
+    const accountViews = (await deps.accounts.list()).map((a) => ({ ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)), health: healthView(a, deps.health, deps.pool, now) }) as AccountViewLike);
+    const [blocks, liveRates, keys] = await Promise.all([usageBlocks(deps.store, now, tz), live(deps.store, now), keySummary(deps.keys, now, attention)]);
+    const accounts = accountSummary(accountViews, now, attention);
+    const t: UsageBlock = blocks.today;
+    return {
+      now: new Date(now).toISOString(),
+      timezoneOffsetHours: tz,
+      tz: tzLabel(tz),
+      ...blocks,
+      live: liveRates,
+      accounts,
+      keys,
+      cacheHitRate: cacheHitRate(t),
+      errorRate: t.requests > 0 ? t.errors / t.requests : 0,
+      attention,
+    };
+  });
+}
+
+export const overviewDocs: RouteDoc[] = [
+  {
+    method: 'GET',
+    path: '/admin/overview',
+    tag: 'overview',
+    summary: 'Dashboard cards: today, yesterdaySameTime, yesterday, monthToDate (usage blocks), live {rpm,tpm}, accounts, keys, cacheHitRate, errorRate, attention[]',
+    query: overviewQuerySchema,
+  },
+];

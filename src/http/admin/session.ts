@@ -1,0 +1,142 @@
+// Browser sessions for the web admin: POST/GET/DELETE /admin/session (an HttpOnly SameSite=Strict cookie, with
+// a CSRF header required on mutations) and PUT /admin/me/password. Bearer tokens keep working for scripts.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RelayError } from '../../core/errors.js';
+import { verifyPassword } from '../../platform/secrets.js';
+import type { AdminAuth, AdminSession } from '../../services/admin-auth.js';
+import type { Store } from '../../store/types.js';
+import type { RouteDoc } from './route-docs.js';
+import { parseInput } from './validate.js';
+import { loginSchema, logoutQuerySchema, passwordChangeSchema } from './web-schemas.js';
+
+export const SESSION_COOKIE = 'crs_admin';
+const COOKIE_PATH = '/admin';
+const SESSION_KV = 'websession:';
+/** Set once an admin changed the generated password through the UI: the login page stops pointing at init.json. */
+const PASSWORD_CHANGED_KV = 'ui:password-changed';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+interface SessionDeps {
+  auth: AdminAuth;
+  store: Store;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** The CSRF token of a session: derived from the cookie's token, which a cross-site page cannot read. */
+export function csrfFor(token: string): string {
+  return sha('csrf:' + token).slice(0, 32);
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, maxAgeSec: number): void {
+  // Secure only over HTTPS: a Secure cookie set over a plain-HTTP intranet link is dropped and login would loop.
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  void reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=${COOKIE_PATH}; Max-Age=${maxAgeSec}; HttpOnly; SameSite=Strict${secure}`);
+}
+
+/**
+ * Authenticates an admin request: `Authorization: Bearer` (scripts, CLI) or the session cookie (browser), which must
+ * still be live server-side and, for a mutation, carry `x-csrf-token`.
+ */
+export async function authenticateAdminRequest(request: FastifyRequest, deps: SessionDeps): Promise<AdminSession | undefined> {
+  if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return undefined;
+  if (request.headers.authorization) return deps.auth.authenticate(request.headers.authorization);
+  const token = readCookie(request.headers.cookie, SESSION_COOKIE);
+  if (!token) throw new RelayError('ADMIN_UNAUTHORIZED');
+  const session = deps.auth.authenticate(`Bearer ${token}`);
+  if ((await deps.store.kv.get(SESSION_KV + sha(token))) === null) {
+    throw new RelayError('ADMIN_UNAUTHORIZED', 'Admin session was signed out; log in again');
+  }
+  if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== csrfFor(token)) throw new RelayError('CSRF_FAILED');
+  return session;
+}
+
+async function mustChangePassword(store: Store, username: string): Promise<boolean> {
+  if (!/^cr_admin_/.test(username)) return false;
+  if ((await store.kv.get(PASSWORD_CHANGED_KV)) !== null) return false;
+  const user = await store.admins.get(username);
+  return user !== null && user.updatedAt === user.createdAt;
+}
+
+export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
+  const { auth, store } = deps;
+
+  app.post('/session', { config: { public: true } }, async (request, reply) => {
+    const { username, password } = parseInput(loginSchema, request.body);
+    const s = await auth.login(username, password, request.ip);
+    const ttl = Math.max(1, s.expiresAt - Date.now());
+    await store.kv.set(SESSION_KV + sha(s.token), JSON.stringify({ username: s.username, at: Date.now(), ip: request.ip }), ttl);
+    setCookie(reply, request, s.token, Math.floor(ttl / 1000));
+    request.log.info({ username: s.username, ip: request.ip }, 'admin session opened');
+    return {
+      username: s.username,
+      expiresAt: new Date(s.expiresAt).toISOString(),
+      csrfToken: csrfFor(s.token),
+      mustChangePassword: await mustChangePassword(store, s.username),
+    };
+  });
+
+  app.get('/session/hints', { config: { public: true } }, async () => ({
+    initFileHint: (await store.kv.get(PASSWORD_CHANGED_KV)) === null,
+  }));
+
+  app.get('/session', async (request) => {
+    const token = request.headers.authorization ? undefined : readCookie(request.headers.cookie, SESSION_COOKIE);
+    const admin = request.admin!;
+    return {
+      username: admin.username,
+      expiresAt: new Date(admin.expiresAt).toISOString(),
+      via: token ? 'cookie' : 'bearer',
+      csrfToken: token ? csrfFor(token) : null,
+      mustChangePassword: await mustChangePassword(store, admin.username),
+    };
+  });
+
+  app.delete('/session', async (request, reply) => {
+    const { all } = parseInput(logoutQuerySchema, request.query);
+    const token = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (all === 'true') {
+      for (const e of await store.kv.scan(SESSION_KV)) await store.kv.delete(e.key);
+    } else if (token) {
+      await store.kv.delete(SESSION_KV + sha(token));
+    }
+    setCookie(reply, request, '', 0);
+    return reply.code(204).send();
+  });
+
+  app.put('/me/password', async (request, reply) => {
+    const { currentPassword, newPassword } = parseInput(passwordChangeSchema, request.body);
+    const username = request.admin!.username;
+    const user = await store.admins.get(username);
+    if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
+      throw new RelayError('VALIDATION_FAILED', 'The current password is wrong', { details: [{ path: 'currentPassword', message: 'is wrong' }] });
+    }
+    await auth.setPassword(username, newPassword);
+    await store.kv.set(PASSWORD_CHANGED_KV, '1');
+    // Other browser sessions end; this one stays signed in.
+    const keep = readCookie(request.headers.cookie, SESSION_COOKIE);
+    for (const e of await store.kv.scan(SESSION_KV)) {
+      if (!keep || e.key !== SESSION_KV + sha(keep)) await store.kv.delete(e.key);
+    }
+    request.log.info({ username }, 'admin password changed');
+    return reply.code(204).send();
+  });
+}
+
+export const sessionDocs: RouteDoc[] = [
+  { method: 'POST', path: '/admin/session', tag: 'session', summary: 'Log in: sets the HttpOnly session cookie; returns the CSRF token for mutations', body: loginSchema, public: true, responses: { '401': 'LOGIN_FAILED', '429': 'LOGIN_RATE_LIMITED with retryAfterSec' } },
+  { method: 'GET', path: '/admin/session/hints', tag: 'session', summary: 'Login-page hints (whether to point at data/app/init.json)', public: true },
+  { method: 'GET', path: '/admin/session', tag: 'session', summary: 'Who is signed in, session expiry, CSRF token, mustChangePassword' },
+  { method: 'DELETE', path: '/admin/session', tag: 'session', summary: 'Log out (all=true signs out every browser session)', query: logoutQuerySchema },
+  { method: 'PUT', path: '/admin/me/password', tag: 'session', summary: 'Change the admin password (other browser sessions end)', body: passwordChangeSchema },
+];

@@ -1,0 +1,84 @@
+// GET /admin/system (version, uptime, store health, reporting time zone) and GET /admin/meta (the enums the
+// forms need: account kinds with their credential fields and terms, known models, client ids, error codes).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { loadPricing, type PricingTable } from '../../accounting/pricing.js';
+import { ACCOUNT_KINDS } from '../../core/account.js';
+import type { Clock } from '../../core/clock.js';
+import { ERROR_CATALOGUE } from '../../core/errors.js';
+import { adapterFor } from '../../providers/registry.js';
+import type { Store } from '../../store/types.js';
+import { tzLabel } from './analytics-support.js';
+import type { RouteDoc } from './route-docs.js';
+
+interface Deps {
+  store: Store;
+  clock: Clock;
+  timezoneOffsetHours: number;
+  version: string;
+  startedAt: number;
+}
+
+/** Clients a key can be restricted to, with how the relay recognises each (shown in the key form). */
+export const KNOWN_CLIENTS = [
+  { id: 'claude-code', label: 'Claude Code', note: 'user-agent claude-cli/… and x-app: cli' },
+  { id: 'codex-cli', label: 'Codex CLI', note: 'user-agent codex_exec/… or codex_cli_rs/…, originator header' },
+  { id: 'gemini-cli', label: 'Gemini CLI', note: 'user-agent GeminiCLI/…' },
+] as const;
+
+let bundledPricing: PricingTable | null = null;
+function knownModels(): string[] {
+  bundledPricing ??= loadPricing({});
+  return bundledPricing
+    .models()
+    .filter((m) => /^claude-/.test(m) && !m.includes('/') && !m.includes('@'))
+    .sort();
+}
+
+function credentialFields(kind: (typeof ACCOUNT_KINDS)[number]): { name: string; required: boolean }[] {
+  try {
+    const js = z.toJSONSchema(adapterFor(kind).secretsSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+    return Object.keys(js.properties ?? {}).map((name) => ({ name, required: (js.required ?? []).includes(name) }));
+  } catch {
+    return [];
+  }
+}
+
+export function systemRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/system', async () => {
+    let store: { kind: string; ok: boolean; latencyMs: number | null; error?: string };
+    try {
+      store = { kind: deps.store.kind, ok: true, latencyMs: Math.round((await deps.store.ping()) * 100) / 100 };
+    } catch (e) {
+      store = { kind: deps.store.kind, ok: false, latencyMs: null, error: (e as Error).message };
+    }
+    const now = deps.clock.now();
+    return {
+      version: deps.version,
+      now: new Date(now).toISOString(),
+      startedAt: new Date(deps.startedAt).toISOString(),
+      uptimeSec: Math.round((Date.now() - deps.startedAt) / 1000),
+      node: process.version,
+      store,
+      timezoneOffsetHours: deps.timezoneOffsetHours,
+      tz: tzLabel(deps.timezoneOffsetHours),
+    };
+  });
+
+  app.get('/meta', async () => ({
+    accountKinds: ACCOUNT_KINDS.map((kind) => {
+      const a = adapterFor(kind);
+      return { kind, protocol: a.protocol, oauth: a.refresh !== undefined, credentialFields: credentialFields(kind), terms: a.terms ?? null };
+    }),
+    models: knownModels(),
+    clients: KNOWN_CLIENTS,
+    errorCodes: Object.keys(ERROR_CATALOGUE),
+    timezoneOffsetHours: deps.timezoneOffsetHours,
+    tz: tzLabel(deps.timezoneOffsetHours),
+  }));
+}
+
+export const systemDocs: RouteDoc[] = [
+  { method: 'GET', path: '/admin/system', tag: 'system', summary: 'Version, uptime, store kind and health, reporting time zone' },
+  { method: 'GET', path: '/admin/meta', tag: 'system', summary: 'Enums the forms need: account kinds (credential fields, OAuth or not, provider terms), known models, client ids, error codes' },
+];

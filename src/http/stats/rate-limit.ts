@@ -1,0 +1,30 @@
+// A small fixed-window limiter per client address for the public key-holder endpoints (one process; a relay
+// behind several instances limits per instance, which is enough to stop key guessing).
+import { RelayError } from '../../core/errors.js';
+
+export class WindowLimiter {
+  private readonly hits = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Counts a hit for `who`; throws RATE_LIMITED (with retry-after) once the window is full. */
+  hit(who: string, now = Date.now()): void {
+    let e = this.hits.get(who);
+    if (!e || e.resetAt <= now) {
+      if (this.hits.size > 50_000) this.sweep(now);
+      e = { count: 0, resetAt: now + this.windowMs };
+      this.hits.set(who, e);
+    }
+    e.count++;
+    if (e.count > this.max) {
+      throw new RelayError('RATE_LIMITED', 'Too many lookups from this address; wait and try again', { retryAfterSec: Math.max(1, Math.ceil((e.resetAt - now) / 1000)) });
+    }
+  }
+
+  private sweep(now: number): void {
+    for (const [k, e] of this.hits) if (e.resetAt <= now) this.hits.delete(k);
+  }
+}

@@ -1,0 +1,236 @@
+// One attempt on one account: send, and either stream a good answer to the client (committed: no retry after
+// this) or hand back a failure, classified, with the upstream's error bytes kept so the last one can still be
+// shown to the client as the upstream sent it. Nothing reaches the client from a failed attempt.
+import type { ServerResponse } from 'node:http';
+import { isRelayError, RelayError } from '../core/errors.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../providers/anthropic-api/request.js';
+import { AnthropicJsonTap, AnthropicStreamTap, type TapResult, type UsageTap } from '../providers/anthropic-api/usage.js';
+import type { FailureClass } from '../scheduling/failure.js';
+import { upstreamModel } from '../scheduling/selector.js';
+import type { PoolAccount } from '../services/account-pool.js';
+import { toRelayError, type UpstreamResponse } from '../upstream/client.js';
+import type { RelayDeps } from './relay.js';
+import type { RelayJob } from './types.js';
+
+const MAX_ERROR_BODY = 256 * 1024;
+
+/** The upstream's failed answer, kept whole so it can be replayed to the client if no other account does better. */
+export interface FailedAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+export type AttemptResult =
+  | { kind: 'done'; status: number; tap: TapResult | null; streamError: string | null }
+  | { kind: 'client_gone'; status: number; tap: TapResult | null }
+  | { kind: 'failed'; cls: FailureClass; status: number; answer: FailedAnswer | null; error: RelayError | null };
+
+/** Per-attempt view of the client connection. */
+export interface ClientState {
+  gone: boolean;
+}
+
+function bodyFor(job: RelayJob, entry: PoolAccount): Buffer {
+  const model = upstreamModel(entry, job.model);
+  if (model === job.model) return job.body; // the common case: bytes go out exactly as they came in
+  return Buffer.from(JSON.stringify({ ...job.json, model }));
+}
+
+async function readBounded(body: UpstreamResponse['body']): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of body) {
+    size += (c as Buffer).length;
+    if (size <= MAX_ERROR_BODY) chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** First SSE chunk is an `event: error` (a 200 that failed before any content): still retryable. */
+function sseErrorAtStart(chunk: Buffer): { type: string; message: string } | null {
+  if (chunk.length < 12 || chunk.toString('latin1', 0, 12) !== 'event: error') return null;
+  const text = chunk.toString('utf8');
+  const data = /\ndata: (.*)/.exec(text)?.[1];
+  const parsed = data ? (parseJson(Buffer.from(data)) as { error?: { type?: string; message?: string } } | undefined) : undefined;
+  return { type: parsed?.error?.type ?? 'api_error', message: parsed?.error?.message ?? 'stream error' };
+}
+
+const STATUS_OF_STREAM_ERROR: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, api_error: 500 };
+
+export async function attempt(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
+  const { res } = job;
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) {
+      client.gone = true;
+      abort.abort();
+    }
+  };
+  res.on('close', onClose);
+  deps.pool.acquire(entry.id);
+  deps.pool.markUsed(entry.id);
+  try {
+    const headers = upstreamRequestHeaders(job.clientHeaders);
+    entry.adapter.applyAuth(headers, await deps.credentials.current(entry));
+    let upstream: UpstreamResponse;
+    try {
+      upstream = await deps.upstream.send({
+        origin: entry.origin,
+        path: entry.basePath + job.upstreamPath,
+        method: 'POST',
+        headers,
+        body: bodyFor(job, entry),
+        signal: abort.signal,
+        proxyUrl: entry.proxyUrl,
+      });
+    } catch (e) {
+      if (client.gone) return { kind: 'client_gone', status: 0, tap: null };
+      const err = toRelayError(e);
+      const relayErr = isRelayError(err) ? err : new RelayError('UPSTREAM_UNREACHABLE');
+      const code = (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+      const cls = entry.adapter.classify({ status: 0, headers: {}, body: undefined, transportCode: code ?? relayErr.code, at: deps.clock.now() });
+      return { kind: 'failed', cls, status: relayErr.status, answer: null, error: relayErr };
+    }
+    deps.observeUpstream?.(entry, upstream.headers);
+    if (upstream.statusCode >= 400) {
+      const body = await readBounded(upstream.body).catch(() => Buffer.alloc(0));
+      const cls = entry.adapter.classify({ status: upstream.statusCode, headers: upstream.headers, body: parseJson(body), at: deps.clock.now() });
+      return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers), body }, error: null };
+    }
+    return await stream(deps, job, entry, upstream, client);
+  } finally {
+    res.off('close', onClose);
+    deps.pool.release(entry.id);
+  }
+}
+
+/** Streams a 2xx answer: commits to this account unless the very first SSE event is an error. */
+async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstream: UpstreamResponse, client: ClientState): Promise<AttemptResult> {
+  const { res } = job;
+  const headers = clientResponseHeaders(upstream.headers);
+  const isSse = String(upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
+  const body = upstream.body;
+  const tap: UsageTap | null = !job.record ? null : isSse ? new AnthropicStreamTap() : new AnthropicJsonTap();
+  let first: Buffer | null = null;
+  if (isSse) {
+    try {
+      first = await firstChunk(body);
+    } catch (e) {
+      // Headers came but no event did (idle timeout, reset): nothing reached the client yet, so it can fail over.
+      if (client.gone) return { kind: 'client_gone', status: upstream.statusCode, tap: null };
+      const err = toRelayError(e);
+      const relayErr = isRelayError(err) ? err : new RelayError('UPSTREAM_STREAM_ERROR');
+      const code = (e as { code?: string }).code ?? relayErr.code;
+      const cls = entry.adapter.classify({ status: 0, headers: {}, body: undefined, transportCode: code, at: deps.clock.now() });
+      return { kind: 'failed', cls, status: relayErr.status, answer: null, error: relayErr };
+    }
+    const err = first ? sseErrorAtStart(first) : null;
+    if (err) {
+      const rest = await readBounded(body).catch(() => Buffer.alloc(0));
+      const status = STATUS_OF_STREAM_ERROR[err.type] ?? 500;
+      const cls = entry.adapter.classify({ status, headers: upstream.headers, body: { type: 'error', error: err }, at: deps.clock.now() });
+      return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers, body: Buffer.concat([first!, rest]) }, error: null };
+    }
+    headers['cache-control'] = 'no-cache';
+    headers['x-accel-buffering'] = 'no';
+  } else if (upstream.headers['content-length'] !== undefined) {
+    // A known length spares the client chunked framing (and the relay extra writes).
+    headers['content-length'] = upstream.headers['content-length'];
+  }
+  if (client.gone) {
+    body.destroy();
+    return { kind: 'client_gone', status: upstream.statusCode, tap: tap?.finish() ?? null };
+  }
+  res.writeHead(upstream.statusCode, headers);
+  let streamError: string | null = null;
+  try {
+    if (first) {
+      tap?.push(first);
+      res.write(first);
+    }
+    await pump(body, res, tap, client);
+  } catch (e) {
+    if (!client.gone) {
+      const err = toRelayError(e);
+      streamError = isRelayError(err) && err.code === 'UPSTREAM_TIMEOUT' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_STREAM_ERROR';
+      deps.log.warn({ requestId: job.requestId, accountId: entry.id, err: (e as Error).message }, 'upstream stream failed');
+      if (isSse) res.end(job.errors.sseEvent(new RelayError(streamError as 'UPSTREAM_STREAM_ERROR'), job.requestId));
+      else res.destroy();
+    }
+  }
+  const tapped = tap?.finish() ?? null;
+  if (client.gone) {
+    body.destroy();
+    return { kind: 'client_gone', status: upstream.statusCode, tap: tapped };
+  }
+  if (!res.writableEnded) res.end();
+  return { kind: 'done', status: upstream.statusCode, tap: tapped, streamError };
+}
+
+function firstChunk(body: UpstreamResponse['body']): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      cleanup();
+      body.pause();
+      resolve(c);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+  });
+}
+
+/**
+ * Forwards the body to the client chunk by chunk as it arrives (data events: no promise per chunk), feeding the
+ * tap, pausing on back-pressure. Rejects on an upstream body error; resolves at the end or when the client is gone.
+ */
+function pump(body: UpstreamResponse['body'], res: ServerResponse, tap: UsageTap | null, client: ClientState): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      tap?.push(chunk);
+      if (!res.write(chunk)) {
+        body.pause();
+        res.once('drain', () => body.resume());
+      }
+    };
+    const onClose = () => {
+      if (client.gone) done();
+    };
+    const done = () => {
+      body.off('data', onData);
+      res.off('close', onClose);
+      resolve();
+    };
+    if (body.readableEnded) return done();
+    body.on('data', onData);
+    body.once('end', done);
+    body.once('error', (e) => {
+      res.off('close', onClose);
+      reject(e);
+    });
+    res.on('close', onClose);
+    body.resume();
+  });
+}

@@ -1,0 +1,52 @@
+// Which conversation a request belongs to, for sticky routing (prompt caches stay warm on one account).
+// Claude Code's metadata.user_id (JSON form of v2.1.78+, or the older user_…_account_…_session_<uuid>), else its
+// x-claude-code-session-id header, else a hash of the system prompt and the first user message. Pure.
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+const LEGACY_USER_ID = /^user_[a-fA-F0-9]{64}_account_.*?_session_([a-f0-9-]+)$/;
+
+/** The session id inside Claude Code's `metadata.user_id`, in either format; null otherwise. */
+export function sessionFromUserId(userId: unknown): string | null {
+  if (typeof userId !== 'string' || userId === '') return null;
+  if (userId.startsWith('{')) {
+    try {
+      const v = JSON.parse(userId) as { session_id?: unknown };
+      return typeof v.session_id === 'string' && v.session_id ? v.session_id : null;
+    } catch {
+      return null;
+    }
+  }
+  return LEGACY_USER_ID.exec(userId)?.[1] ?? null;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const b of content) {
+    if (b && typeof b === 'object' && (b as { type?: unknown }).type === 'text' && typeof (b as { text?: unknown }).text === 'string') {
+      // Claude Code's billing marker changes on every request: it must not split a conversation.
+      const t = (b as { text: string }).text;
+      if (!t.startsWith('x-anthropic-billing-header')) out += t + '\n';
+    }
+  }
+  return out;
+}
+
+/**
+ * A stable id for the conversation, or null when there is nothing to go on.
+ * Returned ids are short hashes, safe as store keys.
+ */
+export function conversationId(body: Record<string, unknown>, headers: IncomingHttpHeaders): string | null {
+  const fromMeta = sessionFromUserId((body.metadata as { user_id?: unknown } | undefined)?.user_id);
+  const header = headers['x-claude-code-session-id'];
+  const explicit = fromMeta ?? (typeof header === 'string' && header ? header : null);
+  if (explicit) return 's:' + createHash('sha256').update(explicit).digest('hex').slice(0, 32);
+  const system = textOf(body.system);
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const firstUser = messages.find((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  const first = firstUser ? textOf(firstUser.content) : '';
+  if (!system && !first) return null;
+  return 'h:' + createHash('sha256').update(system).update('\u0000').update(first).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,269 @@
+// The account pool under failure: in-request failover, cooldowns from the upstream's own reset times, sticky
+// conversations, and health shared between relay instances.
+import { describe, test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
+import { startRelay, type TestRelay } from './support/harness.js';
+import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
+
+const KEY_A = 'sk-ant-api03-account-A-aaaa';
+const KEY_B = 'sk-ant-api03-account-B-bbbb';
+const KEY_C = 'sk-ant-api03-account-C-cccc';
+// Each test's conversation is its own (a shared first message would make them one sticky conversation).
+let conv = 0;
+const BASE = { model: 'claude-sonnet-5', max_tokens: 16 };
+let MSG = { ...BASE, messages: [{ role: 'user' as const, content: 'hello 0' }] };
+
+/** Which account key each upstream request used, in order. */
+const usedKeys = (fake: FakeUpstream) => fake.requests.filter((r) => r.path === '/v1/messages').map((r) => r.headers['x-api-key']);
+const sessionMeta = (session: string) => ({ user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: session }) });
+
+describe('failover and health', () => {
+  let fake: FakeUpstream;
+  let t: TestRelay;
+  let sdk: Anthropic;
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    fake = await createFakeUpstream({ apiKeys: [KEY_A, KEY_B, KEY_C] });
+    t = await startRelay({ env: { FAILOVER_MAX_ATTEMPTS: '3' } });
+    // A is preferred (priority 1), then B, then C.
+    ids.A = (await t.addAccount(fake.url, { name: 'A', apiKey: KEY_A, priority: 1 })).id;
+    ids.B = (await t.addAccount(fake.url, { name: 'B', apiKey: KEY_B, priority: 2 })).id;
+    ids.C = (await t.addAccount(fake.url, { name: 'C', apiKey: KEY_C, priority: 3 })).id;
+    sdk = new Anthropic({ baseURL: `${t.url}/api`, apiKey: (await t.createKey()).key, maxRetries: 0 });
+  });
+  after(async () => {
+    await t.close();
+    await fake.close();
+  });
+  beforeEach(async () => {
+    fake.reset();
+    MSG = { ...BASE, messages: [{ role: 'user' as const, content: `hello ${++conv}` }] };
+    for (const id of Object.values(ids)) await t.admin('POST', `/accounts/${id}/reset-health`);
+  });
+
+  test('429 with a reset on A: the request fails over to B; A is skipped until the reset, with the reason shown', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    fake.enqueue({ kind: 'error', status: 429, unified: 'rejected_5h', headers: { 'anthropic-ratelimit-unified-reset': String(reset) } }, { apiKey: KEY_A });
+    const msg = await sdk.messages.create(MSG);
+    assert.equal(msg.type, 'message', 'the client sees one clean answer');
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B]);
+    // Later requests go straight to B: no call to A until its reset.
+    await sdk.messages.create(MSG);
+    await sdk.messages.create(MSG);
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B, KEY_B, KEY_B]);
+    const a = (await t.admin('GET', `/accounts/${ids.A}`)).json;
+    assert.equal(a.health.state, 'rate_limited');
+    assert.equal(a.health.routable, false);
+    assert.equal(a.health.notRoutableBecause, 'unhealthy');
+    assert.equal(a.health.availableAt, new Date(reset * 1000).toISOString());
+    assert.equal(a.health.reasons[0].httpStatus, 429);
+    assert.match(a.health.reasons[0].message, /five_hour/);
+    const b = (await t.admin('GET', `/accounts/${ids.B}`)).json;
+    assert.equal(b.health.state, 'healthy');
+    assert.equal(b.health.routable, true);
+  });
+
+  test('529 and 5xx fail over; the record names the account that answered', async () => {
+    fake.enqueue({ kind: 'error', status: 529 }, { apiKey: KEY_A });
+    fake.enqueue({ kind: 'error', status: 503 }, { apiKey: KEY_B });
+    const stream = sdk.messages.stream({ ...MSG, metadata: sessionMeta('s-529') });
+    const final = await stream.finalMessage();
+    assert.equal(final.stop_reason, 'end_turn');
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B, KEY_C]);
+    const states = await Promise.all(['A', 'B', 'C'].map(async (n) => (await t.admin('GET', `/accounts/${ids[n]}`)).json.health.state));
+    assert.deepEqual(states, ['overloaded', 'server_error', 'healthy']);
+  });
+
+  test('a 200 whose stream starts with an error event still fails over (nothing reached the client)', async () => {
+    fake.enqueue({ kind: 'reply', stream: { errorAfterEvents: 0 } }, { apiKey: KEY_A });
+    const final = await sdk.messages.stream(MSG).finalMessage();
+    assert.equal(final.type, 'message');
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B]);
+  });
+
+  test('a connection reset fails over', async () => {
+    fake.enqueue({ kind: 'drop' }, { apiKey: KEY_A });
+    await sdk.messages.create(MSG);
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B]);
+    assert.equal((await t.admin('GET', `/accounts/${ids.A}`)).json.health.state, 'network');
+  });
+
+  test('a bad request (400) goes straight back: no failover, no cooldown', async () => {
+    fake.enqueue({ kind: 'error', status: 400, message: 'max_tokens: too large' }, { apiKey: KEY_A });
+    await assert.rejects(sdk.messages.create(MSG), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.BadRequestError);
+      assert.match(e.message, /max_tokens: too large/);
+      return true;
+    });
+    assert.deepEqual(usedKeys(fake), [KEY_A]);
+    assert.equal((await t.admin('GET', `/accounts/${ids.A}`)).json.health.state, 'healthy');
+  });
+
+  test('a failure after bytes reached the client ends the stream with event: error and is not retried', async () => {
+    fake.enqueue({ kind: 'reply', stream: { dropAfterEvents: 3 } }, { apiKey: KEY_A });
+    const res = await fetch(`${t.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': (sdk as unknown as { apiKey: string }).apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...MSG, stream: true }),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200);
+    assert.match(text, /event: message_start/);
+    assert.match(text.trimEnd().split('\n\n').at(-1)!, /^event: error\n/);
+    assert.deepEqual(usedKeys(fake), [KEY_A], 'no second account was tried');
+  });
+
+  test('attempts are bounded by FAILOVER_MAX_ATTEMPTS; the client gets the last upstream error as it was', async () => {
+    for (const k of [KEY_A, KEY_B, KEY_C]) fake.enqueue({ kind: 'error', status: 500, message: `boom ${k.slice(-4)}` }, { apiKey: k });
+    await assert.rejects(sdk.messages.create(MSG), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.InternalServerError);
+      assert.match(e.message, /boom cccc/);
+      return true;
+    });
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B, KEY_C]);
+  });
+
+  test('when every account cools down, the relay answers itself with retry-after', async () => {
+    const soon = Math.floor(Date.now() / 1000) + 120;
+    for (const k of [KEY_A, KEY_B, KEY_C]) fake.enqueue({ kind: 'error', status: 429, unified: 'rejected_5h', headers: { 'anthropic-ratelimit-unified-reset': String(soon) } }, { apiKey: k });
+    await assert.rejects(sdk.messages.create(MSG), Anthropic.RateLimitError);
+    const calls = fake.requests.length;
+    await assert.rejects(sdk.messages.create(MSG), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.RateLimitError);
+      const ra = Number(e.headers?.get('retry-after'));
+      assert.ok(ra > 100 && ra <= 120, `retry-after ${ra}`);
+      return true;
+    });
+    assert.equal(fake.requests.length, calls, 'no upstream call');
+    // 5xx cooling gives 503 instead
+    for (const id of Object.values(ids)) await t.admin('POST', `/accounts/${id}/reset-health`);
+    for (const k of [KEY_A, KEY_B, KEY_C]) fake.enqueue({ kind: 'error', status: 500 }, { apiKey: k });
+    await assert.rejects(sdk.messages.create(MSG), Anthropic.InternalServerError);
+    await assert.rejects(sdk.messages.create(MSG), (e: unknown) => {
+      assert.ok(e instanceof Anthropic.APIError);
+      assert.equal(e.status, 503);
+      assert.ok(Number(e.headers?.get('retry-after')) > 0);
+      return true;
+    });
+  });
+
+  test('a conversation stays on one account for 20 turns, and moves only when that account becomes unhealthy', async () => {
+    // Different conversations spread by least-recently-used; each then sticks.
+    const first = new Map<string, string>();
+    for (const s of ['conv-1', 'conv-2']) {
+      for (let turn = 0; turn < 10; turn++) {
+        await sdk.messages.create({ ...MSG, metadata: sessionMeta(s) });
+        const used = usedKeys(fake).at(-1)!;
+        if (!first.has(s)) first.set(s, used);
+        assert.equal(used, first.get(s), `${s} turn ${turn} stays on its account`);
+      }
+    }
+    // 20 turns of conv-1 interleaved with other traffic stay put
+    for (let turn = 0; turn < 20; turn++) {
+      await sdk.messages.create({ ...MSG, metadata: sessionMeta('conv-1') });
+      assert.equal(usedKeys(fake).at(-1), first.get('conv-1'));
+      await sdk.messages.create({ ...MSG, metadata: sessionMeta(`noise-${turn}`) });
+    }
+    // Its account fails: this turn fails over, and the conversation then stays on the new account.
+    const old = first.get('conv-1')!;
+    fake.enqueue({ kind: 'error', status: 529 }, { apiKey: old });
+    await sdk.messages.create({ ...MSG, metadata: sessionMeta('conv-1') });
+    const moved = usedKeys(fake).at(-1)!;
+    assert.notEqual(moved, old);
+    for (let turn = 0; turn < 5; turn++) {
+      await sdk.messages.create({ ...MSG, metadata: sessionMeta('conv-1') });
+      assert.equal(usedKeys(fake).at(-1), moved);
+    }
+  });
+
+  test('a paused account is not routable and says why; resuming brings it back', async () => {
+    await t.admin('PATCH', `/accounts/${ids.A}`, { schedulable: false });
+    await t.relay.pool.reload();
+    const a = (await t.admin('GET', `/accounts/${ids.A}`)).json;
+    assert.equal(a.health.routable, false);
+    assert.equal(a.health.notRoutableBecause, 'paused');
+    await sdk.messages.create(MSG);
+    assert.deepEqual(usedKeys(fake), [KEY_B]);
+    await t.admin('PATCH', `/accounts/${ids.A}`, { schedulable: true });
+    await t.relay.pool.reload();
+  });
+
+  test('model support and mapping: only accounts that serve the model; the mapped name goes upstream', async () => {
+    await t.admin('PATCH', `/accounts/${ids.A}`, { supportedModels: ['claude-opus-4-8'] });
+    await t.admin('PATCH', `/accounts/${ids.B}`, { modelMapping: { 'claude-sonnet-5': 'vendor-sonnet-latest' } });
+    await t.relay.pool.reload();
+    try {
+      await sdk.messages.create(MSG);
+      assert.deepEqual(usedKeys(fake), [KEY_B], 'A does not serve sonnet');
+      assert.equal(fake.requests[0].json.model, 'vendor-sonnet-latest');
+      assert.deepEqual(fake.requests[0].json.messages, MSG.messages, 'the rest of the body is unchanged');
+      await sdk.messages.create({ ...MSG, model: 'claude-opus-4-8' });
+      assert.equal(usedKeys(fake).at(-1), KEY_A);
+    } finally {
+      await t.admin('PATCH', `/accounts/${ids.A}`, { supportedModels: [] });
+      await t.admin('PATCH', `/accounts/${ids.B}`, { modelMapping: {} });
+      await t.relay.pool.reload();
+    }
+  });
+});
+
+describe('two relay instances on one Redis', async () => {
+  const skip = await redisSkipReason();
+  let fake: FakeUpstream;
+  let a: TestRelay;
+  let b: TestRelay;
+  const prefix = testPrefix();
+  const accts: Record<string, string> = {};
+
+  before(async () => {
+    if (skip) return;
+    fake = await createFakeUpstream({ apiKeys: [KEY_A, KEY_B] });
+    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40) };
+    a = await startRelay({ env });
+    b = await startRelay({ env });
+    accts.A = (await a.addAccount(fake.url, { name: 'A', apiKey: KEY_A, priority: 1 })).id;
+    accts.B = (await a.addAccount(fake.url, { name: 'B', apiKey: KEY_B, priority: 1 })).id;
+    await b.relay.pool.reload();
+  });
+  after(async () => {
+    if (skip) return;
+    await a.close();
+    await b.close();
+    await fake.close();
+    await dropPrefix(prefix);
+  });
+
+  test('sticky bindings and health are shared; an admin reset clears health everywhere', { skip: skip ?? false }, async () => {
+    const key = (await a.createKey()).key;
+    const viaA = new Anthropic({ baseURL: `${a.url}/api`, apiKey: key, maxRetries: 0 });
+    const viaB = new Anthropic({ baseURL: `${b.url}/api`, apiKey: key, maxRetries: 0 });
+    await viaA.messages.create({ ...MSG, metadata: sessionMeta('shared-conv') });
+    const bound = usedKeys(fake).at(-1)!;
+    await new Promise((r) => setTimeout(r, 50)); // the binding write is not on the request path
+    for (let i = 0; i < 5; i++) {
+      await viaB.messages.create({ ...MSG, metadata: sessionMeta('shared-conv') });
+      assert.equal(usedKeys(fake).at(-1), bound, 'B follows the binding A made');
+    }
+    // A learns that the bound account is rate-limited; B skips it without trying it.
+    const other = bound === KEY_A ? KEY_B : KEY_A;
+    const boundId = bound === KEY_A ? accts.A : accts.B;
+    fake.enqueue({ kind: 'error', status: 429, unified: 'rejected_7d', headers: { 'anthropic-ratelimit-unified-reset': String(Math.floor(Date.now() / 1000) + 600) } }, { apiKey: bound });
+    await viaA.messages.create({ ...MSG, metadata: sessionMeta('shared-conv') });
+    const deadline = Date.now() + 2000;
+    while (b.relay.health.get(boundId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(b.relay.health.get(boundId)[0]?.code, 'rate_limited', 'B heard about the cooldown');
+    const before = fake.requests.length;
+    await viaB.messages.create({ ...MSG, metadata: sessionMeta('shared-conv') });
+    assert.equal(fake.requests.length, before + 1);
+    assert.equal(usedKeys(fake).at(-1), other);
+    // An operator reset on B clears it on A too.
+    await b.admin('POST', `/accounts/${boundId}/reset-health`);
+    const deadline2 = Date.now() + 2000;
+    while (a.relay.health.get(boundId).length > 0 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(a.relay.health.get(boundId).length, 0);
+    assert.equal((await a.admin('GET', `/accounts/${boundId}`)).json.health.routable, true);
+  });
+});
