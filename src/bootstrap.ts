@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createSecrets, type Secrets } from './platform/secrets.js';
 import { AccountPool } from './services/account-pool.js';
 import { AccountService } from './services/accounts.js';
+import { GroupService } from './services/groups.js';
 import { AdminAuth, ensureAdmin, type EnsureAdminResult } from './services/admin-auth.js';
 import { ApiKeyService } from './services/api-keys.js';
 import { AccountHealth } from './services/account-health.js';
@@ -18,6 +19,8 @@ import { OAuthSessions } from './services/oauth-sessions.js';
 import { AccountWindows } from './services/windows.js';
 import type { ProviderDefaults } from './providers/types.js';
 import { StickySessions } from './services/sticky-sessions.js';
+import { HealthProbe } from './services/health-probe.js';
+import { KeyGate } from './services/key-gate.js';
 import { openStore } from './store/index.js';
 import { instrumentStore } from './store/instrument.js';
 import { metricsRoute, trackInFlight } from './http/metrics.js';
@@ -37,6 +40,7 @@ export interface Core {
   secrets: Secrets;
   keys: ApiKeyService;
   accounts: AccountService;
+  groups: GroupService;
   auth: AdminAuth;
   close(): Promise<void>;
 }
@@ -49,6 +53,7 @@ export interface Relay extends Core {
   upstream: UpstreamClient;
   admin: EnsureAdminResult;
   health: AccountHealth;
+  probe: HealthProbe;
   metrics: RelayMetrics;
   credentials: Credentials;
   windows: AccountWindows;
@@ -71,6 +76,7 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
   const store = opts.onStoreError ? instrumentStore(opened, opts.onStoreError) : opened;
   const secrets = createSecrets(config.encryptionKey);
   const defaults = providerDefaults(config);
+  const accounts = new AccountService(store, secrets, defaults, clock);
   return {
     config,
     log,
@@ -78,7 +84,8 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
     store,
     secrets,
     keys: new ApiKeyService(store, secrets, clock),
-    accounts: new AccountService(store, secrets, defaults, clock),
+    accounts,
+    groups: new GroupService(store, accounts, clock),
     auth: new AdminAuth(store, clock, { jwtSecret: config.jwtSecret, sessionHours: config.adminSessionHours }),
     close: () => store.close(),
   };
@@ -105,6 +112,9 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     metrics.attach({ pool, health });
     const sticky = new StickySessions(store, clock, { ttlMs: config.scheduling.stickyTtlMs, renewBelowMs: config.scheduling.stickyRenewBelowMs });
     const credentials = new Credentials({ store, secrets: core.secrets, clock, log, defaults, fetchFor });
+    const probe = new HealthProbe({ pool, health, upstream, credentials, clock, log });
+    const gate = new KeyGate(store, clock, log, { timezoneOffsetHours: config.timezoneOffsetHours });
+    probe.start();
     const windows = new AccountWindows(store.kv, clock, log);
     const oauthSessions = new OAuthSessions({ kv: store.kv, secrets: core.secrets, clock, log, defaults, fetchFor });
     const app = await buildApp({
@@ -114,6 +124,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       credentials,
       windows,
       oauthSessions,
+      gate,
       relay: {
         pool,
         upstream,
@@ -148,7 +159,9 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       credentials,
       windows,
       oauthSessions,
+      probe,
       async close() {
+        probe.stop();
         await app.close();
         // Requests cut by the closing server finish their bookkeeping (usage) before the recorder drains.
         await metrics.settled();

@@ -25,7 +25,7 @@ test('crs: keys, accounts and usage on the store a running relay shares', async 
   const t = await startRelay();
   try {
     // The CLI resolves the same secrets (DATA_DIR/app/secrets.json), so keys it creates work on the relay.
-    const created = await crs(t.dataDir, ['keys', 'create', '--name', 'from-cli', '--tags', 'a,b']);
+    const created = await crs(t.dataDir, ['keys', 'create', '--name', 'from-cli', '--tags', 'a,b', '--set', 'concurrencyLimit=2', '--set', 'permissions=claude', '--set', 'enableModelRestriction=true', '--set', 'restrictedModels=claude-opus-4-8']);
     const key = created.stdout.trim();
     assert.match(key, API_KEY_PATTERN);
     assert.match(created.stderr, /shown only now/);
@@ -57,6 +57,13 @@ test('crs: keys, accounts and usage on the store a running relay shares', async 
     const list = JSON.parse((await crs(t.dataDir, ['keys', 'list', '--json'])).stdout);
     const mine = list.find((k: { name: string }) => k.name === 'from-cli');
     assert.deepEqual(mine.tags, ['a', 'b']);
+    assert.equal(mine.concurrencyLimit, 2);
+    assert.deepEqual(mine.permissions, ['claude']);
+    assert.deepEqual(mine.restrictedModels, ['claude-opus-4-8']);
+    const updated = JSON.parse((await crs(t.dataDir, ['keys', 'update', mine.id, '--set', 'dailyCostLimit=12.5', '--set', 'allowedClients=claude_code,codex_cli', '--json'])).stdout);
+    assert.equal(updated.dailyCostLimit, 12.5);
+    assert.deepEqual(updated.allowedClients, ['claude_code', 'codex_cli']);
+    await assert.rejects(crs(t.dataDir, ['keys', 'update', mine.id, '--set', 'concurrencyLimit=-1']), (e: { code: number; stderr: string }) => e.code === 2 && /concurrencyLimit/.test(e.stderr));
     assert.equal(mine.key, undefined);
     await crs(t.dataDir, ['keys', 'disable', mine.id]);
     const deadline2 = Date.now() + 3000;

@@ -267,3 +267,50 @@ describe('two relay instances on one Redis', async () => {
     assert.equal((await a.admin('GET', `/accounts/${boundId}`)).json.health.routable, true);
   });
 });
+
+describe('the active probe and account groups', () => {
+  let fake: FakeUpstream;
+  let t: TestRelay;
+
+  before(async () => {
+    fake = await createFakeUpstream({ apiKeys: [KEY_A, KEY_B] });
+    t = await startRelay();
+  });
+  after(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  test('a good answer to the probe clears a server-error cooldown early; a rate limit with a reset stays', async () => {
+    const a = (await t.addAccount(fake.url, { name: 'A', apiKey: KEY_A })).id;
+    const b = (await t.addAccount(fake.url, { name: 'B', apiKey: KEY_B })).id;
+    await t.relay.health.report(a, { kind: 'server_error', reason: 'HTTP 500' }, { httpStatus: 500 });
+    await t.relay.health.report(b, { kind: 'rate_limited', until: Date.now() + 3_600_000, reason: 'limit' }, { httpStatus: 429 });
+    fake.enqueue({ kind: 'error', status: 500 }, { apiKey: KEY_A, endpoint: 'count_tokens' });
+    assert.deepEqual(await t.relay.probe.probeAll(), [], 'still failing: nothing cleared');
+    assert.equal(t.relay.health.get(a)[0]?.code, 'server_error');
+    assert.deepEqual(await t.relay.probe.probeAll(), [a]);
+    assert.equal(t.relay.health.get(a).length, 0);
+    assert.equal(t.relay.health.get(b)[0]?.code, 'rate_limited', 'a probe does not second-guess an announced reset');
+    const probes = fake.requests.filter((r) => r.path === '/v1/messages/count_tokens');
+    assert.deepEqual(probes.map((r) => r.headers['x-api-key']), [KEY_A, KEY_A]);
+  });
+
+  test('groups: create, members, list, refuse to delete a non-empty group unless forced', async () => {
+    const acct = (await t.addAccount(fake.url, { name: 'member', apiKey: KEY_A })).id;
+    const g = await t.admin('POST', '/groups', { name: 'team-a', description: 'Team A accounts' });
+    assert.equal(g.status, 201);
+    assert.equal((await t.admin('POST', '/groups', { name: 'TEAM-A' })).status, 409);
+    const m = await t.admin('PUT', `/groups/${g.json.id}/members`, { add: [acct] });
+    assert.deepEqual(m.json.members, [acct]);
+    assert.deepEqual((await t.admin('GET', `/accounts/${acct}`)).json.groupIds, [g.json.id]);
+    const list = await t.admin('GET', '/groups');
+    assert.deepEqual(list.json.items.map((x: any) => [x.name, x.members]), [['team-a', [acct]]]);
+    const refused = await t.admin('DELETE', `/groups/${g.json.id}`);
+    assert.equal(refused.status, 409);
+    assert.deepEqual(refused.json.error.details.accounts, [acct]);
+    assert.equal((await t.admin('DELETE', `/groups/${g.json.id}?force=true`)).status, 204);
+    assert.deepEqual((await t.admin('GET', `/accounts/${acct}`)).json.groupIds, []);
+    assert.equal((await t.admin('GET', `/groups/${g.json.id}`)).status, 404);
+  });
+});

@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
 import { startRelay, type TestRelay } from './support/harness.js';
 import { addOAuthAccount, authorizeAtFake, eventually, oauthEnv, storedSecrets } from './support/oauth.js';
+import { startSocks5Proxy } from './support/proxies.js';
 
 const bearerOf = (h: Record<string, string>) => (h.authorization ?? '').replace(/^Bearer /, '');
 
@@ -253,5 +254,30 @@ describe('Claude subscription (OAuth) accounts', () => {
     assert.ok(ttl !== null && ttl > 9 * 60_000 && ttl <= 10 * 60_000);
     const { identity } = await authorizeAtFake(t, fake);
     assert.equal(identity.plan, 'max');
+  });
+
+  test('the token calls go through the session’s proxy, which the account inherits; a dead proxy has its own code', async () => {
+    const socks = await startSocks5Proxy();
+    try {
+      const s = await t.admin('POST', '/oauth/sessions', { provider: 'claude', proxy: socks.url });
+      const x = await t.admin('POST', `/oauth/sessions/${s.json.sessionId}/exchange`, { code: fake.oauth.authorize(s.json.authUrl) });
+      assert.equal(x.status, 200, JSON.stringify(x.json));
+      const fakePort = Number(new URL(fake.url).port);
+      assert.ok(socks.records.some((r) => r.port === fakePort), 'the exchange went through the proxy');
+      const created = await t.admin('POST', '/accounts', { kind: 'anthropic-oauth', name: 'proxied', oauthSessionId: s.json.sessionId });
+      assert.deepEqual(created.json.proxy, { type: 'socks5', host: new URL(socks.url).host });
+      await t.relay.pool.reload();
+      const r = await t.admin('POST', `/accounts/${created.json.id}/refresh-token`);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      await socks.close();
+      const viaDeadProxy = await t.admin('POST', `/accounts/${created.json.id}/refresh-token`);
+      assert.equal(viaDeadProxy.json.error?.code, 'OAUTH_PROXY_UNREACHABLE', 'the refresh goes through the account’s proxy');
+    } finally {
+      await socks.close();
+    }
+    const dead = await t.admin('POST', '/oauth/sessions', { provider: 'claude', proxy: 'socks5://127.0.0.1:1' });
+    const x = await t.admin('POST', `/oauth/sessions/${dead.json.sessionId}/exchange`, { code: fake.oauth.authorize(dead.json.authUrl) });
+    assert.equal(x.status, 502);
+    assert.equal(x.json.error.code, 'OAUTH_PROXY_UNREACHABLE');
   });
 });

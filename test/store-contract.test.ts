@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Account } from '../src/core/account.js';
-import type { ApiKey } from '../src/core/api-key.js';
+import { DEFAULT_LIMITS, type ApiKey } from '../src/core/api-key.js';
 import { RelayError } from '../src/core/errors.js';
 import { bucketLabels } from '../src/core/time-buckets.js';
 import type { UsageEvent } from '../src/core/usage-event.js';
@@ -70,6 +70,8 @@ function makeKey(over: Partial<ApiKey> = {}): ApiKey {
     updatedAt: 1_000 + seq,
     lastUsedAt: null,
     deletedAt: null,
+    owner: '',
+    limits: { ...DEFAULT_LIMITS },
     ...over,
   };
 }
@@ -350,6 +352,72 @@ for (const backend of backends) {
       await new Promise((r) => setTimeout(r, 20));
       off();
       assert.deepEqual(seen, [{ entity: 'health', id: 'acct-x' }]);
+    });
+
+    t('limits: concurrency leases are exact under parallel admits, released, and expire by themselves', async () => {
+      const key = `lk-${seq++}`;
+      const now = Date.now();
+      const plan = (i: number) => ({ now, concurrency: { limit: 4, leaseId: `l${i}`, ttlMs: 60_000 } });
+      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => store.limits.admit(key, plan(i))));
+      assert.equal(results.filter((r) => r.ok).length, 4, 'exactly 4 of 64 admitted');
+      assert.ok(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === 'concurrency'));
+      const admitted = results.map((r, i) => (r.ok ? `l${i}` : null)).filter((x): x is string => x !== null);
+      await store.limits.release(key, admitted[0]);
+      assert.equal((await store.limits.admit(key, plan(100))).ok, true, 'a released slot is free again');
+      assert.equal((await store.limits.admit(key, plan(101))).ok, false);
+      // leases of a crashed process expire: 5 minutes later all slots are free without any release
+      const later = { now: now + 120_000, concurrency: { limit: 4, leaseId: 'after', ttlMs: 60_000 } };
+      assert.equal((await store.limits.admit(key, later)).ok, true);
+      const c = await store.limits.counters(key, { now: now + 120_000, dailyLabel: 'd', weeklyLabel: null, windowMs: 0 });
+      assert.equal(c.inFlight, 1);
+      // renew keeps a lease alive past its first expiry
+      await store.limits.renew(key, 'after', 600_000, now + 120_000);
+      const c2 = await store.limits.counters(key, { now: now + 300_000, dailyLabel: 'd', weeklyLabel: null, windowMs: 0 });
+      assert.equal(c2.inFlight, 1);
+    });
+
+    t('limits: a rate window admits exactly N requests, then refuses until it ends', async () => {
+      const key = `lw-${seq++}`;
+      const now = Date.now();
+      const win = { ms: 60_000, maxRequests: 5, maxTokens: 0, maxCostNanos: 0 };
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.limits.admit(key, { now, window: win })));
+      assert.equal(results.filter((r) => r.ok).length, 5);
+      const refused = results.find((r) => !r.ok);
+      assert.ok(refused && !refused.ok && refused.reason === 'window_requests' && refused.windowEndsAt === now + 60_000);
+      assert.equal((await store.limits.admit(key, { now: now + 59_999, window: win })).ok, false);
+      assert.equal((await store.limits.admit(key, { now: now + 60_000, window: win })).ok, true, 'a new window starts');
+      const c = await store.limits.counters(key, { now: now + 60_000, dailyLabel: 'd', weeklyLabel: null, windowMs: 60_000 });
+      assert.deepEqual(c.window, { start: now + 60_000, requests: 1, tokens: 0, costNanos: 0 });
+    });
+
+    t('limits: settled cost and tokens feed window, daily, weekly and total caps', async () => {
+      const key = `lc-${seq++}`;
+      const now = Date.now();
+      const win = { ms: 600_000, maxRequests: 0, maxTokens: 1000, maxCostNanos: 0 };
+      assert.equal((await store.limits.admit(key, { now, window: win })).ok, true);
+      await store.limits.settle([
+        { keyId: key, at: now, tokens: 600, costNanos: 4_000, dailyLabel: '2026-11-26', weeklyLabel: '2026-11-23T00:opus' },
+        { keyId: key, at: now, tokens: 500, costNanos: 7_000, dailyLabel: '2026-11-26', weeklyLabel: null },
+      ]);
+      const c = await store.limits.counters(key, { now, dailyLabel: '2026-11-26', weeklyLabel: '2026-11-23T00:opus', windowMs: 600_000 });
+      assert.deepEqual(c, { window: { start: now, requests: 1, tokens: 1100, costNanos: 11_000 }, dailyCostNanos: 11_000, weeklyCostNanos: 4_000, totalCostNanos: 11_000, totalTokens: 1100, inFlight: 0 });
+      const r1 = await store.limits.admit(key, { now, window: win });
+      assert.ok(!r1.ok && r1.reason === 'window_tokens');
+      const cases: [object, string][] = [
+        [{ daily: { label: '2026-11-26', maxCostNanos: 11_000 } }, 'daily_cost'],
+        [{ total: { maxCostNanos: 10_000, maxTokens: 0 } }, 'total_cost'],
+        [{ total: { maxCostNanos: 0, maxTokens: 1100 } }, 'total_tokens'],
+        [{ weekly: { label: '2026-11-23T00:opus', maxCostNanos: 4_000 } }, 'weekly_cost'],
+      ];
+      for (const [plan, reason] of cases) {
+        const r = await store.limits.admit(key, { now, ...plan });
+        assert.ok(!r.ok && r.reason === reason, reason);
+      }
+      assert.equal((await store.limits.admit(key, { now, daily: { label: '2026-11-27', maxCostNanos: 11_000 } })).ok, true, 'a new day starts from zero');
+      assert.equal((await store.limits.admit(key, { now, total: { maxCostNanos: 11_001, maxTokens: 0 } })).ok, true);
+      await store.limits.reset(key);
+      const z = await store.limits.counters(key, { now, dailyLabel: '2026-11-26', weeklyLabel: '2026-11-23T00:opus', windowMs: 600_000 });
+      assert.deepEqual(z, { window: null, dailyCostNanos: 0, weeklyCostNanos: 0, totalCostNanos: 0, totalTokens: 0, inFlight: 0 });
     });
 
     t('change events: local writes notify at once; other instances notice', async () => {

@@ -2,10 +2,10 @@
 // in batches (one store round trip per batch, every FLUSH_MS or MAX_BATCH events). Writes leave the hot path (the
 // response is already complete); a failed batch is retried once; shutdown flushes and waits.
 import { bucketLabels } from '../core/time-buckets.js';
-import { emptyUsage, type Usage } from '../core/usage.js';
+import { emptyUsage, totalTokens, type Usage } from '../core/usage.js';
 import type { UsageEvent } from '../core/usage-event.js';
 import type { Logger } from '../platform/logger.js';
-import type { Store } from '../store/types.js';
+import type { SettleItem, Store } from '../store/types.js';
 import { computeCost } from './cost.js';
 import type { PricingTable } from './pricing.js';
 
@@ -22,6 +22,8 @@ export interface FinishedRequest {
   usage: Usage | null;
   partial: boolean;
   errorCode: string | null;
+  /** The key's week label when this request's cost counts toward a weekly cap (from admission). */
+  weeklyLabel?: string | null;
 }
 
 export interface RecorderOptions {
@@ -34,6 +36,7 @@ export class UsageRecorder {
   private readonly pending = new Set<Promise<void>>();
   private readonly unpriced = new Set<string>();
   private queue: UsageEvent[] = [];
+  private settleQueue: SettleItem[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly flushMs: number;
   private readonly maxBatch: number;
@@ -63,13 +66,19 @@ export class UsageRecorder {
         this.log.warn({ model: r.model }, 'no price for model; its cost is recorded as 0');
       }
     }
-    return { ...r, usage, costNanos, buckets: bucketLabels(r.ts, this.timezoneOffsetHours) };
+    const { weeklyLabel: _weekly, ...rest } = r;
+    return { ...rest, usage, costNanos, buckets: bucketLabels(r.ts, this.timezoneOffsetHours) };
   }
 
   /** Queues the event for the next batch write and returns it. */
   record(r: FinishedRequest): UsageEvent {
     const event = this.toEvent(r);
     this.queue.push(event);
+    const tokens = totalTokens(event.usage);
+    // Key counters (limits): what the request used, in the day and week it started in.
+    if (tokens > 0 || event.costNanos > 0) {
+      this.settleQueue.push({ keyId: event.keyId, at: event.ts, tokens, costNanos: event.costNanos, dailyLabel: event.buckets.day, weeklyLabel: r.weeklyLabel ?? null });
+    }
     if (this.queue.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
     return event;
@@ -81,8 +90,20 @@ export class UsageRecorder {
     this.timer = null;
     if (this.queue.length === 0) return;
     const batch = this.queue;
+    const settle = this.settleQueue;
     this.queue = [];
+    this.settleQueue = [];
     this.track(this.write(batch, true));
+    if (settle.length) this.track(this.settle(settle));
+  }
+
+  /** Counters are not idempotent, so no retry: a lost settlement is logged (and under-counts, never over-counts). */
+  private async settle(items: SettleItem[]): Promise<void> {
+    try {
+      await this.store.limits.settle(items);
+    } catch (e) {
+      for (const it of items) this.log.error({ err: (e as Error).message, keyId: it.keyId, tokens: it.tokens, costNanos: it.costNanos }, 'key counter update failed');
+    }
   }
 
   private track(p: Promise<void>): void {

@@ -1,4 +1,4 @@
-// crs export / crs import: API keys, accounts and settings as one JSON document (secrets sealed unless --decrypt).
+// crs export / crs import: API keys, accounts, groups and settings as one JSON document (secrets sealed unless --decrypt).
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { CliError, withCore } from './context.js';
 export function dataCommands(program: Command): void {
   program
     .command('export')
-    .description('write API keys, accounts and settings as JSON (account secrets stay encrypted unless --decrypt)')
+    .description('write API keys, accounts, groups and settings as JSON (account secrets stay encrypted unless --decrypt)')
     .option('--out <file>', 'write to this file (mode 0600) instead of standard output')
     .option('--decrypt', 'include account secrets and proxies in plain text (keep the file safe)')
     .action(async (o) =>
@@ -18,7 +18,7 @@ export function dataCommands(program: Command): void {
         const text = JSON.stringify(doc, null, 2) + '\n';
         if (o.out) {
           writeFileSync(resolve(o.out), text, { mode: 0o600 });
-          process.stderr.write(`Exported ${doc.apiKeys.length} API keys, ${doc.accounts.length} accounts, ${doc.settings.length} settings to ${resolve(o.out)}${doc.decrypted ? ' (secrets in plain text)' : ''}\n`);
+          process.stderr.write(`Exported ${doc.apiKeys.length} API keys, ${doc.accounts.length} accounts, ${doc.settings.length} settings and groups to ${resolve(o.out)}${doc.decrypted ? ' (secrets in plain text)' : ''}\n`);
         } else process.stdout.write(text);
       }),
     );
@@ -39,7 +39,7 @@ export function dataCommands(program: Command): void {
         const doc = parseExportDocument(parsed);
         const r = await importData(core.store, core.secrets, doc, { force: o.force === true, ignoreKeyCheck: o.ignoreKeyCheck === true });
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-        process.stdout.write(`Imported ${r.apiKeys} API keys, ${r.accounts} accounts, ${r.settings} settings${r.replaced ? ` (${r.replaced} replaced)` : ''}\n`);
+        process.stdout.write(`Imported ${r.apiKeys} API keys, ${r.accounts} accounts, ${r.settings} settings and groups${r.replaced ? ` (${r.replaced} replaced)` : ''}\n`);
       }),
     );
 }

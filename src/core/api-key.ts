@@ -21,10 +21,103 @@ export interface ApiKey {
   lastUsedAt: number | null;
   /** Soft-deleted keys keep their statistics but cannot authenticate. */
   deletedAt: number | null;
+  /** Owner (free text: a person or team), for the admin list. */
+  owner: string;
+  /** Limits and restrictions (field names as in the reference project, so exported settings carry over). */
+  limits: ApiKeyLimits;
+}
+
+/** API styles a key may call. */
+export const SERVICES = ['claude', 'openai', 'gemini'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** Clients a key can be restricted to (recognised from User-Agent and request shape). */
+export const CLIENT_IDS = ['claude_code', 'gemini_cli', 'codex_cli'] as const;
+export type ClientId = (typeof CLIENT_IDS)[number];
+
+/** Model families a weekly cost cap can apply to. */
+export const WEEKLY_COST_FAMILIES = ['opus', 'sonnet', 'haiku', 'claude', 'all'] as const;
+export type WeeklyCostFamily = (typeof WEEKLY_COST_FAMILIES)[number];
+
+/** Every limit of a key. 0 means "no limit" for every number. Money in USD, as operators type it. */
+export interface ApiKeyLimits {
+  /** Services the key may call; empty = all. */
+  permissions: Service[];
+  /** Dedicated Claude account id, or `group:<groupId>`; null = the shared pool. */
+  claudeAccountId: string | null;
+  /** When the dedicated account is unavailable, use the pool instead of refusing. */
+  dedicatedFallback: boolean;
+  /** Tokens per rate window (when rateLimitWindow > 0), else in total. */
+  tokenLimit: number;
+  /** Requests in flight at once. */
+  concurrencyLimit: number;
+  /** Fixed window length in minutes, starting at the first request. */
+  rateLimitWindow: number;
+  rateLimitRequests: number;
+  rateLimitCost: number;
+  dailyCostLimit: number;
+  totalCostLimit: number;
+  /** Weekly cost cap for one model family (reference name; the family is `weeklyCostFamily`). */
+  weeklyOpusCostLimit: number;
+  weeklyCostFamily: WeeklyCostFamily;
+  /** 1 = Monday … 7 = Sunday, and the hour (reporting time zone) the week starts. */
+  weeklyResetDay: number;
+  weeklyResetHour: number;
+  enableModelRestriction: boolean;
+  /** `blacklist`: the listed models are refused (and hidden); `whitelist`: only they are allowed. */
+  modelRestrictionMode: 'blacklist' | 'whitelist';
+  restrictedModels: string[];
+  enableClientRestriction: boolean;
+  allowedClients: ClientId[];
+  /** `fixed`: expiresAt as set; `activation`: expiry starts at the first request. */
+  expirationMode: 'fixed' | 'activation';
+  activationDays: number;
+  activationUnit: 'hours' | 'days';
+  /** Epoch ms of the first request of an activation-mode key. */
+  activatedAt: number | null;
+}
+
+export const DEFAULT_LIMITS: Readonly<ApiKeyLimits> = Object.freeze({
+  permissions: [],
+  claudeAccountId: null,
+  dedicatedFallback: false,
+  tokenLimit: 0,
+  concurrencyLimit: 0,
+  rateLimitWindow: 0,
+  rateLimitRequests: 0,
+  rateLimitCost: 0,
+  dailyCostLimit: 0,
+  totalCostLimit: 0,
+  weeklyOpusCostLimit: 0,
+  weeklyCostFamily: 'opus',
+  weeklyResetDay: 1,
+  weeklyResetHour: 0,
+  enableModelRestriction: false,
+  modelRestrictionMode: 'blacklist',
+  restrictedModels: [],
+  enableClientRestriction: false,
+  allowedClients: [],
+  expirationMode: 'fixed',
+  activationDays: 0,
+  activationUnit: 'days',
+  activatedAt: null,
+}) as ApiKeyLimits;
+
+/** Fills fields that records written by older versions lack. */
+export function withKeyDefaults(k: ApiKey): ApiKey {
+  if (k.limits && k.owner !== undefined) return k;
+  return { ...k, owner: k.owner ?? '', limits: { ...DEFAULT_LIMITS, ...(k.limits ?? {}) } };
+}
+
+/** True when any limit needs the store at request time (counters or leases). */
+export function needsAdmission(l: ApiKeyLimits): boolean {
+  return l.concurrencyLimit > 0 || l.rateLimitWindow > 0 || l.tokenLimit > 0 || l.dailyCostLimit > 0 || l.totalCostLimit > 0 || l.weeklyOpusCostLimit > 0;
 }
 
 /** The part of a key record the admin API may change. */
-export type ApiKeyPatch = Partial<Pick<ApiKey, 'name' | 'description' | 'tags' | 'isActive' | 'expiresAt'>>;
+export type ApiKeyPatch = Partial<Pick<ApiKey, 'name' | 'description' | 'tags' | 'isActive' | 'expiresAt' | 'owner'>> & {
+  limits?: Partial<ApiKeyLimits>;
+};
 
 export function keyDisplayPrefix(plaintext: string): string {
   return plaintext.slice(0, 11);

@@ -14,6 +14,16 @@ export const ERROR_CATALOGUE = {
   KEY_INVALID: entry(401, 'Invalid API key'),
   KEY_DISABLED: entry(401, 'API key is disabled'),
   KEY_EXPIRED: entry(401, 'API key has expired'),
+  // key limits (status codes the reference project's clients rely on)
+  KEY_PERMISSION_DENIED: entry(403, 'This API key may not call this service'),
+  KEY_MODEL_FORBIDDEN: entry(403, 'This API key may not use this model'),
+  KEY_CLIENT_FORBIDDEN: entry(403, 'This API key may only be used from its allowed clients'),
+  KEY_CONCURRENCY_LIMIT: entry(429, 'Concurrency limit exceeded for this API key'),
+  KEY_RATE_LIMITED: entry(429, 'Rate limit exceeded for this API key'),
+  KEY_DAILY_COST_LIMIT: entry(402, 'Daily cost limit reached for this API key'),
+  KEY_WEEKLY_COST_LIMIT: entry(402, 'Weekly cost limit reached for this API key'),
+  KEY_TOTAL_COST_LIMIT: entry(402, 'Total cost limit reached for this API key'),
+  KEY_TOKEN_LIMIT: entry(402, 'Token limit reached for this API key'),
   // request shape
   BAD_JSON: entry(400, 'Request body is not valid JSON'),
   BAD_REQUEST: entry(400, 'Invalid request'),

@@ -6,7 +6,9 @@ import type { Logger } from '../platform/logger.js';
 import type { RelayDeps } from '../relay/relay.js';
 import type { AccountPool } from '../services/account-pool.js';
 import type { AccountHealth } from '../services/account-health.js';
+import type { KeyGate } from '../services/key-gate.js';
 import type { AccountService } from '../services/accounts.js';
+import type { GroupService } from '../services/groups.js';
 import type { Credentials } from '../services/credentials.js';
 import type { OAuthSessions } from '../services/oauth-sessions.js';
 import type { AccountWindows } from '../services/windows.js';
@@ -24,9 +26,11 @@ export interface AppDeps {
   store: Store;
   keys: ApiKeyService;
   accounts: AccountService;
+  groups: GroupService;
   pool: AccountPool;
   auth: AdminAuth;
   relay: RelayDeps;
+  gate: KeyGate;
   health: AccountHealth;
   credentials: Credentials;
   windows: AccountWindows;
@@ -55,7 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
   });
-  const surface = { keys: deps.keys, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
+  const surface = { keys: deps.keys, gate: deps.gate, store: deps.store, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });
   await app.register(adminApi, { ...deps, prefix: '/admin' });

@@ -47,6 +47,8 @@ export interface RefreshContext {
   now: number;
   /** fetch bound to the account's dispatcher (proxy). */
   fetch: typeof fetch;
+  /** True when `fetch` goes through a proxy (its failures are then reported as the proxy's). */
+  viaProxy?: boolean;
   /** Endpoints of the configuration (token URLs, client ids). */
   defaults: ProviderDefaults;
 }

@@ -155,6 +155,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
 }
 
 function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
+  job.admission?.release();
   const durationMs = deps.clock.now() - job.startedAt;
   const tap = out.tap;
   // Partial: the upstream started answering but the answer did not reach its end (client gone, stream cut).
@@ -177,6 +178,7 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
       usage: tap?.usage ?? null,
       partial,
       errorCode,
+      weeklyLabel: job.admission?.weeklyLabel ?? null,
     }).costNanos;
   }
   if (deps.observers?.length) {

@@ -29,6 +29,8 @@ export interface RelayJob {
   conversation: string | null;
   /** The key's binding to one account or a group. */
   binding?: { accountId?: string; groupId?: string; allowFallback?: boolean };
+  /** What the key's admission holds (a concurrency lease); released when the request ends. */
+  admission?: import('../services/key-gate.js').Admission;
   stream: boolean;
   /** Record usage (false for count_tokens, which costs nothing). */
   record: boolean;

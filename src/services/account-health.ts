@@ -80,6 +80,16 @@ export class AccountHealth {
     await this.save(id, next);
   }
 
+  /** Removes the reasons matching `which` (the probe proved them wrong), on every instance. */
+  async clear(id: string, which: (r: HealthReason) => boolean): Promise<void> {
+    const rs = this.get(id);
+    const next = rs.filter((r) => !which(r));
+    if (next.length === rs.length) return;
+    if (next.length) this.reasons.set(id, next);
+    else this.reasons.delete(id);
+    await this.save(id, next);
+  }
+
   /** Operator reset: clears every reason on every instance. */
   async reset(id: string): Promise<void> {
     this.reasons.delete(id);

@@ -1,7 +1,7 @@
 // Relay API keys: creation (the plaintext is returned once), lookup by HMAC through an in-memory cache that
 // store change events invalidate (on every instance), and the admin operations.
 import { randomBytes } from 'node:crypto';
-import { API_KEY_PREFIX, keyDisplayPrefix, type ApiKey, type ApiKeyPatch } from '../core/api-key.js';
+import { API_KEY_PREFIX, DEFAULT_LIMITS, keyDisplayPrefix, withKeyDefaults, type ApiKey, type ApiKeyLimits, type ApiKeyPatch } from '../core/api-key.js';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -14,16 +14,44 @@ export interface NewApiKeyInput {
   tags?: string[];
   isActive?: boolean;
   expiresAt?: number | null;
+  owner?: string;
+  limits?: Partial<ApiKeyLimits>;
 }
 
 /** Where a key stands right now. */
-export type ApiKeyStatus = 'active' | 'disabled' | 'expired' | 'deleted';
+export type ApiKeyStatus = 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
 
 export function apiKeyStatus(k: ApiKey, now: number): ApiKeyStatus {
   if (k.deletedAt !== null) return 'deleted';
   if (!k.isActive) return 'disabled';
-  if (k.expiresAt !== null && k.expiresAt <= now) return 'expired';
+  const exp = effectiveExpiry(k);
+  if (exp !== null && exp <= now) return 'expired';
+  if (k.limits?.expirationMode === 'activation' && k.limits.activatedAt === null) return 'not_activated';
   return 'active';
+}
+
+/** When the key stops working: the fixed expiry, or first use + the activation period. */
+export function effectiveExpiry(k: ApiKey): number | null {
+  const l = k.limits;
+  if (l?.expirationMode === 'activation') {
+    if (l.activatedAt === null || l.activationDays <= 0) return null;
+    return l.activatedAt + l.activationDays * (l.activationUnit === 'hours' ? 3_600_000 : 86_400_000);
+  }
+  return k.expiresAt;
+}
+
+/** Cross-field rules of key settings (the schema checks each field). Returns field problems. */
+export function limitProblems(l: ApiKeyLimits, expiresAt: number | null): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (l.expirationMode === 'activation') {
+    if (l.activationDays <= 0) out.push({ path: 'activationDays', message: 'must be a positive number in activation mode' });
+    if (expiresAt !== null) out.push({ path: 'expiresAt', message: 'cannot be set in activation mode (expiry starts at first use)' });
+  }
+  if ((l.rateLimitRequests > 0 || l.rateLimitCost > 0) && l.rateLimitWindow <= 0) {
+    out.push({ path: 'rateLimitWindow', message: 'must be set (minutes) when rateLimitRequests or rateLimitCost is set' });
+  }
+  if (l.enableClientRestriction && l.allowedClients.length === 0) out.push({ path: 'allowedClients', message: 'must list at least one client when the restriction is on' });
+  return out;
 }
 
 interface CacheEntry {
@@ -61,6 +89,8 @@ export class ApiKeyService {
   async create(input: NewApiKeyInput): Promise<{ record: ApiKey; key: string }> {
     const key = API_KEY_PREFIX + randomBytes(32).toString('hex');
     const now = this.clock.now();
+    const limits: ApiKeyLimits = { ...DEFAULT_LIMITS, ...input.limits, activatedAt: null };
+    this.check(limits, input.expiresAt ?? null);
     const record: ApiKey = {
       id: newId(),
       name: input.name,
@@ -74,6 +104,8 @@ export class ApiKeyService {
       updatedAt: now,
       lastUsedAt: null,
       deletedAt: null,
+      owner: input.owner ?? '',
+      limits,
     };
     await this.store.apiKeys.create(record);
     return { record, key };
@@ -87,7 +119,8 @@ export class ApiKeyService {
     const now = this.clock.now();
     let entry = this.cache.get(hash);
     if (!entry || now - entry.at > (entry.key ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS)) {
-      const key = await this.store.apiKeys.getByHash(hash);
+      const found = await this.store.apiKeys.getByHash(hash);
+      const key = found ? withKeyDefaults(found) : null;
       if (this.cache.size >= MAX_CACHE) this.cache.clear();
       entry = { key, at: now };
       this.cache.set(hash, entry);
@@ -95,6 +128,8 @@ export class ApiKeyService {
     const key = entry.key;
     if (!key) throw new RelayError('KEY_INVALID', 'API key not found');
     switch (apiKeyStatus(key, now)) {
+      case 'not_activated':
+        return this.activate(key, now);
       case 'deleted':
         throw new RelayError('KEY_INVALID', 'API key not found');
       case 'disabled':
@@ -106,20 +141,50 @@ export class ApiKeyService {
     }
   }
 
-  list(query: ApiKeyListQuery): Promise<{ items: ApiKey[]; total: number }> {
-    return this.store.apiKeys.list(query);
+  /** First use of an activation-mode key: its expiry starts now (once, even with concurrent first requests). */
+  private async activate(key: ApiKey, now: number): Promise<ApiKey> {
+    const fresh = withKeyDefaults((await this.store.apiKeys.get(key.id)) ?? key);
+    if (fresh.limits.activatedAt !== null) return fresh; // another request (or instance) got there first
+    const updated = await this.store.apiKeys.update(key.id, { limits: { ...fresh.limits, activatedAt: now } });
+    return updated ? withKeyDefaults(updated) : fresh;
+  }
+
+  private check(limits: ApiKeyLimits, expiresAt: number | null): void {
+    const problems = limitProblems(limits, expiresAt);
+    if (problems.length) {
+      throw new RelayError('VALIDATION_FAILED', 'Validation failed: ' + problems.map((p) => `${p.path}: ${p.message}`).join('; '), { details: problems });
+    }
+  }
+
+  async list(query: ApiKeyListQuery): Promise<{ items: ApiKey[]; total: number }> {
+    const r = await this.store.apiKeys.list(query);
+    return { items: r.items.map(withKeyDefaults), total: r.total };
   }
 
   async get(id: string): Promise<ApiKey> {
     const k = await this.store.apiKeys.get(id);
     if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
-    return k;
+    return withKeyDefaults(k);
   }
 
   async update(id: string, patch: ApiKeyPatch): Promise<ApiKey> {
-    const k = await this.store.apiKeys.update(id, { ...patch, updatedAt: this.clock.now() });
+    const cur = await this.get(id);
+    const { limits: limitPatch, ...rest } = patch;
+    const limits: ApiKeyLimits = limitPatch ? { ...cur.limits, ...limitPatch } : cur.limits;
+    // Switching to activation mode clears a fixed expiry; switching back clears the activation.
+    if (limitPatch?.expirationMode === 'fixed' && cur.limits.expirationMode === 'activation') limits.activatedAt = null;
+    const expiresAt = rest.expiresAt !== undefined ? rest.expiresAt : limitPatch?.expirationMode === 'activation' ? null : cur.expiresAt;
+    this.check(limits, expiresAt);
+    const k = await this.store.apiKeys.update(id, { ...rest, expiresAt, limits, updatedAt: this.clock.now() });
     if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
-    return k;
+    return withKeyDefaults(k);
+  }
+
+  /** Undoes a soft delete. */
+  async restore(id: string): Promise<ApiKey> {
+    const k = await this.store.apiKeys.update(id, { deletedAt: null, isActive: true, updatedAt: this.clock.now() });
+    if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
+    return withKeyDefaults(k);
   }
 
   /** Soft delete: the key stops working at once; its statistics stay. */
@@ -127,7 +192,7 @@ export class ApiKeyService {
     const now = this.clock.now();
     const k = await this.store.apiKeys.update(id, { deletedAt: now, isActive: false, updatedAt: now });
     if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
-    return k;
+    return withKeyDefaults(k);
   }
 
   async purge(id: string): Promise<void> {

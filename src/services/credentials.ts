@@ -87,7 +87,7 @@ export class Credentials {
 
   /** What a provider call for this account may use (its proxy, the configured endpoints). */
   context(entry: PoolAccount): RefreshContext {
-    return { now: this.deps.clock.now(), fetch: this.deps.fetchFor(entry.proxyUrl), defaults: this.deps.defaults };
+    return { now: this.deps.clock.now(), fetch: this.deps.fetchFor(entry.proxyUrl), viaProxy: entry.proxyUrl !== null, defaults: this.deps.defaults };
   }
 
   /** The newest credentials this instance knows for the account. */

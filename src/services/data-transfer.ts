@@ -1,4 +1,4 @@
-// Export and import of the configuration data in a store (API keys, accounts, settings) as one JSON document.
+// Export and import of the configuration data in a store (API keys, accounts, groups, settings) as one JSON document.
 // Secrets stay sealed unless the export is asked to decrypt them; relay keys are only ever HMACs, so a target
 // must share the source's ENCRYPTION_KEY for them (and for sealed secrets) to work — the document carries a check.
 import type { Account } from '../core/account.js';
@@ -9,8 +9,11 @@ import type { Store } from '../store/types.js';
 
 export const EXPORT_FORMAT = 'crs-export';
 export const EXPORT_VERSION = 1;
-/** kv namespaces holding durable settings (entries with an expiry are runtime state and never exported). */
-export const SETTINGS_NAMESPACES = ['settings:'];
+/**
+ * kv namespaces of durable configuration: settings and account groups (accounts and key bindings refer to groups).
+ * Entries with an expiry are runtime state (sessions, health, locks) and never exported.
+ */
+export const SETTINGS_NAMESPACES = ['settings:', 'group:'];
 const KEY_CHECK_INPUT = 'crs-export-key-check';
 
 /** An account in an export: as stored, or with `secrets` and `proxy` opened when the export was decrypted. */

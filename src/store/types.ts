@@ -89,6 +89,60 @@ export interface KvRepo {
   ttl(key: string): Promise<number | null>;
 }
 
+/** What admission checks and counts for one request of a key with limits (0/absent = not checked). */
+export interface AdmitPlan {
+  now: number;
+  concurrency?: { limit: number; leaseId: string; ttlMs: number };
+  /** Fixed window starting at the first request. */
+  window?: { ms: number; maxRequests: number; maxTokens: number; maxCostNanos: number };
+  daily?: { label: string; maxCostNanos: number };
+  total?: { maxCostNanos: number; maxTokens: number };
+  /** `label` identifies the key's current week and family (e.g. `2026-11-23T00:opus`). */
+  weekly?: { label: string; maxCostNanos: number };
+}
+
+export type AdmitRefusal = 'concurrency' | 'window_requests' | 'window_tokens' | 'window_cost' | 'daily_cost' | 'total_cost' | 'total_tokens' | 'weekly_cost';
+
+export type AdmitResult = { ok: true } | { ok: false; reason: AdmitRefusal; /** for window refusals: when the window ends */ windowEndsAt?: number };
+
+/** What a finished request adds to a key's counters. */
+export interface SettleItem {
+  keyId: string;
+  /** When the request started. */
+  at: number;
+  tokens: number;
+  costNanos: number;
+  dailyLabel: string;
+  /** The key's week+family label when the request counts toward a weekly cap, else null. */
+  weeklyLabel: string | null;
+}
+
+/** A key's counters as admission sees them. */
+export interface LimitCounters {
+  window: { start: number; requests: number; tokens: number; costNanos: number } | null;
+  dailyCostNanos: number;
+  weeklyCostNanos: number;
+  totalCostNanos: number;
+  totalTokens: number;
+  inFlight: number;
+}
+
+/**
+ * Per-key limit state: concurrency leases (with expiry, so a crashed process never leaks a slot) and counters.
+ * `admit` is one atomic operation (a Lua script on Redis, a transaction on SQLite).
+ */
+export interface LimitsRepo {
+  admit(keyId: string, plan: AdmitPlan): Promise<AdmitResult>;
+  release(keyId: string, leaseId: string): Promise<void>;
+  /** Extends a lease of a long request. */
+  renew(keyId: string, leaseId: string, ttlMs: number, now: number): Promise<void>;
+  /** Adds finished requests' tokens and cost (one round trip for the batch). */
+  settle(items: readonly SettleItem[]): Promise<void>;
+  counters(keyId: string, q: { now: number; dailyLabel: string; weeklyLabel: string | null; windowMs: number }): Promise<LimitCounters>;
+  /** Clears a key's counters and leases (operator reset). */
+  reset(keyId: string): Promise<void>;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   readonly admins: AdminRepo;
@@ -96,6 +150,7 @@ export interface Store {
   readonly accounts: AccountRepo;
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
+  readonly limits: LimitsRepo;
   /** Broadcasts an event to every instance's onChange listeners (this one included). */
   publish(event: ChangeEvent): void;
   /** Round-trip time to the backend in ms; throws when it is unreachable. */

@@ -93,6 +93,7 @@ describe('SQLite', () => {
       const b = await crs(t.dataDir, ['backup', '--out', file]);
       assert.equal(b.code, 0, b.stderr);
       assert.match(b.stdout, /Backup of the sqlite store written to/);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
     } finally {
       await t.close().catch(() => undefined);
       await fake.close();
@@ -219,7 +220,7 @@ describe('export / import', () => {
       data = await populate(a, fake);
       const e = await crs(a.dataDir, ['export', '--out', sealedFile]);
       assert.equal(e.code, 0, e.stderr);
-      assert.match(e.stderr, /Exported 2 API keys, 1 accounts, 1 settings/);
+      assert.match(e.stderr, /Exported 2 API keys, 1 accounts, 1 settings and groups/);
       assert.equal(statSync(sealedFile).mode & 0o777, 0o600);
       const d = await crs(a.dataDir, ['export', '--decrypt']);
       assert.equal(d.code, 0, d.stderr);
@@ -245,7 +246,7 @@ describe('export / import', () => {
     try {
       const i = await crs(b.dataDir, ['import', sealedFile]);
       assert.equal(i.code, 0, i.stderr);
-      assert.match(i.stdout, /Imported 2 API keys, 1 accounts, 1 settings/);
+      assert.match(i.stdout, /Imported 2 API keys, 1 accounts, 1 settings and groups/);
       await b.relay.pool.reload();
       const me = await fetch(`${b.url}/api/v1/me`, { headers: { 'x-api-key': data.key } });
       assert.equal(me.status, 200);

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTempDirs, freePort, healthOf, pathWith, ROOT, run, stubDocker, tempDir } from './support.js';
 
@@ -34,9 +34,11 @@ function ensureServerBuilt(): void {
 }
 
 let out = '';
-before(() => {
+let made: Awaited<ReturnType<typeof run>>;
+before(async () => {
   ensureServerBuilt();
   out = tempDir('crs-bundle-out-');
+  made = await run(ROOT, 'bundle.sh', ['--skip-build', '--out', out, '--part-size', '4M']);
 });
 
 /** An environment in which any attempt to reach npm or the network fails. */
@@ -57,7 +59,6 @@ function offlineEnv(bin: string): Record<string, string> {
 }
 
 test('bundle.sh → unpack.sh → deploy.sh start offline: the relay runs from the bundle alone', async () => {
-  const made = await run(ROOT, 'bundle.sh', ['--skip-build', '--out', out, '--part-size', '4M']);
   assert.equal(made.code, 0, made.stdout + made.stderr);
   const parts = readdirSync(out).filter((f) => f.includes('.tar.gz.part-'));
   assert.ok(parts.length >= 2, `split into 4 MB parts: ${parts.join(', ')}`);
@@ -102,14 +103,15 @@ test('bundle.sh → unpack.sh → deploy.sh start offline: the relay runs from t
 });
 
 test('unpack.sh refuses a damaged part and unpacks nothing', async () => {
-  const made = await run(ROOT, 'bundle.sh', ['--skip-build', '--out', out, '--part-size', '4M']);
   assert.equal(made.code, 0, made.stderr);
-  const victim = readdirSync(out).filter((f) => f.includes('.tar.gz.part-')).sort()[1];
-  const bytes = readFileSync(join(out, victim));
+  const copy = tempDir('crs-bundle-copy-');
+  cpSync(out, copy, { recursive: true });
+  const victim = readdirSync(copy).filter((f) => f.includes('.tar.gz.part-')).sort()[1];
+  const bytes = readFileSync(join(copy, victim));
   bytes[1234] ^= 1;
-  writeFileSync(join(out, victim), bytes);
+  writeFileSync(join(copy, victim), bytes);
   const target = tempDir('crs-bundle-bad-');
-  const r = await run(out, 'unpack.sh', ['--into', target]);
+  const r = await run(copy, 'unpack.sh', ['--into', target]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`checksum mismatch: ${victim.replace(/\./g, '\\.')} is damaged`));
   assert.deepEqual(readdirSync(target), []);

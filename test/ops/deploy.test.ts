@@ -107,11 +107,13 @@ test('deploy.sh (native, no Docker engine): start, status, logs, restart, stop, 
   nativeApp(dir);
   const env = { PATH: pathWith(docker.bin), STUB_DOCKER_ENGINE: '0', START_TIMEOUT: '30' };
   let pid = '';
+  const seen = new Set<string>();
   try {
     const start = await run(dir, 'deploy.sh', ['start'], env);
     assert.equal(start.code, 0, start.stdout + start.stderr);
     assert.match(start.stdout, /mode: native .*store: sqlite at \.\/data\/app\/relay\.db/);
     pid = /started \(pid (\d+)\)/.exec(start.stdout)![1];
+    seen.add(pid);
     assert.equal(readFileSync(join(dir, 'data', 'relay.pid'), 'utf8').trim(), pid);
     assert.equal((await healthOf(port))?.status, 200);
     assert.ok(existsSync(join(dir, 'data', 'app', 'init.json')), 'first start wrote the admin credentials');
@@ -133,6 +135,7 @@ test('deploy.sh (native, no Docker engine): start, status, logs, restart, stop, 
     const restart = await run(dir, 'deploy.sh', ['restart'], env);
     assert.equal(restart.code, 0, restart.stdout + restart.stderr);
     const newPid = /started \(pid (\d+)\)/.exec(restart.stdout)![1];
+    seen.add(newPid);
     assert.notEqual(newPid, pid);
     assert.ok(gone(pid), 'the old process is gone');
     pid = newPid;
@@ -154,9 +157,10 @@ test('deploy.sh (native, no Docker engine): start, status, logs, restart, stop, 
     assert.equal(cleaned.code, 0, cleaned.stderr);
     assert.ok(!existsSync(join(dir, 'data')));
   } finally {
-    if (pid) {
+    // Whatever happened above, no relay of this test outlives it.
+    for (const p of seen) {
       try {
-        process.kill(Number(pid), 'SIGKILL');
+        process.kill(Number(p), 'SIGKILL');
       } catch {
         // already gone
       }

@@ -13,7 +13,7 @@ import { resolveSecrets } from '../../src/config/secrets-file.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createFakeUpstream, type FakeUpstream } from '../support/fake-upstream/index.js';
-import { cleanupTempDirs, freePort, spawnRelayFromSource, tempDir } from './support.js';
+import { cleanupTempDirs, freePort, spawnRelayFromSource, tempDir, type ChildRelay } from './support.js';
 
 const ACCOUNT_KEY = 'sk-ant-api03-shutdown-account-0001';
 
@@ -101,18 +101,20 @@ function logLines(dataDir: string): { msg: string; [k: string]: unknown }[] {
 
 test('SIGTERM mid-stream: the stream completes, new connections are refused, exit 0, usage recorded', async () => {
   const fake = await createFakeUpstream({ apiKeys: [ACCOUNT_KEY] });
+  let relay: ChildRelay | undefined;
   try {
     const p = await prepare(fake);
-    const relay = await spawnRelayFromSource(p.dir, p.env);
+    relay = await spawnRelayFromSource(p.dir, p.env);
+    const child = relay;
     const words = Array.from({ length: 45 }, (_, i) => `word${i}`).join(' ');
     fake.enqueue({ kind: 'reply', text: words, usage: { input_tokens: 21, output_tokens: 45 }, stream: { delayMs: 50 } });
     const res = await startStream(relay.port, p.key);
     assert.equal(res.status, 200);
     let refused: Promise<string> | null = null;
     const body = await readAll(res, () => {
-      relay.child.kill('SIGTERM');
+      child.child.kill('SIGTERM');
       // Give the process a moment to close its listener, then try a new connection while the stream still runs.
-      refused = new Promise((r) => setTimeout(r, 300)).then(() => tryConnect(relay.port));
+      refused = new Promise((r) => setTimeout(r, 300)).then(() => tryConnect(child.port));
     });
     assert.equal(body.error, null);
     assert.match(body.text, /event: message_stop/, 'the open stream ran to its end');
@@ -133,20 +135,23 @@ test('SIGTERM mid-stream: the stream completes, new connections are refused, exi
     }
     assert.ok(!readFileSync(join(p.env.DATA_DIR, 'logs', readdirSync(join(p.env.DATA_DIR, 'logs')).find((f) => f.startsWith('relay-'))!), 'utf8').includes(p.key), 'the relay key never reaches the log');
   } finally {
+    if (relay && relay.child.exitCode === null) relay.child.kill('SIGKILL');
     await fake.close();
   }
 });
 
 test('SIGTERM with a short SHUTDOWN_TIMEOUT_MS: the open stream is cut at the deadline, recorded as partial, exit 0', async () => {
   const fake = await createFakeUpstream({ apiKeys: [ACCOUNT_KEY] });
+  let relay: ChildRelay | undefined;
   try {
     const p = await prepare(fake, { SHUTDOWN_TIMEOUT_MS: '400' });
-    const relay = await spawnRelayFromSource(p.dir, p.env);
+    relay = await spawnRelayFromSource(p.dir, p.env);
+    const child = relay;
     const words = Array.from({ length: 90 }, (_, i) => `w${i}`).join(' ');
     fake.enqueue({ kind: 'reply', text: words, stream: { delayMs: 100 } });
     const res = await startStream(relay.port, p.key);
     const started = Date.now();
-    const body = await readAll(res, () => relay.child.kill('SIGTERM'));
+    const body = await readAll(res, () => child.child.kill('SIGTERM'));
     assert.doesNotMatch(body.text, /event: message_stop/, 'the stream did not get to its end');
     assert.equal(await relay.exited, 0);
     assert.ok(Date.now() - started < 5000, 'exit soon after the deadline');
@@ -155,6 +160,7 @@ test('SIGTERM with a short SHUTDOWN_TIMEOUT_MS: the open stream is cut at the de
     assert.equal(rows[0].partial, true);
     assert.ok(logLines(p.env.DATA_DIR).some((l) => l.msg === 'shutdown deadline passed; closing the connections still open'));
   } finally {
+    if (relay && relay.child.exitCode === null) relay.child.kill('SIGKILL');
     await fake.close();
   }
 });

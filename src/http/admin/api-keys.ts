@@ -2,35 +2,50 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiKey } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
-import { apiKeyStatus, type ApiKeyService } from '../../services/api-keys.js';
-import { apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema } from './schemas.js';
+import { apiKeyStatus, effectiveExpiry, type ApiKeyService } from '../../services/api-keys.js';
+import { readLimitUsage, type LimitUsage } from '../../accounting/limit-usage.js';
+import type { Store } from '../../store/types.js';
+import { apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema, splitKeyInput } from './schemas.js';
 import { parseInput } from './validate.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function apiKeyView(k: ApiKey, now: number) {
+/**
+ * The key as the admin API shows it: settings flat, with the reference project's field names (what the create and
+ * patch bodies take), and — when given — `limits`, each limit with its current use.
+ */
+export function apiKeyView(k: ApiKey, now: number, states?: LimitUsage[]) {
+  const { activatedAt, ...settings } = k.limits;
+  const tightest = states?.reduce<LimitUsage | null>((a, b) => (a === null || b.ratio > a.ratio ? b : a), null) ?? null;
   return {
     id: k.id,
     name: k.name,
     description: k.description,
     tags: k.tags,
+    owner: k.owner,
     prefix: k.prefix,
     isActive: k.isActive,
     status: apiKeyStatus(k, now),
     expiresAt: iso(k.expiresAt),
+    /** When it actually stops working (activation keys: first use + the period). */
+    effectiveExpiresAt: iso(effectiveExpiry(k)),
+    activatedAt: iso(activatedAt),
+    ...settings,
     createdAt: iso(k.createdAt),
     updatedAt: iso(k.updatedAt),
     lastUsedAt: iso(k.lastUsedAt),
     deletedAt: iso(k.deletedAt),
+    ...(states ? { limits: states, tightest: tightest ? { kind: tightest.kind, ratio: tightest.ratio } : null } : {}),
   };
 }
 
-export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; clock: Clock }): void {
+export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; clock: Clock; store: Store; timezoneOffsetHours: number }): void {
   const { keys, clock } = deps;
+  const full = async (k: ApiKey) => apiKeyView(k, clock.now(), await readLimitUsage(deps.store, k, clock.now(), deps.timezoneOffsetHours));
   for (const base of ['/api-keys', '/keys']) {
     app.post(base, async (request, reply) => {
-      const input = parseInput(apiKeyCreateSchema, request.body);
-      const { record, key } = await keys.create(input);
+      const { base: fields, limits } = splitKeyInput(parseInput(apiKeyCreateSchema, request.body));
+      const { record, key } = await keys.create({ ...(fields as { name: string }), limits });
       return reply.code(201).send({ ...apiKeyView(record, clock.now()), key });
     });
     app.get(base, async (request) => {
@@ -39,10 +54,16 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; 
       const now = clock.now();
       return { items: items.map((k) => apiKeyView(k, now)), total, page: q.page, pageSize: q.pageSize };
     });
-    app.get(`${base}/:id`, async (request) => apiKeyView(await keys.get((request.params as { id: string }).id), clock.now()));
+    app.get(`${base}/:id`, async (request) => full(await keys.get((request.params as { id: string }).id)));
     app.patch(`${base}/:id`, async (request) => {
-      const patch = parseInput(apiKeyPatchSchema, request.body);
-      return apiKeyView(await keys.update((request.params as { id: string }).id, patch), clock.now());
+      const { base: fields, limits } = splitKeyInput(parseInput(apiKeyPatchSchema, request.body));
+      return full(await keys.update((request.params as { id: string }).id, { ...fields, limits }));
+    });
+    // Clears the key's counters (window, daily, weekly, total) and leases; statistics and logs are kept.
+    app.post(`${base}/:id/reset-counters`, async (request) => {
+      const k = await keys.get((request.params as { id: string }).id);
+      await deps.store.limits.reset(k.id);
+      return full(k);
     });
     app.delete(`${base}/:id`, async (request, reply) => {
       const id = (request.params as { id: string }).id;

@@ -6,12 +6,13 @@ import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 import { bucketLabel, bucketStart } from '../../core/time-buckets.js';
 import type { Granularity } from '../../core/usage-event.js';
+import { readLimitUsage, type LimitUsage } from '../../accounting/limit-usage.js';
 import { addRow, emptyBlock, sealBlock, type UsageBlock } from '../../accounting/usage-analytics.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
 import type { Store } from '../../store/types.js';
 import { apiKeyView } from './api-keys.js';
 import type { RouteDoc } from './route-docs.js';
-import { apiKeyCreateSchema } from './schemas.js';
+import { apiKeyCreateSchema, splitKeyInput } from './schemas.js';
 import { parseInput } from './validate.js';
 import { keyBatchCreateSchema, keyRenewSchema, keySearchQuerySchema } from './web-schemas.js';
 
@@ -24,14 +25,22 @@ interface Deps {
   timezoneOffsetHours: number;
 }
 
-type KeyView = ReturnType<typeof apiKeyView> & { limits?: { ratio?: number }[]; tightest?: { ratio?: number } | null };
+type KeyView = ReturnType<typeof apiKeyView> & { limits?: LimitUsage[]; tightest?: { kind: string; ratio: number } | null };
 
 /** The highest used/limit ratio among a key's limits (0 when it has none): "closest to a limit". */
 export function tightestRatio(v: KeyView): number {
-  if (v.tightest && typeof v.tightest.ratio === 'number') return v.tightest.ratio;
-  let max = 0;
-  for (const l of v.limits ?? []) if (typeof l.ratio === 'number' && l.ratio > max) max = l.ratio;
-  return max;
+  return v.tightest?.ratio ?? 0;
+}
+
+/** Adds each key's limit bars; an active key at or past a counted cap shows as exhausted. */
+async function attachLimits(store: Store, rows: { key: ApiKey; view: KeyView }[], now: number, tz: number): Promise<void> {
+  await Promise.all(
+    rows.map(async (r) => {
+      const usage = await readLimitUsage(store, r.key, now, tz);
+      Object.assign(r.view, apiKeyView(r.key, now, usage));
+      if (r.view.status === 'active' && usage.some((u) => u.kind !== 'concurrency' && u.ratio >= 1)) (r.view as { status: string }).status = 'exhausted';
+    }),
+  );
 }
 
 /** Usage per key over a range ending now: today (day bucket), 7/30 days (day buckets), all (months). */
@@ -63,11 +72,16 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
       keys.list({ q: q.q, includeDeleted: q.status === 'deleted' }),
       usageByKey(store, q.usageRange, now, deps.timezoneOffsetHours),
     ]);
-    let views = items
+    const tz = deps.timezoneOffsetHours;
+    let rows = items
       .filter((k) => wantTags.every((t) => k.tags.includes(t)))
-      .map((k) => ({ ...(apiKeyView(k, now) as KeyView), usage: usage.get(k.id) ?? ZERO }));
-    if (q.status !== 'all') views = views.filter((v) => v.status === q.status);
-    const by: Record<string, (a: (typeof views)[number], b: (typeof views)[number]) => number> = {
+      .map((k) => ({ key: k, view: { ...(apiKeyView(k, now) as KeyView), usage: usage.get(k.id) ?? ZERO } }));
+    // Limit bars cost a store call per key with limits: for the whole list only when the filter or sort needs them.
+    const needAll = q.sort === '-tightestLimit' || q.status === 'exhausted';
+    if (needAll) await attachLimits(store, rows, now, tz);
+    if (q.status !== 'all') rows = rows.filter((r) => r.view.status === q.status);
+    type Row = (typeof rows)[number];
+    const by: Record<string, (a: Row['view'], b: Row['view']) => number> = {
       name: (a, b) => a.name.localeCompare(b.name),
       '-createdAt': (a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
       '-lastUsedAt': (a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''),
@@ -75,9 +89,12 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
       '-tightestLimit': (a, b) => tightestRatio(b) - tightestRatio(a),
       expiresAt: (a, b) => (a.expiresAt ?? '9999').localeCompare(b.expiresAt ?? '9999'),
     };
-    views.sort((a, b) => by[q.sort](a, b) || a.name.localeCompare(b.name));
+    rows.sort((a, b) => by[q.sort](a.view, b.view) || a.view.name.localeCompare(b.view.name));
+    const page = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    if (!needAll) await attachLimits(store, page, now, tz);
+    const views = rows.map((r) => r.view);
     return {
-      items: views.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
+      items: page.map((r) => r.view),
       total: views.length,
       page: q.page,
       pageSize: q.pageSize,
@@ -96,11 +113,11 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
     const { baseName, count, settings } = parseInput(keyBatchCreateSchema, request.body);
     const width = Math.max(3, String(count).length);
     // Validate once with the single-create schema, so a batch accepts exactly what a single create accepts.
-    const input = parseInput(apiKeyCreateSchema, { ...settings, name: `${baseName}-${'1'.padStart(width, '0')}` });
+    const { base: fields, limits } = splitKeyInput(parseInput(apiKeyCreateSchema, { ...settings, name: `${baseName}-${'1'.padStart(width, '0')}` }));
     const out: { id: string; name: string; key: string }[] = [];
     for (let i = 1; i <= count; i++) {
       const name = `${baseName}-${String(i).padStart(width, '0')}`;
-      const { record, key } = await keys.create({ ...input, name } as Parameters<ApiKeyService['create']>[0]);
+      const { record, key } = await keys.create({ ...fields, limits, name });
       out.push({ id: record.id, name, key });
     }
     return reply.code(201).send({ items: out });
@@ -121,9 +138,7 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/keys/:id/restore', async (request) => {
     const cur = await keys.get(id(request.params));
     if (cur.deletedAt === null) return apiKeyView(cur, clock.now());
-    const k: ApiKey | null = await store.apiKeys.update(cur.id, { deletedAt: null, isActive: true, updatedAt: clock.now() });
-    if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
-    return apiKeyView(k, clock.now());
+    return apiKeyView(await keys.restore(cur.id), clock.now());
   });
 }
 

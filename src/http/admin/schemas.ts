@@ -1,6 +1,7 @@
 // Admin payload schemas (zod): one source for validation now and the OpenAPI document later.
 import { z } from 'zod';
 import { ACCOUNT_KINDS } from '../../core/account.js';
+import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES, type ApiKeyLimits } from '../../core/api-key.js';
 import { GRANULARITIES } from '../../core/usage-event.js';
 
 /** ISO 8601 or epoch milliseconds → epoch ms. */
@@ -24,21 +25,62 @@ const name = z.string().trim().min(1, 'is required').max(100);
 const description = z.string().max(500);
 const tags = z.array(z.string().trim().min(1).max(50)).max(50);
 
-export const apiKeyCreateSchema = z.strictObject({
-  name,
-  description: description.optional(),
-  tags: tags.optional(),
-  isActive: z.boolean().optional(),
-  expiresAt: timeInput.nullable().optional(),
-});
+const count = z.number().int('must be a whole number').min(0, 'must be 0 (no limit) or more');
+const usd = z.number().min(0, 'must be 0 (no limit) or more').max(1_000_000);
 
-export const apiKeyPatchSchema = z.strictObject({
-  name: name.optional(),
+/**
+ * Key limits, flat, with the reference project's field names and real numbers/booleans (0 = no limit), so
+ * operators' habits and exported configurations carry over.
+ */
+export const apiKeyLimitFields = {
+  permissions: z.array(z.enum(SERVICES)).max(SERVICES.length).optional(),
+  claudeAccountId: z.string().trim().min(1).max(120).nullable().optional(),
+  dedicatedFallback: z.boolean().optional(),
+  tokenLimit: count.optional(),
+  concurrencyLimit: count.max(10_000).optional(),
+  rateLimitWindow: count.max(525_600).optional(),
+  rateLimitRequests: count.optional(),
+  rateLimitCost: usd.optional(),
+  dailyCostLimit: usd.optional(),
+  totalCostLimit: usd.optional(),
+  weeklyOpusCostLimit: usd.optional(),
+  weeklyCostFamily: z.enum(WEEKLY_COST_FAMILIES).optional(),
+  weeklyResetDay: z.number().int().min(1, 'must be 1 (Monday) to 7 (Sunday)').max(7, 'must be 1 (Monday) to 7 (Sunday)').optional(),
+  weeklyResetHour: z.number().int().min(0, 'must be 0 to 23').max(23, 'must be 0 to 23').optional(),
+  enableModelRestriction: z.boolean().optional(),
+  modelRestrictionMode: z.enum(['blacklist', 'whitelist']).optional(),
+  restrictedModels: z.array(z.string().trim().min(1).max(200)).max(500).optional(),
+  enableClientRestriction: z.boolean().optional(),
+  allowedClients: z.array(z.enum(CLIENT_IDS)).max(CLIENT_IDS.length).optional(),
+  expirationMode: z.enum(['fixed', 'activation']).optional(),
+  activationDays: count.max(36_500).optional(),
+  activationUnit: z.enum(['hours', 'days']).optional(),
+};
+
+const apiKeyBaseFields = {
   description: description.optional(),
   tags: tags.optional(),
   isActive: z.boolean().optional(),
   expiresAt: timeInput.nullable().optional(),
-});
+  owner: z.string().trim().max(100).optional(),
+};
+
+export const apiKeyCreateSchema = z.strictObject({ name, ...apiKeyBaseFields, ...apiKeyLimitFields });
+export const apiKeyPatchSchema = z.strictObject({ name: name.optional(), ...apiKeyBaseFields, ...apiKeyLimitFields });
+
+const LIMIT_FIELD_NAMES = Object.keys(apiKeyLimitFields) as (keyof ApiKeyLimits)[];
+
+/** Splits a parsed create/patch body into record fields and the `limits` sub-object the store keeps. */
+export function splitKeyInput<T extends Record<string, unknown>>(input: T): { base: Record<string, unknown>; limits: Partial<ApiKeyLimits> } {
+  const base: Record<string, unknown> = {};
+  const limits: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (v === undefined) continue;
+    if ((LIMIT_FIELD_NAMES as string[]).includes(k)) limits[k] = v;
+    else base[k] = v;
+  }
+  return { base, limits: limits as Partial<ApiKeyLimits> };
+}
 
 const baseUrl = z.string().trim().max(2048).nullable();
 const proxy = z.string().trim().max(2048).nullable();

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { loadPricing, type PricingTable } from '../../accounting/pricing.js';
 import { ACCOUNT_KINDS } from '../../core/account.js';
+import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import { ERROR_CATALOGUE } from '../../core/errors.js';
 import { adapterFor } from '../../providers/registry.js';
@@ -20,11 +21,12 @@ interface Deps {
 }
 
 /** Clients a key can be restricted to, with how the relay recognises each (shown in the key form). */
-export const KNOWN_CLIENTS = [
-  { id: 'claude-code', label: 'Claude Code', note: 'user-agent claude-cli/… and x-app: cli' },
-  { id: 'codex-cli', label: 'Codex CLI', note: 'user-agent codex_exec/… or codex_cli_rs/…, originator header' },
-  { id: 'gemini-cli', label: 'Gemini CLI', note: 'user-agent GeminiCLI/…' },
-] as const;
+const CLIENT_NOTES: Record<string, { label: string; note: string }> = {
+  claude_code: { label: 'Claude Code', note: 'user-agent claude-cli/… and x-app: cli' },
+  codex_cli: { label: 'Codex CLI', note: 'user-agent codex_exec/… or codex_cli_rs/…, originator header' },
+  gemini_cli: { label: 'Gemini CLI', note: 'user-agent GeminiCLI/…' },
+};
+export const KNOWN_CLIENTS = CLIENT_IDS.map((id) => ({ id, label: CLIENT_NOTES[id]?.label ?? id, note: CLIENT_NOTES[id]?.note ?? '' }));
 
 let bundledPricing: PricingTable | null = null;
 function knownModels(): string[] {
@@ -72,6 +74,8 @@ export function systemRoutes(app: FastifyInstance, deps: Deps): void {
     }),
     models: knownModels(),
     clients: KNOWN_CLIENTS,
+    services: SERVICES,
+    weeklyCostFamilies: WEEKLY_COST_FAMILIES,
     errorCodes: Object.keys(ERROR_CATALOGUE),
     timezoneOffsetHours: deps.timezoneOffsetHours,
     tz: tzLabel(deps.timezoneOffsetHours),

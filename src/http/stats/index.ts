@@ -3,10 +3,11 @@
 // Code status line can call it. Nothing here reveals accounts, other keys or prices per account.
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiKey } from '../../core/api-key.js';
+import { withKeyDefaults, type ApiKey } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 import { bucketLabel, bucketStart } from '../../core/time-buckets.js';
+import { readLimitUsage } from '../../accounting/limit-usage.js';
 import { blockOf, buildBreakdown, buildSeries } from '../../accounting/usage-analytics.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
@@ -35,8 +36,18 @@ const KV = 'statssession:';
 const DAY = 86_400_000;
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
 
-/** Fields of the admin key view a key holder may see about their own key. */
-const OWN_FIELDS = ['limits', 'tightest', 'activation', 'permissions', 'services', 'models', 'modelRestriction', 'clients', 'clientRestriction', 'concurrency'] as const;
+/** What a key holder may know of their key's settings: no bound account, no other key. */
+function ownSettings(k: ApiKey) {
+  const l = withKeyDefaults(k).limits;
+  return {
+    restrictions: {
+      services: l.permissions,
+      models: l.enableModelRestriction ? { mode: l.modelRestrictionMode === 'whitelist' ? 'allow' : 'deny', list: l.restrictedModels } : null,
+      clients: l.enableClientRestriction ? l.allowedClients : null,
+    },
+    activation: { mode: l.expirationMode, after: l.expirationMode === 'activation' ? `${l.activationDays} ${l.activationUnit}` : null, activatedAt: l.activatedAt === null ? null : new Date(l.activatedAt).toISOString() },
+  };
+}
 
 async function resolveKey(request: FastifyRequest, deps: StatsDeps): Promise<ApiKey> {
   const auth = request.headers.authorization;
@@ -57,13 +68,37 @@ async function usageSummary(store: Store, keyId: string, now: number, tz: number
   const today = bucketLabel(now, 'day', tz);
   const todayStart = bucketStart(today, tz);
   const q = (g: 'day' | 'month', from: string) => store.usage.query({ granularity: g, fromBucket: from, toBucket: bucketLabel(now, g, tz), keyId });
-  const [t, d7, d30, all] = await Promise.all([
+  const thisMonth = bucketLabel(now, 'month', tz);
+  const [t, d7, d30, month, all] = await Promise.all([
     q('day', today),
     q('day', bucketLabel(todayStart - 6 * DAY, 'day', tz)),
     q('day', bucketLabel(todayStart - 29 * DAY, 'day', tz)),
+    q('month', thisMonth),
     q('month', bucketLabel(now - 20 * 365 * DAY, 'month', tz)),
   ]);
-  return { today: blockOf(t), d7: blockOf(d7), d30: blockOf(d30), all: blockOf(all) };
+  return { today: blockOf(t), d7: blockOf(d7), d30: blockOf(d30), month: blockOf(month), all: blockOf(all) };
+}
+
+/** Everything a key holder may see about their own key (and nothing about accounts or other keys). */
+export async function keyHolderView(deps: Pick<StatsDeps, 'store' | 'clock' | 'timezoneOffsetHours'>, k: ApiKey) {
+  const now = deps.clock.now();
+  const view = apiKeyView(k, now) as Record<string, unknown>;
+  const [usage, limits] = await Promise.all([usageSummary(deps.store, k.id, now, deps.timezoneOffsetHours), readLimitUsage(deps.store, k, now, deps.timezoneOffsetHours)]);
+  return {
+    id: k.id,
+    name: k.name,
+    // An active key at or past a counted cap is refused until it resets: say so.
+    status: view.status === 'active' && limits.some((l) => l.kind !== 'concurrency' && l.ratio >= 1) ? 'exhausted' : view.status,
+    prefix: k.prefix,
+    expiresAt: view.effectiveExpiresAt,
+    createdAt: view.createdAt,
+    lastUsedAt: view.lastUsedAt,
+    limits,
+    ...ownSettings(k),
+    usage,
+    timezoneOffsetHours: deps.timezoneOffsetHours,
+    tz: tzLabel(deps.timezoneOffsetHours),
+  };
 }
 
 export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<void> {
@@ -86,24 +121,9 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
   app.get('/me', async (request, reply) => {
     reads.hit(request.ip);
     const k = await resolveKey(request, deps);
-    const now = deps.clock.now();
-    const view = apiKeyView(k, now) as Record<string, unknown>;
-    const own = Object.fromEntries(OWN_FIELDS.filter((f) => view[f] !== undefined).map((f) => [f, view[f]]));
-    const usage = await usageSummary(deps.store, k.id, now, deps.timezoneOffsetHours);
-    const body = {
-      name: k.name,
-      status: view.status,
-      prefix: k.prefix,
-      expiresAt: view.expiresAt,
-      createdAt: view.createdAt,
-      lastUsedAt: view.lastUsedAt,
-      ...own,
-      usage,
-      timezoneOffsetHours: deps.timezoneOffsetHours,
-      tz: tzLabel(deps.timezoneOffsetHours),
-    };
+    const body = await keyHolderView(deps, k);
     if ((request.query as { format?: string }).format === 'text') {
-      const t = usage.today;
+      const t = body.usage.today;
       return reply.type('text/plain; charset=utf-8').send(`${k.name} · today $${(t.costMicros / 1e6).toFixed(2)} · ${t.totalTokens} tokens · ${t.requests} requests\n`);
     }
     return body;

@@ -60,7 +60,7 @@ export const anthropicOAuthAdapter: ProviderAdapter<AnthropicOAuthSecrets> = {
     due: (s, now) => s.refreshToken !== null && s.expiresAt - now <= REFRESH_MARGIN_MS,
     async run(s, ctx) {
       if (!s.refreshToken) throw new Error('this token has no refresh token (setup token): authorise the account again');
-      const t = await refreshTokens(ctx.defaults.claudeOAuth, s.refreshToken, { fetch: ctx.fetch, now: ctx.now, viaProxy: false });
+      const t = await refreshTokens(ctx.defaults.claudeOAuth, s.refreshToken, { fetch: ctx.fetch, now: ctx.now, viaProxy: ctx.viaProxy === true });
       return {
         ...s,
         accessToken: t.accessToken,

@@ -96,7 +96,7 @@ async function write(stream: NodeJS.WritableStream, line: string): Promise<void>
 /** Writes every key under the configured prefix to `out` (a new file). */
 export async function backupRedis(cfg: RedisConfig, out: string, now: number): Promise<{ keys: number }> {
   if (existsSync(out)) throw new RelayError('CONFLICT', `${out} already exists`);
-  mkdirSync(dirname(out), { recursive: true });
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
   const r = await connect(cfg);
   const file = createWriteStream(out, { mode: 0o600 });
   let count = 0;

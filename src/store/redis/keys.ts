@@ -16,6 +16,8 @@ export interface RedisKeys {
   readonly requests: string;
   requestsByKey(keyId: string): string;
   kv(key: string): string;
+  /** Per-key limit state; one hash tag per key so a key's admission script touches one slot. */
+  limit(keyId: string, part: string): string;
   /** Index of kv keys of one namespace (the part of the key before its first ':'), for scan(). */
   kvNamespace(namespace: string): string;
 }
@@ -37,6 +39,7 @@ export function redisKeys(prefix: string): RedisKeys {
     requests: `${p}{u}:reqs`,
     requestsByKey: (keyId) => `${p}{u}:reqs:key:${keyId}`,
     kv: (key) => `${p}kv:${key}`,
+    limit: (keyId, part) => `${p}{k:${keyId}}:${part}`,
     kvNamespace: (ns) => `${p}kvns:${ns}`,
   };
 }

@@ -10,9 +10,10 @@ import type { UsageEvent, UsageRow } from '../../core/usage-event.js';
 import { labelsBetween } from '../../core/time-buckets.js';
 import { ChangeHub } from '../change-hub.js';
 import { matchesApiKeySearch } from '../search.js';
-import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, KvRepo, Store, UsageRepo } from '../types.js';
+import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, KvRepo, LimitsRepo, Store, UsageRepo } from '../types.js';
 import { FIELD_SEP, redisKeys, type RedisKeys } from './keys.js';
-import { CAS_DOC, DELETE_IF_EQUALS, RECORD_USAGE } from './scripts.js';
+import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, RECORD_USAGE, SETTLE } from './scripts.js';
+import { redisLimits, type LimitCmd } from './limits.js';
 
 export interface RedisStoreOptions {
   url?: string;
@@ -30,7 +31,7 @@ type Cmd = Redis & {
   crsRecordUsage(...args: (string | number)[]): Promise<number>;
   crsCasDoc(key: string, oldDoc: string, newDoc: string): Promise<number>;
   crsDeleteIfEquals(key: string, value: string): Promise<number>;
-};
+} & LimitCmd;
 
 const HOUR_BUCKET_TTL_SEC = 45 * 24 * 3600;
 const METRICS = ['requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'costNanos'] as const;
@@ -49,6 +50,8 @@ function connect(opts: RedisStoreOptions): Cmd {
   r.defineCommand('crsRecordUsage', { numberOfKeys: 6, lua: RECORD_USAGE });
   r.defineCommand('crsCasDoc', { numberOfKeys: 1, lua: CAS_DOC });
   r.defineCommand('crsDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
+  r.defineCommand('crsAdmit', { numberOfKeys: 5, lua: ADMIT });
+  r.defineCommand('crsSettle', { numberOfKeys: 4, lua: SETTLE });
   return r;
 }
 
@@ -75,6 +78,7 @@ export class RedisStore implements Store {
   readonly accounts: AccountRepo;
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
+  readonly limits: LimitsRepo;
   private readonly hub = new ChangeHub();
   private readonly origin = randomUUID();
 
@@ -90,6 +94,7 @@ export class RedisStore implements Store {
     this.accounts = accountRepo(r, k, emit);
     this.usage = usageRepo(r, k, retentionMs);
     this.kv = kvRepo(r, k);
+    this.limits = redisLimits(r, k);
   }
 
   async subscribe(): Promise<void> {

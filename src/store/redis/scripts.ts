@@ -36,3 +36,75 @@ export const DELETE_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/**
+ * Admission for one request of a key: KEYS leases (zset, score = expiry), window (hash start/req/tok/cost),
+ * day cost, total (hash cost/tok), week cost. ARGV now, concurrency limit, lease id, lease ttl, window ms,
+ * window max requests/tokens/cost, daily max, total max cost, total max tokens, weekly max (0 = not checked).
+ * Returns {reason, windowEndsAt}; reason 'ok' when admitted (the slot is taken and the request counted).
+ */
+export const ADMIT = `
+local now = tonumber(ARGV[1])
+local conc = tonumber(ARGV[2])
+if conc > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  if redis.call('ZCARD', KEYS[1]) >= conc then return {'concurrency', 0} end
+end
+local winMs = tonumber(ARGV[5])
+local start = now
+local live = false
+if winMs > 0 then
+  local s = redis.call('HGET', KEYS[2], 'start')
+  if s and tonumber(s) + winMs > now then
+    live = true
+    start = tonumber(s)
+  end
+  if live then
+    local ends = start + winMs
+    local function over(field, max)
+      return max > 0 and tonumber(redis.call('HGET', KEYS[2], field) or '0') >= max
+    end
+    if over('req', tonumber(ARGV[6])) then return {'window_requests', ends} end
+    if over('tok', tonumber(ARGV[7])) then return {'window_tokens', ends} end
+    if over('cost', tonumber(ARGV[8])) then return {'window_cost', ends} end
+  end
+end
+if tonumber(ARGV[9]) > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[9]) then return {'daily_cost', 0} end
+if tonumber(ARGV[10]) > 0 and tonumber(redis.call('HGET', KEYS[4], 'cost') or '0') >= tonumber(ARGV[10]) then return {'total_cost', 0} end
+if tonumber(ARGV[11]) > 0 and tonumber(redis.call('HGET', KEYS[4], 'tok') or '0') >= tonumber(ARGV[11]) then return {'total_tokens', 0} end
+if tonumber(ARGV[12]) > 0 and tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[12]) then return {'weekly_cost', 0} end
+if conc > 0 then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) * 2)
+end
+if winMs > 0 then
+  if live then
+    redis.call('HINCRBY', KEYS[2], 'req', 1)
+  else
+    redis.call('DEL', KEYS[2])
+    redis.call('HSET', KEYS[2], 'start', now, 'req', 1, 'tok', 0, 'cost', 0)
+    redis.call('PEXPIRE', KEYS[2], winMs)
+  end
+end
+return {'ok', 0}
+`;
+
+/**
+ * Adds a finished request to a key's counters. KEYS day, total, week, window. ARGV tokens, cost, counts-weekly
+ * ('1'/'0'), day ttl ms, week ttl ms. The window (which expires with its end) gets it only while it exists.
+ */
+export const SETTLE = `
+redis.call('INCRBY', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('HINCRBY', KEYS[2], 'cost', ARGV[2])
+redis.call('HINCRBY', KEYS[2], 'tok', ARGV[1])
+if ARGV[3] == '1' then
+  redis.call('INCRBY', KEYS[3], ARGV[2])
+  redis.call('PEXPIRE', KEYS[3], ARGV[5])
+end
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('HINCRBY', KEYS[4], 'tok', ARGV[1])
+  redis.call('HINCRBY', KEYS[4], 'cost', ARGV[2])
+end
+return 1
+`;

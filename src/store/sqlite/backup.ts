@@ -1,7 +1,7 @@
 // Backup and restore of the SQLite store: SQLite's online backup API (consistent while the relay writes), and a
 // restore that only replaces an empty database unless forced (the replaced file is kept beside it).
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RelayError } from '../../core/errors.js';
 import { MIGRATIONS } from './schema.js';
@@ -10,9 +10,6 @@ import { MIGRATIONS } from './schema.js';
 export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'app', 'relay.db');
 }
-
-/** Tables whose rows make a database "not empty" for a restore. */
-const DATA_TABLES = ['admins', 'api_keys', 'accounts', 'usage_agg', 'request_log', 'kv'];
 
 export function isSqliteFile(file: string): boolean {
   const fd = openSync(file, 'r');
@@ -28,24 +25,26 @@ export function isSqliteFile(file: string): boolean {
 export async function backupSqlite(dbFile: string, out: string): Promise<{ bytes: number }> {
   if (!existsSync(dbFile)) throw new RelayError('NOT_FOUND', `No database at ${dbFile} (has the relay started with this DATA_DIR?)`);
   if (existsSync(out)) throw new RelayError('CONFLICT', `${out} already exists`);
-  mkdirSync(dirname(out), { recursive: true });
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
   const db = new Database(dbFile, { fileMustExist: true });
   try {
     const meta = await db.backup(out);
+    // Sealed secrets and key HMACs: readable by the owner only, like the database itself should be.
+    chmodSync(out, 0o600);
     return { bytes: meta.totalPages * (db.pragma('page_size', { simple: true }) as number) };
   } finally {
     db.close();
   }
 }
 
-/** Rows in the data tables (0 = empty, or no database yet). */
+/** Rows in all tables (0 = empty, or no database yet). */
 export function sqliteRowCount(dbFile: string): number {
   if (!existsSync(dbFile)) return 0;
   const db = new Database(dbFile, { fileMustExist: true });
   try {
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
     let n = 0;
-    for (const t of DATA_TABLES) if (tables.has(t)) n += (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+    for (const { name } of tables) n += (db.prepare(`SELECT COUNT(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n;
     return n;
   } finally {
     db.close();

@@ -53,4 +53,19 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX kv_expires ON kv(expires_at) WHERE expires_at IS NOT NULL;
   `,
+  `
+  CREATE TABLE key_counters (
+    key_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value INTEGER NOT NULL DEFAULT 0,
+    expires_at INTEGER,
+    PRIMARY KEY (key_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE key_leases (
+    key_id TEXT NOT NULL,
+    lease_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (key_id, lease_id)
+  ) WITHOUT ROWID;
+  `,
 ];

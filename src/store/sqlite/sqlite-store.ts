@@ -11,7 +11,8 @@ import type { UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js
 import { addToAgg, type AggDelta } from '../usage-agg.js';
 import { ChangeHub } from '../change-hub.js';
 import { apiKeySearchText } from '../search.js';
-import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, KvRepo, Store, UsageRepo } from '../types.js';
+import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, KvRepo, LimitsRepo, Store, UsageRepo } from '../types.js';
+import { sqliteLimits } from './limits.js';
 import { MIGRATIONS } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   readonly accounts: AccountRepo;
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
+  readonly limits: LimitsRepo;
   private readonly db: Db;
   private readonly hub = new ChangeHub();
   private readonly poll: NodeJS.Timeout | null;
@@ -68,6 +70,7 @@ export class SqliteStore implements Store {
     this.accounts = accountRepo(this.db, emit);
     this.usage = usageRepo(this.db);
     this.kv = kvRepo(this.db);
+    this.limits = sqliteLimits(this.db);
   }
 
   publish(event: ChangeEvent): void {

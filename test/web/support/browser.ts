@@ -42,7 +42,8 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 
 /**
  * Builds dist/web with Vite when it is missing or older than the sources (the bundle we ship is what we test).
- * Browser test files run in parallel: a lock directory makes one build while the others wait for it.
+ * Browser test files run in parallel: a lock directory makes one build while the others wait for it, and the build
+ * keeps the old hashed assets (no emptyOutDir), so a page another test has open keeps loading its chunks.
  */
 export function ensureWebBuilt(): void {
   const index = join(ROOT, 'dist/web/index.html');
@@ -62,7 +63,7 @@ export function ensureWebBuilt(): void {
   }
   try {
     if (fresh(index)) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--emptyOutDir=false'], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -156,7 +156,9 @@ export interface ApiKeyView {
   lastUsedAt: string | null;
   deletedAt: string | null;
   usage?: UsageBlock;
+  /** Each configured cap with its use (the admin key view). */
   limits?: KeyLimitView[];
+  tightest?: { kind: string; ratio: number } | null;
   [field: string]: unknown;
 }
 
@@ -187,6 +189,8 @@ export interface Meta {
   accountKinds: { kind: string; protocol: string; oauth: boolean; credentialFields: { name: string; required: boolean }[]; terms: string | null }[];
   models: string[];
   clients: { id: string; label: string; note: string }[];
+  services?: string[];
+  weeklyCostFamilies?: string[];
   tz: string;
   timezoneOffsetHours: number;
 }

@@ -14,14 +14,14 @@ export interface KeyActions {
   menu(k: ApiKeyView, action: string): void;
 }
 
-function limitText(l: KeyLimitView): string {
+export function limitText(l: KeyLimitView): string {
   const money = l.kind.startsWith('cost') || l.kind === 'window_cost';
   const f = (v: number) => (money ? fmtMicros(v) : l.kind.includes('tokens') ? fmtTokens(v) : fmtInt(v));
   return `${f(l.used)} / ${f(l.limit)}`;
 }
 
 function limitsCell(k: ApiKeyView, t: T, now: number) {
-  const limits = [...(k.limits ?? [])].sort((a, b) => b.ratio - a.ratio);
+  const limits = Array.isArray(k.limits) ? [...k.limits].sort((a, b) => b.ratio - a.ratio) : [];
   if (limits.length === 0) return h('span', { class: 'muted small' }, t('keys.noLimits'));
   const bars = limits.slice(0, 2).map((l) =>
     h(UsageBar, { label: t(`limits.${l.kind}`), ratio: l.ratio, text: limitText(l), title: l.resetsAt ? t('limits.resets', { when: `${fmtRelative(l.resetsAt, now)} (${fmtTime(l.resetsAt)})` }) : undefined }),

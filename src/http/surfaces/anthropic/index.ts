@@ -9,11 +9,22 @@ import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import { parseJsonObject, toCatalogueError, useRawBodies } from '../../request-body.js';
 import { conversationId } from '../../../scheduling/session-id.js';
+import { modelAllowed } from '../../../accounting/limits.js';
+import type { ApiKey } from '../../../core/api-key.js';
+import { identifyClient } from '../../../core/client-id.js';
+import type { KeyGate } from '../../../services/key-gate.js';
+import type { Store } from '../../../store/types.js';
+import { keyHolderView } from '../../stats/index.js';
+import { WindowLimiter } from '../../stats/rate-limit.js';
+import type { RelayJob } from '../../../relay/types.js';
 import { anthropicErrors } from './errors.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 
 export interface AnthropicSurfaceDeps {
   keys: ApiKeyService;
+  gate: KeyGate;
+  store: Store;
+  timezoneOffsetHours: number;
   relay: RelayDeps;
   clock: Clock;
   log: Logger;
@@ -27,6 +38,14 @@ export function presentedKey(h: IncomingHttpHeaders): string | undefined {
   const auth = h.authorization;
   if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
   return undefined;
+}
+
+/** The key's Claude binding: a dedicated account, or `group:<id>`. */
+export function bindingOf(key: ApiKey): RelayJob['binding'] {
+  const b = key.limits.claudeAccountId;
+  if (!b) return undefined;
+  const allowFallback = key.limits.dedicatedFallback;
+  return b.startsWith('group:') ? { groupId: b.slice(6), allowFallback } : { accountId: b, allowFallback };
 }
 
 function queryString(url: string): string {
@@ -53,6 +72,7 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     const key = await deps.keys.authenticate(presentedKey(request.headers));
     const json = parseJsonObject(request.body);
     if (typeof json.model !== 'string' || json.model === '') throw new RelayError('BAD_REQUEST', 'model: a model name is required');
+    const admission = await deps.gate.admit(key, { service: 'claude', model: json.model, client: identifyClient(request.headers, json), countOnly: !record });
     reply.hijack();
     const job = {
       requestId: request.id,
@@ -65,6 +85,8 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
       json,
       model: json.model,
       conversation: record ? conversationId(json, request.headers) : null,
+      binding: bindingOf(key),
+      admission,
       stream: json.stream === true,
       record,
       clientHeaders: request.headers,
@@ -83,15 +105,29 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
   app.post('/v1/messages', forward('/v1/messages', true));
   app.post('/v1/messages/count_tokens', forward('/v1/messages/count_tokens', false));
 
+  // Models the key may not use are not listed either.
+  const visibleModels = (key: ApiKey) => CLAUDE_MODELS.filter((m) => modelAllowed(key.limits, m.id));
   app.get('/v1/models', async (request) => {
-    await deps.keys.authenticate(presentedKey(request.headers));
-    return modelPage(CLAUDE_MODELS, request.query as ModelPageQuery);
+    const key = await deps.keys.authenticate(presentedKey(request.headers));
+    return modelPage(visibleModels(key), request.query as ModelPageQuery);
   });
   app.get('/v1/models/:id', async (request) => {
-    await deps.keys.authenticate(presentedKey(request.headers));
-    const m = CLAUDE_MODELS.find((x) => x.id === (request.params as { id: string }).id);
+    const key = await deps.keys.authenticate(presentedKey(request.headers));
+    const m = visibleModels(key).find((x) => x.id === (request.params as { id: string }).id);
     if (!m) throw new RelayError('NOT_FOUND', `model: ${(request.params as { id: string }).id}`);
     return m;
+  });
+  // The key holder's own limits, window state, usage and cost (a Claude Code status line can call it).
+  // Rate-limited per address, so it cannot be used to guess keys.
+  const lookups = new WindowLimiter(120, 60_000);
+  const keyInfo = async (request: FastifyRequest, presented: string | undefined) => {
+    lookups.hit(request.ip);
+    return keyHolderView({ store: deps.store, clock: deps.clock, timezoneOffsetHours: deps.timezoneOffsetHours }, await deps.keys.authenticate(presented));
+  };
+  app.get('/v1/key-info', async (request) => keyInfo(request, presentedKey(request.headers)));
+  app.post('/v1/key-info', async (request) => {
+    const body = parseJsonObject(request.body);
+    return keyInfo(request, typeof body.key === 'string' ? body.key.trim() : presentedKey(request.headers));
   });
   app.get('/v1/me', async (request) => {
     const key = await deps.keys.authenticate(presentedKey(request.headers));

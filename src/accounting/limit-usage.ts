@@ -1,0 +1,58 @@
+// How much of each configured limit a key has used, for the admin list's bars and the key-holder page: read the
+// key's counters (one store call) and pair each cap with its use, ratio and reset time. Money in micro-USD.
+import { needsAdmission, withKeyDefaults, type ApiKey, type ApiKeyLimits } from '../core/api-key.js';
+import { nanosToMicros } from '../core/money.js';
+import type { LimitCounters, Store } from '../store/types.js';
+import { dayEndsAt, periodLabels, weekEndsAt } from './limits.js';
+
+export type LimitKind = 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+
+export interface LimitUsage {
+  kind: LimitKind;
+  limit: number;
+  used: number;
+  /** used ÷ limit (may pass 1 by the last request's overshoot). */
+  ratio: number;
+  resetsAt: string | null;
+  windowMinutes?: number;
+}
+
+const micros = (usd: number) => Math.round(usd * 1e6);
+const iso = (t: number) => new Date(t).toISOString();
+
+/** A model name that counts toward the key's weekly family, to name the week's counter. */
+function familyModel(l: ApiKeyLimits): string {
+  return l.weeklyCostFamily === 'opus' || l.weeklyCostFamily === 'sonnet' || l.weeklyCostFamily === 'haiku' ? `claude-${l.weeklyCostFamily}` : 'claude';
+}
+
+/** Pure: the bars of one key from its limits and counters, tightest first. */
+export function limitUsage(l: ApiKeyLimits, c: LimitCounters, now: number, offsetHours: number): LimitUsage[] {
+  const out: LimitUsage[] = [];
+  const add = (kind: LimitKind, limit: number, used: number, resetsAt: number | null, extra: Partial<LimitUsage> = {}) => {
+    if (limit > 0) out.push({ kind, limit, used, ratio: used / limit, resetsAt: resetsAt === null ? null : iso(resetsAt), ...extra });
+  };
+  const windowMs = l.rateLimitWindow * 60_000;
+  const w = c.window && windowMs > 0 && c.window.start + windowMs > now ? c.window : null;
+  const windowEnd = w ? w.start + windowMs : null;
+  if (windowMs > 0) {
+    add('window_requests', l.rateLimitRequests, w?.requests ?? 0, windowEnd, { windowMinutes: l.rateLimitWindow });
+    add('window_tokens', l.tokenLimit, w?.tokens ?? 0, windowEnd, { windowMinutes: l.rateLimitWindow });
+    add('window_cost', micros(l.rateLimitCost), nanosToMicros(w?.costNanos ?? 0), windowEnd, { windowMinutes: l.rateLimitWindow });
+  } else {
+    add('tokens_total', l.tokenLimit, c.totalTokens, null);
+  }
+  add('cost_daily', micros(l.dailyCostLimit), nanosToMicros(c.dailyCostNanos), dayEndsAt(now, offsetHours));
+  add('cost_weekly', micros(l.weeklyOpusCostLimit), nanosToMicros(c.weeklyCostNanos), weekEndsAt(l, now, offsetHours));
+  add('cost_total', micros(l.totalCostLimit), nanosToMicros(c.totalCostNanos), null);
+  add('concurrency', l.concurrencyLimit, c.inFlight, null);
+  return out.sort((a, b) => b.ratio - a.ratio);
+}
+
+/** Reads a key's counters and returns its bars; none (and no store call) when the key has no counted limit. */
+export async function readLimitUsage(store: Store, key: ApiKey, now: number, offsetHours: number): Promise<LimitUsage[]> {
+  const l = withKeyDefaults(key).limits;
+  if (!needsAdmission(l)) return [];
+  const labels = periodLabels(l, familyModel(l), now, offsetHours);
+  const c = await store.limits.counters(key.id, { now, dailyLabel: labels.daily, weeklyLabel: labels.weekly, windowMs: l.rateLimitWindow * 60_000 });
+  return limitUsage(l, c, now, offsetHours);
+}

@@ -1,0 +1,86 @@
+// The active probe: accounts cooling down for reasons an answer can disprove (server errors, network trouble,
+// overload, rejected credentials) are asked a free question (count_tokens) now and then; a good answer clears
+// those reasons early, on every instance. Rate limits with an announced reset and blocks are left alone: a probe
+// cannot prove those wrong.
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../platform/logger.js';
+import { upstreamRequestHeaders } from '../providers/anthropic-api/request.js';
+import type { FailureKind } from '../scheduling/failure.js';
+import type { UpstreamClient } from '../upstream/client.js';
+import type { AccountHealth } from './account-health.js';
+import type { AccountPool, PoolAccount } from './account-pool.js';
+import type { Credentials } from './credentials.js';
+
+const PROBEABLE: ReadonlySet<FailureKind> = new Set(['server_error', 'network', 'overloaded', 'unauthorized']);
+const PROBE_TIMEOUT_MS = 15_000;
+
+export interface ProbeDeps {
+  pool: AccountPool;
+  health: AccountHealth;
+  upstream: UpstreamClient;
+  credentials: Credentials;
+  clock: Clock;
+  log: Logger;
+}
+
+export class HealthProbe {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly deps: ProbeDeps,
+    private readonly intervalMs = 30_000,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.probeAll(), this.intervalMs).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Probes every account whose cooldown a good answer could end; returns the ids it cleared. */
+  async probeAll(): Promise<string[]> {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const cleared: string[] = [];
+      for (const entry of this.deps.pool.all()) {
+        const reasons = this.deps.health.get(entry.id);
+        if (reasons.length === 0 || !reasons.some((r) => PROBEABLE.has(r.code))) continue;
+        if (await this.answers(entry)) {
+          await this.deps.health.clear(entry.id, (r) => PROBEABLE.has(r.code));
+          this.deps.log.info({ accountId: entry.id }, 'probe answered: cooldown cleared');
+          cleared.push(entry.id);
+        }
+      }
+      return cleared;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** True when the account answers a count_tokens request with a 2xx. */
+  private async answers(entry: PoolAccount): Promise<boolean> {
+    try {
+      const headers = upstreamRequestHeaders({});
+      entry.adapter.applyAuth(headers, await this.deps.credentials.current(entry));
+      const model = entry.supportedModels[0] ?? Object.keys(entry.modelMapping)[0] ?? 'claude-haiku-4-5';
+      const res = await this.deps.upstream.send({
+        origin: entry.origin,
+        path: `${entry.basePath}/v1/messages/count_tokens`,
+        method: 'POST',
+        headers,
+        body: Buffer.from(JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] })),
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        proxyUrl: entry.proxyUrl,
+      });
+      await res.body.dump();
+      return res.statusCode < 300;
+    } catch {
+      return false;
+    }
+  }
+}

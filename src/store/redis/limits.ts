@@ -1,0 +1,96 @@
+// Key limits on Redis: admission is one Lua script per request (all of a key's state shares one hash tag),
+// settlement one pipelined script per finished request.
+import type { Redis } from 'ioredis';
+import type { AdmitRefusal, LimitsRepo } from '../types.js';
+import type { RedisKeys } from './keys.js';
+
+const DAY_MS = 86_400_000;
+const DAILY_TTL_MS = 3 * DAY_MS;
+const WEEKLY_TTL_MS = 16 * DAY_MS;
+
+export type LimitCmd = Redis & {
+  crsAdmit(...args: (string | number)[]): Promise<[string, number]>;
+  crsSettle(...args: (string | number)[]): Promise<number>;
+};
+
+export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
+  const keys = (keyId: string, day: string, week: string | null) => ({
+    leases: k.limit(keyId, 'leases'),
+    win: k.limit(keyId, 'win'),
+    day: k.limit(keyId, `day:${day}`),
+    total: k.limit(keyId, 'total'),
+    week: k.limit(keyId, `week:${week ?? '-'}`),
+  });
+  return {
+    async admit(keyId, p) {
+      const x = keys(keyId, p.daily?.label ?? '-', p.weekly?.label ?? null);
+      const [reason, ends] = await r.crsAdmit(
+        x.leases, x.win, x.day, x.total, x.week,
+        p.now,
+        p.concurrency?.limit ?? 0,
+        p.concurrency?.leaseId ?? '',
+        p.concurrency?.ttlMs ?? 0,
+        p.window?.ms ?? 0,
+        p.window?.maxRequests ?? 0,
+        p.window?.maxTokens ?? 0,
+        p.window?.maxCostNanos ?? 0,
+        p.daily?.maxCostNanos ?? 0,
+        p.total?.maxCostNanos ?? 0,
+        p.total?.maxTokens ?? 0,
+        p.weekly?.maxCostNanos ?? 0,
+      );
+      if (reason === 'ok') return { ok: true };
+      return { ok: false, reason: reason as AdmitRefusal, ...(Number(ends) > 0 ? { windowEndsAt: Number(ends) } : {}) };
+    },
+    async release(keyId, leaseId) {
+      await r.zrem(k.limit(keyId, 'leases'), leaseId);
+    },
+    async renew(keyId, leaseId, ttlMs, now) {
+      await r.zadd(k.limit(keyId, 'leases'), 'XX', now + ttlMs, leaseId);
+    },
+    async settle(items) {
+      if (items.length === 0) return;
+      const pipe = r.pipeline() as unknown as LimitCmd;
+      for (const it of items) {
+        const x = keys(it.keyId, it.dailyLabel, it.weeklyLabel);
+        pipe.crsSettle(x.day, x.total, x.week, x.win, it.tokens, it.costNanos, it.weeklyLabel ? '1' : '0', DAILY_TTL_MS, WEEKLY_TTL_MS);
+      }
+      const results = (await (pipe as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+    },
+    async counters(keyId, q) {
+      const x = keys(keyId, q.dailyLabel, q.weeklyLabel);
+      const res = (await r
+        .pipeline()
+        .hgetall(x.win)
+        .get(x.day)
+        .get(x.week)
+        .hgetall(x.total)
+        .zcount(x.leases, `(${q.now}`, '+inf')
+        .exec()) ?? [];
+      const [win, day, week, total, inFlight] = res.map(([err, v]) => {
+        if (err) throw err;
+        return v;
+      }) as [Record<string, string>, string | null, string | null, Record<string, string>, number];
+      const start = Number(win.start);
+      return {
+        window: win.start && start + q.windowMs > q.now ? { start, requests: Number(win.req ?? 0), tokens: Number(win.tok ?? 0), costNanos: Number(win.cost ?? 0) } : null,
+        dailyCostNanos: Number(day ?? 0),
+        weeklyCostNanos: q.weeklyLabel ? Number(week ?? 0) : 0,
+        totalCostNanos: Number(total.cost ?? 0),
+        totalTokens: Number(total.tok ?? 0),
+        inFlight: Number(inFlight),
+      };
+    },
+    async reset(keyId) {
+      const pattern = k.limit(keyId, '*');
+      let cursor = '0';
+      do {
+        const [next, found] = await r.scan(cursor, 'MATCH', pattern.replace(/[[\]]/g, '\\$&'), 'COUNT', 200);
+        cursor = next;
+        if (found.length) await r.del(...found);
+      } while (cursor !== '0');
+    },
+  };
+}
