@@ -409,3 +409,27 @@ describe('key limits across two relay instances on Redis', async () => {
     assert.equal(status, 403);
   });
 });
+
+describe('last used', () => {
+  test('a key shows when it was last used, without the hot path writing the key', async () => {
+    const fake = await createFakeUpstream();
+    const t = await startRelay();
+    try {
+      await t.addAccount(fake.url);
+      const { key, id } = await t.createKey({ name: 'lu' });
+      assert.equal((await t.admin('GET', `/api-keys/${id}`)).json.lastUsedAt, null);
+      const before = Date.now();
+      await post(t.url, key);
+      await t.recorded(id, 1);
+      const at = Date.parse((await t.admin('GET', `/api-keys/${id}`)).json.lastUsedAt);
+      assert.ok(at >= before - 5 && at <= Date.now());
+      const listed = (await t.admin('GET', '/api-keys?q=lu')).json.items[0];
+      assert.equal(Date.parse(listed.lastUsedAt), at);
+      const stored = await t.relay.store.apiKeys.get(id);
+      assert.equal(stored?.updatedAt, stored?.createdAt, 'the key record was not rewritten');
+    } finally {
+      await t.close();
+      await fake.close();
+    }
+  });
+});

@@ -156,6 +156,15 @@ export class ApiKeyService {
     }
   }
 
+  /**
+   * Keys with `lastUsedAt` filled from the request log (the newest request of each key), so the hot path never
+   * writes the key record just to say it was used.
+   */
+  async withLastUsed(keys: ApiKey[]): Promise<ApiKey[]> {
+    const newest = await Promise.all(keys.map((k) => this.store.usage.recentRequests(1, { keyId: k.id })));
+    return keys.map((k, i) => (newest[i][0] ? { ...k, lastUsedAt: Math.max(k.lastUsedAt ?? 0, newest[i][0].ts) } : k));
+  }
+
   async list(query: ApiKeyListQuery): Promise<{ items: ApiKey[]; total: number }> {
     const r = await this.store.apiKeys.list(query);
     return { items: r.items.map(withKeyDefaults), total: r.total };
@@ -164,7 +173,7 @@ export class ApiKeyService {
   async get(id: string): Promise<ApiKey> {
     const k = await this.store.apiKeys.get(id);
     if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
-    return withKeyDefaults(k);
+    return (await this.withLastUsed([withKeyDefaults(k)]))[0];
   }
 
   async update(id: string, patch: ApiKeyPatch): Promise<ApiKey> {

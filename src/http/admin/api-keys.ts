@@ -52,7 +52,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; 
       const q = parseInput(listQuerySchema, request.query);
       const { items, total } = await keys.list({ q: q.q, includeDeleted: q.includeDeleted, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
       const now = clock.now();
-      return { items: items.map((k) => apiKeyView(k, now)), total, page: q.page, pageSize: q.pageSize };
+      return { items: (await keys.withLastUsed(items)).map((k) => apiKeyView(k, now)), total, page: q.page, pageSize: q.pageSize };
     });
     app.get(`${base}/:id`, async (request) => full(await keys.get((request.params as { id: string }).id)));
     app.patch(`${base}/:id`, async (request) => {

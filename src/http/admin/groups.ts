@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { GroupService } from '../../services/groups.js';
+import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 
 const groupSchema = z.strictObject({ name: z.string().trim().min(1).max(100), description: z.string().max(500).optional() });
@@ -32,3 +33,12 @@ export function groupRoutes(app: FastifyInstance, deps: { groups: GroupService }
     return reply.code(204).send();
   });
 }
+
+export const groupDocs: RouteDoc[] = [
+  { method: 'GET', path: '/admin/groups', tag: 'groups', summary: 'Account groups with their members' },
+  { method: 'POST', path: '/admin/groups', tag: 'groups', summary: 'Create a group', body: groupSchema },
+  { method: 'GET', path: '/admin/groups/{id}', tag: 'groups', summary: 'One group' },
+  { method: 'PATCH', path: '/admin/groups/{id}', tag: 'groups', summary: 'Rename or describe a group', body: groupPatchSchema },
+  { method: 'PUT', path: '/admin/groups/{id}/members', tag: 'groups', summary: 'Add and remove member accounts', body: membersSchema },
+  { method: 'DELETE', path: '/admin/groups/{id}', tag: 'groups', summary: 'Delete a group (force=true even when it has members)' },
+];

@@ -73,8 +73,7 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
       usageByKey(store, q.usageRange, now, deps.timezoneOffsetHours),
     ]);
     const tz = deps.timezoneOffsetHours;
-    let rows = items
-      .filter((k) => wantTags.every((t) => k.tags.includes(t)))
+    let rows = (await keys.withLastUsed(items.filter((k) => wantTags.every((t) => k.tags.includes(t)))))
       .map((k) => ({ key: k, view: { ...(apiKeyView(k, now) as KeyView), usage: usage.get(k.id) ?? ZERO } }));
     // Limit bars cost a store call per key with limits: for the whole list only when the filter or sort needs them.
     const needAll = q.sort === '-tightestLimit' || q.status === 'exhausted';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { statsDocs } from '../stats/index.js';
 import { accountExtraDocs } from './account-extras.js';
 import { analyticsDocs } from './analytics.js';
+import { groupDocs } from './groups.js';
 import { keyExtraDocs } from './key-extras.js';
 import { oauthDocs } from './oauth.js';
 import { overviewDocs } from './overview.js';
@@ -27,6 +28,7 @@ const coreDocs: RouteDoc[] = [
   { method: 'POST', path: '/admin/keys', tag: 'keys', summary: 'Create a key: 201 with `key`, shown only in this answer', body: apiKeyCreateSchema },
   { method: 'GET', path: '/admin/keys/{id}', tag: 'keys', summary: 'One key (no secret)' },
   { method: 'PATCH', path: '/admin/keys/{id}', tag: 'keys', summary: 'Edit a key (limits, tags, enable/disable, expiry …)', body: apiKeyPatchSchema },
+  { method: 'POST', path: '/admin/keys/{id}/reset-counters', tag: 'keys', summary: 'Clear the key’s limit counters (window, daily, weekly, total) and leases; statistics and logs are kept' },
   { method: 'DELETE', path: '/admin/keys/{id}', tag: 'keys', summary: 'Soft delete (permanent=true purges)' },
   { method: 'GET', path: '/admin/usage', tag: 'usage', summary: 'Token and cost totals per bucket', query: usageQuerySchema },
   { method: 'GET', path: '/admin/openapi.json', tag: 'system', summary: 'This document' },
@@ -43,6 +45,7 @@ export const ALL_DOCS: RouteDoc[] = [
   ...keyExtraDocs,
   ...accountExtraDocs,
   ...oauthDocs,
+  ...groupDocs,
   ...statsDocs,
 ];
 

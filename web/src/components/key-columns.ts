@@ -90,6 +90,7 @@ export function keyColumns(t: T, act: KeyActions, now: number, deleted: boolean)
                     { key: 'usage', label: t('nav.usage') },
                     { key: 'requests', label: t('nav.requests') },
                     { key: 'renew', label: t('keys.renew') },
+                    { key: 'reset-counters', label: t('keys.resetCounters') },
                     { key: k.isActive ? 'disable' : 'enable', label: k.isActive ? t('keys.disable') : t('keys.enable') },
                     { key: 'delete', label: t('common.delete') },
                   ],

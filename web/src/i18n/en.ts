@@ -79,7 +79,7 @@ export default {
     statusFilter: 'Status', usageRange: 'Usage', range: { today: 'Today', '7d': '7 days', '30d': '30 days', all: 'All time' }, limits: 'Limits', noLimits: 'no limits',
     sort: { createdAt: 'Newest', name: 'Name', lastUsed: 'Last used', cost: 'Cost in range', tightest: 'Closest to a limit', expiresAt: 'Expiry' },
     tabs: { active: 'Keys', deleted: 'Deleted' }, disable: 'Disable', enable: 'Enable', renew: 'Renew', restore: 'Restore', purge: 'Delete permanently',
-    copyPrefix: 'Copy prefix', confirmDelete: 'Delete key “{name}”? It stops working at once; it can be restored from the Deleted tab.',
+    copyPrefix: 'Copy prefix', resetCounters: 'Reset counters', confirmReset: 'Reset the limit counters of “{name}” (window, daily, weekly, total)? Usage statistics and logs are kept.', countersReset: 'Counters of “{name}” reset', confirmDelete: 'Delete key “{name}”? It stops working at once; it can be restored from the Deleted tab.',
     confirmPurge: 'Permanently delete “{name}”? Type the name to confirm.', typeName: 'Type the key name', disabledToast: '“{name}” disabled', enabledToast: '“{name}” enabled',
     restored: '“{name}” restored', empty: 'No keys yet — create the first one.', noMatch: 'No keys match — clear the filters.', clearFilters: 'Clear filters',
     expiresSoon: 'expires {when}', expired: 'expired {when}', usageCell: '{req} req · {tok} · {cost}',

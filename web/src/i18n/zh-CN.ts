@@ -81,7 +81,7 @@ const zh: typeof en = {
     statusFilter: '状态', usageRange: '用量范围', range: { today: '今日', '7d': '7 天', '30d': '30 天', all: '全部' }, limits: '限额', noLimits: '无限额',
     sort: { createdAt: '最新创建', name: '名称', lastUsed: '最近使用', cost: '区间费用', tightest: '最接近限额', expiresAt: '过期时间' },
     tabs: { active: 'Key 列表', deleted: '已删除' }, disable: '禁用', enable: '启用', renew: '续期', restore: '恢复', purge: '永久删除',
-    copyPrefix: '复制前缀', confirmDelete: '删除 Key“{name}”？它会立即失效，可在“已删除”中恢复。',
+    copyPrefix: '复制前缀', resetCounters: '重置计数', confirmReset: '重置“{name}”的限额计数（窗口、每日、每周、总计）？用量统计和日志会保留。', countersReset: '已重置“{name}”的计数', confirmDelete: '删除 Key“{name}”？它会立即失效，可在“已删除”中恢复。',
     confirmPurge: '永久删除“{name}”？请输入名称确认。', typeName: '输入 Key 名称', disabledToast: '已禁用“{name}”', enabledToast: '已启用“{name}”',
     restored: '已恢复“{name}”', empty: '还没有 Key，创建第一个吧。', noMatch: '没有符合条件的 Key，请清除筛选。', clearFilters: '清除筛选',
     expiresSoon: '{when}过期', expired: '已于{when}过期', usageCell: '{req} 次 · {tok} · {cost}',
