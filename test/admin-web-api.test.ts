@@ -63,6 +63,8 @@ describe('admin API for the web UI', () => {
     assert.equal(after.status, 401, 'the old cookie no longer works');
     const bearer = await t.admin('GET', '/session');
     assert.equal(bearer.status, 200, 'bearer tokens keep working');
+    const hints = await fetch(`${t.url}/admin/session/hints`);
+    assert.deepEqual(await hints.json(), { initFileHint: false }, 'credentials from the environment: no init.json hint');
   });
 
   test('wrong login answers 401 LOGIN_FAILED; the password change checks the current password', async () => {

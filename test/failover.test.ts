@@ -4,8 +4,8 @@ import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
-import { startRelay, type TestRelay } from './support/harness.js';
-import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
+import { startRelay, startRelayPair, type RelayPair, type TestRelay } from './support/harness.js';
+import { redisSkipReason } from './support/redis.js';
 
 const KEY_A = 'sk-ant-api03-account-A-aaaa';
 const KEY_B = 'sk-ant-api03-account-B-bbbb';
@@ -213,27 +213,24 @@ describe('failover and health', () => {
 describe('two relay instances on one Redis', async () => {
   const skip = await redisSkipReason();
   let fake: FakeUpstream;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
-  const prefix = testPrefix();
   const accts: Record<string, string> = {};
 
   before(async () => {
     if (skip) return;
     fake = await createFakeUpstream({ apiKeys: [KEY_A, KEY_B] });
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40) };
-    a = await startRelay({ env });
-    b = await startRelay({ env });
+    pair = await startRelayPair();
+    ({ a, b } = pair);
     accts.A = (await a.addAccount(fake.url, { name: 'A', apiKey: KEY_A, priority: 1 })).id;
     accts.B = (await a.addAccount(fake.url, { name: 'B', apiKey: KEY_B, priority: 1 })).id;
     await b.relay.pool.reload();
   });
   after(async () => {
     if (skip) return;
-    await a.close();
-    await b.close();
+    await pair.close();
     await fake.close();
-    await dropPrefix(prefix);
   });
 
   test('sticky bindings and health are shared; an admin reset clears health everywhere', { skip: skip ?? false }, async () => {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { ManualClock } from '../src/core/clock.js';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
-import { startRelay, type TestRelay } from './support/harness.js';
-import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
+import { startRelay, startRelayPair, type RelayPair, type TestRelay } from './support/harness.js';
+import { redisSkipReason } from './support/redis.js';
 
 const MSG = { model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user' as const, content: 'hi' }] };
 const CLAUDE_CODE_HEADERS = { 'user-agent': 'claude-cli/2.1.197 (external, sdk-cli)', 'x-app': 'cli', 'anthropic-beta': 'claude-code-20250219' };
@@ -350,25 +350,22 @@ describe('activation expiry (first use starts the clock)', () => {
 describe('key limits across two relay instances on Redis', async () => {
   const skip = await redisSkipReason();
   let fake: FakeUpstream;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
-  const prefix = testPrefix();
 
   before(async () => {
     if (skip) return;
     fake = await createFakeUpstream();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40) };
-    a = await startRelay({ env });
-    b = await startRelay({ env });
+    pair = await startRelayPair();
+    ({ a, b } = pair);
     await a.addAccount(fake.url);
     await b.relay.pool.reload();
   });
   after(async () => {
     if (skip) return;
-    await a.close();
-    await b.close();
+    await pair.close();
     await fake.close();
-    await dropPrefix(prefix);
   });
 
   test('concurrency and windows hold across instances', { skip: skip ?? false }, async () => {

@@ -4,33 +4,30 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
-import { startRelay, type TestRelay } from './support/harness.js';
+import { startRelayPair, type RelayPair, type TestRelay } from './support/harness.js';
 import { authorizeAtFake, eventually, oauthEnv, storedSecrets } from './support/oauth.js';
-import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
+import { redisSkipReason } from './support/redis.js';
 
 const bearerOf = (h: Record<string, string>) => (h.authorization ?? '').replace(/^Bearer /, '');
 
 describe('OAuth accounts on Redis, two instances', async () => {
   const skip = await redisSkipReason();
   let fake: FakeUpstream;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
-  const prefix = testPrefix();
 
   before(async () => {
     if (skip) return;
     fake = await createFakeUpstream();
     fake.oauth.strictTokens = true;
-    const env = { ...oauthEnv(fake), REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40) };
-    a = await startRelay({ env });
-    b = await startRelay({ env });
+    pair = await startRelayPair(oauthEnv(fake));
+    ({ a, b } = pair);
   });
   after(async () => {
     if (skip) return;
-    await a.close();
-    await b.close();
+    await pair.close();
     await fake.close();
-    await dropPrefix(prefix);
   });
 
   test('a session started on A is exchanged on B and turned into an account on A', { skip: skip ?? false }, async () => {

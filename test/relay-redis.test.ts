@@ -4,29 +4,26 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
-import { startRelay, type TestRelay } from './support/harness.js';
-import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
+import { startRelayPair, type RelayPair, type TestRelay } from './support/harness.js';
+import { redisSkipReason } from './support/redis.js';
 
 describe('relay on Redis, two instances', async () => {
   const skip = await redisSkipReason();
   let fake: FakeUpstream;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
-  const prefix = testPrefix();
 
   before(async () => {
     if (skip) return;
     fake = await createFakeUpstream();
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40) };
-    a = await startRelay({ env });
-    b = await startRelay({ env });
+    pair = await startRelayPair();
+    ({ a, b } = pair);
   });
   after(async () => {
     if (skip) return;
-    await a.close();
-    await b.close();
+    await pair.close();
     await fake.close();
-    await dropPrefix(prefix);
   });
 
   test('a key and an account created on A serve requests on B; usage lands in the shared store', { skip: skip ?? false }, async () => {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import type { CooldownPolicy } from '../scheduling/health-policy.js';
 import { crossFieldProblems, envSchema, type Env } from './schema.js';
 
 export interface RedisConfig {
@@ -19,15 +20,7 @@ export interface SchedulingConfig {
   maxAttempts: number;
   stickyTtlMs: number;
   stickyRenewBelowMs: number;
-  cooldowns: {
-    rateLimitedSec: number;
-    throttledSec: number;
-    overloadedSec: number;
-    serverErrorSec: number;
-    networkSec: number;
-    unauthorizedSec: number;
-    maxSec: number;
-  };
+  cooldowns: CooldownPolicy;
 }
 
 export interface Config {

@@ -103,3 +103,27 @@ export async function startRelay(opts: StartOptions = {}): Promise<TestRelay> {
     },
   };
 }
+
+/** Two relay instances sharing one Redis (a fresh key prefix), as several processes would in production. */
+export interface RelayPair {
+  a: TestRelay;
+  b: TestRelay;
+  close(): Promise<void>;
+}
+
+export async function startRelayPair(env: Record<string, string> = {}): Promise<RelayPair> {
+  const { TEST_REDIS_URL, dropPrefix, testPrefix } = await import('./redis.js');
+  const prefix = testPrefix();
+  const shared = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40), ...env };
+  const a = await startRelay({ env: shared });
+  const b = await startRelay({ env: shared });
+  return {
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      await dropPrefix(prefix);
+    },
+  };
+}

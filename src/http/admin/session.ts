@@ -1,6 +1,8 @@
 // Browser sessions for the web admin: POST/GET/DELETE /admin/session (an HttpOnly SameSite=Strict cookie, with
 // a CSRF header required on mutations) and PUT /admin/me/password. Bearer tokens keep working for scripts.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RelayError } from '../../core/errors.js';
 import { verifyPassword } from '../../platform/secrets.js';
@@ -20,6 +22,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 interface SessionDeps {
   auth: AdminAuth;
   store: Store;
+  /** The relay's configuration when the composition root passes it (to tell whether init.json is in use). */
+  config?: { dataDir?: string; admin?: unknown };
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
@@ -86,9 +90,13 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
     };
   });
 
-  app.get('/session/hints', { config: { public: true } }, async () => ({
-    initFileHint: (await store.kv.get(PASSWORD_CHANGED_KV)) === null,
-  }));
+  app.get('/session/hints', { config: { public: true } }, async () => {
+    // Point at init.json only while generated credentials are in use: none from the environment, the file exists,
+    // and nobody changed the password through the UI yet.
+    const c = deps.config;
+    const generated = c === undefined || (!c.admin && c.dataDir !== undefined && existsSync(join(c.dataDir, 'app', 'init.json')));
+    return { initFileHint: generated && (await store.kv.get(PASSWORD_CHANGED_KV)) === null };
+  });
 
   app.get('/session', async (request) => {
     const token = request.headers.authorization ? undefined : readCookie(request.headers.cookie, SESSION_COOKIE);
