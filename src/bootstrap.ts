@@ -83,7 +83,7 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
     clock,
     store,
     secrets,
-    keys: new ApiKeyService(store, secrets, clock),
+    keys: new ApiKeyService(store, secrets, clock, config.timezoneOffsetHours),
     accounts,
     groups: new GroupService(store, accounts, clock),
     auth: new AdminAuth(store, clock, { jwtSecret: config.jwtSecret, sessionHours: config.adminSessionHours }),

@@ -213,6 +213,19 @@ describe('key limits (SQLite)', () => {
     assert.equal((await post(t.url, key)).status, 200);
   });
 
+  test('a key used without limits, then given a cost cap below what it spent, is refused at once', async () => {
+    const { key, id } = await t.createKey({ name: 'late-cap' });
+    fake.setDefault({ kind: 'reply', usage: { input_tokens: 10_000, output_tokens: 1_000 } });
+    assert.equal((await post(t.url, key)).status, 200); // $0.03
+    await t.recorded(id, 1);
+    await t.admin('PATCH', `/api-keys/${id}`, { totalCostLimit: 0.02, dailyCostLimit: 1 });
+    const r = await post(t.url, key);
+    assert.equal(r.status, 402, 'past spending counts toward the new cap');
+    const view = (await t.admin('GET', `/api-keys/${id}`)).json;
+    assert.equal(view.limits.find((l: any) => l.kind === 'cost_total').used, 30_000);
+    assert.equal(view.limits.find((l: any) => l.kind === 'cost_daily').used, 30_000);
+  });
+
   test('binding: a key bound to an account uses only it; bound to a group, only its members', async () => {
     const other = await createFakeUpstream();
     try {

@@ -420,6 +420,15 @@ for (const backend of backends) {
       assert.deepEqual(z, { window: null, dailyCostNanos: 0, weeklyCostNanos: 0, totalCostNanos: 0, totalTokens: 0, inFlight: 0 });
     });
 
+    t('limits: seed sets the cost and token counters', async () => {
+      const key = `ls-${seq++}`;
+      const now = Date.now();
+      await store.limits.seed(key, { now, totalCostNanos: 900, totalTokens: 50, daily: { label: 'D', costNanos: 300 }, weekly: { label: 'W:opus', costNanos: 200 } });
+      await store.limits.settle([{ keyId: key, at: now, tokens: 5, costNanos: 10, dailyLabel: 'D', weeklyLabel: 'W:opus' }]);
+      const c = await store.limits.counters(key, { now, dailyLabel: 'D', weeklyLabel: 'W:opus', windowMs: 0 });
+      assert.deepEqual(c, { window: null, dailyCostNanos: 310, weeklyCostNanos: 210, totalCostNanos: 910, totalTokens: 55, inFlight: 0 });
+    });
+
     t('change events: local writes notify at once; other instances notice', async () => {
       const seen: ChangeEvent[] = [];
       const off = store.onChange((e) => seen.push(e));

@@ -137,3 +137,31 @@ export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: numbe
       return new RelayError('KEY_TOKEN_LIMIT', `Token limit of ${l.tokenLimit} reached`);
   }
 }
+
+/** Past use of a key, from the usage aggregates, in the shape the counters keep (for seeding them). */
+export async function pastUse(
+  query: (q: { granularity: 'hour' | 'day' | 'month'; fromBucket: string; toBucket: string; keyId: string }) => Promise<{ model: string; costNanos: number; input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }[]>,
+  keyId: string,
+  l: ApiKeyLimits,
+  now: number,
+  offsetHours: number,
+) {
+  const tokens = (r: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }) => r.input + r.output + r.cacheWrite5m + r.cacheWrite1h + r.cacheRead;
+  const months = await query({ granularity: 'month', fromBucket: '2000-01', toBucket: bucketLabel(now, 'month', offsetHours), keyId });
+  const today = bucketLabel(now, 'day', offsetHours);
+  const days = await query({ granularity: 'day', fromBucket: today, toBucket: today, keyId });
+  const labels = periodLabels(l, l.weeklyCostFamily === 'all' || l.weeklyCostFamily === 'claude' ? 'claude' : `claude-${l.weeklyCostFamily}`, now, offsetHours);
+  let weekly: { label: string; costNanos: number } | null = null;
+  if (labels.weekly) {
+    const start = weekStart(now, offsetHours, l.weeklyResetDay, l.weeklyResetHour);
+    const hours = await query({ granularity: 'hour', fromBucket: bucketLabel(start, 'hour', offsetHours), toBucket: bucketLabel(now, 'hour', offsetHours), keyId });
+    weekly = { label: labels.weekly, costNanos: hours.filter((r) => countsWeekly(l, r.model)).reduce((s, r) => s + r.costNanos, 0) };
+  }
+  return {
+    now,
+    totalCostNanos: months.reduce((s, r) => s + r.costNanos, 0),
+    totalTokens: months.reduce((s, r) => s + tokens(r), 0),
+    daily: { label: labels.daily, costNanos: days.reduce((s, r) => s + r.costNanos, 0) },
+    weekly,
+  };
+}

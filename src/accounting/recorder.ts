@@ -24,6 +24,8 @@ export interface FinishedRequest {
   errorCode: string | null;
   /** The key's week label when this request's cost counts toward a weekly cap (from admission). */
   weeklyLabel?: string | null;
+  /** Add the request to the key's limit counters (keys with counted limits only). */
+  settle?: boolean;
 }
 
 export interface RecorderOptions {
@@ -66,7 +68,7 @@ export class UsageRecorder {
         this.log.warn({ model: r.model }, 'no price for model; its cost is recorded as 0');
       }
     }
-    const { weeklyLabel: _weekly, ...rest } = r;
+    const { weeklyLabel: _weekly, settle: _settle, ...rest } = r;
     return { ...rest, usage, costNanos, buckets: bucketLabels(r.ts, this.timezoneOffsetHours) };
   }
 
@@ -76,7 +78,7 @@ export class UsageRecorder {
     this.queue.push(event);
     const tokens = totalTokens(event.usage);
     // Key counters (limits): what the request used, in the day and week it started in.
-    if (tokens > 0 || event.costNanos > 0) {
+    if (r.settle && (tokens > 0 || event.costNanos > 0)) {
       this.settleQueue.push({ keyId: event.keyId, at: event.ts, tokens, costNanos: event.costNanos, dailyLabel: event.buckets.day, weeklyLabel: r.weeklyLabel ?? null });
     }
     if (this.queue.length >= this.maxBatch) this.flush();

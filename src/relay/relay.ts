@@ -8,6 +8,7 @@ import { isRelayError, RelayError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { isRetryable } from '../scheduling/failure.js';
 import { modelFamily } from '../scheduling/health-policy.js';
+import { needsAdmission } from '../core/api-key.js';
 import { selectAccounts, type Exclusion, type Selection } from '../scheduling/selector.js';
 import type { AccountHealth } from '../services/account-health.js';
 import type { AccountPool, PoolAccount } from '../services/account-pool.js';
@@ -179,6 +180,7 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
       partial,
       errorCode,
       weeklyLabel: job.admission?.weeklyLabel ?? null,
+      settle: needsAdmission(job.key.limits),
     }).costNanos;
   }
   if (deps.observers?.length) {

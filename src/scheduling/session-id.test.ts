@@ -39,3 +39,12 @@ test('conversationId: content hash of system + first user message; later turns a
   assert.notEqual(conversationId({ ...turn1, messages: [{ role: 'user', content: 'another task' }] }, {}), id1);
   assert.equal(conversationId({ messages: [] }, {}), null);
 });
+
+test('conversationId: long prompts are told apart by length and both ends, and stay stable', () => {
+  const long = 'a'.repeat(50_000);
+  const body = (system: string) => ({ system, messages: [{ role: 'user', content: 'go' }] });
+  assert.equal(conversationId(body(long), {}), conversationId(body(long), {}));
+  assert.notEqual(conversationId(body(long), {}), conversationId(body(long + 'b'), {}), 'the end differs');
+  assert.notEqual(conversationId(body(long), {}), conversationId(body('b' + long.slice(1)), {}), 'the start differs');
+  assert.notEqual(conversationId(body(long), {}), conversationId(body(long.slice(1)), {}), 'the length differs');
+});

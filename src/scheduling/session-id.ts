@@ -34,6 +34,11 @@ function textOf(content: unknown): string {
   return out;
 }
 
+const SAMPLE = 4096;
+function sample(s: string): string {
+  return s.length <= 2 * SAMPLE ? s : `${s.length}\u0000${s.slice(0, SAMPLE)}\u0000${s.slice(-SAMPLE)}`;
+}
+
 /**
  * A stable id for the conversation, or null when there is nothing to go on.
  * Returned ids are short hashes, safe as store keys.
@@ -48,5 +53,7 @@ export function conversationId(body: Record<string, unknown>, headers: IncomingH
   const firstUser = messages.find((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
   const first = firstUser ? textOf(firstUser.content) : '';
   if (!system && !first) return null;
-  return 'h:' + createHash('sha256').update(system).update('\u0000').update(first).digest('hex').slice(0, 32);
+  // Long prompts are identified by their length and their first and last few KB: hashing 100 KB per request
+  // would cost more than the rest of the relay's work, and a conversation is told apart long before that.
+  return 'h:' + createHash('sha256').update(sample(system)).update('\u0000').update(sample(first)).digest('hex').slice(0, 32);
 }

@@ -1,7 +1,8 @@
 // Relay API keys: creation (the plaintext is returned once), lookup by HMAC through an in-memory cache that
 // store change events invalidate (on every instance), and the admin operations.
 import { randomBytes } from 'node:crypto';
-import { API_KEY_PREFIX, DEFAULT_LIMITS, keyDisplayPrefix, withKeyDefaults, type ApiKey, type ApiKeyLimits, type ApiKeyPatch } from '../core/api-key.js';
+import { pastUse } from '../accounting/limits.js';
+import { API_KEY_PREFIX, DEFAULT_LIMITS, keyDisplayPrefix, needsAdmission, withKeyDefaults, type ApiKey, type ApiKeyLimits, type ApiKeyPatch } from '../core/api-key.js';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -72,6 +73,7 @@ export class ApiKeyService {
     private readonly store: Store,
     private readonly secrets: Secrets,
     private readonly clock: Clock,
+    private readonly timezoneOffsetHours = 8,
   ) {
     store.onChange((e) => {
       if (e.entity === '*') this.cache.clear();
@@ -186,6 +188,11 @@ export class ApiKeyService {
     this.check(limits, expiresAt);
     const k = await this.store.apiKeys.update(id, { ...rest, expiresAt, limits, updatedAt: this.clock.now() });
     if (!k) throw new RelayError('NOT_FOUND', 'API key not found');
+    // Requests of keys without counted limits are not settled into counters (it keeps them cheap); a key that
+    // gets its first counted limit has its past use counted from the statistics.
+    if (limitPatch && needsAdmission(limits) && !needsAdmission(cur.limits)) {
+      await this.store.limits.seed(id, await pastUse((q) => this.store.usage.query(q), id, limits, this.clock.now(), this.timezoneOffsetHours));
+    }
     return withKeyDefaults(k);
   }
 

@@ -141,6 +141,11 @@ export interface LimitsRepo {
   counters(keyId: string, q: { now: number; dailyLabel: string; weeklyLabel: string | null; windowMs: number }): Promise<LimitCounters>;
   /** Clears a key's counters and leases (operator reset). */
   reset(keyId: string): Promise<void>;
+  /**
+   * Sets a key's cost/token counters (when a key gets its first counted limit, its past use is counted from the
+   * usage statistics: until then requests of keys without limits are not settled, which keeps them cheap).
+   */
+  seed(keyId: string, s: { now: number; totalCostNanos: number; totalTokens: number; daily: { label: string; costNanos: number }; weekly: { label: string; costNanos: number } | null }): Promise<void>;
 }
 
 export interface Store {

@@ -83,6 +83,13 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
         inFlight: Number(inFlight),
       };
     },
+    async seed(keyId, x) {
+      const m = r.multi();
+      m.hset(k.limit(keyId, 'total'), 'cost', x.totalCostNanos, 'tok', x.totalTokens);
+      m.set(k.limit(keyId, `day:${x.daily.label}`), x.daily.costNanos, 'PX', DAILY_TTL_MS);
+      if (x.weekly) m.set(k.limit(keyId, `week:${x.weekly.label}`), x.weekly.costNanos, 'PX', WEEKLY_TTL_MS);
+      await m.exec();
+    },
     async reset(keyId) {
       const pattern = k.limit(keyId, '*');
       let cursor = '0';

@@ -116,5 +116,13 @@ export function sqliteLimits(db: Db): LimitsRepo {
       delCounters.run(keyId);
       delLeases.run(keyId);
     },
+    async seed(keyId, x) {
+      db.transaction(() => {
+        set.run(keyId, 'total:cost', x.totalCostNanos, null);
+        set.run(keyId, 'total:tok', x.totalTokens, null);
+        set.run(keyId, `day:${x.daily.label}`, x.daily.costNanos, x.now + DAILY_TTL_MS);
+        if (x.weekly) set.run(keyId, `week:${x.weekly.label}`, x.weekly.costNanos, x.now + WEEKLY_TTL_MS);
+      })();
+    },
   };
 }
