@@ -71,3 +71,21 @@ test('formatSseEvent writes Anthropic framing and round-trips through the parser
   const multi = formatSseEvent('x', 'line1\nline2');
   assert.deepEqual(new SseParser().push(multi), [{ event: 'x', data: 'line1\nline2' }]);
 });
+
+test('wants: uninteresting events are skipped whole, in any chunking, and the rest parse as before', () => {
+  const text = STREAM + 'event: content_block_delta\ndata: {"skip":1}\n\nevent: message_stop\ndata: {}\n\n';
+  const bytes = new TextEncoder().encode(text);
+  const wanted = new Set(['message_start', 'message_stop']);
+  const expected = [...EXPECTED.filter((e) => e.event === '' || wanted.has(e.event)), { event: 'message_stop', data: '{}' }];
+  for (const size of [1, 3, 7, 1000]) {
+    const p = new SseParser({ wants: (e) => wanted.has(e) });
+    const out: SseEvent[] = [];
+    for (const c of split(bytes, () => size)) out.push(...p.push(c));
+    out.push(...p.end());
+    assert.deepEqual(out, expected, `chunks of ${size}`);
+  }
+  // CRLF framing takes the full path and gives the same events
+  const crlf = new SseParser({ wants: (e) => wanted.has(e) });
+  const got = [...crlf.push(text.replace(/\n/g, '\r\n')), ...crlf.end()];
+  assert.deepEqual(got.filter((e) => e.event === '' || wanted.has(e.event)), expected);
+});

@@ -9,8 +9,17 @@ export interface SseEvent {
   id?: string;
 }
 
+export interface SseParserOptions {
+  /**
+   * Events the caller cares about. Others are skipped whole — a fast path for taps that read a few events of a
+   * long stream (LF framing; anything else goes through the full parser).
+   */
+  wants?: (event: string) => boolean;
+}
+
 export class SseParser {
   private readonly decoder = new TextDecoder('utf-8');
+  private readonly wants: ((event: string) => boolean) | undefined;
   private buf = '';
   private event = '';
   private data: string[] = [];
@@ -18,6 +27,10 @@ export class SseParser {
   private sawField = false;
   /** The previous chunk ended in CR: a LF at the start of the next one belongs to that CRLF. */
   private skipLf = false;
+
+  constructor(opts: SseParserOptions = {}) {
+    this.wants = opts.wants;
+  }
 
   /** Feeds a chunk; returns the events it completed. */
   push(chunk: Uint8Array | string): SseEvent[] {
@@ -45,6 +58,16 @@ export class SseParser {
     let start = 0;
     const buf = this.buf;
     for (;;) {
+      if (this.wants && !this.sawField && buf.startsWith('event: ', start)) {
+        const nl = buf.indexOf('\n', start);
+        if (nl === -1) break;
+        if (buf.charCodeAt(nl - 1) !== 13 && !this.wants(buf.slice(start + 7, nl))) {
+          const blank = buf.indexOf('\n\n', nl - 1);
+          if (blank === -1) break; // the rest of this event has not arrived yet
+          start = blank + 2;
+          continue;
+        }
+      }
       const lf = buf.indexOf('\n', start);
       const cr = buf.indexOf('\r', start);
       let end: number;

@@ -34,7 +34,7 @@ function textOf(content: unknown): string {
   return out;
 }
 
-const SAMPLE = 4096;
+const SAMPLE = 1024;
 function sample(s: string): string {
   return s.length <= 2 * SAMPLE ? s : `${s.length}\u0000${s.slice(0, SAMPLE)}\u0000${s.slice(-SAMPLE)}`;
 }

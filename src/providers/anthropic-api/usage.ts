@@ -48,9 +48,11 @@ export interface UsageTap {
   finish(): TapResult;
 }
 
+const TAPPED_EVENTS = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
+
 /** Watches an Anthropic SSE stream; parses JSON only for the few events that carry usage. */
 export class AnthropicStreamTap implements UsageTap {
-  private readonly parser = new SseParser();
+  private readonly parser = new SseParser({ wants: (e) => TAPPED_EVENTS.has(e) });
   private readonly raw: AnthropicUsage = {};
   private seen = false;
   private model: string | null = null;
