@@ -132,6 +132,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
         health,
         sticky,
         credentials,
+        limits: store.limits,
         clock,
         log,
         maxAttempts: config.scheduling.maxAttempts,

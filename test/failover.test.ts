@@ -179,6 +179,25 @@ describe('failover and health', () => {
     }
   });
 
+  test('an account at its concurrency cap is passed over for the next one (no cooldown)', async () => {
+    await t.admin('PATCH', `/accounts/${ids.A}`, { maxConcurrency: 1 });
+    await t.relay.pool.reload();
+    try {
+      fake.enqueue({ kind: 'reply', stream: { delayMs: 40 } }, { apiKey: KEY_A });
+      const slow = sdk.messages.stream({ ...MSG, messages: [{ role: 'user', content: 'slow one' }] }).finalMessage();
+      await fake.waitForRequests(1);
+      await sdk.messages.create({ ...MSG, messages: [{ role: 'user', content: 'meanwhile' }] });
+      await slow;
+      assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B]);
+      assert.equal((await t.admin('GET', `/accounts/${ids.A}`)).json.health.state, 'healthy');
+      await sdk.messages.create({ ...MSG, messages: [{ role: 'user', content: 'after' }] });
+      assert.equal(usedKeys(fake).at(-1), KEY_A, 'the slot is free again');
+    } finally {
+      await t.admin('PATCH', `/accounts/${ids.A}`, { maxConcurrency: 0 });
+      await t.relay.pool.reload();
+    }
+  });
+
   test('a paused account is not routable and says why; resuming brings it back', async () => {
     await t.admin('PATCH', `/accounts/${ids.A}`, { schedulable: false });
     await t.relay.pool.reload();

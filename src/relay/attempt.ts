@@ -9,6 +9,7 @@ import type { FailureClass } from '../scheduling/failure.js';
 import { upstreamModel } from '../scheduling/selector.js';
 import type { PoolAccount } from '../services/account-pool.js';
 import { toRelayError, type UpstreamResponse } from '../upstream/client.js';
+import { newId } from '../core/ids.js';
 import type { RelayDeps } from './relay.js';
 import type { RelayJob } from './types.js';
 
@@ -23,6 +24,8 @@ export interface FailedAnswer {
 
 export type AttemptResult =
   | { kind: 'done'; status: number; tap: TapResult | null; streamError: string | null }
+  /** The account's concurrency cap is reached (on any instance): try the next one, no health change. */
+  | { kind: 'busy' }
   | { kind: 'client_gone'; status: number; tap: TapResult | null }
   | { kind: 'failed'; cls: FailureClass; status: number; answer: FailedAnswer | null; error: RelayError | null };
 
@@ -66,7 +69,30 @@ function sseErrorAtStart(chunk: Buffer): { type: string; message: string } | nul
 
 const STATUS_OF_STREAM_ERROR: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, api_error: 500 };
 
+/** Takes a slot of an account with a concurrency cap (a store lease, so the cap holds across instances). */
+async function accountSlot(deps: RelayDeps, entry: PoolAccount): Promise<(() => void) | null> {
+  if (entry.maxConcurrency <= 0) return () => {};
+  const leaseId = newId();
+  const scope = `account:${entry.id}`;
+  const r = await deps.limits.admit(scope, { now: deps.clock.now(), concurrency: { limit: entry.maxConcurrency, leaseId, ttlMs: ACCOUNT_LEASE_MS } });
+  if (!r.ok) return null;
+  return () => void deps.limits.release(scope, leaseId).catch(() => undefined);
+}
+
+/** Longest a crashed instance can hold an account slot. */
+const ACCOUNT_LEASE_MS = 15 * 60_000;
+
 export async function attempt(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
+  const releaseSlot = await accountSlot(deps, entry);
+  if (!releaseSlot) return { kind: 'busy' };
+  try {
+    return await attemptOn(deps, job, entry, client);
+  } finally {
+    releaseSlot();
+  }
+}
+
+async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
   const { res } = job;
   const abort = new AbortController();
   const onClose = () => {

@@ -15,6 +15,7 @@ import type { AccountPool, PoolAccount } from '../services/account-pool.js';
 import type { Credentials } from '../services/credentials.js';
 import type { StickySessions } from '../services/sticky-sessions.js';
 import type { UpstreamClient } from '../upstream/client.js';
+import type { LimitsRepo } from '../store/types.js';
 import { attempt, type AttemptResult, type ClientState, type FailedAnswer } from './attempt.js';
 import type { RelayJob, RequestObserver } from './types.js';
 import type { TapResult } from '../providers/anthropic-api/usage.js';
@@ -26,6 +27,8 @@ export interface RelayDeps {
   health: AccountHealth;
   sticky: StickySessions;
   credentials: Credentials;
+  /** Leases for accounts with a concurrency cap. */
+  limits: LimitsRepo;
   clock: Clock;
   log: Logger;
   /** Most accounts one request may try (failover bound). */
@@ -113,12 +116,18 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
 
   const client: ClientState = { gone: false };
   const refreshed = new Set<string>();
+  let busy = 0;
   let last: Extract<AttemptResult, { kind: 'failed' }> | null = null;
   for (let i = 0; i < sel.order.length && out.attempts < deps.maxAttempts; i++) {
     const entry = sel.order[i];
     out.account = entry;
     out.attempts++;
     const r = await attempt(deps, job, entry, client);
+    if (r.kind === 'busy') {
+      out.attempts--;
+      busy++;
+      continue;
+    }
     if (r.kind === 'client_gone') {
       out.clientGone = true;
       out.status = r.status;
@@ -148,7 +157,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
     if (!isRetryable(r.cls.kind)) break;
   }
   // Every try failed: the client sees the last upstream answer as it was (or the relay's transport error).
-  if (!last) throw new RelayError('NO_ACCOUNT');
+  if (!last) throw new RelayError('NO_ACCOUNT', busy ? `Every account that can serve this request is at its concurrency limit (${busy})` : undefined, { retryAfterSec: busy ? 1 : undefined });
   out.status = last.status;
   out.errorCode = last.error?.code ?? `upstream_${last.cls.kind}`;
   if (last.answer) sendFailedAnswer(job.res, last.answer);
