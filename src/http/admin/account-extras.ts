@@ -12,6 +12,7 @@ import { healthView } from './accounts.js';
 import type { AccountService, AccountView } from '../../services/accounts.js';
 import type { Store } from '../../store/types.js';
 import type { UpstreamClient } from '../../upstream/client.js';
+import type { Credentials } from '../../services/credentials.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 import { accountSearchQuerySchema, accountTestSchema } from './web-schemas.js';
@@ -24,6 +25,7 @@ interface Deps {
   timezoneOffsetHours: number;
   health: AccountHealth;
   windows: AccountWindows;
+  credentials: Credentials;
   relay: { upstream: UpstreamClient };
 }
 
@@ -93,9 +95,10 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     await deps.accounts.get(id); // 404 for an unknown id
     const entry = deps.pool.get(id);
     if (!entry) throw new RelayError('CONFLICT', 'The account’s credentials cannot be read (was ENCRYPTION_KEY changed?)');
-    const model = body.model ?? 'claude-sonnet-4-5';
+    const model = body.model ?? 'claude-haiku-4-5';
     const headers: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', accept: 'application/json' };
-    entry.adapter.applyAuth(headers, entry.secrets);
+    // current(): an OAuth account's token is refreshed first when it is due
+    entry.adapter.applyAuth(headers, await deps.credentials.current(entry));
     const payload = Buffer.from(JSON.stringify({ model, max_tokens: 32, messages: [{ role: 'user', content: body.prompt ?? 'Reply with the single word: pong' }] }));
     const started = performance.now();
     try {
