@@ -15,12 +15,12 @@ const [[up]] = await start('upstream.ts', [], 'stdout');
 for (const script of (process.env.SCRIPTS ?? 'relay-server.ts').split(',')) {
   const [[port, key], pid] = await start(script, [up], 'stderr');
   const url = (script.includes('relay') || script.includes('floorf')) ? `http://127.0.0.1:${port}/api/v1/messages` : `http://127.0.0.1:${port}/v1/messages`;
-  const opts = { url, method: 'POST' as const, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body, connections: 32 };
+  const opts = { url, method: 'POST' as const, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body, connections: Number(process.env.CONN ?? 32) };
   await autocannon({ ...opts, amount: 5000 });
   const c0 = cpu(pid);
   const n = 20000;
   const r = await autocannon({ ...opts, amount: n });
   const c1 = cpu(pid);
-  console.log(`${script.padEnd(18)} ${stream ? 'stream' : 'json  '} cpu/request ${((c1 - c0) * 1000 / n).toFixed(1)} us   rps ${r.requests.average.toFixed(0)} non2xx ${r.non2xx}`);
+  const wall = (r.duration ?? 1) * 1000; console.log(`busy ${(((c1 - c0) / 1) / wall * 100).toFixed(0)}% ${script.padEnd(18)} ${stream ? 'stream' : 'json  '} cpu/request ${((c1 - c0) * 1000 / n).toFixed(1)} us   rps ${r.requests.average.toFixed(0)} non2xx ${r.non2xx}`);
 }
 for (const k of kids) k.kill('SIGTERM');

@@ -316,6 +316,7 @@ describe('key limits (SQLite)', () => {
       assert.equal(info.usage.today.requests, 1);
       assert.equal(info.usage.month.requests, 1);
       assert.equal(info.usage.all.requests, 1);
+      assert.ok(info.lastUsedAt, 'last used is shown');
       const win = info.limits.find((l: any) => l.kind === 'window_requests');
       assert.equal(win.used, 1);
       assert.equal(win.limit, 50);

@@ -83,7 +83,11 @@ async function usageSummary(store: Store, keyId: string, now: number, tz: number
 export async function keyHolderView(deps: Pick<StatsDeps, 'store' | 'clock' | 'timezoneOffsetHours'>, k: ApiKey) {
   const now = deps.clock.now();
   const view = apiKeyView(k, now) as Record<string, unknown>;
-  const [usage, limits] = await Promise.all([usageSummary(deps.store, k.id, now, deps.timezoneOffsetHours), readLimitUsage(deps.store, k, now, deps.timezoneOffsetHours)]);
+  const [usage, limits, newest] = await Promise.all([
+    usageSummary(deps.store, k.id, now, deps.timezoneOffsetHours),
+    readLimitUsage(deps.store, k, now, deps.timezoneOffsetHours),
+    deps.store.usage.recentRequests(1, { keyId: k.id }),
+  ]);
   return {
     id: k.id,
     name: k.name,
@@ -92,7 +96,7 @@ export async function keyHolderView(deps: Pick<StatsDeps, 'store' | 'clock' | 't
     prefix: k.prefix,
     expiresAt: view.effectiveExpiresAt,
     createdAt: view.createdAt,
-    lastUsedAt: view.lastUsedAt,
+    lastUsedAt: newest[0] ? new Date(newest[0].ts).toISOString() : view.lastUsedAt,
     limits,
     ...ownSettings(k),
     usage,
