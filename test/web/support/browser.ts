@@ -121,7 +121,7 @@ export async function checkPage(page: Page, lang: 'en' | 'zh-CN', label: string)
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Let enter/leave transitions (modals, drawers) finish: a half-faded dialog is not what a user sees.
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, { timeout: 5000 }).catch(() => undefined);
+  await page.waitForFunction(() => document.getAnimations().every((a: { playState: string }) => a.playState !== 'running'), undefined, { timeout: 5000 }).catch(() => undefined);
   await page.waitForTimeout(50);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
