@@ -125,6 +125,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
     const r = await attempt(deps, job, entry, client);
     if (r.kind === 'busy') {
       out.attempts--;
+      out.account = null;
       busy++;
       continue;
     }
