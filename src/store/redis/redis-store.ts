@@ -14,6 +14,7 @@ import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, KvRepo, LimitsRep
 import { FIELD_SEP, redisKeys, type RedisKeys } from './keys.js';
 import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, RECORD_USAGE, SETTLE } from './scripts.js';
 import { redisLimits, type LimitCmd } from './limits.js';
+import { redisKv, type KvCmd } from './kv.js';
 
 export interface RedisStoreOptions {
   url?: string;
@@ -31,7 +32,8 @@ type Cmd = Redis & {
   crsRecordUsage(...args: (string | number)[]): Promise<number>;
   crsCasDoc(key: string, oldDoc: string, newDoc: string): Promise<number>;
   crsDeleteIfEquals(key: string, value: string): Promise<number>;
-} & LimitCmd;
+} & LimitCmd &
+  KvCmd;
 
 const HOUR_BUCKET_TTL_SEC = 45 * 24 * 3600;
 const METRICS = ['requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'costNanos'] as const;
@@ -93,7 +95,7 @@ export class RedisStore implements Store {
     this.apiKeys = apiKeyRepo(r, k, emit);
     this.accounts = accountRepo(r, k, emit);
     this.usage = usageRepo(r, k, retentionMs);
-    this.kv = kvRepo(r, k);
+    this.kv = redisKv(r, k);
     this.limits = redisLimits(r, k);
   }
 
@@ -350,49 +352,6 @@ function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
       if (ids.length === 0) return [];
       const docs = await r.mget(...ids.map((id) => k.request(id)));
       return docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as UsageEvent);
-    },
-  };
-}
-
-function kvRepo(r: Cmd, k: RedisKeys): KvRepo {
-  const ns = (key: string) => k.kvNamespace(key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
-  return {
-    get: (key) => r.get(k.kv(key)),
-    async getMany(keys) {
-      return keys.length ? r.mget(...keys.map((x) => k.kv(x))) : [];
-    },
-    async set(key, value, ttlMs) {
-      const m = r.multi();
-      if (ttlMs === undefined) m.set(k.kv(key), value);
-      else m.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
-      await m.sadd(ns(key), key).exec();
-    },
-    async setIfAbsent(key, value, ttlMs) {
-      const ok = await r.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
-      if (ok === 'OK') await r.sadd(ns(key), key);
-      return ok === 'OK';
-    },
-    async delete(key) {
-      await r.multi().del(k.kv(key)).srem(ns(key), key).exec();
-    },
-    async deleteIfEquals(key, value) {
-      return (await r.crsDeleteIfEquals(k.kv(key), value)) === 1;
-    },
-    async scan(prefix) {
-      const members = (await r.smembers(ns(prefix))).filter((m) => m.startsWith(prefix)).sort();
-      if (members.length === 0) return [];
-      const values = await r.mget(...members.map((m) => k.kv(m)));
-      const out: { key: string; value: string }[] = [];
-      const stale: string[] = [];
-      members.forEach((m, i) => (values[i] === null ? stale.push(m) : out.push({ key: m, value: values[i]! })));
-      // Expired entries leave their index member behind; prune it here.
-      if (stale.length) await r.srem(ns(prefix), ...stale);
-      return out;
-    },
-    async ttl(key) {
-      const ms = await r.pttl(k.kv(key));
-      if (ms === -2) return null;
-      return ms === -1 ? Infinity : ms;
     },
   };
 }

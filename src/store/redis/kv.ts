@@ -1,0 +1,50 @@
+// Small shared state with expiry on Redis (sticky sessions, health, OAuth sessions, locks). scan() reads an index
+// set per namespace (the part of a key before its first ':') instead of SCANning the keyspace.
+import type { Redis } from 'ioredis';
+import type { KvRepo } from '../types.js';
+import type { RedisKeys } from './keys.js';
+
+export type KvCmd = Redis & { crsDeleteIfEquals(key: string, value: string): Promise<number> };
+
+export function redisKv(r: KvCmd, k: RedisKeys): KvRepo {
+  const ns = (key: string) => k.kvNamespace(key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
+  return {
+    get: (key) => r.get(k.kv(key)),
+    async getMany(keys) {
+      return keys.length ? r.mget(...keys.map((x) => k.kv(x))) : [];
+    },
+    async set(key, value, ttlMs) {
+      const m = r.multi();
+      if (ttlMs === undefined) m.set(k.kv(key), value);
+      else m.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      await m.sadd(ns(key), key).exec();
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      const ok = await r.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+      if (ok === 'OK') await r.sadd(ns(key), key);
+      return ok === 'OK';
+    },
+    async delete(key) {
+      await r.multi().del(k.kv(key)).srem(ns(key), key).exec();
+    },
+    async deleteIfEquals(key, value) {
+      return (await r.crsDeleteIfEquals(k.kv(key), value)) === 1;
+    },
+    async scan(prefix) {
+      const members = (await r.smembers(ns(prefix))).filter((m) => m.startsWith(prefix)).sort();
+      if (members.length === 0) return [];
+      const values = await r.mget(...members.map((m) => k.kv(m)));
+      const out: { key: string; value: string }[] = [];
+      const stale: string[] = [];
+      members.forEach((m, i) => (values[i] === null ? stale.push(m) : out.push({ key: m, value: values[i]! })));
+      // Expired entries leave their index member behind; prune it here.
+      if (stale.length) await r.srem(ns(prefix), ...stale);
+      return out;
+    },
+    async ttl(key) {
+      const ms = await r.pttl(k.kv(key));
+      if (ms === -2) return null;
+      return ms === -1 ? Infinity : ms;
+    },
+  };
+}
