@@ -1,10 +1,9 @@
 // The relay's own errors, in the Anthropic shape: 401, 400, 413, 503, 502, 504 — and the SDK's view of them.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
-import { startRelay, type TestRelay } from './support/harness.js';
+import { closedPort, startRelay, type TestRelay } from './support/harness.js';
 
 const BODY = JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] });
 
@@ -21,15 +20,6 @@ function assertAnthropicError(r: { status: number; json: any }, status: number, 
   assert.equal(typeof r.json.error.message, 'string');
   if (message) assert.match(r.json.error.message, message);
   assert.match(r.json.request_id, /^req_/);
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe('relay errors', () => {

@@ -7,22 +7,13 @@ import { createServer, type Server } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { ProxyAgent, request } from 'undici';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
-import { startRelay, type TestRelay } from './support/harness.js';
+import { closedPort, startRelay, type TestRelay } from './support/harness.js';
 import { createUpstreamClient } from '../src/upstream/client.js';
 import { startHttpProxy, startSocks5Proxy, type HttpProxyRecord, type SocksRecord, type TestProxy } from './support/proxies.js';
 
 const CREDS = { username: 'proxy-user', password: 'pr0xy-s3cret' };
 const WRONG = { username: 'proxy-user', password: 'wr0ng-s3cret' };
 const BODY = JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'via proxy' }] });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe('upstream proxies', () => {
   let fake: FakeUpstream;

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import type { ClaudeOAuthEndpoints } from '../providers/types.js';
 import type { CooldownPolicy } from '../scheduling/health-policy.js';
 import { crossFieldProblems, envSchema, type Env } from './schema.js';
 
@@ -55,16 +56,7 @@ export interface Config {
 }
 
 /** Claude subscription OAuth endpoints and client registration (PROTOCOLS 3.1, 3.2). */
-export interface ClaudeOAuthConfig {
-  authorizeUrl: string;
-  tokenUrl: string;
-  clientId: string;
-  redirectUri: string;
-  /** Space-separated. */
-  scopes: string;
-  usageUrl: string;
-  profileUrl: string;
-}
+export type ClaudeOAuthConfig = ClaudeOAuthEndpoints;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -127,3 +127,13 @@ export async function startRelayPair(env: Record<string, string> = {}): Promise<
     },
   };
 }
+
+/** A port nothing listens on (for "upstream unreachable" cases). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
