@@ -93,6 +93,31 @@ async function measure(url: string, headers: Record<string, string>, body: strin
   return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts, cpuUs };
 }
 
+/** Opens 1000 streams the upstream holds open, reads the relay's resident memory, then lets them finish. */
+async function rssWithOpenStreams(port: string, key: string, pid: number | undefined): Promise<string> {
+  const { Agent, request } = await import('undici');
+  const agent = new Agent({ connections: 1100 });
+  const body = JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 16, stream: true, metadata: { user_id: 'hold' }, messages: [{ role: 'user', content: 'hold' }] });
+  const rss = () => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+    } catch {
+      return NaN;
+    }
+  };
+  const before = rss();
+  const streams = Array.from({ length: 1000 }, () =>
+    request(`http://127.0.0.1:${port}/api/v1/messages`, { method: 'POST', dispatcher: agent, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body }),
+  );
+  const responses = await Promise.all(streams);
+  await new Promise((r) => setTimeout(r, 1500));
+  const during = rss();
+  await Promise.all(responses.map((r) => r.body.text()));
+  await agent.close();
+  const ok = responses.filter((r) => r.statusCode === 200).length;
+  return `${during.toFixed(0)} MB (${before.toFixed(0)} MB before; ${ok}/1000 streams answered 200; budget < 150 MB)`;
+}
+
 async function main() {
   const [upPort] = await start('./upstream.ts', [], 'stdout');
   const [proxyPort] = await start('./bare-proxy.ts', [upPort], 'stdout');
@@ -103,6 +128,8 @@ async function main() {
     { name: 'relay', pid: pids['./relay-server.ts'], url: `http://127.0.0.1:${relayPort}/api/v1/messages`, headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' } },
   ];
   console.log(`bench: ${DURATION_S}s per run, body ${Math.round(requestBody(false).length / 1024)} KB, ${ACCOUNTS} account(s) in the pool, node ${process.version}`);
+  // Memory first, on a relay that has not been through the load runs yet.
+  console.log(`relay RSS with 1000 open streams: ${await rssWithOpenStreams(relayPort, key, pids['./relay-server.ts'])}`);
   const results: Record<string, Result> = {};
   for (const stream of [false, true]) {
     const body = requestBody(stream);

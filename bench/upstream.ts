@@ -31,9 +31,16 @@ const server = createServer((req, res) => {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_bench' });
-    // One write per event, as the real API sends them.
-    for (const e of SSE_EVENTS) res.write(e);
-    res.end();
+    // One write per event, as the real API sends them. A "hold" request keeps its stream open for a while
+    // after the first event (the memory measurement with many open streams).
+    const hold = body.includes('"user_id":"hold"');
+    res.write(SSE_EVENTS[0]);
+    const rest = () => {
+      for (const e of SSE_EVENTS.slice(1)) res.write(e);
+      res.end();
+    };
+    if (hold) setTimeout(rest, 4000);
+    else rest();
   });
 });
 server.keepAliveTimeout = 60_000;

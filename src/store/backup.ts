@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { RelayError } from '../core/errors.js';
-import { backupRedis, readRedisBackupHeader, restoreRedis } from './redis/backup.js';
 import { backupSqlite, isSqliteFile, restoreSqlite, sqliteFile } from './sqlite/backup.js';
 import type { StoreKind } from './types.js';
 
@@ -30,7 +29,7 @@ export interface BackupResult {
 }
 
 export async function backupStore(config: StoreConfig, out: string, now: number): Promise<BackupResult> {
-  if (config.redis) return { kind: 'redis', file: out, ...(await backupRedis(config.redis, out, now)) };
+  if (config.redis) return { kind: 'redis', file: out, ...(await (await import('./redis/backup.js')).backupRedis(config.redis, out, now)) };
   return { kind: 'sqlite', file: out, ...(await backupSqlite(sqliteFile(config.dataDir), out)) };
 }
 
@@ -45,7 +44,7 @@ export interface RestoreResult {
 export async function backupKindOf(file: string): Promise<StoreKind | null> {
   if (!existsSync(file)) throw new RelayError('NOT_FOUND', `${file}: no such file`);
   if (isSqliteFile(file)) return 'sqlite';
-  return (await readRedisBackupHeader(file)) ? 'redis' : null;
+  return (await (await import('./redis/backup.js')).readRedisBackupHeader(file)) ? 'redis' : null;
 }
 
 export async function restoreStore(config: StoreConfig, file: string, opts: { force: boolean; now: number }): Promise<RestoreResult> {
@@ -58,6 +57,6 @@ export async function restoreStore(config: StoreConfig, file: string, opts: { fo
       `${file} is a ${kind} backup but the configured store is ${target}; use crs export / crs import to move data between store kinds`,
     );
   }
-  if (config.redis) return { kind: 'redis', ...(await restoreRedis(config.redis, file, { force: opts.force })) };
+  if (config.redis) return { kind: 'redis', ...(await (await import('./redis/backup.js')).restoreRedis(config.redis, file, { force: opts.force })) };
   return { kind: 'sqlite', ...(await restoreSqlite(file, sqliteFile(config.dataDir), opts)) };
 }

@@ -3,7 +3,7 @@
 // the protocol; this file owns the stages around it (TCP to the proxy, target DNS, TLS) and their errors.
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { SocksClient, type SocksProxy } from 'socks';
+import type { SocksProxy } from 'socks';
 import { buildConnector } from 'undici';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
 
@@ -49,6 +49,8 @@ async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: 
   // Until the handshake settles, a socket error surfaces through the handshake's rejection, never as uncaught.
   socket.on('error', noop);
   try {
+    // Loaded on first use: most relays never talk SOCKS, and the module costs memory.
+    const { SocksClient } = await import('socks');
     const { socket: tunnel } = await SocksClient.createConnection({
       command: 'connect',
       proxy,
