@@ -453,3 +453,24 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('Redis kv index holds live entries only', async () => {
+  const reason = await redisSkipReason();
+  test('expired sticky-like entries leave nothing behind in the namespace index', { skip: reason ?? false }, async () => {
+    const { Redis } = await import('ioredis');
+    const prefix = testPrefix();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      for (let i = 0; i < 50; i++) await store.kv.set(`sticky:k:${i}`, 'acct', 20);
+      await new Promise((r) => setTimeout(r, 40));
+      await store.kv.set('sticky:k:live', 'acct', 60_000);
+      assert.equal(await raw.zcard(`${prefix}kvns:sticky`), 1, 'only the live entry is indexed');
+      assert.deepEqual(await store.kv.scan('sticky:'), [{ key: 'sticky:k:live', value: 'acct' }]);
+    } finally {
+      raw.disconnect();
+      await store.close();
+      await dropPrefix(prefix);
+    }
+  });
+});

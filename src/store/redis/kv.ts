@@ -1,5 +1,6 @@
 // Small shared state with expiry on Redis (sticky sessions, health, OAuth sessions, locks). scan() reads an index
-// set per namespace (the part of a key before its first ':') instead of SCANning the keyspace.
+// per namespace (the part of a key before its first ':') instead of SCANning the keyspace: a sorted set scored by
+// expiry, trimmed on every write, so it holds live entries only (sticky sessions come and go by the thousand).
 import type { Redis } from 'ioredis';
 import type { KvRepo } from '../types.js';
 import type { RedisKeys } from './keys.js';
@@ -8,6 +9,8 @@ export type KvCmd = Redis & { crsDeleteIfEquals(key: string, value: string): Pro
 
 export function redisKv(r: KvCmd, k: RedisKeys): KvRepo {
   const ns = (key: string) => k.kvNamespace(key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
+  /** Index score: when the entry expires (+inf when it does not). */
+  const expiry = (ttlMs?: number) => (ttlMs === undefined ? '+inf' : Date.now() + Math.max(1, Math.ceil(ttlMs)));
   return {
     get: (key) => r.get(k.kv(key)),
     async getMany(keys) {
@@ -17,28 +20,27 @@ export function redisKv(r: KvCmd, k: RedisKeys): KvRepo {
       const m = r.multi();
       if (ttlMs === undefined) m.set(k.kv(key), value);
       else m.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
-      await m.sadd(ns(key), key).exec();
+      await m.zadd(ns(key), expiry(ttlMs), key).zremrangebyscore(ns(key), '-inf', Date.now()).exec();
     },
     async setIfAbsent(key, value, ttlMs) {
       const ok = await r.set(k.kv(key), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
-      if (ok === 'OK') await r.sadd(ns(key), key);
+      if (ok === 'OK') await r.zadd(ns(key), expiry(ttlMs), key);
       return ok === 'OK';
     },
     async delete(key) {
-      await r.multi().del(k.kv(key)).srem(ns(key), key).exec();
+      await r.multi().del(k.kv(key)).zrem(ns(key), key).exec();
     },
     async deleteIfEquals(key, value) {
       return (await r.crsDeleteIfEquals(k.kv(key), value)) === 1;
     },
     async scan(prefix) {
-      const members = (await r.smembers(ns(prefix))).filter((m) => m.startsWith(prefix)).sort();
+      const members = (await r.zrangebyscore(ns(prefix), Date.now(), '+inf')).filter((m) => m.startsWith(prefix)).sort();
       if (members.length === 0) return [];
       const values = await r.mget(...members.map((m) => k.kv(m)));
       const out: { key: string; value: string }[] = [];
-      const stale: string[] = [];
-      members.forEach((m, i) => (values[i] === null ? stale.push(m) : out.push({ key: m, value: values[i]! })));
-      // Expired entries leave their index member behind; prune it here.
-      if (stale.length) await r.srem(ns(prefix), ...stale);
+      members.forEach((m, i) => {
+        if (values[i] !== null) out.push({ key: m, value: values[i]! });
+      });
       return out;
     },
     async ttl(key) {
