@@ -43,14 +43,15 @@ export function socksConnector(proxyUrl: URL, opts: SocksConnectorOptions): buil
 
 async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: number, opts: SocksConnectorOptions): Promise<Socket> {
   const started = Date.now();
+  // Loaded on first use (most relays never talk SOCKS, and the module costs memory) — and before the socket is
+  // open, so the handshake is listening from the socket's first moment (a proxy that hangs up at once is seen).
+  const { SocksClient } = await import('socks');
   // A failed local lookup is the upstream's problem, not the proxy's: its ENOTFOUND passes through as is.
   const destHost = opts.remoteDns || isIP(host) ? host : (await lookup(host)).address;
   const socket = await connectToProxy(proxyUrl, proxy, opts.timeoutMs);
   // Until the handshake settles, a socket error surfaces through the handshake's rejection, never as uncaught.
   socket.on('error', noop);
   try {
-    // Loaded on first use: most relays never talk SOCKS, and the module costs memory.
-    const { SocksClient } = await import('socks');
     const { socket: tunnel } = await SocksClient.createConnection({
       command: 'connect',
       proxy,
