@@ -1,21 +1,10 @@
 // Merging usage events into aggregate deltas, shared by the store backends so a batch writes each
 // (granularity, bucket, key, account, model) row once.
-import type { Granularity, UsageEvent } from '../core/usage-event.js';
+import type { Granularity, UsageEvent, UsageRow } from '../core/usage-event.js';
 
-export interface AggDelta {
+/** An aggregate row being built, with the granularity it belongs to. */
+export interface AggDelta extends UsageRow {
   g: Granularity;
-  bucket: string;
-  keyId: string;
-  accountId: string;
-  model: string;
-  requests: number;
-  errors: number;
-  input: number;
-  output: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  costNanos: number;
 }
 
 export function addToAgg(agg: Map<string, AggDelta>, g: Granularity, e: UsageEvent): void {

@@ -23,6 +23,11 @@ const SORTERS: Record<string, (a: BreakdownRow, b: BreakdownRow) => number> = {
   '-errorRate': (a, b) => b.errorRate - a.errorRate || b.requests - a.requests,
 };
 
+/** What every analytics answer says about its time range. */
+function rangeHeader(range: { from: number; to: number; granularity: string }, tz: number) {
+  return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), granularity: range.granularity, timezoneOffsetHours: tz, tz: tzLabel(tz) };
+}
+
 async function series(deps: Deps, query: unknown) {
   const q = parseInput(seriesQuerySchema, query);
   const tz = deps.timezoneOffsetHours;
@@ -30,11 +35,7 @@ async function series(deps: Deps, query: unknown) {
   const [rows, labelOf] = await Promise.all([readRows(deps.store, range, q), nameResolver(deps.store)]);
   const s = buildSeries(rows, { ...range, offsetHours: tz, metric: q.metric, groupBy: q.groupBy, top: q.top }, labelOf);
   return {
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
-    granularity: range.granularity,
-    timezoneOffsetHours: tz,
-    tz: tzLabel(tz),
+    ...rangeHeader(range, tz),
     metric: q.metric,
     unit: q.metric === 'cost' && q.groupBy !== 'tokenType' ? 'usd' : q.metric === 'tokens' || q.groupBy === 'tokenType' ? 'tokens' : 'count',
     ...s,
@@ -50,11 +51,7 @@ async function breakdown(deps: Deps, query: unknown) {
   const needle = q.q?.toLowerCase();
   const items = (needle ? b.rows.filter((r) => r.label.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle)) : b.rows).sort(SORTERS[q.sort]);
   return {
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
-    granularity: range.granularity,
-    timezoneOffsetHours: tz,
-    tz: tzLabel(tz),
+    ...rangeHeader(range, tz),
     dimension: q.dimension,
     totals: b.totals,
     total: items.length,
