@@ -181,5 +181,5 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
 
 /** What provider adapters read from the configuration (API roots, OAuth endpoints). */
 function providerDefaults(config: ResolvedConfig): ProviderDefaults {
-  return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth };
+  return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth, openaiApiUrl: config.openaiApiUrl, codexApiUrl: config.codexApiUrl, openaiOAuth: config.openaiOAuth };
 }

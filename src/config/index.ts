@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import type { ClaudeOAuthEndpoints } from '../providers/types.js';
+import type { ClaudeOAuthEndpoints, OAuthEndpoints } from '../providers/types.js';
 import type { CooldownPolicy } from '../scheduling/health-policy.js';
 import { crossFieldProblems, envSchema, type Env } from './schema.js';
 
@@ -44,6 +44,9 @@ export interface Config {
   pricingFile: string | null;
   trustProxy: boolean;
   claudeOAuth: ClaudeOAuthConfig;
+  openaiApiUrl: string;
+  codexApiUrl: string;
+  openaiOAuth: OAuthEndpoints;
   log: {
     /** Directory of the daily log files; null = no log files. */
     dir: string | null;
@@ -142,6 +145,15 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       scopes: e.CLAUDE_OAUTH_SCOPES.trim().split(/\s+/).join(' '),
       usageUrl: e.CLAUDE_OAUTH_USAGE_URL,
       profileUrl: e.CLAUDE_OAUTH_PROFILE_URL,
+    }),
+    openaiApiUrl: e.OPENAI_API_URL.replace(/\/+$/, ''),
+    codexApiUrl: e.CODEX_API_URL.replace(/\/+$/, ''),
+    openaiOAuth: Object.freeze({
+      authorizeUrl: e.OPENAI_OAUTH_AUTHORIZE_URL,
+      tokenUrl: e.OPENAI_OAUTH_TOKEN_URL,
+      clientId: e.OPENAI_OAUTH_CLIENT_ID,
+      redirectUri: e.OPENAI_OAUTH_REDIRECT_URI,
+      scopes: e.OPENAI_OAUTH_SCOPES.trim().split(/\s+/).join(' '),
     }),
     log: {
       dir: e.LOG_FILE ? (e.LOG_DIR ? resolve(cwd, e.LOG_DIR) : join(dataDir, 'logs')) : null,

@@ -72,6 +72,16 @@ export const envSchema = z
       .default('org:create_api_key user:profile user:inference user:sessions:claude_code user:mcp_servers user:file_upload'),
     CLAUDE_OAUTH_USAGE_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.anthropic.com/api/oauth/usage'),
     CLAUDE_OAUTH_PROFILE_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.anthropic.com/api/oauth/profile'),
+    /** OpenAI API root as the OpenAI SDKs take it (ending in /v1), for openai-api accounts without their own base URL. */
+    OPENAI_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://api.openai.com/v1'),
+    /** The ChatGPT backend's Codex root, for openai-oauth (ChatGPT/Codex subscription) accounts. */
+    CODEX_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://chatgpt.com/backend-api/codex'),
+    /** ChatGPT/Codex subscription OAuth (PROTOCOLS 3.3); overridable so tests run the flow against a fake. */
+    OPENAI_OAUTH_AUTHORIZE_URL: z.url({ message: 'must be an http(s) URL' }).default('https://auth.openai.com/oauth/authorize'),
+    OPENAI_OAUTH_TOKEN_URL: z.url({ message: 'must be an http(s) URL' }).default('https://auth.openai.com/oauth/token'),
+    OPENAI_OAUTH_CLIENT_ID: z.string().min(1).default('app_EMoamEEZ73f0CkXaXp7hrann'),
+    OPENAI_OAUTH_REDIRECT_URI: z.url({ message: 'must be a URL' }).default('http://localhost:1455/auth/callback'),
+    OPENAI_OAUTH_SCOPES: z.string().min(1).default('openid profile email offline_access'),
     /** Log files (JSON, one per day) go here; default DATA_DIR/logs. */
     LOG_DIR: z.string().min(1).optional(),
     LOG_FILE: bool.default(true),

@@ -1,8 +1,7 @@
 // Upstream accounts. Secrets are stored encrypted (platform/secrets); the record never holds plaintext.
 
-/** Account kinds this build can relay through; each has an adapter in providers/registry.ts. */
-export const ACCOUNT_KINDS = ['anthropic-api', 'anthropic-oauth'] as const;
-export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+/** An account kind: the id of a provider adapter (providers/registry.ts holds the list). */
+export type AccountKind = string;
 
 export interface Account {
   id: string;

@@ -45,6 +45,10 @@ export interface ApiKeyLimits {
   permissions: Service[];
   /** Dedicated Claude account id, or `group:<groupId>`; null = the shared pool. */
   claudeAccountId: string | null;
+  /** Dedicated OpenAI account id (openai-api / openai-oauth), or `group:<groupId>`; null = the shared pool. */
+  openaiAccountId: string | null;
+  /** Dedicated Gemini account id, or `group:<groupId>`; null = the shared pool. */
+  geminiAccountId: string | null;
   /** When the dedicated account is unavailable, use the pool instead of refusing. */
   dedicatedFallback: boolean;
   /** Tokens per rate window (when rateLimitWindow > 0), else in total. */
@@ -80,6 +84,8 @@ export interface ApiKeyLimits {
 export const DEFAULT_LIMITS: Readonly<ApiKeyLimits> = Object.freeze({
   permissions: [],
   claudeAccountId: null,
+  openaiAccountId: null,
+  geminiAccountId: null,
   dedicatedFallback: false,
   tokenLimit: 0,
   concurrencyLimit: 0,

@@ -1,17 +1,23 @@
 // What every upstream kind provides. The registry maps an account kind to its adapter; nothing else
-// switches on account kind.
+// switches on account kind, and the relay core names no provider: it asks the adapter for paths, headers,
+// the usage tap, the failure class and the account test.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
-import type { AccountKind } from '../core/account.js';
+import type { Usage } from '../core/usage.js';
 import type { FailureClass, UpstreamFailure } from '../scheduling/failure.js';
 
-/** Endpoints and client registration of the Claude subscription OAuth flow (PROTOCOLS 3.1, 3.2). */
-export interface ClaudeOAuthEndpoints {
+/** Endpoints and client registration of a subscription OAuth flow (PROTOCOLS 3.1, 3.3). */
+export interface OAuthEndpoints {
   authorizeUrl: string;
   tokenUrl: string;
   clientId: string;
   redirectUri: string;
   /** Space-separated scopes asked for at authorisation. */
   scopes: string;
+}
+
+/** Endpoints of the Claude subscription OAuth flow (PROTOCOLS 3.1, 3.2). */
+export interface ClaudeOAuthEndpoints extends OAuthEndpoints {
   usageUrl: string;
   profileUrl: string;
 }
@@ -19,9 +25,29 @@ export interface ClaudeOAuthEndpoints {
 export interface ProviderDefaults {
   anthropicApiUrl: string;
   claudeOAuth: ClaudeOAuthEndpoints;
+  /** OpenAI API root as the OpenAI SDKs take it (ending in /v1). */
+  openaiApiUrl: string;
+  /** The ChatGPT backend's Codex root (`…/backend-api/codex`) for subscription accounts. */
+  codexApiUrl: string;
+  openaiOAuth: OAuthEndpoints;
 }
 
-/** One subscription usage window (PROTOCOLS 1.8.3): how much of it is used and when it resets. */
+/**
+ * An upstream operation the relay can ask for. Each surface names the operations it sends; an adapter lists
+ * the ones its upstream serves (with their paths), and only those accounts are candidates.
+ */
+export type Operation = string;
+
+/** Upstream operations of the protocols built so far (a new surface adds its own). */
+export const OPS = {
+  anthropicMessages: 'anthropic.messages',
+  anthropicCountTokens: 'anthropic.count_tokens',
+  openaiResponses: 'openai.responses',
+  openaiResponsesCompact: 'openai.responses_compact',
+  openaiChat: 'openai.chat',
+} as const;
+
+/** One subscription usage window (PROTOCOLS 1.8.3, 3.3): how much of it is used and when it resets. */
 export interface UsageWindow {
   id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
   /** Share used, 0–1 (the upstream may report slightly above 1 once a window is exhausted). */
@@ -53,14 +79,74 @@ export interface RefreshContext {
   defaults: ProviderDefaults;
 }
 
+/** What a tap learned from a response. */
+export interface TapResult {
+  usage: Usage | null;
+  /** The model the upstream says it used. */
+  model: string | null;
+  /** The stream reached its proper end / the JSON body was a complete answer. */
+  complete: boolean;
+  /** An error the upstream sent inside a 200 (stream error event, error JSON). */
+  errorType: string | null;
+}
+
+/** Reads usage from the upstream's bytes as they pass (never changes them). */
+export interface UsageTap {
+  push(chunk: Uint8Array): void;
+  finish(): TapResult;
+}
+
+/** A 200 stream whose first bytes are an error (nothing useful sent yet): classified like an HTTP failure. */
+export interface StreamStartError {
+  status: number;
+  body: unknown;
+}
+
+/** How a protocol looks on the wire; shared by the account kinds that speak it. */
+export interface Wire {
+  /** Client headers allowed upstream (the account's auth is applied after); never the client's key. */
+  requestHeaders(client: IncomingHttpHeaders): Record<string, string>;
+  /** Upstream response headers allowed back to the client. */
+  responseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]>;
+  /** A usage tap for an answer of `op` (SSE or JSON). */
+  tap(op: Operation, sse: boolean): UsageTap;
+  /** Looks at the first chunk of a 200 SSE answer; non-null when it is an error (then the relay may fail over). */
+  streamStartError?(first: Buffer): StreamStartError | null;
+}
+
+/** A one-shot request that proves an account works (the admin's "test" button). */
+export interface AccountTest {
+  defaultModel: string;
+  op: Operation;
+  body(model: string, prompt: string): Record<string, unknown>;
+  /** The reply's text and model from the upstream's answer body (JSON or SSE, as `body()` asked). */
+  read(body: string): { text: string | null; model: string | null; error: string | null };
+}
+
+/** A subscription OAuth flow (authorization code + PKCE), for kinds that have one. */
+export interface OAuthFlow<S = unknown> {
+  /** The id operators pick in the admin API (`POST /admin/oauth/sessions {provider}`). */
+  readonly provider: string;
+  authorizeUrl(defaults: ProviderDefaults, pkce: { challenge: string; state: string }): string;
+  /** Exchanges the pasted code; returns the credentials and who they belong to. */
+  exchange(
+    defaults: ProviderDefaults,
+    grant: { code: string; state: string; verifier: string },
+    ctx: { fetch: typeof fetch; now: number; viaProxy: boolean },
+  ): Promise<{ secrets: S; identity: { email?: string; org?: string; plan?: string; scopes: string[]; expiresAt: number } }>;
+}
+
 export interface ProviderAdapter<S = unknown> {
-  readonly kind: AccountKind;
-  /** The wire protocol the upstream speaks. */
-  readonly protocol: 'anthropic';
+  readonly kind: string;
+  /** The API family the upstream speaks ('anthropic', 'openai', …): a label for the admin UI. */
+  readonly protocol: string;
+  readonly wire: Wire;
+  /** Operations this kind serves → path after the account's base URL. */
+  readonly paths: Readonly<Partial<Record<Operation, string>>>;
   /** Credential fields (validated on create, sealed at rest, parsed again when loaded). */
   readonly secretsSchema: z.ZodType<S>;
   defaultBaseUrl(defaults: ProviderDefaults): string;
-  /** Puts the account's credentials on an outgoing request's headers (auth header, required beta flags). */
+  /** Puts the account's credentials on an outgoing request's headers (auth header, required flags). */
   applyAuth(headers: Record<string, string>, secrets: S): void;
   /** A safe hint of the credential for the admin UI (never enough to use it). */
   secretHint(secrets: S): string;
@@ -69,6 +155,8 @@ export interface ProviderAdapter<S = unknown> {
     due(secrets: S, now: number): boolean;
     run(secrets: S, ctx: RefreshContext): Promise<S>;
   };
+  /** The authorisation flow that creates accounts of this kind (OAuth kinds). */
+  readonly oauth?: OAuthFlow<S>;
   /** Turns a failed upstream answer into a failure class; the health policy decides what that means. */
   classify(failure: UpstreamFailure): FailureClass;
   /** Reads account state the upstream reports on every response (subscription windows); null when absent. */
@@ -79,4 +167,8 @@ export interface ProviderAdapter<S = unknown> {
   identity?(secrets: S): { email?: string; org?: string; plan?: string } | null;
   /** The provider's terms for this kind of account, stated plainly for the admin UI (English; the UI translates). */
   readonly terms?: string;
+  /** The admin's account test. */
+  readonly test: AccountTest;
+  /** A cheap request whose 2xx proves a cooling account answers again (the active probe); absent = no probe. */
+  readonly probe?: { path: string; method: 'GET' | 'POST'; body?: (model: string) => Record<string, unknown>; defaultModel: string };
 }

@@ -3,24 +3,16 @@
 // shown to the client as the upstream sent it. Nothing reaches the client from a failed attempt.
 import type { ServerResponse } from 'node:http';
 import { isRelayError, RelayError } from '../core/errors.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from '../providers/anthropic-api/request.js';
-import { AnthropicJsonTap, AnthropicStreamTap, type TapResult, type UsageTap } from '../providers/anthropic-api/usage.js';
+import type { TapResult, UsageTap } from '../providers/types.js';
 import type { FailureClass } from '../scheduling/failure.js';
 import { upstreamModel } from '../scheduling/selector.js';
 import type { PoolAccount } from '../services/account-pool.js';
 import { toRelayError, type UpstreamResponse } from '../upstream/client.js';
 import { newId } from '../core/ids.js';
 import type { RelayDeps } from './relay.js';
-import type { RelayJob } from './types.js';
+import type { AnswerConverter, FailedAnswer, RelayJob } from './types.js';
 
 const MAX_ERROR_BODY = 256 * 1024;
-
-/** The upstream's failed answer, kept whole so it can be replayed to the client if no other account does better. */
-export interface FailedAnswer {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer;
-}
 
 export type AttemptResult =
   | { kind: 'done'; status: number; tap: TapResult | null; streamError: string | null }
@@ -58,17 +50,6 @@ function parseJson(buf: Buffer): unknown {
   }
 }
 
-/** First SSE chunk is an `event: error` (a 200 that failed before any content): still retryable. */
-function sseErrorAtStart(chunk: Buffer): { type: string; message: string } | null {
-  if (chunk.length < 12 || chunk.toString('latin1', 0, 12) !== 'event: error') return null;
-  const text = chunk.toString('utf8');
-  const data = /\ndata: (.*)/.exec(text)?.[1];
-  const parsed = data ? (parseJson(Buffer.from(data)) as { error?: { type?: string; message?: string } } | undefined) : undefined;
-  return { type: parsed?.error?.type ?? 'api_error', message: parsed?.error?.message ?? 'stream error' };
-}
-
-const STATUS_OF_STREAM_ERROR: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, api_error: 500 };
-
 /** Takes a slot of an account with a concurrency cap (a store lease, so the cap holds across instances). */
 async function accountSlot(deps: RelayDeps, entry: PoolAccount): Promise<(() => void) | null> {
   if (entry.maxConcurrency <= 0) return () => {};
@@ -105,13 +86,14 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
   deps.pool.acquire(entry.id);
   deps.pool.markUsed(entry.id);
   try {
-    const headers = upstreamRequestHeaders(job.clientHeaders);
+    const { wire } = entry.adapter;
+    const headers = wire.requestHeaders(job.clientHeaders);
     entry.adapter.applyAuth(headers, await deps.credentials.current(entry));
     let upstream: UpstreamResponse;
     try {
       upstream = await deps.upstream.send({
         origin: entry.origin,
-        path: entry.basePath + job.upstreamPath,
+        path: entry.basePath + (entry.adapter.paths[job.op] ?? '') + job.query,
         method: 'POST',
         headers,
         body: bodyFor(job, entry),
@@ -130,7 +112,7 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
     if (upstream.statusCode >= 400) {
       const body = await readBounded(upstream.body).catch(() => Buffer.alloc(0));
       const cls = entry.adapter.classify({ status: upstream.statusCode, headers: upstream.headers, body: parseJson(body), at: deps.clock.now() });
-      return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers), body }, error: null };
+      return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers: wire.responseHeaders(upstream.headers), body }, error: null };
     }
     return await stream(deps, job, entry, upstream, client);
   } finally {
@@ -142,10 +124,11 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
 /** Streams a 2xx answer: commits to this account unless the very first SSE event is an error. */
 async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstream: UpstreamResponse, client: ClientState): Promise<AttemptResult> {
   const { res } = job;
-  const headers = clientResponseHeaders(upstream.headers);
+  const { wire } = entry.adapter;
+  const headers = wire.responseHeaders(upstream.headers);
   const isSse = String(upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
   const body = upstream.body;
-  const tap: UsageTap | null = !job.record ? null : isSse ? new AnthropicStreamTap() : new AnthropicJsonTap();
+  const tap: UsageTap | null = job.record ? wire.tap(job.op, isSse) : null;
   let first: Buffer | null = null;
   if (isSse) {
     try {
@@ -159,19 +142,20 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
       const cls = entry.adapter.classify({ status: 0, headers: {}, body: undefined, transportCode: code, at: deps.clock.now() });
       return { kind: 'failed', cls, status: relayErr.status, answer: null, error: relayErr };
     }
-    const err = first ? sseErrorAtStart(first) : null;
+    const err = first && wire.streamStartError ? wire.streamStartError(first) : null;
     if (err) {
       const rest = await readBounded(body).catch(() => Buffer.alloc(0));
-      const status = STATUS_OF_STREAM_ERROR[err.type] ?? 500;
-      const cls = entry.adapter.classify({ status, headers: upstream.headers, body: { type: 'error', error: err }, at: deps.clock.now() });
+      const cls = entry.adapter.classify({ status: err.status, headers: upstream.headers, body: err.body, at: deps.clock.now() });
       return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers, body: Buffer.concat([first!, rest]) }, error: null };
     }
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
-  } else if (upstream.headers['content-length'] !== undefined) {
+  } else if (upstream.headers['content-length'] !== undefined && !job.translate) {
     // A known length spares the client chunked framing (and the relay extra writes).
     headers['content-length'] = upstream.headers['content-length'];
   }
+  const conv = job.translate?.success(isSse) ?? null;
+  if (conv) headers['content-type'] = conv.contentType;
   if (client.gone) {
     body.destroy();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tap?.finish() ?? null };
@@ -181,9 +165,9 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
   try {
     if (first) {
       tap?.push(first);
-      res.write(first);
+      write(res, conv, first);
     }
-    await pump(body, res, tap, client);
+    await pump(body, res, tap, conv, client);
   } catch (e) {
     if (!client.gone) {
       const err = toRelayError(e);
@@ -198,8 +182,15 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
     body.destroy();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tapped };
   }
-  if (!res.writableEnded) res.end();
+  if (!res.writableEnded) res.end(conv && !streamError ? conv.end() : undefined);
   return { kind: 'done', status: upstream.statusCode, tap: tapped, streamError };
+}
+
+/** Writes a chunk as it came, or what the converter makes of it; false when the socket asks to wait. */
+function write(res: ServerResponse, conv: AnswerConverter | null, chunk: Buffer): boolean {
+  if (!conv) return res.write(chunk);
+  const out = conv.push(chunk);
+  return out.length === 0 || res.write(out);
 }
 
 function firstChunk(body: UpstreamResponse['body']): Promise<Buffer | null> {
@@ -232,11 +223,11 @@ function firstChunk(body: UpstreamResponse['body']): Promise<Buffer | null> {
  * Forwards the body to the client chunk by chunk as it arrives (data events: no promise per chunk), feeding the
  * tap, pausing on back-pressure. Rejects on an upstream body error; resolves at the end or when the client is gone.
  */
-function pump(body: UpstreamResponse['body'], res: ServerResponse, tap: UsageTap | null, client: ClientState): Promise<void> {
+function pump(body: UpstreamResponse['body'], res: ServerResponse, tap: UsageTap | null, conv: AnswerConverter | null, client: ClientState): Promise<void> {
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       tap?.push(chunk);
-      if (!res.write(chunk)) {
+      if (!write(res, conv, chunk)) {
         body.pause();
         res.once('drain', () => body.resume());
       }

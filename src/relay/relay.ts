@@ -16,9 +16,9 @@ import type { Credentials } from '../services/credentials.js';
 import type { StickySessions } from '../services/sticky-sessions.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { LimitsRepo } from '../store/types.js';
-import { attempt, type AttemptResult, type ClientState, type FailedAnswer } from './attempt.js';
-import type { RelayJob, RequestObserver } from './types.js';
-import type { TapResult } from '../providers/anthropic-api/usage.js';
+import { attempt, type AttemptResult, type ClientState } from './attempt.js';
+import type { FailedAnswer, RelayJob, RequestObserver } from './types.js';
+import type { TapResult } from '../providers/types.js';
 
 export interface RelayDeps {
   pool: AccountPool;
@@ -102,7 +102,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
   const family = modelFamily(job.model);
   const sticky = job.conversation ? await deps.sticky.get(job.key.id, job.conversation) : null;
   const sel = selectAccounts({
-    accounts: deps.pool.ofProtocol('anthropic'),
+    accounts: deps.pool.serving(job.op),
     model: job.model,
     family,
     now,
@@ -161,7 +161,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
   if (!last) throw new RelayError('NO_ACCOUNT', busy ? `Every account that can serve this request is at its concurrency limit (${busy})` : undefined, { retryAfterSec: busy ? 1 : undefined });
   out.status = last.status;
   out.errorCode = last.error?.code ?? `upstream_${last.cls.kind}`;
-  if (last.answer) sendFailedAnswer(job.res, last.answer);
+  if (last.answer) sendFailedAnswer(job.res, job.translate ? job.translate.failure(last.answer) : last.answer);
   else throw last.error ?? new RelayError('UPSTREAM_UNREACHABLE');
 }
 

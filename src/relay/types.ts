@@ -1,7 +1,7 @@
 // What the relay needs from the HTTP surface that called it.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { AccountKind } from '../core/account.js';
 import type { ApiKey } from '../core/api-key.js';
+import type { Operation } from '../providers/types.js';
 import type { RelayError } from '../core/errors.js';
 
 /** How an API surface renders the relay's own errors on its wire. */
@@ -18,11 +18,13 @@ export interface RelayJob {
   key: ApiKey;
   /** Endpoint label for usage records, e.g. '/v1/messages'. */
   endpoint: string;
-  /** Path after the upstream API root, with the query to forward (e.g. '/v1/messages?beta=true'). */
-  upstreamPath: string;
-  accountKind: AccountKind;
+  /** The upstream operation; only accounts whose kind serves it are candidates, and the kind names its path. */
+  op: Operation;
+  /** Query string to forward (known parameters only, e.g. '?beta=true'), or ''. */
+  query: string;
+  /** The bytes to send upstream (the client's own when no translation is needed). */
   body: Buffer;
-  /** The parsed body (used only when a model mapping requires re-serialising it). */
+  /** The parsed upstream body (used only when a model mapping requires re-serialising it). */
   json: Record<string, unknown>;
   model: string;
   /** Conversation id for sticky routing (scheduling/session-id.ts), or null. */
@@ -37,6 +39,31 @@ export interface RelayJob {
   clientHeaders: IncomingHttpHeaders;
   res: ServerResponse;
   errors: ErrorRenderer;
+  /** Turns the upstream's answer into the client's protocol; absent when both speak the same wire. */
+  translate?: AnswerTranslator;
+}
+
+/** The upstream's failed answer, kept whole so it can be replayed to the client if no other account does better. */
+export interface FailedAnswer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/** Converts a successful answer as it streams: bytes in (upstream wire), bytes out (client wire). */
+export interface AnswerConverter {
+  /** Content-Type of what the converter writes. */
+  readonly contentType: string;
+  push(chunk: Buffer): string;
+  /** Called once when the upstream answer ended (cleanly or not); returns the last bytes to write. */
+  end(): string;
+}
+
+/** How a surface that translates shows the upstream's answers to its client. */
+export interface AnswerTranslator {
+  success(sse: boolean): AnswerConverter;
+  /** A failed upstream answer, in the client's error shape. */
+  failure(answer: FailedAnswer): FailedAnswer;
 }
 
 /** What observers (metrics) learn about every relayed request when it ends. */

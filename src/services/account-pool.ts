@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
 import { adapterFor } from '../providers/registry.js';
-import type { ProviderAdapter, ProviderDefaults } from '../providers/types.js';
+import type { Operation, ProviderAdapter, ProviderDefaults } from '../providers/types.js';
 import type { Store } from '../store/types.js';
 import type { CandidateAccount } from '../scheduling/selector.js';
 
@@ -26,7 +26,7 @@ export interface PoolAccount extends CandidateAccount {
 
 export class AccountPool {
   private entries = new Map<string, PoolAccount>();
-  private byProtocol = new Map<string, PoolAccount[]>();
+  private byOp = new Map<Operation, PoolAccount[]>();
   private readonly load = new Map<string, number>();
   private readonly lastUsed = new Map<string, number>();
   private readonly pendingTouch = new Map<string, number>();
@@ -75,7 +75,7 @@ export class AccountPool {
             if (entry) next.set(a.id, entry);
           }
           this.entries = next;
-          this.byProtocol = new Map();
+          this.byOp = new Map();
         } while (this.reloadAgain);
       } catch (e) {
         this.log.error({ err: e }, 'account pool reload failed');
@@ -130,12 +130,12 @@ export class AccountPool {
     return this.lastUsed.get(id) ?? null;
   }
 
-  /** Every loaded account that speaks a protocol (the scheduler filters and orders them). */
-  ofProtocol(protocol: ProviderAdapter['protocol']): PoolAccount[] {
-    let list = this.byProtocol.get(protocol);
+  /** Every loaded account whose kind serves an upstream operation (the scheduler filters and orders them). */
+  serving(op: Operation): PoolAccount[] {
+    let list = this.byOp.get(op);
     if (!list) {
-      list = [...this.entries.values()].filter((e) => e.adapter.protocol === protocol);
-      this.byProtocol.set(protocol, list);
+      list = [...this.entries.values()].filter((e) => e.adapter.paths[op] !== undefined);
+      this.byOp.set(op, list);
     }
     return list;
   }

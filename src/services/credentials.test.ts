@@ -6,6 +6,7 @@ import { ManualClock } from '../core/clock.js';
 import { silentLogger } from '../platform/logger.js';
 import { createSecrets } from '../platform/secrets.js';
 import type { ProviderAdapter, ProviderDefaults } from '../providers/types.js';
+import { anthropicTest, anthropicWire, PATHS } from '../providers/anthropic-api/wire.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { PoolAccount } from './account-pool.js';
 import { Credentials } from './credentials.js';
@@ -20,6 +21,9 @@ function adapter(opts: { fail?: boolean; delayMs?: number } = {}) {
   const a: ProviderAdapter<S> = {
     kind: 'anthropic-oauth',
     protocol: 'anthropic',
+    wire: anthropicWire,
+    paths: PATHS,
+    test: anthropicTest,
     secretsSchema: z.object({ token: z.string(), exp: z.number() }),
     defaultBaseUrl: () => 'http://x',
     applyAuth: () => undefined,

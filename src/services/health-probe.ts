@@ -4,7 +4,6 @@
 // cannot prove those wrong.
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { upstreamRequestHeaders } from '../providers/anthropic-api/request.js';
 import type { FailureKind } from '../scheduling/failure.js';
 import type { UpstreamClient } from '../upstream/client.js';
 import type { AccountHealth } from './account-health.js';
@@ -62,18 +61,20 @@ export class HealthProbe {
     }
   }
 
-  /** True when the account answers a count_tokens request with a 2xx. */
+  /** True when the account answers its kind's probe request with a 2xx (kinds without a probe just wait out their cooldown). */
   private async answers(entry: PoolAccount): Promise<boolean> {
+    const probe = entry.adapter.probe;
+    if (!probe) return false;
     try {
-      const headers = upstreamRequestHeaders({});
+      const headers = entry.adapter.wire.requestHeaders({});
       entry.adapter.applyAuth(headers, await this.deps.credentials.current(entry));
-      const model = entry.supportedModels[0] ?? Object.keys(entry.modelMapping)[0] ?? 'claude-haiku-4-5';
+      const model = entry.supportedModels[0] ?? Object.keys(entry.modelMapping)[0] ?? probe.defaultModel;
       const res = await this.deps.upstream.send({
         origin: entry.origin,
-        path: `${entry.basePath}/v1/messages/count_tokens`,
-        method: 'POST',
+        path: `${entry.basePath}${probe.path}`,
+        method: probe.method,
         headers,
-        body: Buffer.from(JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] })),
+        body: probe.body ? Buffer.from(JSON.stringify(probe.body(model))) : undefined,
         signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
         proxyUrl: entry.proxyUrl,
       });

@@ -7,18 +7,21 @@ import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
-import { SUBSCRIPTION_TERMS, type AnthropicOAuthSecrets } from '../providers/anthropic-oauth/auth.js';
-import { authorizeUrl, exchangeCode, newPkce, parsePastedCode } from '../providers/anthropic-oauth/oauth.js';
-import { fetchProfile, PROFILE_SCOPE } from '../providers/anthropic-oauth/profile.js';
+import { newPkce, parsePastedCode } from '../providers/oauth-token.js';
+import { OAUTH_PROVIDERS, oauthKind } from '../providers/registry.js';
 import type { ProviderDefaults } from '../providers/types.js';
 import type { KvRepo } from '../store/types.js';
 import { checkProxyUrl } from './url-policy.js';
 
-export const OAUTH_PROVIDERS = ['claude'] as const;
-export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+export { OAUTH_PROVIDERS };
+/** An OAuth provider id ('claude', 'openai', …) of the registry. */
+export type OAuthProvider = string;
 
-/** The account kind each OAuth provider creates. */
-const KIND_OF: Record<OAuthProvider, AccountKind> = { claude: 'anthropic-oauth' };
+function flowOf(provider: string) {
+  const f = oauthKind(provider);
+  if (!f) throw new RelayError('VALIDATION_FAILED', `provider: unknown OAuth provider ${provider}`);
+  return f;
+}
 
 export const DEFAULT_SESSION_TTL_MS = 10 * 60_000;
 
@@ -40,7 +43,7 @@ interface SessionRecord {
   proxy: string | null;
   createdAt: number;
   expiresAt: number;
-  exchanged?: { secrets: AnthropicOAuthSecrets; identity: OAuthIdentity };
+  exchanged?: { secrets: Record<string, unknown>; identity: OAuthIdentity };
 }
 
 /** The tokens of an exchanged session, handed out once. */
@@ -76,6 +79,7 @@ export class OAuthSessions {
   /** Starts an authorisation: PKCE material stays in the store, the operator gets the URL to open. */
   async start(input: { provider: OAuthProvider; proxy?: string | null }) {
     const now = this.deps.clock.now();
+    const flow = flowOf(input.provider);
     const pkce = newPkce();
     const rec: SessionRecord = {
       id: newId(),
@@ -89,9 +93,9 @@ export class OAuthSessions {
     await this.write(rec, null);
     return {
       sessionId: rec.id,
-      authUrl: authorizeUrl(this.deps.defaults.claudeOAuth, pkce),
+      authUrl: flow.flow.authorizeUrl(this.deps.defaults, pkce),
       expiresAt: new Date(rec.expiresAt).toISOString(),
-      terms: SUBSCRIPTION_TERMS,
+      terms: flow.terms,
     };
   }
 
@@ -111,49 +115,29 @@ export class OAuthSessions {
     if (parsed.state && parsed.state !== rec.state) {
       throw new RelayError('OAUTH_INVALID_GRANT', 'This code belongs to another authorisation: open this session’s link and paste the code it shows');
     }
-    const cfg = this.deps.defaults.claudeOAuth;
     const f = this.deps.fetchFor(rec.proxy);
     const now = this.deps.clock.now();
-    const t = await exchangeCode(cfg, { code: parsed.code, state: rec.state, verifier: rec.verifier }, { fetch: f, now, viaProxy: rec.proxy !== null });
-    const secrets: AnthropicOAuthSecrets = {
-      accessToken: t.accessToken,
-      refreshToken: t.refreshToken,
-      expiresAt: t.expiresAt,
-      scopes: t.scopes,
-      email: t.email,
-      org: t.org,
-      orgUuid: t.orgUuid,
-      accountUuid: t.accountUuid,
-    };
-    if (t.scopes.includes(PROFILE_SCOPE)) {
-      try {
-        const p = await fetchProfile(cfg, t.accessToken, f);
-        secrets.email = p.email ?? secrets.email;
-        secrets.org = p.org ?? secrets.org;
-        secrets.orgUuid = p.orgUuid ?? secrets.orgUuid;
-        secrets.accountUuid = p.accountUuid ?? secrets.accountUuid;
-        secrets.plan = p.plan;
-      } catch (e) {
-        // The tokens are good; the profile only labels the account.
-        this.deps.log.warn({ err: (e as Error).message }, 'oauth profile not read');
-      }
-    }
+    const { secrets, identity: who } = await flowOf(rec.provider).flow.exchange(
+      this.deps.defaults,
+      { code: parsed.code, state: rec.state, verifier: rec.verifier },
+      { fetch: f, now, viaProxy: rec.proxy !== null },
+    );
     const identity: OAuthIdentity = {
-      ...(secrets.email ? { email: secrets.email } : {}),
-      ...(secrets.org ? { org: secrets.org } : {}),
-      ...(secrets.plan ? { plan: secrets.plan } : {}),
-      scopes: t.scopes,
-      tokenExpiresAt: new Date(t.expiresAt).toISOString(),
+      ...(who.email ? { email: who.email } : {}),
+      ...(who.org ? { org: who.org } : {}),
+      ...(who.plan ? { plan: who.plan } : {}),
+      scopes: who.scopes,
+      tokenExpiresAt: new Date(who.expiresAt).toISOString(),
     };
     // A fresh lease on life: the operator now fills in the account form.
-    await this.write({ ...rec, exchanged: { secrets, identity }, expiresAt: now + this.ttlMs }, raw);
+    await this.write({ ...rec, exchanged: { secrets: secrets as Record<string, unknown>, identity }, expiresAt: now + this.ttlMs }, raw);
     return identity;
   }
 
   /** Hands out an exchanged session's tokens exactly once (across instances) for an account of `kind`. */
   async take(id: string, kind: AccountKind): Promise<TakenSession> {
     const { rec, raw } = await this.read(id);
-    if (KIND_OF[rec.provider] !== kind) {
+    if (oauthKind(rec.provider)?.kind !== kind) {
       throw new RelayError('VALIDATION_FAILED', `oauthSessionId: this session signs in to ${rec.provider}, not a ${kind} account`);
     }
     if (!rec.exchanged) throw new RelayError('VALIDATION_FAILED', 'oauthSessionId: exchange the code of this session first');

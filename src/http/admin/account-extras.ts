@@ -95,16 +95,19 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     await deps.accounts.get(id); // 404 for an unknown id
     const entry = deps.pool.get(id);
     if (!entry) throw new RelayError('CONFLICT', 'The account’s credentials cannot be read (was ENCRYPTION_KEY changed?)');
-    const model = body.model ?? 'claude-haiku-4-5';
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', accept: 'application/json' };
+    const t = entry.adapter.test;
+    const model = body.model ?? t.defaultModel;
+    const path = entry.adapter.paths[t.op];
+    if (!path) throw new RelayError('CONFLICT', 'This account kind has no test request');
+    const headers = entry.adapter.wire.requestHeaders({});
     // current(): an OAuth account's token is refreshed first when it is due
     entry.adapter.applyAuth(headers, await deps.credentials.current(entry));
-    const payload = Buffer.from(JSON.stringify({ model, max_tokens: 32, messages: [{ role: 'user', content: body.prompt ?? 'Reply with the single word: pong' }] }));
+    const payload = Buffer.from(JSON.stringify(t.body(model, body.prompt ?? 'Reply with the single word: pong')));
     const started = performance.now();
     try {
       const res = await deps.relay.upstream.send({
         origin: entry.origin,
-        path: `${entry.basePath}/v1/messages`,
+        path: `${entry.basePath}${path}`,
         method: 'POST',
         headers,
         body: payload,
@@ -113,20 +116,15 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
       });
       const text = await res.body.text();
       const latencyMs = Math.round(performance.now() - started);
-      let json: { content?: { type: string; text?: string }[]; error?: { message?: string }; model?: string } = {};
-      try {
-        json = JSON.parse(text);
-      } catch {
-        // not JSON: shown as a snippet below
-      }
-      const ok = res.statusCode < 400;
+      const read = t.read(text);
+      const ok = res.statusCode < 400 && read.error === null;
       return {
         ok,
         status: res.statusCode,
         latencyMs,
-        model: json.model ?? model,
-        text: ok ? (json.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('') : null,
-        error: ok ? null : (json.error?.message ?? text.slice(0, 300)),
+        model: read.model ?? model,
+        text: ok ? read.text : null,
+        error: ok ? null : (read.error ?? text.slice(0, 300)),
       };
     } catch (e) {
       return { ok: false, status: 0, latencyMs: Math.round(performance.now() - started), model, text: null, error: isRelayError(e) ? e.message : (e as Error).message };

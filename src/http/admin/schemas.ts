@@ -1,6 +1,6 @@
 // Admin payload schemas (zod): one source for validation now and the OpenAPI document later.
 import { z } from 'zod';
-import { ACCOUNT_KINDS } from '../../core/account.js';
+import { ACCOUNT_KINDS } from '../../providers/registry.js';
 import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES, type ApiKeyLimits } from '../../core/api-key.js';
 import { GRANULARITIES } from '../../core/usage-event.js';
 
@@ -35,6 +35,8 @@ const usd = z.number().min(0, 'must be 0 (no limit) or more').max(1_000_000);
 export const apiKeyLimitFields = {
   permissions: z.array(z.enum(SERVICES)).max(SERVICES.length).optional(),
   claudeAccountId: z.string().trim().min(1).max(120).nullable().optional(),
+  openaiAccountId: z.string().trim().min(1).max(120).nullable().optional(),
+  geminiAccountId: z.string().trim().min(1).max(120).nullable().optional(),
   dedicatedFallback: z.boolean().optional(),
   tokenLimit: count.optional(),
   concurrencyLimit: count.max(10_000).optional(),

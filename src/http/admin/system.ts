@@ -3,11 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { loadPricing, type PricingTable } from '../../accounting/pricing.js';
-import { ACCOUNT_KINDS } from '../../core/account.js';
 import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import { ERROR_CATALOGUE } from '../../core/errors.js';
-import { adapterFor } from '../../providers/registry.js';
+import { ACCOUNT_KINDS, adapterFor } from '../../providers/registry.js';
 import type { Store } from '../../store/types.js';
 import { tzLabel } from './analytics-support.js';
 import type { RouteDoc } from './route-docs.js';
@@ -37,7 +36,7 @@ function knownModels(): string[] {
     .sort();
 }
 
-function credentialFields(kind: (typeof ACCOUNT_KINDS)[number]): { name: string; required: boolean }[] {
+function credentialFields(kind: string): { name: string; required: boolean }[] {
   try {
     const js = z.toJSONSchema(adapterFor(kind).secretsSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
     return Object.keys(js.properties ?? {}).map((name) => ({ name, required: (js.required ?? []).includes(name) }));

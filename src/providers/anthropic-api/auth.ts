@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ProviderAdapter } from '../types.js';
 import { classifyAnthropicFailure } from './errors.js';
+import { anthropicProbe, anthropicTest, anthropicWire, PATHS } from './wire.js';
 
 export const anthropicApiSecrets = z.object({
   apiKey: z.string().trim().min(8, 'apiKey looks too short').max(1024),
@@ -12,6 +13,10 @@ export type AnthropicApiSecrets = z.infer<typeof anthropicApiSecrets>;
 export const anthropicApiAdapter: ProviderAdapter<AnthropicApiSecrets> = {
   kind: 'anthropic-api',
   protocol: 'anthropic',
+  wire: anthropicWire,
+  paths: PATHS,
+  test: anthropicTest,
+  probe: anthropicProbe,
   secretsSchema: anthropicApiSecrets,
   defaultBaseUrl: (d) => d.anthropicApiUrl,
   applyAuth(headers, s) {

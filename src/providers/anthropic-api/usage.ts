@@ -2,6 +2,9 @@
 // (message_start gives input and cache counts; the last message_delta overrides any non-null counter).
 import { SseParser } from '../../platform/sse.js';
 import type { Usage } from '../../core/usage.js';
+import type { TapResult, UsageTap } from '../types.js';
+
+export type { TapResult, UsageTap } from '../types.js';
 
 /** The usage object on the wire (all counters nullable in newer API versions). */
 export interface AnthropicUsage {
@@ -30,22 +33,6 @@ function mergeUsage(into: AnthropicUsage, next: AnthropicUsage | undefined): voi
     if (next[k] !== null && next[k] !== undefined) into[k] = next[k];
   }
   if (next.cache_creation) into.cache_creation = { ...into.cache_creation, ...next.cache_creation };
-}
-
-/** What a tap learned from a response. */
-export interface TapResult {
-  usage: Usage | null;
-  /** The model the upstream says it used. */
-  model: string | null;
-  /** The stream reached its proper end (message_stop) / the JSON body was a complete message. */
-  complete: boolean;
-  /** An `event: error` (or error JSON) the upstream sent. */
-  errorType: string | null;
-}
-
-export interface UsageTap {
-  push(chunk: Uint8Array): void;
-  finish(): TapResult;
 }
 
 const TAPPED_EVENTS = new Set(['message_start', 'message_delta', 'message_stop', 'error']);

@@ -6,7 +6,9 @@ import type { ProviderAdapter } from '../types.js';
 import { classifyOAuthFailure } from './errors.js';
 import { refreshTokens } from './oauth.js';
 import { fetchUsage } from './profile.js';
+import { claudeOAuthFlow } from './flow.js';
 import { parseUnifiedHeaders } from './windows.js';
+import { anthropicProbe, anthropicTest, anthropicWire, PATHS } from '../anthropic-api/wire.js';
 
 export const OAUTH_BETA = 'oauth-2025-04-20';
 
@@ -48,6 +50,10 @@ export function mergeBeta(list: string | undefined, flag: string): string {
 export const anthropicOAuthAdapter: ProviderAdapter<AnthropicOAuthSecrets> = {
   kind: 'anthropic-oauth',
   protocol: 'anthropic',
+  wire: anthropicWire,
+  paths: PATHS,
+  test: anthropicTest,
+  probe: anthropicProbe,
   secretsSchema: anthropicOAuthSecrets,
   defaultBaseUrl: (d) => d.anthropicApiUrl,
   applyAuth(headers, s) {
@@ -71,6 +77,7 @@ export const anthropicOAuthAdapter: ProviderAdapter<AnthropicOAuthSecrets> = {
       };
     },
   },
+  oauth: claudeOAuthFlow,
   classify: classifyOAuthFailure,
   observe: (headers) => parseUnifiedHeaders(headers),
   fetchWindows: (s, ctx) => fetchUsage(ctx.defaults.claudeOAuth, s.accessToken, ctx.fetch),

@@ -1,9 +1,10 @@
 // The Anthropic Messages surface, mounted at /api and /claude: messages (stream and not), count_tokens,
 // models, and the small endpoints Claude Code calls.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import { RelayError } from '../../../core/errors.js';
-import { relay, sendRelayError, type RelayDeps } from '../../../relay/relay.js';
+import type { RelayDeps } from '../../../relay/relay.js';
+import { OPS, type Operation } from '../../../providers/types.js';
+import { authenticateFirst, forwardedQuery, modelOf, presentedKey, runRelay } from '../relay-route.js';
 import type { ApiKeyService } from '../../../services/api-keys.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -11,14 +12,15 @@ import { parseJsonObject, toCatalogueError, useRawBodies } from '../../request-b
 import { conversationId } from '../../../scheduling/session-id.js';
 import { modelAllowed } from '../../../accounting/limits.js';
 import type { ApiKey } from '../../../core/api-key.js';
-import { identifyClient } from '../../../core/client-id.js';
 import type { KeyGate } from '../../../services/key-gate.js';
 import type { Store } from '../../../store/types.js';
 import { keyHolderView } from '../../stats/index.js';
 import { WindowLimiter } from '../../stats/rate-limit.js';
-import type { RelayJob } from '../../../relay/types.js';
 import { anthropicErrors } from './errors.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
+
+/** Body cap of the routes that answer without relaying (key-info, telemetry): a few KB is plenty. */
+export const PUBLIC_BODY_LIMIT = 16 * 1024;
 
 export interface AnthropicSurfaceDeps {
   keys: ApiKeyService;
@@ -29,28 +31,6 @@ export interface AnthropicSurfaceDeps {
   clock: Clock;
   log: Logger;
   requestMaxBytes: number;
-}
-
-/** The relay key the client presented: `x-api-key`, else `Authorization: Bearer`. */
-export function presentedKey(h: IncomingHttpHeaders): string | undefined {
-  const x = h['x-api-key'];
-  if (typeof x === 'string' && x) return x.trim();
-  const auth = h.authorization;
-  if (typeof auth === 'string' && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
-  return undefined;
-}
-
-/** The key's Claude binding: a dedicated account, or `group:<id>`. */
-export function bindingOf(key: ApiKey): RelayJob['binding'] {
-  const b = key.limits.claudeAccountId;
-  if (!b) return undefined;
-  const allowFallback = key.limits.dedicatedFallback;
-  return b.startsWith('group:') ? { groupId: b.slice(6), allowFallback } : { accountId: b, allowFallback };
-}
-
-function queryString(url: string): string {
-  const i = url.indexOf('?');
-  return i === -1 ? '' : url.slice(i);
 }
 
 export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurfaceDeps): Promise<void> {
@@ -67,43 +47,29 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     void reply.code(r.status).headers(r.headers).send(r.body);
   });
 
-  const forward = (endpoint: string, record: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const forward = (endpoint: string, op: Operation, record: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     const startedAt = deps.clock.now();
-    const key = await deps.keys.authenticate(presentedKey(request.headers));
     const json = parseJsonObject(request.body);
-    if (typeof json.model !== 'string' || json.model === '') throw new RelayError('BAD_REQUEST', 'model: a model name is required');
-    const admission = await deps.gate.admit(key, { service: 'claude', model: json.model, client: identifyClient(request.headers, json), countOnly: !record });
-    reply.hijack();
-    const job = {
-      requestId: request.id,
-      startedAt,
-      key,
+    const model = modelOf(json);
+    await runRelay(deps, request, reply, startedAt, {
+      service: 'claude',
+      counted: record,
       endpoint,
-      upstreamPath: endpoint + queryString(request.url),
-      accountKind: 'anthropic-api' as const,
+      op,
+      query: forwardedQuery(request.url, ['beta']),
       body: request.body as Buffer,
       json,
-      model: json.model,
+      model,
       conversation: record ? conversationId(json, request.headers) : null,
-      binding: bindingOf(key),
-      admission,
       stream: json.stream === true,
       record,
-      clientHeaders: request.headers,
-      res: reply.raw,
       errors: anthropicErrors,
-    };
-    try {
-      await relay(deps.relay, job);
-    } catch (e) {
-      // relay() answers every error itself; this is the last line of defence
-      deps.log.error({ err: e, requestId: request.id }, 'relay crashed');
-      sendRelayError(reply.raw, job, new RelayError('INTERNAL'));
-    }
+    });
   };
 
-  app.post('/v1/messages', forward('/v1/messages', true));
-  app.post('/v1/messages/count_tokens', forward('/v1/messages/count_tokens', false));
+  const authFirst = authenticateFirst(deps.keys);
+  app.post('/v1/messages', { onRequest: authFirst }, forward('/v1/messages', OPS.anthropicMessages, true));
+  app.post('/v1/messages/count_tokens', { onRequest: authFirst }, forward('/v1/messages/count_tokens', OPS.anthropicCountTokens, false));
 
   // Models the key may not use are not listed either.
   const visibleModels = (key: ApiKey) => CLAUDE_MODELS.filter((m) => modelAllowed(key.limits, m.id));
@@ -125,7 +91,7 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     return keyHolderView({ store: deps.store, clock: deps.clock, timezoneOffsetHours: deps.timezoneOffsetHours }, await deps.keys.authenticate(presented));
   };
   app.get('/v1/key-info', async (request) => keyInfo(request, presentedKey(request.headers)));
-  app.post('/v1/key-info', async (request) => {
+  app.post('/v1/key-info', { bodyLimit: PUBLIC_BODY_LIMIT }, async (request) => {
     const body = parseJsonObject(request.body);
     return keyInfo(request, typeof body.key === 'string' ? body.key.trim() : presentedKey(request.headers));
   });
@@ -134,7 +100,8 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     return { id: `user_${key.id}`, type: 'user', display_name: key.name };
   });
   // Claude Code's telemetry (it posts to <base>/api/event_logging/batch): accepted and dropped, never forwarded.
-  app.post('/api/event_logging/batch', async () => ({ success: true }));
+  // It needs no key, so its body is capped small.
+  app.post('/api/event_logging/batch', { bodyLimit: PUBLIC_BODY_LIMIT }, async () => ({ success: true }));
   // Claude Code probes its base URL with HEAD / before the first request (HEAD is derived from GET).
   app.get('/', async () => ({ service: 'claude-relay-service', api: 'anthropic' }));
 }

@@ -1,0 +1,115 @@
+// What every relay surface does around the relay loop: the key is checked from the headers before the body is
+// read (a stranger cannot make the relay buffer a large body), the model name is checked at the edge, and the
+// request is handed to the relay with the surface's error renderer.
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { identifyClient } from '../../core/client-id.js';
+import type { ApiKey, Service } from '../../core/api-key.js';
+import type { Clock } from '../../core/clock.js';
+import { RelayError } from '../../core/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import { relay, sendRelayError, type RelayDeps } from '../../relay/relay.js';
+import type { RelayJob } from '../../relay/types.js';
+import type { ApiKeyService } from '../../services/api-keys.js';
+import type { KeyGate } from '../../services/key-gate.js';
+
+export interface RelaySurfaceDeps {
+  keys: ApiKeyService;
+  gate: KeyGate;
+  relay: RelayDeps;
+  clock: Clock;
+  log: Logger;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The relay key, authenticated from the headers before the body was read (relay routes only). */
+    relayKey?: ApiKey;
+  }
+}
+
+const bearer = (h: IncomingHttpHeaders): string | undefined => {
+  const auth = h.authorization;
+  return typeof auth === 'string' && /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : undefined;
+};
+
+/** The relay key the client presented: `x-api-key`, else `Authorization: Bearer`. */
+export function presentedKey(h: IncomingHttpHeaders): string | undefined {
+  const x = h['x-api-key'];
+  if (typeof x === 'string' && x) return x.trim();
+  return bearer(h);
+}
+
+/** An onRequest hook that authenticates the key (401 before any body byte is read). */
+export function authenticateFirst(keys: ApiKeyService, present: (request: FastifyRequest) => string | undefined = (r) => presentedKey(r.headers)): onRequestHookHandler {
+  return async (request) => {
+    request.relayKey = await keys.authenticate(present(request));
+  };
+}
+
+/** Longest model name the relay accepts; names are printable ASCII without spaces. */
+export const MAX_MODEL_NAME = 200;
+const MODEL_NAME = /^[\x21-\x7e]+$/;
+
+/** The request's model, checked at the edge: it becomes part of usage records, logs and store fields. */
+export function modelOf(json: Record<string, unknown>, field = 'model'): string {
+  const m = json[field];
+  if (typeof m !== 'string' || m === '') throw new RelayError('BAD_REQUEST', `${field}: a model name is required`);
+  if (m.length > MAX_MODEL_NAME) throw new RelayError('BAD_REQUEST', `${field}: a model name has at most ${MAX_MODEL_NAME} characters`);
+  if (!MODEL_NAME.test(m)) throw new RelayError('BAD_REQUEST', `${field}: a model name is printable ASCII without spaces`);
+  return m;
+}
+
+/** The key's binding for a service: a dedicated account, or `group:<id>`. */
+export function bindingOf(key: ApiKey, service: Service): RelayJob['binding'] {
+  const b = service === 'claude' ? key.limits.claudeAccountId : service === 'openai' ? key.limits.openaiAccountId : key.limits.geminiAccountId;
+  if (!b) return undefined;
+  const allowFallback = key.limits.dedicatedFallback;
+  return b.startsWith('group:') ? { groupId: b.slice(6), allowFallback } : { accountId: b, allowFallback };
+}
+
+/** The query string to forward: only the parameters the upstream operation knows, never the client's verbatim. */
+export function forwardedQuery(url: string, allowed: readonly string[]): string {
+  const i = url.indexOf('?');
+  if (i === -1 || allowed.length === 0) return '';
+  const q = new URLSearchParams(url.slice(i + 1));
+  const out = new URLSearchParams();
+  for (const name of allowed) {
+    const v = q.get(name);
+    if (v !== null && v.length <= 64) out.set(name, v);
+  }
+  const s = out.toString();
+  return s ? `?${s}` : '';
+}
+
+/** What a surface decided about one request; the rest of the job comes from the request itself. */
+export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'binding' | 'admission' | 'clientHeaders' | 'res'> & {
+  service: Service;
+  /** The key's admission counts this request (false for count_tokens and the like). */
+  counted?: boolean;
+};
+
+/** Admits the request for its key and runs the relay; every error after this point is answered by the relay. */
+export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, reply: FastifyReply, startedAt: number, spec: JobSpec): Promise<void> {
+  const key = request.relayKey ?? (await deps.keys.authenticate(presentedKey(request.headers)));
+  const { service, counted = true, ...job } = spec;
+  const admission = await deps.gate.admit(key, { service, model: spec.model, client: identifyClient(request.headers, spec.json), countOnly: !counted });
+  reply.hijack();
+  const full: RelayJob = {
+    ...job,
+    requestId: request.id,
+    startedAt,
+    key,
+    binding: bindingOf(key, service),
+    admission,
+    clientHeaders: request.headers,
+    res: reply.raw,
+  };
+  try {
+    await relay(deps.relay, full);
+  } catch (e) {
+    // relay() answers every error itself; this is the last line of defence
+    deps.log.error({ err: e, requestId: request.id }, 'relay crashed');
+    sendRelayError(reply.raw, full, new RelayError('INTERNAL'));
+  }
+}
