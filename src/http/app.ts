@@ -18,6 +18,7 @@ import type { Store } from '../store/types.js';
 import { adminApi } from './admin/index.js';
 import { health } from './health.js';
 import { anthropicSurface } from './surfaces/anthropic/index.js';
+import { openaiSurface } from './surfaces/openai/index.js';
 import { webAuth } from './web-auth.js';
 import { statsApi } from './stats/index.js';
 import { webStatic } from './web-static.js';
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const surface = { keys: deps.keys, gate: deps.gate, store: deps.store, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });
+  await app.register(openaiSurface, { ...surface, prefix: '/openai' });
   await app.register(adminApi, { ...deps, prefix: '/admin' });
   await app.register(webAuth, { auth: deps.auth, log: deps.log, requestMaxBytes: deps.requestMaxBytes, prefix: '/web' });
   await app.register(webStatic);

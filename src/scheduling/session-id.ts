@@ -57,3 +57,38 @@ export function conversationId(body: Record<string, unknown>, headers: IncomingH
   // would cost more than the rest of the relay's work, and a conversation is told apart long before that.
   return 'h:' + createHash('sha256').update(sample(system)).update('\u0000').update(sample(first)).digest('hex').slice(0, 32);
 }
+
+const CODEX_SESSION_HEADERS = ['session-id', 'session_id', 'x-session-id', 'thread-id', 'conversation_id'];
+
+/**
+ * The conversation of a Responses request (Codex CLI, CLIENTS 2.1): its session/thread headers (hyphenated in
+ * current builds, underscored in older ones), else `prompt_cache_key`, else `client_metadata.session_id`, else
+ * a hash of the instructions and first input item. Returned ids are short hashes, safe as store keys.
+ */
+export function responsesConversationId(body: Record<string, unknown>, headers: IncomingHttpHeaders): string | null {
+  for (const name of CODEX_SESSION_HEADERS) {
+    const v = headers[name];
+    if (typeof v === 'string' && v) return 's:' + createHash('sha256').update(v).digest('hex').slice(0, 32);
+  }
+  const meta = body.client_metadata as { session_id?: unknown } | undefined;
+  const explicit = typeof body.prompt_cache_key === 'string' && body.prompt_cache_key ? body.prompt_cache_key : typeof meta?.session_id === 'string' ? meta.session_id : '';
+  if (explicit) return 's:' + createHash('sha256').update(explicit).digest('hex').slice(0, 32);
+  const input = Array.isArray(body.input) ? body.input : [];
+  const first = input.find((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  return conversationId({ system: typeof body.instructions === 'string' ? body.instructions : '', messages: first ? [{ role: 'user', content: contentText(first.content) }] : [] }, {});
+}
+
+/** Text of Responses/Chat content parts (`input_text`, `text`), for the content hash. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('\n');
+}
+
+/** The conversation of a Chat Completions request: a hash of its system messages and first user message. */
+export function chatConversationId(body: Record<string, unknown>, headers: IncomingHttpHeaders): string | null {
+  const messages = Array.isArray(body.messages) ? (body.messages as { role?: unknown; content?: unknown }[]) : [];
+  const system = messages.filter((m) => m?.role === 'system' || m?.role === 'developer').map((m) => contentText(m.content)).join('\n');
+  const first = messages.find((m) => m?.role === 'user');
+  return conversationId({ system, messages: first ? [{ role: 'user', content: contentText(first.content) }] : [] }, headers);
+}

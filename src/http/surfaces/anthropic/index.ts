@@ -17,6 +17,8 @@ import type { Store } from '../../../store/types.js';
 import { keyHolderView } from '../../stats/index.js';
 import { WindowLimiter } from '../../stats/rate-limit.js';
 import { anthropicErrors } from './errors.js';
+import { chatHandler } from '../openai/chat.js';
+import { openaiErrorHandler } from '../openai/index.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 
 /** Body cap of the routes that answer without relaying (key-info, telemetry): a few KB is plenty. */
@@ -70,6 +72,8 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
   const authFirst = authenticateFirst(deps.keys);
   app.post('/v1/messages', { onRequest: authFirst }, forward('/v1/messages', OPS.anthropicMessages, true));
   app.post('/v1/messages/count_tokens', { onRequest: authFirst }, forward('/v1/messages/count_tokens', OPS.anthropicCountTokens, false));
+  // OpenAI Chat Completions under the Claude base URL too (the reference project's unified route), in OpenAI's shape.
+  app.post('/v1/chat/completions', { onRequest: authFirst, errorHandler: openaiErrorHandler(deps) }, chatHandler(deps, { forceClaude: false }));
 
   // Models the key may not use are not listed either.
   const visibleModels = (key: ApiKey) => CLAUDE_MODELS.filter((m) => modelAllowed(key.limits, m.id));
