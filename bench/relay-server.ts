@@ -16,6 +16,7 @@ const relay = await createRelay(config);
 for (let i = 0; i < accounts; i++) {
   await relay.accounts.create({ kind: 'anthropic-api', name: `bench-${i}`, baseUrl: `http://127.0.0.1:${upstreamPort}`, secrets: { apiKey: `sk-ant-api03-bench-account-${i}` } });
 }
+await relay.accounts.create({ kind: 'openai-api', name: 'bench-openai', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, secrets: { apiKey: 'sk-bench-openai-account' } });
 await relay.pool.reload();
 const { key } = await relay.keys.create({ name: 'bench' });
 await relay.app.listen({ host: '127.0.0.1', port: 0 });

@@ -65,6 +65,45 @@ function requestBody(stream: boolean): string {
   });
 }
 
+/** A Codex-sized Responses request (~30 KB of instructions and tools, CLIENTS 2.1). */
+function responsesRequestBody(): string {
+  const para = 'You are Codex, a coding agent. Follow the repository conventions and run the tests. ';
+  const tools = Array.from({ length: 10 }, (_, i) => ({ type: 'function', name: `tool_${i}`, description: para.repeat(3), strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } }));
+  return JSON.stringify({
+    model: 'gpt-5.5',
+    stream: true,
+    store: false,
+    input: [
+      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: para.repeat(300) }] },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'fix the failing test' }] },
+    ],
+    tools,
+    tool_choice: 'auto',
+    parallel_tool_calls: true,
+    reasoning: { effort: 'medium' },
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: '0b7e5c1e-5b8e-4bde-9d43-0f4b8d1c2a3e',
+  });
+}
+
+/** The Claude Code-sized request as an OpenAI Chat Completions stream for a Claude model (converted by the relay). */
+function chatRequestBody(): string {
+  const a = JSON.parse(requestBody(true)) as { system: { text: string }[]; tools: { name: string; description: string; input_schema: unknown }[] };
+  return JSON.stringify({
+    model: 'claude-sonnet-5',
+    stream: true,
+    stream_options: { include_usage: true },
+    max_completion_tokens: 32000,
+    messages: [
+      { role: 'system', content: a.system[0].text },
+      { role: 'user', content: 'Please refactor the module.' },
+      { role: 'assistant', content: 'Looking at it now.' },
+      { role: 'user', content: 'Go ahead.' },
+    ],
+    tools: a.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } })),
+  });
+}
+
 interface Result {
   rps: number;
   p50: number;
@@ -122,47 +161,60 @@ async function main() {
   const [upPort] = await start('./upstream.ts', [], 'stdout');
   const [proxyPort] = await start('./bare-proxy.ts', [upPort], 'stdout');
   const [relayPort, key] = await start('./relay-server.ts', [upPort, String(ACCOUNTS)], 'stderr');
-  const targets = [
-    { name: 'direct', pid: pids['./upstream.ts'], url: `http://127.0.0.1:${upPort}/v1/messages`, headers: { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' } },
-    { name: 'bare proxy', pid: pids['./bare-proxy.ts'], url: `http://127.0.0.1:${proxyPort}/v1/messages`, headers: { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' } },
-    { name: 'relay', pid: pids['./relay-server.ts'], url: `http://127.0.0.1:${relayPort}/api/v1/messages`, headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' } },
-  ];
+  const anthropic = { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' };
+  const openai = { authorization: 'Bearer sk-bench-openai-account' };
+  const relayKey = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+  const relayBearer = { authorization: `Bearer ${key}` };
+  const up = `http://127.0.0.1:${upPort}`;
+  const bare = `http://127.0.0.1:${proxyPort}`;
+  const relayUrl = `http://127.0.0.1:${relayPort}`;
+  /** Each mode: what the client sends to each target. "chat" is converted by the relay; its baseline is the Anthropic stream. */
+  const modes = [
+    { mode: 'json', body: requestBody(false), direct: [`${up}/v1/messages`, anthropic], bare: [`${bare}/v1/messages`, anthropic], relay: [`${relayUrl}/api/v1/messages`, relayKey] },
+    { mode: 'stream', body: requestBody(true), direct: [`${up}/v1/messages`, anthropic], bare: [`${bare}/v1/messages`, anthropic], relay: [`${relayUrl}/api/v1/messages`, relayKey] },
+    { mode: 'codex', body: responsesRequestBody(), direct: [`${up}/v1/responses`, openai], bare: [`${bare}/v1/responses`, openai], relay: [`${relayUrl}/openai/v1/responses`, relayBearer] },
+    { mode: 'chat', body: chatRequestBody(), baselineBody: requestBody(true), direct: [`${up}/v1/messages`, anthropic], bare: [`${bare}/v1/messages`, anthropic], relay: [`${relayUrl}/openai/v1/chat/completions`, relayBearer] },
+  ] as const;
+  const only = process.env.BENCH_MODES?.split(',');
   console.log(`bench: ${DURATION_S}s per run, body ${Math.round(requestBody(false).length / 1024)} KB, ${ACCOUNTS} account(s) in the pool, node ${process.version}`);
   // Memory first, on a relay that has not been through the load runs yet.
   console.log(`relay RSS with 1000 open streams: ${await rssWithOpenStreams(relayPort, key, pids['./relay-server.ts'])}`);
   const results: Record<string, Result> = {};
-  for (const stream of [false, true]) {
-    const body = requestBody(stream);
+  const targetPids: Record<string, number | undefined> = { direct: pids['./upstream.ts'], 'bare proxy': pids['./bare-proxy.ts'], relay: pids['./relay-server.ts'] };
+  for (const m of modes) {
+    if (only && !only.includes(m.mode)) continue;
     for (const c of [1, 64]) {
-      for (const t of targets) {
-        await measure(t.url, t.headers, body, c, 1); // warm-up: connections, JIT
-        const r = await measure(t.url, t.headers, body, c, DURATION_S, t.pid);
-        results[`${t.name}|${stream}|${c}`] = r;
-        console.log(`${(stream ? 'stream' : 'json').padEnd(6)} c=${String(c).padEnd(3)} ${t.name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req${r.errors ? `  errors ${r.errors}` : ''}`);
+      for (const [name, [url, headers]] of [['direct', m.direct], ['bare proxy', m.bare], ['relay', m.relay]] as const) {
+        const body = name === 'relay' || !('baselineBody' in m) ? m.body : m.baselineBody;
+        await measure(url, headers, body, c, 1); // warm-up: connections, JIT
+        const r = await measure(url, headers, body, c, DURATION_S, targetPids[name]);
+        results[`${name}|${m.mode}|${c}`] = r;
+        console.log(`${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req${r.errors ? `  errors ${r.errors}` : ''}`);
       }
     }
   }
   console.log('\nbudget (DESIGN.md): added latency vs direct <= 1 ms p50, <= 5 ms p99 at c=1; throughput at c=64 >= 70% of the bare proxy');
+  console.log('(chat: the relay converts an OpenAI chat stream to and from Anthropic; direct and bare proxy serve the same request as a native Anthropic stream)');
   let ok = true;
-  for (const stream of [false, true]) {
-    const mode = stream ? 'stream' : 'json';
-    const d = results[`direct|${stream}|1`];
-    const r1 = results[`relay|${stream}|1`];
-    const b64 = results[`bare proxy|${stream}|64`];
-    const r64 = results[`relay|${stream}|64`];
+  for (const { mode } of modes) {
+    if (only && !only.includes(mode)) continue;
+    const d = results[`direct|${mode}|1`];
+    const r1 = results[`relay|${mode}|1`];
+    const b64 = results[`bare proxy|${mode}|64`];
+    const r64 = results[`relay|${mode}|64`];
     const addP50 = r1.p50 - d.p50;
     const addP99 = r1.p99 - d.p99;
     const ratio = r64.rps / b64.rps;
     const pass = addP50 <= 1 && addP99 <= 5 && ratio >= 0.7;
     ok &&= pass;
+    const cpu = r64.cpuUs !== null && b64.cpuUs !== null ? `, cpu relay/bare ${(r64.cpuUs / b64.cpuUs).toFixed(2)}x` : '';
     console.log(
-      `${mode.padEnd(6)} added p50 ${addP50.toFixed(3)} ms, added p99 ${addP99.toFixed(3)} ms, c=64 relay/bare ${(ratio * 100).toFixed(1)}% ` +
-        `(relay/direct ${((r64.rps / results[`direct|${stream}|64`].rps) * 100).toFixed(1)}%, bare/direct ${((b64.rps / results[`direct|${stream}|64`].rps) * 100).toFixed(1)}%) ${pass ? 'PASS' : 'MISS'}`,
+      `${mode.padEnd(6)} added p50 ${addP50.toFixed(3)} ms, added p99 ${addP99.toFixed(3)} ms, c=64 relay/bare ${(ratio * 100).toFixed(1)}%${cpu} ` +
+        `(relay/direct ${((r64.rps / results[`direct|${mode}|64`].rps) * 100).toFixed(1)}%, bare/direct ${((b64.rps / results[`direct|${mode}|64`].rps) * 100).toFixed(1)}%) ${pass ? 'PASS' : 'MISS'}`,
     );
   }
   console.log(ok ? '\nwithin budget' : '\nover budget (see above)');
 }
-
 main()
   .catch((e) => {
     console.error(e);

@@ -15,6 +15,31 @@ function sseBody(model: string): string {
   return s;
 }
 
+/** A Codex-style Responses stream (PROTOCOLS 4.5.3): the same 30 text deltas, framed as OpenAI sends them. */
+function responsesBody(model: string): string {
+  let seq = 0;
+  const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  const resp = { id: 'resp_bench', object: 'response', created_at: 1767000000, status: 'in_progress', model, output: [] };
+  const item = { type: 'message', id: 'msg_bench', status: 'in_progress', role: 'assistant', content: [] };
+  let text = '';
+  let s = ev('response.created', { response: resp }) + ev('response.in_progress', { response: resp });
+  s += ev('response.output_item.added', { output_index: 0, item });
+  s += ev('response.content_part.added', { item_id: 'msg_bench', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+  for (let i = 0; i < TEXT_EVENTS; i++) {
+    text += `word${i} `;
+    s += ev('response.output_text.delta', { item_id: 'msg_bench', output_index: 0, content_index: 0, delta: `word${i} `, logprobs: [] });
+  }
+  const part = { type: 'output_text', text, annotations: [] };
+  s += ev('response.output_text.done', { item_id: 'msg_bench', output_index: 0, content_index: 0, text, logprobs: [] });
+  s += ev('response.content_part.done', { item_id: 'msg_bench', output_index: 0, content_index: 0, part });
+  const done = { ...item, status: 'completed', content: [part] };
+  s += ev('response.output_item.done', { output_index: 0, item: done });
+  const usage = { input_tokens: 7500, input_tokens_details: { cached_tokens: 0 }, output_tokens: TEXT_EVENTS, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 7500 + TEXT_EVENTS };
+  s += ev('response.completed', { response: { ...resp, status: 'completed', output: [done], usage } });
+  return s;
+}
+const RESPONSES_EVENTS = responsesBody('gpt-5.5').split(/(?<=\n\n)/);
+
 const JSON_BODY = JSON.stringify({ id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-sonnet-5', content: [{ type: 'text', text: 'ok '.repeat(30) }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 30 } });
 const SSE_EVENTS = sseBody('claude-sonnet-5').split(/(?<=\n\n)/);
 
@@ -34,9 +59,10 @@ const server = createServer((req, res) => {
     // One write per event, as the real API sends them. A "hold" request keeps its stream open for a while
     // after the first event (the memory measurement with many open streams).
     const hold = body.includes('"user_id":"hold"');
-    res.write(SSE_EVENTS[0]);
+    const events = req.url?.startsWith('/v1/responses') ? RESPONSES_EVENTS : SSE_EVENTS;
+    res.write(events[0]);
     const rest = () => {
-      for (const e of SSE_EVENTS.slice(1)) res.write(e);
+      for (const e of events.slice(1)) res.write(e);
       res.end();
     };
     if (hold) setTimeout(rest, 4000);
