@@ -61,7 +61,8 @@ export interface AnswerConverter {
 
 /** How a surface that translates shows the upstream's answers to its client. */
 export interface AnswerTranslator {
-  success(sse: boolean): AnswerConverter;
+  /** A converter for a successful answer, or null to pass it through as it is. */
+  success(sse: boolean): AnswerConverter | null;
   /** A failed upstream answer, in the client's error shape. */
   failure(answer: FailedAnswer): FailedAnswer;
 }
