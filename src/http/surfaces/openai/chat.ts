@@ -52,9 +52,7 @@ function failure(a: FailedAnswer): FailedAnswer {
 export function chatFromAnthropic(ctx: { model: string; id: string; created: number; includeUsage: boolean }): AnswerTranslator {
   return {
     success(sse) {
-      if (!sse) return jsonConverter((msg) => messageToChatCompletion(msg, ctx));
-      const s = new AnthropicToChatStream(ctx);
-      return { contentType: 'text/event-stream; charset=utf-8', push: (c) => s.push(c), end: () => s.end() };
+      return sse ? new AnthropicToChatStream(ctx) : jsonConverter((msg) => messageToChatCompletion(msg, ctx));
     },
     failure,
   };

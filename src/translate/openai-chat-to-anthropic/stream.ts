@@ -1,0 +1,207 @@
+// Anthropic Messages SSE → OpenAI chat.completion.chunk SSE (§6.3): an incremental state machine, bytes in, text out.
+import { SseParser, type SseEvent } from '../../platform/sse.js';
+import { anthropicStreamErrorToChat } from './error.js';
+import { finishReason, type CompletionContext } from './response.js';
+import { overwriteUsage, toChatUsage, type AnthropicUsage } from './usage.js';
+
+export interface ChatStreamContext extends CompletionContext {
+  /** The client's `stream_options.include_usage`. */
+  includeUsage: boolean;
+}
+
+/** The error a client sees when the upstream stream ends without `message_stop` (§6.10 #10). */
+export const STREAM_CUT_MESSAGE = 'upstream stream ended before the answer was complete';
+
+const DONE = 'data: [DONE]\n\n';
+const KNOWN_EVENTS = new Set([
+  'message_start',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'message_delta',
+  'message_stop',
+  'ping',
+  'error',
+]);
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+
+/**
+ * Converts one Anthropic streaming answer into OpenAI chunks. Feed it the upstream bytes as they arrive (any
+ * chunking); each call returns the text to write to the client. Tool calls are numbered by their own ordinal
+ * (0, 1, …), not by the Anthropic block index. The finish chunk (and the usage chunk when `includeUsage`) is
+ * written at `message_stop`, so a stream cut after `message_delta` still ends in an error, never in a clean finish.
+ */
+export class AnthropicToChatStream {
+  readonly contentType = 'text/event-stream; charset=utf-8';
+  private readonly parser = new SseParser();
+  /** Anthropic block index → the tool call's ordinal, and whether any argument text was sent for it. */
+  private readonly toolByBlock = new Map<number, { ordinal: number; sentArgs: boolean }>();
+  private readonly usage: AnthropicUsage = {};
+  private toolOrdinal = -1;
+  private stopReason: unknown = null;
+  private started = false;
+  private done = false;
+
+  constructor(private readonly ctx: ChatStreamContext) {}
+
+  /** True once `data: [DONE]` has been written (after a finish or an error). */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  push(chunk: Uint8Array): string {
+    return this.done ? '' : this.handle(this.parser.push(chunk));
+  }
+
+  /** The upstream ended: flushes what is left and, if the answer never completed, ends with an error chunk. */
+  end(): string {
+    if (this.done) return '';
+    const out = this.handle(this.parser.end());
+    return this.done ? out : out + this.fail({ message: STREAM_CUT_MESSAGE, type: 'server_error', code: null });
+  }
+
+  private handle(events: SseEvent[]): string {
+    let out = '';
+    for (const ev of events) {
+      if (this.done) break;
+      out += this.event(ev);
+    }
+    return out;
+  }
+
+  private event(ev: SseEvent): string {
+    let data: unknown;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      data = undefined;
+    }
+    const name = ev.event || (isObject(data) && typeof data.type === 'string' ? data.type : '');
+    if (!KNOWN_EVENTS.has(name)) return ''; // §6.10 #14: unknown events are ignored
+    if (!isObject(data)) {
+      // A known event we cannot read would silently lose part of the answer.
+      return this.fail({ message: `upstream sent an unreadable ${name} event`, type: 'server_error', code: null });
+    }
+    switch (name) {
+      case 'message_start':
+        overwriteUsage(this.usage, isObject(data.message) ? data.message.usage : undefined);
+        return this.start();
+      case 'content_block_start':
+        return this.blockStart(data);
+      case 'content_block_delta':
+        return this.blockDelta(data);
+      case 'content_block_stop':
+        return this.blockStop(data);
+      case 'message_delta':
+        if (isObject(data.delta) && data.delta.stop_reason != null) this.stopReason = data.delta.stop_reason;
+        overwriteUsage(this.usage, data.usage);
+        return '';
+      case 'message_stop':
+        return this.finish();
+      case 'error':
+        return this.fail(anthropicStreamErrorToChat(data));
+      default: // ping
+        return '';
+    }
+  }
+
+  private blockStart(data: Json): string {
+    const block = data.content_block;
+    if (!isObject(block)) return '';
+    switch (block.type) {
+      case 'tool_use': {
+        const ordinal = ++this.toolOrdinal;
+        // The API starts tool_use with input {} and streams the JSON; a non-empty start input is sent whole.
+        const args = isObject(block.input) && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : '';
+        if (typeof data.index === 'number') this.toolByBlock.set(data.index, { ordinal, sentArgs: args !== '' });
+        const call = { index: ordinal, id: block.id, type: 'function', function: { name: block.name, arguments: args } };
+        return this.delta({ tool_calls: [call] });
+      }
+      case 'text':
+        return typeof block.text === 'string' && block.text !== '' ? this.delta({ content: block.text }) : '';
+      case 'thinking':
+        return typeof block.thinking === 'string' && block.thinking !== '' ? this.delta({ reasoning_content: block.thinking }) : '';
+      default: // redacted_thinking and server-tool blocks have no OpenAI form
+        return '';
+    }
+  }
+
+  private blockDelta(data: Json): string {
+    const d = data.delta;
+    if (!isObject(d)) return '';
+    switch (d.type) {
+      case 'text_delta':
+        return typeof d.text === 'string' && d.text !== '' ? this.delta({ content: d.text }) : '';
+      case 'thinking_delta':
+        return typeof d.thinking === 'string' && d.thinking !== '' ? this.delta({ reasoning_content: d.thinking }) : '';
+      case 'input_json_delta': {
+        const tool = typeof data.index === 'number' ? this.toolByBlock.get(data.index) : undefined;
+        // The first fragment is usually "": nothing to send. Fragments of a block that is not a tool are dropped.
+        if (tool === undefined || typeof d.partial_json !== 'string' || d.partial_json === '') return '';
+        tool.sentArgs = true;
+        return this.delta({ tool_calls: [{ index: tool.ordinal, function: { arguments: d.partial_json } }] });
+      }
+      default: // signature_delta, citations_delta, unknown
+        return '';
+    }
+  }
+
+  /**
+   * A tool call without arguments streams only "" from Anthropic; OpenAI clients JSON.parse the arguments, so
+   * such a call is closed with "{}" (what OpenAI itself sends, and what the non-streaming answer holds).
+   */
+  private blockStop(data: Json): string {
+    const tool = typeof data.index === 'number' ? this.toolByBlock.get(data.index) : undefined;
+    if (tool === undefined || tool.sentArgs) return '';
+    tool.sentArgs = true;
+    return this.delta({ tool_calls: [{ index: tool.ordinal, function: { arguments: '{}' } }] });
+  }
+
+  private chunk(delta: Json, finish: string | null = null): string {
+    const c: Json = {
+      id: this.ctx.id,
+      object: 'chat.completion.chunk',
+      created: this.ctx.created,
+      model: this.ctx.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
+    if (this.ctx.includeUsage) c.usage = null;
+    return frame(c);
+  }
+
+  /** The first chunk announces the assistant role, whatever event comes first. */
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    return this.chunk({ role: 'assistant', content: '' });
+  }
+
+  private delta(delta: Json): string {
+    return this.start() + this.chunk(delta);
+  }
+
+  private finish(): string {
+    let out = this.start() + this.chunk({}, finishReason(this.stopReason));
+    if (this.ctx.includeUsage) {
+      out += frame({
+        id: this.ctx.id,
+        object: 'chat.completion.chunk',
+        created: this.ctx.created,
+        model: this.ctx.model,
+        choices: [],
+        usage: toChatUsage(this.usage),
+      });
+    }
+    this.done = true;
+    return out + DONE;
+  }
+
+  private fail(error: { message: string; type: string; code: null }): string {
+    this.done = true;
+    return frame({ error }) + DONE;
+  }
+}
