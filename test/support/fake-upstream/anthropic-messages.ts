@@ -13,7 +13,7 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 const BAD_JSON = 'There was an error parsing the body of your request. Please check that it is valid JSON.';
 
-function endpointOf(method: string, path: string): Endpoint | undefined {
+function endpointOf(method: string, path: string): Extract<Endpoint, 'messages' | 'count_tokens' | 'models'> | undefined {
   if (method === 'POST' && path === '/v1/messages') return 'messages';
   if (method === 'POST' && path === '/v1/messages/count_tokens') return 'count_tokens';
   if (method === 'GET' && (path === '/v1/models' || path.startsWith('/v1/models/'))) return 'models';

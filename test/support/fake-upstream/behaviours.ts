@@ -1,4 +1,5 @@
-// Behaviour types of the fake Anthropic upstream and the queue that picks one per request.
+// Behaviour types of the fake upstream and the queue that picks one per request.
+import type { ChatReplyBehaviour, ResponsesReplyBehaviour } from './openai-behaviours.js';
 
 /** Content the fake generates for a successful reply. */
 export type Scenario = 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' | 'refusal' | 'max_tokens';
@@ -87,18 +88,40 @@ export interface ReplyBehaviour {
   stream?: StreamKnobs;
 }
 
-/** Answer with an Anthropic error JSON body (PROTOCOLS 1.6), also for streaming requests. */
+/**
+ * Answer with an error JSON body, also for streaming requests. On Anthropic endpoints the body of PROTOCOLS 1.6;
+ * on OpenAI endpoints `{error:{message,type,param,code}}` (4.4) with the `x-ratelimit-*` headers, e.g.
+ * `{ kind: 'error', status: 429 }` (rate_limit_exceeded), `{ kind: 'error', status: 429, code: 'insufficient_quota' }`,
+ * `{ kind: 'error', status: 503 }`; on the Codex backend `{ kind: 'error', status: 429, type: 'usage_limit_reached' }`
+ * gives the plan's usage-limit body (`type, message, plan_type, resets_at, resets_in_seconds`).
+ */
 export interface ErrorBehaviour {
   kind: 'error';
   /** HTTP status (400–599). */
   status: number;
-  /** `error.type`; default from the status table (400 invalid_request_error … 529 overloaded_error). */
+  /**
+   * `error.type`. Anthropic default from the status table (400 invalid_request_error … 529 overloaded_error).
+   * OpenAI default: 429 → `requests` (`insufficient_quota` for that code), ≥ 500 → `server_error`, else
+   * `invalid_request_error`.
+   */
   type?: string;
-  /** `error.message`; a realistic default per type. */
+  /** `error.message`; a realistic default per type (OpenAI: per code / status). */
   message?: string;
-  /** `retry-after` seconds; default 30 for 429 (or the rejected unified window's reset), 1 for 529, none otherwise. */
+  /**
+   * OpenAI only: `error.code`. Default: 429 → `rate_limit_exceeded` (`insufficient_quota` when `type` says so),
+   * 401 → `invalid_api_key`, 404 → `model_not_found`, else null.
+   */
+  code?: string | null;
+  /** OpenAI only: `error.param` (default null). */
+  param?: string | null;
+  /** Codex `usage_limit_reached` only: `resets_in_seconds` (default: the plan's primary window reset). */
+  resetsInSeconds?: number;
+  /**
+   * `retry-after` seconds. Anthropic default 30 for 429 (or the rejected unified window's reset), 1 for 529, none
+   * otherwise. OpenAI: none unless given (it also sets `x-ratelimit-reset-requests` of a rate-limit 429).
+   */
   retryAfter?: number;
-  /** `x-should-retry` header; default `true` for 429 and 529, absent otherwise. */
+  /** `x-should-retry` header. Anthropic default `true` for 429 and 529, absent otherwise; OpenAI: absent unless given. */
   shouldRetry?: boolean;
   /** Extra response headers. */
   headers?: Record<string, string>;
@@ -120,38 +143,94 @@ export interface DropBehaviour {
   kind: 'drop';
 }
 
-export type Behaviour = ReplyBehaviour | ErrorBehaviour | HangBehaviour | DropBehaviour;
+export type Behaviour =
+  | ReplyBehaviour
+  | ErrorBehaviour
+  | HangBehaviour
+  | DropBehaviour
+  | ChatReplyBehaviour
+  | ResponsesReplyBehaviour;
 
-/** Endpoints that consume behaviours. */
-export type Endpoint = 'messages' | 'count_tokens' | 'models';
+/**
+ * Endpoints that consume behaviours. Anthropic: `messages`, `count_tokens`, `models`. OpenAI:
+ * `chat_completions` (POST /v1/chat/completions), `responses` (POST /v1/responses and /v1/responses/compact),
+ * `codex_responses` (POST /backend-api/codex/responses and …/compact), `openai_models` (GET /v1/models without
+ * `anthropic-version` and `x-api-key`).
+ */
+export type Endpoint =
+  | 'messages'
+  | 'count_tokens'
+  | 'models'
+  | 'chat_completions'
+  | 'responses'
+  | 'codex_responses'
+  | 'openai_models';
+
+/** An {@link Endpoint}, `'any'` (every endpoint except the two model lists) or `'any_responses'` (both Responses endpoints). */
+export type EndpointFilter = Endpoint | 'any' | 'any_responses';
 
 export interface EnqueueOptions {
-  /** Only requests authenticated with this credential (x-api-key value or bearer token) consume it. */
+  /**
+   * Only requests authenticated with this credential consume it: the x-api-key value or bearer token; on the Codex
+   * backend the access token or the `chatgpt-account-id` (either matches).
+   */
   apiKey?: string;
   /** How many requests it answers (default 1). */
   times?: number;
   /**
-   * Which endpoint consumes it. Default: `'messages'` for `reply`, `'any'` (= messages or count_tokens)
-   * for error/hang/drop, so an enqueued error is also honoured by count_tokens.
+   * Which endpoint consumes it. Default: `'messages'` for `reply`, `'chat_completions'` for `chat_reply`,
+   * `'any_responses'` for `responses_reply`, and `'any'` (every endpoint except the model lists) for
+   * error/hang/drop, so an enqueued error is also honoured by count_tokens or the OpenAI endpoints.
    */
-  endpoint?: Endpoint | 'any';
+  endpoint?: EndpointFilter;
 }
 
 interface Entry {
   behaviour: Behaviour;
   apiKey?: string;
-  endpoint: Endpoint | 'any';
+  endpoint: EndpointFilter;
   remaining: number;
 }
 
-const matches = (e: Entry, endpoint: Endpoint, credential: string | undefined): boolean =>
-  (e.apiKey === undefined || e.apiKey === credential) &&
-  (e.endpoint === endpoint || (e.endpoint === 'any' && endpoint !== 'models'));
+const endpointMatches = (filter: EndpointFilter, endpoint: Endpoint): boolean =>
+  filter === endpoint ||
+  (filter === 'any' && endpoint !== 'models' && endpoint !== 'openai_models') ||
+  (filter === 'any_responses' && (endpoint === 'responses' || endpoint === 'codex_responses'));
+
+/** Endpoints each reply kind can answer (a filter like 'any' never hands it to another one). */
+const REPLY_ENDPOINTS: Record<string, readonly Endpoint[]> = {
+  reply: ['messages', 'count_tokens', 'models'],
+  chat_reply: ['chat_completions', 'openai_models'],
+  responses_reply: ['responses', 'codex_responses'],
+};
+
+const kindFits = (b: Behaviour, endpoint: Endpoint): boolean => REPLY_ENDPOINTS[b.kind]?.includes(endpoint) ?? true;
+
+const matches = (e: Entry, endpoint: Endpoint, credentials: readonly (string | undefined)[]): boolean =>
+  (e.apiKey === undefined || credentials.includes(e.apiKey)) &&
+  endpointMatches(e.endpoint, endpoint) &&
+  kindFits(e.behaviour, endpoint);
 
 /** Throws on self-contradictory behaviours so a test fails at setup, not with a confusing wire result. */
-export function assertValidBehaviour(b: Behaviour): void {
+export function assertValidBehaviour(b: Behaviour, endpoint?: EndpointFilter): void {
   if (b.kind === 'error' && !(Number.isInteger(b.status) && b.status >= 400 && b.status <= 599)) {
     throw new Error(`fake-upstream: error status must be 400..599, got ${b.status}`);
+  }
+  const allowed = REPLY_ENDPOINTS[b.kind];
+  if (allowed && endpoint !== undefined && !allowed.some((e) => endpointMatches(endpoint, e))) {
+    throw new Error(`fake-upstream: a ${b.kind} behaviour cannot answer endpoint ${endpoint}`);
+  }
+  if (b.kind === 'chat_reply') {
+    const u = b.usage ?? {};
+    if (u.cached_tokens !== undefined && u.prompt_tokens !== undefined && u.cached_tokens > u.prompt_tokens) {
+      throw new Error('fake-upstream: cached_tokens cannot exceed prompt_tokens');
+    }
+  }
+  if (b.kind === 'responses_reply') {
+    const u = b.usage ?? {};
+    if (u.cached_tokens !== undefined && u.input_tokens !== undefined && u.cached_tokens > u.input_tokens) {
+      throw new Error('fake-upstream: cached_tokens cannot exceed input_tokens (which includes them)');
+    }
   }
   if (b.kind !== 'reply') return;
   const cc = b.usage?.cache_creation;
@@ -169,28 +248,33 @@ export class BehaviourQueue {
   private defaults: Entry[] = [];
 
   enqueue(behaviour: Behaviour, opts: EnqueueOptions = {}): void {
-    assertValidBehaviour(behaviour);
+    const endpoint = endpointOf(behaviour, opts);
+    assertValidBehaviour(behaviour, endpoint);
     const times = opts.times ?? 1;
     if (!Number.isInteger(times) || times < 1) throw new Error('fake-upstream: times must be a positive integer');
-    this.entries.push({ behaviour, apiKey: opts.apiKey, endpoint: endpointOf(behaviour, opts), remaining: times });
+    this.entries.push({ behaviour, apiKey: opts.apiKey, endpoint, remaining: times });
   }
 
   setDefault(behaviour: Behaviour, opts: Omit<EnqueueOptions, 'times'> = {}): void {
-    assertValidBehaviour(behaviour);
     const endpoint = endpointOf(behaviour, opts);
+    assertValidBehaviour(behaviour, endpoint);
     this.defaults = this.defaults.filter((d) => !(d.apiKey === opts.apiKey && d.endpoint === endpoint));
     this.defaults.push({ behaviour, apiKey: opts.apiKey, endpoint, remaining: Infinity });
   }
 
-  /** Takes the behaviour for one request: first matching queue entry, else the per-key default, else the global one. */
-  take(endpoint: Endpoint, credential: string | undefined): Behaviour | undefined {
-    const i = this.entries.findIndex((e) => matches(e, endpoint, credential));
+  /**
+   * Takes the behaviour for one request: first matching queue entry, else the per-key default, else the global one.
+   * `credential` may list several identities of the caller (e.g. access token and ChatGPT account id).
+   */
+  take(endpoint: Endpoint, credential: string | undefined | readonly string[]): Behaviour | undefined {
+    const credentials = typeof credential === 'string' || credential === undefined ? [credential] : credential;
+    const i = this.entries.findIndex((e) => matches(e, endpoint, credentials));
     if (i >= 0) {
       const e = this.entries[i];
       if (--e.remaining === 0) this.entries.splice(i, 1);
       return e.behaviour;
     }
-    const candidates = this.defaults.filter((d) => matches(d, endpoint, credential));
+    const candidates = this.defaults.filter((d) => matches(d, endpoint, credentials));
     return (candidates.find((d) => d.apiKey !== undefined) ?? candidates[0])?.behaviour;
   }
 
@@ -205,6 +289,12 @@ export class BehaviourQueue {
   }
 }
 
-function endpointOf(b: Behaviour, opts: EnqueueOptions): Endpoint | 'any' {
-  return opts.endpoint ?? (b.kind === 'reply' ? 'messages' : 'any');
+const DEFAULT_ENDPOINT: Record<string, EndpointFilter> = {
+  reply: 'messages',
+  chat_reply: 'chat_completions',
+  responses_reply: 'any_responses',
+};
+
+function endpointOf(b: Behaviour, opts: EnqueueOptions): EndpointFilter {
+  return opts.endpoint ?? DEFAULT_ENDPOINT[b.kind] ?? 'any';
 }

@@ -1,4 +1,5 @@
-// A faithful fake of the Anthropic API on 127.0.0.1:<random port> for integration tests.
+// A faithful fake of the Anthropic API (and of OpenAI's: Chat Completions, Responses, the ChatGPT Codex backend and
+// its OAuth) on 127.0.0.1:<random port> for integration tests.
 // Independent of src/ on purpose, so relay bugs are not mirrored by the fake.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,8 @@ import { type RecordedRequest, recordRequest } from './recorder.js';
 import { type FakeState, type RequestContext, sendProtocolError } from './respond.js';
 import { ResponseTracker } from './tracker.js';
 import { FakeOAuth } from './oauth.js';
+import { FakeOpenAIOAuth } from './openai-oauth.js';
+import { routeOpenAI } from './openai-router.js';
 
 export type * from './behaviours.js';
 export type { RecordedRequest } from './recorder.js';
@@ -17,6 +20,19 @@ export { errorTypeForStatus } from './errors.js';
 export { MODELS } from './models.js';
 export { CLAUDE_CLIENT_ID, FakeOAuth, type TokenFailure } from './oauth.js';
 export { defaultReplyText, chooseTool } from './message-builder.js';
+export type * from './openai-behaviours.js';
+export { DEFAULT_PLAN_USAGE } from './openai-behaviours.js';
+export { countChatPromptTokens, countResponsesInputTokens, type OpenAIErrorObject } from './openai-common.js';
+export {
+  CODEX_CLIENT_ID,
+  CODEX_REDIRECT_URI,
+  decodeJwtPayload,
+  FakeOpenAIOAuth,
+  type IssueCodeOptions,
+  type OpenAIAccountIdentity,
+} from './openai-oauth.js';
+export { isOpenAIKey, OPENAI_MODELS } from './openai-router.js';
+export { parseSse, type ParsedSse } from './sse-parse.js';
 
 export interface FakeUpstreamOptions {
   /** Accepted credentials (x-api-key values and OAuth bearer tokens); see {@link FakeUpstream.setApiKeys}. */
@@ -35,7 +51,9 @@ export interface FakeUpstream {
   /**
    * Accepted credentials. `null` (default): any API key starting with 'sk-ant-' (not 'sk-ant-oat'), sent as
    * x-api-key or, like @anthropic-ai/sdk 1.x does, as `Authorization: Bearer`; and OAuth bearer tokens
-   * starting with 'sk-ant-oat01-' (with the oauth beta). A list applies to all kinds.
+   * starting with 'sk-ant-oat01-' (with the oauth beta); on the OpenAI endpoints (`/v1/chat/completions`,
+   * `/v1/responses[/compact]`, OpenAI-style `GET /v1/models`) any `Authorization: Bearer sk-…` key that is not
+   * `sk-ant-…`. A list applies to all kinds (the Codex backend only takes {@link openaiOAuth} access tokens).
    */
   setApiKeys(keys: string[] | null): void;
   /** One-shot behaviour, FIFO; see {@link EnqueueOptions} for key/endpoint filters and `times`. */
@@ -61,6 +79,14 @@ export interface FakeUpstream {
    * bearer tokens it issues (accepted by Messages until they expire). Not cleared by {@link reset}: use `oauth.reset()`.
    */
   readonly oauth: FakeOAuth;
+  /**
+   * ChatGPT (Codex) OAuth: `POST /oauth/token` (form or JSON; authorization_code with PKCE, refresh_token with
+   * rotation), `GET /backend-api/wham/usage`, the access tokens the Codex backend (`POST /backend-api/codex/responses`)
+   * requires together with `chatgpt-account-id`, and the plan usage of the `x-codex-*` headers. Issue a code with
+   * `openaiOAuth.issueCode({ codeVerifier, accountId, email, plan })` or `openaiOAuth.authorize(authUrl)`.
+   * Not cleared by {@link reset}: use `openaiOAuth.reset()`.
+   */
+  readonly openaiOAuth: FakeOpenAIOAuth;
   /** Stops the server, destroying hanging and keep-alive connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -109,7 +135,7 @@ async function handle(
     },
   };
   try {
-    await route(ctx);
+    if (!(await routeOpenAI(ctx))) await route(ctx);
   } catch (err) {
     // A bug in the fake: make it loud rather than letting a relay test pass or fail mysteriously.
     console.error('fake-upstream: handler failed', err);
@@ -125,6 +151,7 @@ export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promis
     strictValidation: opts.strictValidation ?? true,
     queue: new BehaviourQueue(),
     oauth: new FakeOAuth(),
+    openaiOAuth: new FakeOpenAIOAuth(),
   };
   const requests: RecordedRequest[] = [];
   const tracker = new ResponseTracker();
@@ -142,6 +169,7 @@ export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promis
     port,
     requests,
     oauth: state.oauth!,
+    openaiOAuth: state.openaiOAuth!,
     clearRequests: () => void requests.splice(0),
     setApiKeys: (keys) => void (state.apiKeys = keys ? [...keys] : null),
     enqueue: (b, o) => state.queue.enqueue(b, o),

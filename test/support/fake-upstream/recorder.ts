@@ -14,6 +14,8 @@ export interface RecordedRequest {
   body: Buffer;
   /** The body parsed as JSON, or undefined when it is empty or not JSON. */
   json: any;
+  /** The body's fields when it is `application/x-www-form-urlencoded` (e.g. OpenAI token calls), else undefined. */
+  form?: Record<string, string>;
   /** Date.now() when the body was fully received. */
   at: number;
 }
@@ -38,5 +40,8 @@ export function recordRequest(req: IncomingMessage, body: Buffer): RecordedReque
       json = undefined;
     }
   }
-  return { method: req.method ?? 'GET', ...splitUrl(req.url), headers, body, json, at: Date.now() };
+  const form = /^application\/x-www-form-urlencoded/i.test(headers['content-type'] ?? '')
+    ? Object.fromEntries(new URLSearchParams(body.toString('utf8')))
+    : undefined;
+  return { method: req.method ?? 'GET', ...splitUrl(req.url), headers, body, json, form, at: Date.now() };
 }

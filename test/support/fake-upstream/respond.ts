@@ -7,6 +7,7 @@ import { defaultErrorMessage, errorBody, errorTypeForStatus, retryHeaders } from
 import { apiKeyRateLimitHeaders, baseHeaders, type Credential, unifiedHeaders, unifiedRetryAfter } from './headers.js';
 import type { RecordedRequest } from './recorder.js';
 import type { FakeOAuth } from './oauth.js';
+import type { FakeOpenAIOAuth } from './openai-oauth.js';
 
 /** Mutable settings shared by all requests of one fake. */
 export interface FakeState {
@@ -15,6 +16,8 @@ export interface FakeState {
   queue: BehaviourQueue;
   /** The OAuth personality (token, usage and profile endpoints; the bearer tokens it issued). */
   oauth?: FakeOAuth;
+  /** The ChatGPT OAuth personality (OpenAI token endpoint, Codex backend credentials, wham usage). */
+  openaiOAuth?: FakeOpenAIOAuth;
 }
 
 /** Everything a handler needs for one request. */

@@ -6,10 +6,11 @@ import type { StreamKnobs } from './behaviours.js';
 import { prng } from './ids.js';
 import type { Terminal, WireEvent } from './stream-events.js';
 
-/** Exactly `event: <name>\ndata: <json>\n\n` (CRLF line ends when asked). */
+/** Exactly `event: <name>\ndata: <json>\n\n` (CRLF line ends when asked); no `event:` line when the name is ''. */
 export function frameEvent(e: WireEvent, crlf = false): Buffer {
   const nl = crlf ? '\r\n' : '\n';
-  return Buffer.from(`event: ${e.event}${nl}data: ${e.raw ?? JSON.stringify(e.data)}${nl}${nl}`, 'utf8');
+  const head = e.event === '' ? '' : `event: ${e.event}${nl}`;
+  return Buffer.from(`${head}data: ${e.raw ?? JSON.stringify(e.data)}${nl}${nl}`, 'utf8');
 }
 
 /**
