@@ -19,7 +19,8 @@ export function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
-const CODE_RE = /^[A-Za-z0-9_-]+$/;
+/** URL-safe characters, and `/` (Google's codes look like `4/0AVG7…`). */
+const CODE_RE = /^[A-Za-z0-9_\-/]+$/;
 
 /**
  * The code (and state, when present) from what the operator pasted: `code#state`, a bare code, or the full

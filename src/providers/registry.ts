@@ -3,6 +3,8 @@ import { anthropicApiAdapter } from './anthropic-api/auth.js';
 import { anthropicOAuthAdapter } from './anthropic-oauth/auth.js';
 import { openaiApiAdapter } from './openai-api/auth.js';
 import { openaiOAuthAdapter } from './openai-oauth/auth.js';
+import { geminiApiAdapter } from './gemini-api/auth.js';
+import { geminiOAuthAdapter } from './gemini-oauth/auth.js';
 import type { OAuthFlow, ProviderAdapter } from './types.js';
 
 const ADAPTERS: readonly ProviderAdapter[] = [
@@ -10,6 +12,8 @@ const ADAPTERS: readonly ProviderAdapter[] = [
   anthropicOAuthAdapter as ProviderAdapter,
   openaiApiAdapter as ProviderAdapter,
   openaiOAuthAdapter as ProviderAdapter,
+  geminiApiAdapter as ProviderAdapter,
+  geminiOAuthAdapter as ProviderAdapter,
 ];
 
 const BY_KIND = new Map(ADAPTERS.map((a) => [a.kind, a]));

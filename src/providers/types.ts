@@ -22,6 +22,11 @@ export interface ClaudeOAuthEndpoints extends OAuthEndpoints {
   profileUrl: string;
 }
 
+/** Endpoints of Google's OAuth for Gemini CLI / Code Assist (PROTOCOLS 3.4): an installed app with a client secret. */
+export interface GoogleOAuthEndpoints extends OAuthEndpoints {
+  clientSecret: string;
+}
+
 export interface ProviderDefaults {
   anthropicApiUrl: string;
   claudeOAuth: ClaudeOAuthEndpoints;
@@ -30,6 +35,11 @@ export interface ProviderDefaults {
   /** The ChatGPT backend's Codex root (`…/backend-api/codex`) for subscription accounts. */
   codexApiUrl: string;
   openaiOAuth: OAuthEndpoints;
+  /** Gemini Developer API root (no version), for gemini-api accounts without their own base URL. */
+  geminiApiUrl: string;
+  /** Code Assist root (`/v1internal:*` lives under it), for gemini-oauth accounts. */
+  codeAssistApiUrl: string;
+  geminiOAuth: GoogleOAuthEndpoints;
 }
 
 /**
@@ -45,6 +55,16 @@ export const OPS = {
   openaiResponses: 'openai.responses',
   openaiResponsesCompact: 'openai.responses_compact',
   openaiChat: 'openai.chat',
+  /** Gemini `models/{model}:generateContent` (the model travels in the path). */
+  geminiGenerate: 'gemini.generate_content',
+  geminiStream: 'gemini.stream_generate_content',
+  geminiCountTokens: 'gemini.count_tokens',
+  /** Gemini CLI's Code Assist methods (`/v1internal:<method>`), passed through as the client sent them. */
+  codeAssistGenerate: 'code_assist.generate_content',
+  codeAssistStream: 'code_assist.stream_generate_content',
+  codeAssistCountTokens: 'code_assist.count_tokens',
+  codeAssistLoad: 'code_assist.load_code_assist',
+  codeAssistOnboard: 'code_assist.onboard_user',
 } as const;
 
 /** One subscription usage window (PROTOCOLS 1.8.3, 3.3): how much of it is used and when it resets. */
@@ -114,6 +134,26 @@ export interface Wire {
   streamStartError?(first: Buffer): StreamStartError | null;
 }
 
+/** Rewrites a successful answer as it streams: bytes in, text out; `end` returns the last bytes. */
+export interface AnswerRewriter {
+  /** Content-Type of what the rewriter writes. */
+  readonly contentType: string;
+  push(chunk: Buffer): string;
+  end(): string;
+}
+
+/**
+ * How a kind carries an operation whose standard body its upstream takes only inside an envelope (e.g. with the
+ * account's project): the relay wraps the body it would send and unwraps the successful answer, so surfaces and
+ * translators only ever see the operation's standard wire.
+ */
+export interface Envelope<S = unknown> {
+  /** The upstream body for the operation's standard body; `model` is the upstream model (after mapping). */
+  wrap(json: Record<string, unknown>, ctx: { model: string; secrets: S }): Record<string, unknown>;
+  /** Turns the upstream's successful answer back into the standard answer; absent or null = as it came. */
+  unwrap?(sse: boolean): AnswerRewriter | null;
+}
+
 /** A one-shot request that proves an account works (the admin's "test" button). */
 export interface AccountTest {
   defaultModel: string;
@@ -133,7 +173,7 @@ export interface OAuthFlow<S = unknown> {
     defaults: ProviderDefaults,
     grant: { code: string; state: string; verifier: string },
     ctx: { fetch: typeof fetch; now: number; viaProxy: boolean },
-  ): Promise<{ secrets: S; identity: { email?: string; org?: string; plan?: string; scopes: string[]; expiresAt: number } }>;
+  ): Promise<{ secrets: S; identity: { email?: string; org?: string; plan?: string; scopes: string[]; expiresAt: number; note?: string } }>;
 }
 
 export interface ProviderAdapter<S = unknown> {
@@ -141,11 +181,18 @@ export interface ProviderAdapter<S = unknown> {
   /** The API family the upstream speaks ('anthropic', 'openai', …): a label for the admin UI. */
   readonly protocol: string;
   readonly wire: Wire;
-  /** Operations this kind serves → path after the account's base URL. */
+  /**
+   * Operations this kind serves → path after the account's base URL. `{model}` stands for the upstream model
+   * (after the account's mapping) in protocols that name it in the path; the body's `model` is then left alone.
+   */
   readonly paths: Readonly<Partial<Record<Operation, string>>>;
+  /** Operations this kind carries inside an envelope (see {@link Envelope}); absent = bodies go as they are. */
+  readonly envelopes?: Readonly<Partial<Record<Operation, Envelope<S>>>>;
   /** Credential fields (validated on create, sealed at rest, parsed again when loaded). */
   readonly secretsSchema: z.ZodType<S>;
   defaultBaseUrl(defaults: ProviderDefaults): string;
+  /** A version suffix operators often paste that the paths already carry (Anthropic: '/v1'); removed from base URLs. */
+  readonly baseUrlSuffix?: string;
   /** Puts the account's credentials on an outgoing request's headers (auth header, required flags). */
   applyAuth(headers: Record<string, string>, secrets: S): void;
   /** A safe hint of the credential for the admin UI (never enough to use it). */

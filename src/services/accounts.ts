@@ -99,7 +99,7 @@ export class AccountService {
       description: input.description ?? '',
       priority: input.priority ?? DEFAULT_ACCOUNT_PRIORITY,
       schedulable: input.schedulable ?? true,
-      baseUrl: input.baseUrl ? checkUpstreamUrl(input.baseUrl) : null,
+      baseUrl: input.baseUrl ? checkUpstreamUrl(input.baseUrl, adapterFor(input.kind).baseUrlSuffix ?? null) : null,
       secrets: this.sealSecrets(input.kind, input.secrets),
       proxy: this.sealProxy(input.proxy),
       shared: input.shared ?? true,
@@ -133,7 +133,7 @@ export class AccountService {
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.priority !== undefined) next.priority = patch.priority;
     if (patch.schedulable !== undefined) next.schedulable = patch.schedulable;
-    if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl ? checkUpstreamUrl(patch.baseUrl) : null;
+    if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl ? checkUpstreamUrl(patch.baseUrl, adapterFor(cur.kind).baseUrlSuffix ?? null) : null;
     if (patch.proxy !== undefined) next.proxy = this.sealProxy(patch.proxy);
     if (patch.secrets !== undefined) next.secrets = this.sealSecrets(cur.kind, patch.secrets);
     for (const f of ['shared', 'groupIds', 'supportedModels', 'modelMapping', 'expiresAt', 'maxConcurrency'] as const) {

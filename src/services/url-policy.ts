@@ -1,21 +1,16 @@
 // Admin-entered URLs: upstream base URLs and proxies. Intranet relays legitimately point at private hosts, so
 // private addresses are allowed; what is refused is what is never legitimate (credentials in a base URL,
-// odd schemes, cloud metadata endpoints).
-import { isIP } from 'node:net';
+// odd schemes, cloud metadata endpoints in any spelling). The address actually dialled is checked again at
+// connect time (upstream/metadata-guard.ts), which also catches names that resolve to a metadata address.
 import { RelayError } from '../core/errors.js';
-
-const METADATA_HOSTS = new Set(['169.254.169.254', 'metadata.google.internal', 'metadata', '[fd00:ec2::254]']);
+import { isMetadataHost } from '../upstream/metadata-guard.js';
 
 function invalid(field: string, message: string): RelayError {
   return new RelayError('VALIDATION_FAILED', `${field}: ${message}`, { details: [{ path: field, message }] });
 }
 
-function isLinkLocal(host: string): boolean {
-  return isIP(host) === 4 && host.startsWith('169.254.');
-}
-
 /** Returns the normalised base URL (no trailing slash, no query) or throws a 400. */
-export function checkUpstreamUrl(raw: string): string {
+export function checkUpstreamUrl(raw: string, stripSuffix: string | null = '/v1'): string {
   let u: URL;
   try {
     u = new URL(raw);
@@ -25,8 +20,9 @@ export function checkUpstreamUrl(raw: string): string {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalid('baseUrl', 'must use http or https');
   if (u.username || u.password) throw invalid('baseUrl', 'must not contain credentials; use the account key');
   if (u.search || u.hash) throw invalid('baseUrl', 'must not contain a query or fragment');
-  if (METADATA_HOSTS.has(u.hostname) || isLinkLocal(u.hostname)) throw invalid('baseUrl', 'points at a metadata/link-local address');
-  const path = u.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
+  if (isMetadataHost(u.hostname)) throw invalid('baseUrl', 'points at a metadata/link-local address');
+  let path = u.pathname.replace(/\/+$/, '');
+  if (stripSuffix && path.endsWith(stripSuffix)) path = path.slice(0, -stripSuffix.length);
   return `${u.origin}${path}`;
 }
 
@@ -41,6 +37,6 @@ export function checkProxyUrl(raw: string): string {
   if (!['http:', 'https:', 'socks5:', 'socks5h:'].includes(u.protocol)) throw invalid('proxy', 'must use http, https, socks5 or socks5h');
   if (!u.hostname) throw invalid('proxy', 'must include a host');
   if (u.protocol.startsWith('socks') && !u.port) throw invalid('proxy', 'must include a port');
-  if (METADATA_HOSTS.has(u.hostname) || isLinkLocal(u.hostname)) throw invalid('proxy', 'points at a metadata/link-local address');
+  if (isMetadataHost(u.hostname)) throw invalid('proxy', 'points at a metadata/link-local address');
   return raw;
 }

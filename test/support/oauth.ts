@@ -53,3 +53,13 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): 
     }
   }
 }
+
+/** Environment that points the relay's OpenAI API, Codex backend and OpenAI OAuth endpoints at the fake. */
+export function openaiEnv(fake: FakeUpstream): Record<string, string> {
+  return {
+    OPENAI_API_URL: `${fake.url}/v1`,
+    CODEX_API_URL: `${fake.url}/backend-api/codex`,
+    OPENAI_OAUTH_AUTHORIZE_URL: `${fake.url}/oauth/authorize`,
+    OPENAI_OAUTH_TOKEN_URL: `${fake.url}/oauth/token`,
+  };
+}

@@ -33,7 +33,11 @@ const usd = z.number().min(0, 'must be 0 (no limit) or more').max(1_000_000);
  * operators' habits and exported configurations carry over.
  */
 export const apiKeyLimitFields = {
-  permissions: z.array(z.enum(SERVICES)).max(SERVICES.length).optional(),
+  /** Services the key may call; `all` (the reference project's value) or an empty list means every service. */
+  permissions: z
+    .union([z.literal('all'), z.array(z.enum([...SERVICES, 'all'])).max(SERVICES.length + 1)])
+    .transform((v) => (v === 'all' || v.includes('all') ? [] : (v as (typeof SERVICES)[number][])))
+    .optional(),
   claudeAccountId: z.string().trim().min(1).max(120).nullable().optional(),
   openaiAccountId: z.string().trim().min(1).max(120).nullable().optional(),
   geminiAccountId: z.string().trim().min(1).max(120).nullable().optional(),
@@ -112,6 +116,8 @@ export const accountCreateSchema = z.strictObject({
   apiKey: z.string().optional(),
   /** OAuth kinds: an exchanged session (POST /admin/oauth/sessions/:id/exchange) whose tokens the account takes. */
   oauthSessionId: z.string().min(1).max(100).optional(),
+  /** gemini-oauth: the Google Cloud project for Code Assist, when the session did not discover one (or to override it). */
+  projectId: z.string().trim().min(1).max(200).optional(),
 });
 
 export const accountPatchSchema = z.strictObject({

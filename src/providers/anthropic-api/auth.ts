@@ -15,6 +15,7 @@ export const anthropicApiAdapter: ProviderAdapter<AnthropicApiSecrets> = {
   protocol: 'anthropic',
   wire: anthropicWire,
   paths: PATHS,
+  baseUrlSuffix: '/v1',
   test: anthropicTest,
   probe: anthropicProbe,
   secretsSchema: anthropicApiSecrets,

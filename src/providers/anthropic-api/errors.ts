@@ -40,14 +40,30 @@ function classify429(f: UpstreamFailure, msg: string): FailureClass {
   return { kind: 'throttled', until: retryAfterAt(f), reason: msg || 'rate limited' };
 }
 
+/**
+ * The upstream's account-level "disabled" answer (PROTOCOLS 1.1: 400 "This organization has been disabled.", and
+ * the 403 permission_error variants naming the account or organisation). Anchored at the start of the message:
+ * upstream messages echo client text (`model: <name>`), and a client must not be able to spell a ban.
+ */
+const ACCOUNT_DISABLED = /^(this|your) (organi[sz]ation|account) (has been|is|was) (disabled|suspended|banned|deactivated)\b/i;
+
+/** True when a 400/403 answer carries a documented account-level "disabled" signal. */
+export function isAccountDisabled(f: UpstreamFailure, msg: string): boolean {
+  return (f.status === 400 || f.status === 403) && ACCOUNT_DISABLED.test(msg.trim());
+}
+
 export function classifyAnthropicFailure(f: UpstreamFailure): FailureClass {
   const msg = message(f);
   if (f.status === 0) return { kind: 'network', reason: f.transportCode ?? 'network error' };
   if (f.status === 429) return classify429(f, msg);
   if (f.status === 529) return { kind: 'overloaded', until: retryAfterAt(f), reason: msg || 'overloaded' };
   if (f.status === 401) return { kind: 'unauthorized', reason: msg || 'credentials rejected' };
-  if (/organization has been disabled|not allowed for this organization/i.test(msg)) return { kind: 'blocked', reason: msg };
-  if (f.status === 402 || f.status === 403) return { kind: 'blocked', reason: msg || `HTTP ${f.status}` };
+  if (isAccountDisabled(f, msg)) return { kind: 'blocked', reason: msg };
+  // 402 billing_error (credit balance) is about the account, never the request.
+  if (f.status === 402) return { kind: 'blocked', reason: msg || 'HTTP 402 (billing)' };
+  // Any other 403 (permission_error on a resource, a proxy's refusal, an occasional "Permission denied"): a short
+  // cooldown, because a client can provoke one with its own request.
+  if (f.status === 403) return { kind: 'forbidden', reason: msg || 'HTTP 403' };
   if (f.status === 408 || f.status >= 500) return { kind: 'server_error', until: retryAfterAt(f), reason: msg || `HTTP ${f.status}` };
   return { kind: 'client_error', reason: msg || `HTTP ${f.status}` };
 }

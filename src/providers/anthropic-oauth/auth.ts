@@ -52,6 +52,7 @@ export const anthropicOAuthAdapter: ProviderAdapter<AnthropicOAuthSecrets> = {
   protocol: 'anthropic',
   wire: anthropicWire,
   paths: PATHS,
+  baseUrlSuffix: '/v1',
   test: anthropicTest,
   probe: anthropicProbe,
   secretsSchema: anthropicOAuthSecrets,

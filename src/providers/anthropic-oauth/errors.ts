@@ -8,6 +8,8 @@ function message(f: UpstreamFailure): string {
   return typeof b?.error?.message === 'string' ? b.error.message : '';
 }
 
+const OAUTH_ORG_NOT_ALLOWED = /^oauth authentication is currently not allowed for this organi[sz]ation\b/i;
+
 export function classifyOAuthFailure(f: UpstreamFailure): FailureClass {
   const msg = message(f);
   // The token is for Claude Code only and this request is not Claude Code: no account of this kind does better,
@@ -15,7 +17,9 @@ export function classifyOAuthFailure(f: UpstreamFailure): FailureClass {
   if (/only authorized for use with claude code|cannot be used for other api requests/i.test(msg)) {
     return { kind: 'client_error', reason: msg };
   }
-  if (/organization has been disabled|not allowed for this organization/i.test(msg)) return { kind: 'blocked', reason: msg };
+  // The ban of a subscription's organisation (PROTOCOLS 1.1, CRS #990): 403 permission_error with this message.
+  // Anchored, like every account-level signal, so text a client put in its request cannot match.
+  if ((f.status === 400 || f.status === 403) && OAUTH_ORG_NOT_ALLOWED.test(msg.trim())) return { kind: 'blocked', reason: msg };
   if (/oauth token has expired|oauth authentication is currently not supported/i.test(msg)) return { kind: 'unauthorized', reason: msg };
   return classifyAnthropicFailure(f);
 }
