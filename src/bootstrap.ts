@@ -1,5 +1,6 @@
 // The composition root: config → store → services → app. main.ts, the CLI and the tests all build the relay here.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadPricing, type PricingTable } from './accounting/pricing.js';
 import { UsageRecorder } from './accounting/recorder.js';
@@ -8,6 +9,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { buildApp } from './http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createSecrets, type Secrets } from './platform/secrets.js';
+import { privateDir } from './platform/private-files.js';
 import { AccountPool } from './services/account-pool.js';
 import { AccountService } from './services/accounts.js';
 import { GroupService } from './services/groups.js';
@@ -23,7 +25,7 @@ import { HealthProbe } from './services/health-probe.js';
 import { KeyGate } from './services/key-gate.js';
 import { openStore } from './store/index.js';
 import { instrumentStore } from './store/instrument.js';
-import { metricsRoute, trackInFlight } from './http/metrics.js';
+import { buildMetricsApp, metricsRoute, trackInFlight } from './http/metrics.js';
 import { RelayMetrics } from './services/relay-metrics.js';
 import type { Store } from './store/types.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/client.js';
@@ -58,6 +60,8 @@ export interface Relay extends Core {
   credentials: Credentials;
   windows: AccountWindows;
   oauthSessions: OAuthSessions;
+  /** The separate /metrics listener's app when METRICS_BIND is set (main.ts listens on it), else null. */
+  metricsApp: FastifyInstance | null;
 }
 
 export interface BuildOptions {
@@ -86,7 +90,7 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
     keys: new ApiKeyService(store, secrets, clock, config.timezoneOffsetHours),
     accounts,
     groups: new GroupService(store, accounts, clock),
-    auth: new AdminAuth(store, clock, { jwtSecret: config.jwtSecret, sessionHours: config.adminSessionHours }),
+    auth: new AdminAuth(store, clock, { jwtSecret: config.jwtSecret, sessionHours: config.adminSessionHours, scryptN: config.adminScryptN }),
     close: () => store.close(),
   };
 }
@@ -97,7 +101,11 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
   const core = await createCore(config, { ...opts, onStoreError: metrics.storeError });
   const { log, clock, store } = core;
   try {
-    const admin = await ensureAdmin(store, clock, { dataDir: config.dataDir, fromEnv: config.admin });
+    // The relay's own folder (database, secrets, init.json) is 0700; DATA_DIR itself only when created here (in
+    // Docker Compose it also holds Redis's folder, owned by another user).
+    const problems = [privateDir(config.dataDir, { tightenExisting: false }), privateDir(join(config.dataDir, 'app'))];
+    for (const p of problems) if (p) log.warn({ problem: p }, 'data folder permissions not tightened');
+    const admin = await ensureAdmin(store, clock, { dataDir: config.dataDir, fromEnv: config.admin, scryptN: config.adminScryptN });
     const pricing = loadPricing({ file: config.pricingFile });
     const defaults = providerDefaults(config);
     const pool = new AccountPool(store, core.secrets, defaults, clock, log);
@@ -142,10 +150,14 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       requestMaxBytes: config.requestMaxBytes,
       timezoneOffsetHours: config.timezoneOffsetHours,
       trustProxy: config.trustProxy,
+      server: config.server,
       version: VERSION,
       startedAt,
     });
-    await app.register(metricsRoute, { metrics, token: config.metricsToken });
+    const metricsDeps = { metrics, token: config.metricsToken, public: config.metricsPublic };
+    // On a separate bind (METRICS_BIND) /metrics is not on the main port at all; main.ts opens that listener.
+    const metricsApp = config.metricsBind ? await buildMetricsApp(metricsDeps) : null;
+    if (!metricsApp) await app.register(metricsRoute, metricsDeps);
     trackInFlight(app.server, metrics);
     return {
       ...core,
@@ -161,8 +173,10 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       windows,
       oauthSessions,
       probe,
+      metricsApp,
       async close() {
         probe.stop();
+        await metricsApp?.close();
         await app.close();
         // Requests cut by the closing server finish their bookkeeping (usage) before the recorder drains.
         await metrics.settled();
@@ -181,5 +195,5 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
 
 /** What provider adapters read from the configuration (API roots, OAuth endpoints). */
 function providerDefaults(config: ResolvedConfig): ProviderDefaults {
-  return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth, openaiApiUrl: config.openaiApiUrl, codexApiUrl: config.codexApiUrl, openaiOAuth: config.openaiOAuth };
+  return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth, openaiApiUrl: config.openaiApiUrl, codexApiUrl: config.codexApiUrl, openaiOAuth: config.openaiOAuth, geminiApiUrl: config.geminiApiUrl, codeAssistApiUrl: config.codeAssistApiUrl, geminiOAuth: config.geminiOAuth };
 }

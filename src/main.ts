@@ -35,6 +35,10 @@ async function main(): Promise<void> {
     log.warn({ username: relay.admin.username, file: relay.admin.initFile }, 'first start: admin credentials written to init.json');
   }
   await relay.app.listen({ host: config.host, port: config.port });
+  if (relay.metricsApp && config.metricsBind) {
+    await relay.metricsApp.listen(config.metricsBind);
+    log.info({ host: config.metricsBind.host, port: config.metricsBind.port }, 'metrics listening');
+  }
   log.info(
     { version: VERSION, host: config.host, port: config.port, store: relay.store.kind, dataDir: config.dataDir, logFile: logs.file(), pid: process.pid },
     'relay listening',

@@ -77,6 +77,21 @@ describe('failover and health', () => {
     assert.deepEqual(states, ['overloaded', 'server_error', 'healthy']);
   });
 
+  test('a bare 403 fails over and only cools the account; only the documented "disabled" answer blocks it (P8 item 5)', async () => {
+    fake.enqueue({ kind: 'error', status: 403, message: 'Permission denied' }, { apiKey: KEY_A });
+    fake.enqueue({ kind: 'error', status: 400, message: 'This organization has been disabled.' }, { apiKey: KEY_B });
+    const final = await sdk.messages.create({ ...MSG, metadata: sessionMeta('s-403') });
+    assert.equal(final.stop_reason, 'end_turn');
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B, KEY_C]);
+    const a = (await t.admin('GET', `/accounts/${ids.A}`)).json.health;
+    assert.equal(a.state, 'forbidden', 'a bare 403 no longer blocks the account until an operator acts (a key holder can provoke one)');
+    const until = Date.parse(a.reasons[0].until);
+    assert.ok(until > Date.now() && until <= Date.now() + 61_000, `a short cooldown, saw until ${a.reasons[0].until}`);
+    const b = (await t.admin('GET', `/accounts/${ids.B}`)).json.health;
+    assert.equal(b.state, 'blocked', "the upstream's account-level signal still blocks");
+    assert.equal(b.reasons[0].until, null);
+  });
+
   test('a 200 whose stream starts with an error event still fails over (nothing reached the client)', async () => {
     fake.enqueue({ kind: 'reply', stream: { errorAfterEvents: 0 } }, { apiKey: KEY_A });
     const final = await sdk.messages.stream(MSG).finalMessage();

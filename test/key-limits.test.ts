@@ -153,9 +153,12 @@ describe('key limits (SQLite)', () => {
     const { key } = await t.createKey({ name: 'cc-only', enableClientRestriction: true, allowedClients: ['claude_code'] });
     const ok = await post(t.url, key, { ...MSG, stream: true }, CLAUDE_CODE_HEADERS);
     assert.equal(ok.status, 200);
-    // count_tokens is not subject to the client restriction (the reference behaviour)
-    const count = await fetch(`${t.url}/api/v1/messages/count_tokens`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-5', messages: MSG.messages }) });
-    assert.equal(count.status, 200);
+    // count_tokens honours the client restriction (P8 item 7; the reference skips it): Claude Code passes, another
+    // client does not.
+    const countFrom = (headers: Record<string, string>) =>
+      fetch(`${t.url}/api/v1/messages/count_tokens`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model: 'claude-sonnet-5', messages: MSG.messages }) });
+    assert.equal((await countFrom(CLAUDE_CODE_HEADERS)).status, 200);
+    assert.equal((await countFrom({})).status, 403, 'count_tokens from another client is refused like any other call of a Claude-Code-only key');
   });
 
   test('concurrency 4 under 64 concurrent requests: never more than 4 in flight; the rest get 429 retry-after 1', async () => {

@@ -261,6 +261,25 @@ for (const backend of backends) {
       assert.equal((await store.usage.recentRequests(10, { keyId: key })).length, 3);
     });
 
+    t('usage: model names are client text and never spell another row\'s field (P8 item 6)', async () => {
+      const key = `inject-${seq}`;
+      await store.usage.record([makeEvent({ keyId: key, costNanos: 5_000_000 })]);
+      const hostile = ['claude-sonnet-4-5\x1fcostNanos', 'claude-sonnet-4-5\x1f', `a1\x1fclaude-sonnet-4-5`, 'a:b', 'x\ny', 'nul\u0000', 'p|q', '%1F', 'claude-sonnet-4-5%1Fx', '{u}:agg'];
+      const zero = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
+      for (const model of hostile) await store.usage.record([makeEvent({ keyId: key, model, costNanos: 0, usage: zero })]);
+      const month = makeEvent().buckets.month;
+      const rows = await store.usage.query({ granularity: 'month', fromBucket: month, toBucket: month, keyId: key });
+      const honest = rows.filter((r) => r.model === 'claude-sonnet-4-5');
+      assert.equal(honest.length, 1);
+      assert.equal(honest[0].costNanos, 5_000_000, 'the real row keeps its cost');
+      assert.equal(honest[0].requests, 1);
+      assert.equal(honest[0].input, 10);
+      assert.deepEqual(rows.map((r) => r.model).sort(), ['claude-sonnet-4-5', ...hostile].sort(), 'each name is its own row, read back as written');
+      for (const r of rows) if (r.model !== 'claude-sonnet-4-5') assert.deepEqual([r.requests, r.costNanos, r.keyId, r.accountId], [1, 0, key, 'a1']);
+      const byModel = await store.usage.query({ granularity: 'month', fromBucket: month, toBucket: month, keyId: key, model: 'x\ny' });
+      assert.deepEqual(byModel.map((r) => r.model), ['x\ny']);
+    });
+
     t('usage: bucket ranges are inclusive and exclude other buckets', async () => {
       const key = `range-${seq}`;
       const d1 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 1, 0) });

@@ -75,3 +75,18 @@ function isNewer(v: number[], key: string, curV: number[], curKey: string): bool
   if (key.length !== curKey.length) return key.length < curKey.length;
   return key < curKey;
 }
+
+/** Longest model name recorded; real ones are under 100 characters. */
+export const MAX_RECORDED_MODEL_LENGTH = 200;
+
+/**
+ * The model name as usage records it: control and other non-printable characters replaced by U+FFFD, at most
+ * MAX_RECORDED_MODEL_LENGTH characters. A second line of defence behind the validation at the HTTP edge: a
+ * recorded name becomes store fields, log lines, report rows and CSV cells.
+ */
+export function recordedModelName(model: string): string {
+  // \p{C}: control, format, unassigned, private use and surrogate code points; \p{Z} except the plain space.
+  const clean = model.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, '\uFFFD');
+  const chars = Array.from(clean);
+  return chars.length <= MAX_RECORDED_MODEL_LENGTH ? clean : chars.slice(0, MAX_RECORDED_MODEL_LENGTH).join('');
+}

@@ -7,6 +7,7 @@ import type { UsageEvent } from '../core/usage-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { SettleItem, Store } from '../store/types.js';
 import { computeCost } from './cost.js';
+import { recordedModelName } from './model-names.js';
 import type { PricingTable } from './pricing.js';
 
 export interface FinishedRequest {
@@ -27,6 +28,8 @@ export interface FinishedRequest {
   /** Add the request to the key's limit counters (keys with counted limits only). */
   settle?: boolean;
 }
+
+const MAX_UNPRICED_REMEMBERED = 1000;
 
 export interface RecorderOptions {
   flushMs?: number;
@@ -59,17 +62,21 @@ export class UsageRecorder {
   /** Builds the event (usage priced) without writing it. */
   toEvent(r: FinishedRequest): UsageEvent {
     const usage = r.usage ?? emptyUsage();
+    // Client text: bounded and printable before it becomes store fields, log lines and report rows.
+    const model = recordedModelName(r.model);
     let costNanos = 0;
     if (r.usage) {
-      const match = this.pricing.lookup(r.model);
+      const match = this.pricing.lookup(model);
       if (match) costNanos = computeCost(usage, match.price).costNanos;
-      else if (!this.unpriced.has(r.model)) {
-        this.unpriced.add(r.model);
-        this.log.warn({ model: r.model }, 'no price for model; its cost is recorded as 0');
+      else if (!this.unpriced.has(model)) {
+        // Warned once per name; the set is bounded (clients choose the names).
+        if (this.unpriced.size >= MAX_UNPRICED_REMEMBERED) this.unpriced.clear();
+        this.unpriced.add(model);
+        this.log.warn({ model }, 'no price for model; its cost is recorded as 0');
       }
     }
     const { weeklyLabel: _weekly, settle: _settle, ...rest } = r;
-    return { ...rest, usage, costNanos, buckets: bucketLabels(r.ts, this.timezoneOffsetHours) };
+    return { ...rest, model, usage, costNanos, buckets: bucketLabels(r.ts, this.timezoneOffsetHours) };
   }
 
   /** Queues the event for the next batch write and returns it. */

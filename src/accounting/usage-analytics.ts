@@ -169,11 +169,16 @@ export function buildBreakdown(rows: readonly UsageRow[], dimension: Dimension, 
   return { rows: out, totals: sealBlock(totals) };
 }
 
-/** CSV with a UTF-8 BOM (Excel), quoting only where needed. */
+/**
+ * CSV with a UTF-8 BOM (Excel), quoting only where needed. Text cells that a spreadsheet would run as a formula
+ * (starting with = + - @, tab or CR; model names, key and account names are client or admin text) get a leading
+ * `'` (OWASP CSV injection); numbers stay numbers.
+ */
 export function toCsv(header: readonly string[], lines: readonly (readonly unknown[])[]): string {
   const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    let s = v === null || v === undefined ? '' : String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n\t]/.test(s) || s.startsWith("'") ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return '\uFEFF' + [header, ...lines].map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -1,8 +1,9 @@
 // crs export / crs import: API keys, accounts, groups and settings as one JSON document (secrets sealed unless --decrypt).
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VERSION } from '../bootstrap.js';
+import { writePrivateFile } from '../platform/private-files.js';
 import { exportData, importData, parseExportDocument } from '../services/data-transfer.js';
 import { CliError, withCore } from './context.js';
 
@@ -17,7 +18,8 @@ export function dataCommands(program: Command): void {
         const doc = await exportData(core.store, core.secrets, { decrypt: o.decrypt === true, relayVersion: VERSION, now: core.clock.now() });
         const text = JSON.stringify(doc, null, 2) + '\n';
         if (o.out) {
-          writeFileSync(resolve(o.out), text, { mode: 0o600 });
+          // 0600 even when the file existed with a wider mode (a --decrypt export holds secrets in plain text).
+          writePrivateFile(resolve(o.out), text);
           process.stderr.write(`Exported ${doc.apiKeys.length} API keys, ${doc.accounts.length} accounts, ${doc.settings.length} settings and groups to ${resolve(o.out)}${doc.decrypted ? ' (secrets in plain text)' : ''}\n`);
         } else process.stdout.write(text);
       }),

@@ -15,10 +15,12 @@ import type { AccountWindows } from '../services/windows.js';
 import type { AdminAuth } from '../services/admin-auth.js';
 import type { ApiKeyService } from '../services/api-keys.js';
 import type { Store } from '../store/types.js';
+import type { TrustProxy } from '../config/trust-proxy.js';
 import { adminApi } from './admin/index.js';
 import { health } from './health.js';
 import { anthropicSurface } from './surfaces/anthropic/index.js';
 import { openaiSurface } from './surfaces/openai/index.js';
+import { geminiSurface } from './surfaces/gemini/index.js';
 import { webAuth } from './web-auth.js';
 import { statsApi } from './stats/index.js';
 import { webStatic } from './web-static.js';
@@ -40,12 +42,25 @@ export interface AppDeps {
   log: Logger;
   requestMaxBytes: number;
   timezoneOffsetHours: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** Client connection limits (config.server); the defaults below when absent (tests building the app alone). */
+  server?: ServerLimits;
   version: string;
   startedAt: number;
 }
 
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0 = no cap. */
+  maxConnections: number;
+}
+
+const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096 };
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const limits = deps.server ?? DEFAULT_LIMITS;
   const app = Fastify({
     loggerInstance: deps.log,
     // The relay logs one line per relayed request itself; no per-request framework lines.
@@ -54,20 +69,42 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     childLoggerFactory: (logger) => logger,
     bodyLimit: deps.requestMaxBytes,
     genReqId: () => newRequestId(),
-    trustProxy: deps.trustProxy,
-    // Streams can run for many minutes: no server-side request timeout; idle keep-alive sockets close after 65 s.
-    requestTimeout: 0,
-    keepAliveTimeout: 65_000,
+    trustProxy: fastifyTrustProxy(deps.trustProxy),
+    // Node's requestTimeout bounds RECEIVING a request (headers and body; a slow-loris body is cut with 408) and
+    // stops applying once the request is complete, so a response stream may run for as long as it needs.
+    // headersTimeout bounds the head alone; idle keep-alive sockets close after keepAliveTimeout. Node checks
+    // these every connectionsCheckingInterval (30 s by default): a quarter of the shortest budget keeps the cut
+    // close to the configured time.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+    },
     return503OnClosing: true,
   });
+  // Connections beyond the cap are closed as they arrive (the kernel's backlog is not a limit).
+  if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   const surface = { keys: deps.keys, gate: deps.gate, store: deps.store, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });
   await app.register(openaiSurface, { ...surface, prefix: '/openai' });
+  await app.register(geminiSurface, { ...surface, prefix: '/gemini' });
   await app.register(adminApi, { ...deps, prefix: '/admin' });
   await app.register(webAuth, { auth: deps.auth, log: deps.log, requestMaxBytes: deps.requestMaxBytes, prefix: '/web' });
   await app.register(webStatic);
   await app.register(statsApi, { ...deps, prefix: '/stats/api' });
   await app.register(health, deps);
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * Fastify refuses a bare hop count (it cannot tell the proxy from a client that connects directly and sends the
+ * header itself); as a function it means: trust the first `n` hops. With a hop count the relay must be reachable
+ * only through its proxies; a list of proxy addresses has no such condition.
+ */
+function fastifyTrustProxy(tp: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_address, hop) => hop < tp;
+  return tp;
 }

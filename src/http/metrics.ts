@@ -1,5 +1,7 @@
-// GET /metrics (Prometheus text format), and the in-flight count of requests on the relay routes.
-import type { FastifyInstance } from 'fastify';
+// GET /metrics (Prometheus text format), and the in-flight count of requests on the relay routes. The metrics
+// name keys and accounts with their cost, so on the main port they need METRICS_TOKEN unless the operator opened
+// them explicitly (METRICS_PUBLIC=true); METRICS_BIND serves them on a separate listener instead.
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { RelayMetrics } from '../services/relay-metrics.js';
@@ -8,6 +10,8 @@ export interface MetricsRouteDeps {
   metrics: RelayMetrics;
   /** When set, scrapes must send `Authorization: Bearer <token>`. */
   token: string | null;
+  /** Without a token: true serves anyone; false refuses every scrape (401 saying how to enable). */
+  public: boolean;
 }
 
 /** Path prefixes of the API surfaces whose requests count as in flight. */
@@ -43,10 +47,23 @@ export function trackInFlight(server: { on(event: 'request', l: (req: IncomingMe
 
 export async function metricsRoute(app: FastifyInstance, deps: MetricsRouteDeps): Promise<void> {
   app.get('/metrics', async (request, reply) => {
+    if (deps.token === null && !deps.public) {
+      return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: { code: 'UNAUTHORIZED', message: 'Metrics are not public: set METRICS_TOKEN (then send it as a bearer token), METRICS_BIND or METRICS_PUBLIC=true' } });
+    }
     if (deps.token !== null && !bearerMatches(request.headers.authorization, deps.token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHORIZED', message: 'A valid metrics token is required' } });
+      return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: { code: 'UNAUTHORIZED', message: 'A valid metrics token is required' } });
     }
     const body = await deps.metrics.render();
     return reply.header('content-type', deps.metrics.contentType).header('cache-control', 'no-store').send(body);
   });
+}
+
+/**
+ * The app of the separate metrics listener (METRICS_BIND): only GET /metrics, open unless METRICS_TOKEN is set
+ * (the operator chose who can reach that address).
+ */
+export async function buildMetricsApp(deps: Omit<MetricsRouteDeps, 'public'>): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, keepAliveTimeout: 10_000, requestTimeout: 10_000 });
+  await app.register(metricsRoute, { ...deps, public: true });
+  return app as unknown as FastifyInstance;
 }

@@ -1,5 +1,5 @@
-// Admin login at /web/auth/login: `{username, password}` → `{token, expiresAt, username}`; attempts are
-// rate-limited per client address.
+// Admin login at /web/auth/login: `{username, password}` → `{token, expiresAt, username}`; attempts go through
+// the login limiter (services/login-limiter.ts) before the password is checked.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
@@ -14,6 +14,10 @@ const loginSchema = z.object({
 
 export async function webAuth(app: FastifyInstance, deps: { auth: AdminAuth; log: Logger; requestMaxBytes: number }): Promise<void> {
   useAdminErrors(app, deps.log, deps.requestMaxBytes);
+  // The answer carries a session token (and its errors a username's fate): never cached by a browser or proxy.
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+  });
   app.post('/auth/login', async (request) => {
     const { username, password } = parseInput(loginSchema, request.body);
     const s = await deps.auth.login(username, password, request.ip);

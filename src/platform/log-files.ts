@@ -1,8 +1,9 @@
 // Daily log files: `relay-YYYY-MM-DD.log` (JSON lines) in one directory, a new file when the day changes (in the
 // configured TIMEZONE_OFFSET, like the usage statistics), files older than the retention deleted.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { privateDir, privateFile, tightenFiles } from './private-files.js';
 
 type Boom = ReturnType<typeof pino.destination>;
 
@@ -41,7 +42,10 @@ export class DailyLogFile {
     this.prefix = opts.prefix ?? 'relay';
     this.now = opts.now ?? Date.now;
     this.pattern = new RegExp(`^${this.prefix}-(\\d{4}-\\d{2}-\\d{2})\\.log$`);
-    mkdirSync(opts.dir, { recursive: true });
+    // Logs name keys, accounts and client addresses: files 0600 (older ones tightened too), a new folder 0700. An
+    // existing folder keeps its mode: LOG_DIR may be a shared place like /var/log.
+    privateDir(opts.dir, { tightenExisting: false });
+    tightenFiles(this.ownFiles().map((name) => join(opts.dir, name)));
     this.open(this.now());
   }
 
@@ -81,6 +85,7 @@ export class DailyLogFile {
     this.day = dayLabel(nowMs, this.opts.tzOffsetHours);
     this.switchAt = Math.floor((nowMs + offsetMs) / DAY_MS) * DAY_MS + DAY_MS - offsetMs;
     const previous = this.current;
+    privateFile(this.file);
     this.current = pino.destination({ dest: this.file, sync: this.opts.sync ?? false, mkdir: true, append: true });
     previous?.end();
     this.prune(nowMs);
@@ -89,15 +94,18 @@ export class DailyLogFile {
   /** Deletes this logger's files older than the retention (other files in the directory are left alone). */
   private prune(nowMs: number): void {
     const oldestKept = dayLabel(nowMs - (this.opts.retentionDays - 1) * DAY_MS, this.opts.tzOffsetHours);
-    let names: string[];
-    try {
-      names = readdirSync(this.opts.dir);
-    } catch {
-      return;
+    for (const name of this.ownFiles()) {
+      const m = this.pattern.exec(name)!;
+      if (m[1] < oldestKept) rmSync(join(this.opts.dir, name), { force: true });
     }
-    for (const name of names) {
-      const m = this.pattern.exec(name);
-      if (m && m[1] < oldestKept) rmSync(join(this.opts.dir, name), { force: true });
+  }
+
+  /** Names of this logger's files in its directory (none when it cannot be read). */
+  private ownFiles(): string[] {
+    try {
+      return readdirSync(this.opts.dir).filter((name) => this.pattern.test(name));
+    } catch {
+      return [];
     }
   }
 }

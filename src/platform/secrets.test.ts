@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSecrets, hashPassword, randomPassword, verifyPassword } from './secrets.js';
+import { createSecrets, hashPassword, needsRehash, randomPassword, verifyPassword } from './secrets.js';
 
 const KEY_A = 'a'.repeat(32);
 const KEY_B = 'b'.repeat(32);
@@ -37,12 +37,25 @@ test('API key HMAC is stable per ENCRYPTION_KEY and differs across keys', () => 
 });
 
 test('scrypt password hashes verify only the right password', async () => {
-  const h = await hashPassword('correct horse');
+  const h = await hashPassword('correct horse', 16_384);
   assert.match(h, /^scrypt\$16384\$8\$1\$/);
   assert.equal(await verifyPassword('correct horse', h), true);
   assert.equal(await verifyPassword('wrong horse', h), false);
   assert.equal(await verifyPassword('correct horse', 'bcrypt$junk'), false);
-  assert.notEqual(await hashPassword('x'), await hashPassword('x'));
+  assert.notEqual(await hashPassword('x', 16_384), await hashPassword('x', 16_384));
+});
+
+test('scrypt: OWASP cost by default (N=2^17, beyond Node\'s default maxmem); older hashes verify and ask for a rehash', async () => {
+  const strong = await hashPassword('correct horse');
+  assert.match(strong, /^scrypt\$131072\$8\$1\$/);
+  assert.equal(await verifyPassword('correct horse', strong), true);
+  assert.equal(needsRehash(strong), false);
+  const old = await hashPassword('correct horse', 16_384);
+  assert.equal(await verifyPassword('correct horse', old), true, 'a hash made with the former cost still verifies');
+  assert.equal(needsRehash(old), true, 'and is upgraded on the next successful login');
+  // A stored hash asking for absurd memory is refused, never evaluated.
+  assert.equal(await verifyPassword('x', old.replace('$16384$', '$1073741824$')), false);
+  assert.equal(await verifyPassword('x', old.replace('$16384$', '$1000$')), false, 'N must be a power of two');
 });
 
 test('random passwords have the requested length and alphabet', () => {

@@ -81,7 +81,14 @@ export function randomPassword(length = 20): string {
 
 // --- passwords (scrypt) ---
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
+/** OWASP's current scrypt figure (Password Storage Cheat Sheet): N=2^17, r=8, p=1. */
+export const SCRYPT_DEFAULT_N = 131_072;
+const SCRYPT = { r: 8, p: 1, keylen: 32 } as const;
+/** Stored parameters beyond these are refused rather than evaluated (a tampered hash must not exhaust memory). */
+const LIMITS = { maxN: 1_048_576, maxR: 32, maxP: 16 } as const;
+
+/** scrypt needs 128·N·r bytes; Node refuses above `maxmem` (32 MiB by default, less than N=2^17 needs). */
+const maxmemFor = (N: number, r: number) => 256 * N * r;
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -89,19 +96,38 @@ function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOpti
   );
 }
 
-/** `scrypt$N$r$p$<salt b64url>$<hash b64url>` */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+function parseHash(stored: string): (ScryptParams & { salt: Buffer; expected: Buffer }) | null {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
   const [N, r, p] = parts.slice(1, 4).map(Number);
-  const salt = Buffer.from(parts[4], 'base64url');
-  const expected = Buffer.from(parts[5], 'base64url');
-  const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: 256 * N * r });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  const pow2 = Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0;
+  if (!pow2 || N > LIMITS.maxN || !Number.isInteger(r) || r < 1 || r > LIMITS.maxR || !Number.isInteger(p) || p < 1 || p > LIMITS.maxP) return null;
+  return { N, r, p, salt: Buffer.from(parts[4], 'base64url'), expected: Buffer.from(parts[5], 'base64url') };
+}
+
+/** `scrypt$N$r$p$<salt b64url>$<hash b64url>`; N defaults to OWASP's figure. */
+export async function hashPassword(password: string, N: number = SCRYPT_DEFAULT_N): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, { N, r: SCRYPT.r, p: SCRYPT.p, maxmem: maxmemFor(N, SCRYPT.r) });
+  return ['scrypt', N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/** Checks a password against a stored hash with the parameters stored in it (older, cheaper hashes still verify). */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const h = parseHash(stored);
+  if (!h || h.expected.length === 0) return false;
+  const key = await scrypt(password, h.salt, h.expected.length, { N: h.N, r: h.r, p: h.p, maxmem: maxmemFor(h.N, h.r) });
+  return key.length === h.expected.length && timingSafeEqual(key, h.expected);
+}
+
+/** True when a stored hash is weaker than what `hashPassword(…, N)` makes now (rehash after a successful login). */
+export function needsRehash(stored: string, N: number = SCRYPT_DEFAULT_N): boolean {
+  const h = parseHash(stored);
+  return !h || h.N < N || h.r < SCRYPT.r || h.p < SCRYPT.p;
 }

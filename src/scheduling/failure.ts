@@ -23,8 +23,13 @@ export type FailureKind =
   | 'overloaded'
   /** 401: credentials rejected (after a refresh, for OAuth). */
   | 'unauthorized'
-  /** 403 / organisation disabled: needs an operator. */
+  /**
+   * The upstream's documented account-level signal (organisation disabled, OAuth not allowed for the
+   * organisation, billing): needs an operator.
+   */
   | 'blocked'
+  /** Any other 403: a short cooldown (a key holder can provoke one, so it never takes an account out for good). */
+  | 'forbidden'
   /** 5xx other than 529. */
   | 'server_error'
   /** Connect error, reset, timeout. */

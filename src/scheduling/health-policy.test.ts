@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeReasons, availableAt, blockingReasons, DEFAULT_COOLDOWNS, healthState, mergeReason, modelFamily, reasonFor } from './health-policy.js';
+import { activeReasons, availableAt, blockingReasons, clearedBySuccess, DEFAULT_COOLDOWNS, healthState, mergeReason, modelFamily, reasonFor } from './health-policy.js';
 import type { FailureClass } from './failure.js';
 
 const NOW = 10_000_000;
@@ -13,7 +13,8 @@ const cases: { name: string; cls: FailureClass; until: number | null | 'none' }[
   { name: 'server error: default cooldown', cls: { kind: 'server_error', reason: 'x' }, until: NOW + 60_000 },
   { name: 'network: default cooldown', cls: { kind: 'network', reason: 'x' }, until: NOW + 30_000 },
   { name: 'unauthorized: half an hour', cls: { kind: 'unauthorized', reason: 'x' }, until: NOW + 1_800_000 },
-  { name: 'blocked: until an operator', cls: { kind: 'blocked', reason: 'x' }, until: null },
+  { name: 'blocked (a documented account-level signal): until an operator', cls: { kind: 'blocked', reason: 'x' }, until: null },
+  { name: 'forbidden (a bare 403): a short cooldown, never until an operator', cls: { kind: 'forbidden', reason: 'x' }, until: NOW + DEFAULT_COOLDOWNS.forbiddenSec * 1000 },
   { name: 'client errors are not the account’s fault', cls: { kind: 'client_error', reason: 'x' }, until: 'none' },
 ];
 for (const c of cases) {
@@ -49,4 +50,16 @@ test('model family', () => {
   assert.equal(modelFamily('claude-sonnet-5'), 'sonnet');
   assert.equal(modelFamily('claude-haiku-4-5-20251001'), 'haiku');
   assert.equal(modelFamily('gpt-5'), null);
+});
+
+test('a bare 403 or a 5xx cools down and does not escalate; a success or the probe ends it (P8 item 5)', () => {
+  const forbidden = reasonFor({ kind: 'forbidden', reason: 'Permission denied' }, { now: NOW, httpStatus: 403 })!;
+  assert.equal(forbidden.until, NOW + 60_000, 'a single 403 is a one-minute cooldown, not a block until an operator acts');
+  const again = reasonFor({ kind: 'forbidden', reason: 'Permission denied' }, { now: NOW + 61_000, httpStatus: 403 })!;
+  assert.equal(again.until! - again.since, 60_000, 'a repeat gets the same cooldown: one key holder cannot stretch the outage');
+  assert.equal(healthState([forbidden]), 'forbidden');
+  assert.equal(clearedBySuccess(forbidden), true, 'the account answering proves it wrong');
+  const serverError = reasonFor({ kind: 'server_error', reason: 'HTTP 500' }, { now: NOW, httpStatus: 500 })!;
+  assert.equal(serverError.until, NOW + DEFAULT_COOLDOWNS.serverErrorSec * 1000);
+  assert.equal(healthState([forbidden, reasonFor({ kind: 'blocked', reason: 'disabled' }, { now: NOW })!]), 'blocked');
 });

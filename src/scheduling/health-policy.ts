@@ -1,5 +1,13 @@
 // The account health policy, in one file: what a classified upstream failure does to an account (a reason with
 // an expiry), and whether an account with given reasons is routable for a model. Pure.
+//
+// Only a documented account-level signal (`blocked`: organisation disabled, OAuth not allowed for the
+// organisation, billing) takes an account out until an operator acts. What a client can provoke with its own
+// request, a bare 403 (`forbidden`) or a 5xx (`server_error`), only cools the account down for a short, fixed
+// time. Repeats do not escalate: while cooling the account gets no traffic, so a repeat can only come one cooldown
+// later, and the active probe ends the cooldown early when the account answers. A persistent bare 403 therefore
+// costs one failed-over attempt per cooldown, while an escalating rule would let one key holder stretch an
+// outage of a shared account at will.
 import type { FailureClass, FailureKind } from './failure.js';
 
 /** Why an account is not routable right now. */
@@ -25,6 +33,8 @@ export interface CooldownPolicy {
   serverErrorSec: number;
   networkSec: number;
   unauthorizedSec: number;
+  /** A 403 without an account-level signal. */
+  forbiddenSec: number;
   /** Longest cooldown any upstream hint may impose. */
   maxSec: number;
 }
@@ -36,6 +46,7 @@ export const DEFAULT_COOLDOWNS: CooldownPolicy = {
   serverErrorSec: 60,
   networkSec: 30,
   unauthorizedSec: 1800,
+  forbiddenSec: 60,
   maxSec: 7 * 86_400,
 };
 
@@ -52,6 +63,7 @@ export function reasonFor(
     server_error: policy.serverErrorSec,
     network: policy.networkSec,
     unauthorized: policy.unauthorizedSec,
+    forbidden: policy.forbiddenSec,
     blocked: null, // needs an operator
     client_error: null,
   };
@@ -90,7 +102,7 @@ export function blockingReasons(reasons: readonly HealthReason[], now: number, f
 
 /** Transient reasons a successful request proves wrong (the account answered): cleared on success. */
 export function clearedBySuccess(r: HealthReason): boolean {
-  return r.code === 'throttled' || r.code === 'overloaded' || r.code === 'server_error' || r.code === 'network';
+  return r.code === 'throttled' || r.code === 'overloaded' || r.code === 'server_error' || r.code === 'network' || r.code === 'forbidden';
 }
 
 /** When a cooling account is expected back (null = needs an operator). */
@@ -105,7 +117,7 @@ export function availableAt(reasons: readonly HealthReason[]): number | null {
 
 /** The single state shown for an account: the most serious active reason. */
 export function healthState(reasons: readonly HealthReason[]): 'healthy' | FailureKind {
-  const order: FailureKind[] = ['blocked', 'unauthorized', 'rate_limited', 'overloaded', 'server_error', 'network', 'throttled'];
+  const order: FailureKind[] = ['blocked', 'unauthorized', 'rate_limited', 'forbidden', 'overloaded', 'server_error', 'network', 'throttled'];
   for (const code of order) if (reasons.some((r) => r.code === code)) return code;
   return 'healthy';
 }

@@ -1,25 +1,36 @@
 // Admin credentials and sessions: the first-start credentials (init.json or ADMIN_USERNAME/ADMIN_PASSWORD),
-// scrypt-verified logins with a per-address attempt limit, and signed, expiring session tokens (JWT, HS256).
+// scrypt-verified logins behind the attempt limiter, and signed, expiring session tokens (JWT, HS256) that name a
+// server-side session, so logout, "log out everywhere" and a password change revoke them on every instance.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
-import { hashPassword, randomHex, randomPassword, verifyPassword } from '../platform/secrets.js';
+import { hashPassword, needsRehash, randomHex, randomPassword, SCRYPT_DEFAULT_N, verifyPassword } from '../platform/secrets.js';
 import type { Store } from '../store/types.js';
+import { LoginLimiter, type LoginLimiterOptions } from './login-limiter.js';
 
 export interface AdminAuthOptions {
   jwtSecret: string;
   sessionHours: number;
-  /** Failed logins allowed per client address per window. */
-  maxFailures?: number;
-  windowMs?: number;
+  /** scrypt N of new password hashes (and of rehashed old ones); OWASP's figure by default. */
+  scryptN?: number;
+  limiter?: LoginLimiterOptions;
+  /** Password checks evaluated at once (scrypt at N=2^17 takes 128 MiB each); the rest wait their turn. */
+  maxConcurrentChecks?: number;
+  /** How long a session found live in the store is trusted without asking again (change events end it sooner). */
+  sessionCacheMs?: number;
 }
 
 export interface AdminSession {
   username: string;
   expiresAt: number;
+  /** The server-side session the token names; revoking it ends the token. */
+  sid: string;
 }
+
+/** kv `adminsession:<sid>` → {username, at, ip}, expiring with the token. */
+const SESSION_KV = 'adminsession:';
 
 export interface EnsureAdminResult {
   username: string;
@@ -36,20 +47,22 @@ export interface EnsureAdminResult {
 export async function ensureAdmin(
   store: Store,
   clock: Clock,
-  opts: { dataDir: string; fromEnv: { username: string; password: string } | null },
+  opts: { dataDir: string; fromEnv: { username: string; password: string } | null; scryptN?: number },
 ): Promise<EnsureAdminResult> {
   const now = clock.now();
+  const N = opts.scryptN ?? SCRYPT_DEFAULT_N;
   if (opts.fromEnv) {
-    const cur = await store.admins.get(opts.fromEnv.username);
-    if (!cur || !(await verifyPassword(opts.fromEnv.password, cur.passwordHash))) {
-      await store.admins.put({
-        username: opts.fromEnv.username,
-        passwordHash: await hashPassword(opts.fromEnv.password),
-        createdAt: cur?.createdAt ?? now,
-        updatedAt: now,
-      });
+    const { username, password } = opts.fromEnv;
+    const cur = await store.admins.get(username);
+    const same = cur !== null && (await verifyPassword(password, cur.passwordHash));
+    if (!same) {
+      await store.admins.put({ username, passwordHash: await hashPassword(password, N), createdAt: cur?.createdAt ?? now, updatedAt: now });
+      // A new password from the environment ends the sessions opened with the old one.
+      if (cur) await revokeAdminSessions(store, username);
+    } else if (needsRehash(cur.passwordHash, N)) {
+      await store.admins.put({ ...cur, passwordHash: await hashPassword(password, N) });
     }
-    return { username: opts.fromEnv.username, source: 'env' };
+    return { username, source: 'env' };
   }
   if ((await store.admins.count()) > 0) return { username: '', source: 'existing' };
   const username = `cr_admin_${randomHex(4)}`;
@@ -60,16 +73,48 @@ export async function ensureAdmin(
   if (existsSync(file)) chmodSync(file, 0o600);
   writeFileSync(file, JSON.stringify({ initializedAt: new Date(now).toISOString(), adminUsername: username, adminPassword: password }, null, 2) + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
-  await store.admins.put({ username, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now });
+  await store.admins.put({ username, passwordHash: await hashPassword(password, N), createdAt: now, updatedAt: now });
   return { username, source: 'generated', initFile: file };
 }
 
+/**
+ * Ends the sessions of `username` (all but `exceptSid`) on every instance: the session records go from the store
+ * and the change event empties every instance's session cache. Returns how many ended.
+ */
+export async function revokeAdminSessions(store: Store, username: string, exceptSid?: string): Promise<number> {
+  let n = 0;
+  for (const e of await store.kv.scan(SESSION_KV)) {
+    if (e.key === SESSION_KV + exceptSid || readRecord(e.value)?.username !== username) continue;
+    await store.kv.delete(e.key);
+    n++;
+  }
+  store.publish({ entity: 'admin', id: username });
+  return n;
+}
+
+function readRecord(v: string): { username: string } | null {
+  try {
+    const r = JSON.parse(v) as { username?: unknown };
+    return typeof r.username === 'string' ? { username: r.username } : null;
+  } catch {
+    return null;
+  }
+}
+
+const MAX_CACHED_SESSIONS = 10_000;
+
 export class AdminAuth {
   private readonly sign: (payload: Record<string, unknown>) => string;
-  private readonly verify: (token: string) => { sub: string; exp: number; typ: string };
-  private readonly failures = new Map<string, { count: number; resetAt: number }>();
-  private readonly maxFailures: number;
-  private readonly windowMs: number;
+  private readonly verify: (token: string) => { sub: string; exp: number; typ: string; sid?: unknown };
+  private readonly limiter: LoginLimiter;
+  private readonly scryptN: number;
+  private readonly maxChecks: number;
+  private readonly cacheMs: number;
+  /** sid → (username, when the store last said it is live). */
+  private readonly live = new Map<string, { username: string; at: number }>();
+  private checking = 0;
+  private readonly waiting: (() => void)[] = [];
+  private dummy: Promise<string> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -79,53 +124,119 @@ export class AdminAuth {
     // Token times use the wall clock (fast-jwt reads it itself); the injected clock drives everything else.
     this.sign = createSigner({ key: opts.jwtSecret, algorithm: 'HS256', expiresIn: opts.sessionHours * 3_600_000 });
     this.verify = createVerifier({ key: opts.jwtSecret, algorithms: ['HS256'] }) as never;
-    this.maxFailures = opts.maxFailures ?? 10;
-    this.windowMs = opts.windowMs ?? 15 * 60_000;
+    this.limiter = new LoginLimiter(opts.limiter);
+    this.scryptN = opts.scryptN ?? SCRYPT_DEFAULT_N;
+    this.maxChecks = opts.maxConcurrentChecks ?? 2;
+    this.cacheMs = opts.sessionCacheMs ?? 5_000;
+    // A revocation anywhere (this instance, another one, the CLI through SQLite's change poll) empties the cache.
+    store.onChange((e) => {
+      if (e.entity === 'admin' || e.entity === '*') this.live.clear();
+    });
   }
 
-  /** Verifies credentials; throws 401, or 429 with retry-after when the address has failed too often. */
+  /**
+   * Verifies credentials and opens a session; throws 401, or 429 with retry-after when the limiter refuses. The
+   * attempt takes its slot before the password is checked.
+   */
   async login(username: string, password: string, address: string): Promise<{ token: string } & AdminSession> {
-    const now = this.clock.now();
-    const f = this.failures.get(address);
-    if (f && f.resetAt <= now) this.failures.delete(address);
-    const cur = this.failures.get(address);
-    if (cur && cur.count >= this.maxFailures) {
-      throw new RelayError('LOGIN_RATE_LIMITED', undefined, { retryAfterSec: Math.ceil((cur.resetAt - now) / 1000) });
-    }
-    const user = await this.store.admins.get(username);
+    const attempt = this.limiter.reserve(address, this.clock.now());
+    const user = await this.store.admins.get(username).catch((e: unknown) => {
+      attempt.failed();
+      throw e;
+    });
     // Verify against a dummy hash for unknown users so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    const ok = await this.checkPassword(password, user?.passwordHash ?? (await this.dummyHash())).catch(() => false);
     if (!user || !ok) {
-      const entry = this.failures.get(address) ?? { count: 0, resetAt: now + this.windowMs };
-      entry.count++;
-      this.failures.set(address, entry);
+      attempt.failed();
       throw new RelayError('LOGIN_FAILED');
     }
-    this.failures.delete(address);
-    const token = this.sign({ sub: user.username, typ: 'admin' });
-    return { token, username: user.username, expiresAt: Date.now() + this.opts.sessionHours * 3_600_000 };
+    attempt.succeeded();
+    // A hash made with a former (cheaper) cost is upgraded now that the password is known; updatedAt stays.
+    if (needsRehash(user.passwordHash, this.scryptN)) {
+      await this.store.admins.put({ ...user, passwordHash: await hashPassword(password, this.scryptN) });
+    }
+    const sid = randomHex(16);
+    const ttlMs = this.opts.sessionHours * 3_600_000;
+    await this.store.kv.set(SESSION_KV + sid, JSON.stringify({ username: user.username, at: this.clock.now(), ip: address }), ttlMs);
+    const token = this.sign({ sub: user.username, typ: 'admin', sid });
+    return { token, username: user.username, sid, expiresAt: Date.now() + ttlMs };
   }
 
-  /** Returns the session of a valid token, or throws 401. */
-  authenticate(authorization: string | undefined): AdminSession {
+  /** Returns the session of a valid, unrevoked token, or throws 401. */
+  async authenticate(authorization: string | undefined): Promise<AdminSession> {
     const m = authorization ? /^Bearer\s+(.+)$/i.exec(authorization) : null;
     if (!m) throw new RelayError('ADMIN_UNAUTHORIZED');
+    let claims: ReturnType<AdminAuth['verify']>;
     try {
-      const claims = this.verify(m[1].trim());
-      if (claims.typ !== 'admin') throw new Error('wrong token type');
-      return { username: claims.sub, expiresAt: claims.exp * 1000 };
+      claims = this.verify(m[1].trim());
+      if (claims.typ !== 'admin' || typeof claims.sid !== 'string') throw new Error('not an admin session token');
     } catch {
       throw new RelayError('ADMIN_UNAUTHORIZED', 'Admin session is invalid or has expired; log in again');
     }
+    const sid = claims.sid as string;
+    if (!(await this.isLive(sid, claims.sub))) throw new RelayError('ADMIN_UNAUTHORIZED', 'Admin session was signed out; log in again');
+    return { username: claims.sub, expiresAt: claims.exp * 1000, sid };
   }
 
-  /** Sets a new password (CLI reset, settings page). */
-  async setPassword(username: string, password: string): Promise<void> {
+  /** Ends one session (logout). */
+  async logout(sid: string): Promise<void> {
+    this.live.delete(sid);
+    const rec = await this.store.kv.get(SESSION_KV + sid);
+    await this.store.kv.delete(SESSION_KV + sid);
+    this.store.publish({ entity: 'admin', id: rec ? readRecord(rec)?.username : undefined });
+  }
+
+  /** Ends every session of `username` but `exceptSid` ("log out everywhere"). */
+  async logoutAll(username: string, exceptSid?: string): Promise<number> {
+    this.live.clear();
+    return revokeAdminSessions(this.store, username, exceptSid);
+  }
+
+  /** Sets a new password (CLI reset, settings page); every other session of that admin ends. */
+  async setPassword(username: string, password: string, keepSid?: string): Promise<void> {
     const cur = await this.store.admins.get(username);
     const now = this.clock.now();
-    await this.store.admins.put({ username, passwordHash: await hashPassword(password), createdAt: cur?.createdAt ?? now, updatedAt: now });
+    await this.store.admins.put({ username, passwordHash: await hashPassword(password, this.scryptN), createdAt: cur?.createdAt ?? now, updatedAt: now });
+    await this.logoutAll(username, keepSid);
+  }
+
+  /** Checks a password against this admin's stored hash (behind the same concurrency bound as logins). */
+  async checkUserPassword(username: string, password: string): Promise<boolean> {
+    const user = await this.store.admins.get(username);
+    return user !== null && (await this.checkPassword(password, user.passwordHash));
+  }
+
+  private async isLive(sid: string, username: string): Promise<boolean> {
+    const now = this.clock.now();
+    const c = this.live.get(sid);
+    if (c && now - c.at < this.cacheMs) return c.username === username;
+    const v = await this.store.kv.get(SESSION_KV + sid);
+    const rec = v === null ? null : readRecord(v);
+    if (!rec || rec.username !== username) {
+      this.live.delete(sid);
+      return false;
+    }
+    if (this.live.size >= MAX_CACHED_SESSIONS) this.live.clear();
+    this.live.set(sid, { username, at: now });
+    return true;
+  }
+
+  /** scrypt, at most `maxConcurrentChecks` at once (a slot passes straight to the next waiter). */
+  private async checkPassword(password: string, hash: string): Promise<boolean> {
+    if (this.checking >= this.maxChecks) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.checking++;
+    try {
+      return await verifyPassword(password, hash);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.checking--;
+    }
+  }
+
+  /** A valid hash of a random string at the current cost, made once on first need. */
+  private dummyHash(): Promise<string> {
+    this.dummy ??= hashPassword(randomHex(16), this.scryptN);
+    return this.dummy;
   }
 }
-
-// A valid scrypt hash of a random string, computed once: makes failed lookups cost the same as failed passwords.
-const DUMMY_HASH = await hashPassword(randomHex(16));

@@ -10,7 +10,7 @@ import type { AccountHealth } from './account-health.js';
 import type { AccountPool, PoolAccount } from './account-pool.js';
 import type { Credentials } from './credentials.js';
 
-const PROBEABLE: ReadonlySet<FailureKind> = new Set(['server_error', 'network', 'overloaded', 'unauthorized']);
+const PROBEABLE: ReadonlySet<FailureKind> = new Set(['server_error', 'network', 'overloaded', 'unauthorized', 'forbidden']);
 const PROBE_TIMEOUT_MS = 15_000;
 
 export interface ProbeDeps {

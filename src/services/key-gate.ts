@@ -1,6 +1,6 @@
 // Admission of a request for a key, in the reference project's order (CRS-REFERENCE 4.3, which its clients rely
 // on): client restriction, then one atomic store operation for concurrency, rate window and cost caps, then the
-// service permission and the model restriction. What it acquires (a concurrency lease) it releases when the
+// service permission and the model restriction (count_tokens: see AdmissionRequest.countOnly). What it acquires (a concurrency lease) it releases when the
 // request ends (or at once when a later check refuses); long requests renew the lease.
 import { admissionPlan, clientAllowed, modelAllowed, periodLabels, refusal, serviceAllowed } from '../accounting/limits.js';
 import type { ApiKey, ClientId, Service } from '../core/api-key.js';
@@ -14,7 +14,10 @@ export interface AdmissionRequest {
   service: Service;
   model: string;
   client: ClientId | null;
-  /** count_tokens and similar: not subject to client restriction or concurrency, not counted in the window. */
+  /**
+   * count_tokens and similar (free upstream calls): the client restriction and the rate window's request count
+   * apply; concurrency and every cost/token cap do not. See KeyGate.admitCounted.
+   */
   countOnly?: boolean;
 }
 
@@ -51,7 +54,7 @@ export class KeyGate {
   /** Throws the refusal (403/429/402 RelayError) or returns what the request holds. */
   async admit(key: ApiKey, req: AdmissionRequest): Promise<Admission> {
     const l = key.limits;
-    if (!req.countOnly && !clientAllowed(l, req.client)) {
+    if (!clientAllowed(l, req.client)) {
       throw new RelayError('KEY_CLIENT_FORBIDDEN', `This API key may only be used from: ${l.allowedClients.join(', ')}`, { details: { allowedClients: l.allowedClients, client: req.client } });
     }
     const held = await this.admitCounted(key, req);
@@ -71,8 +74,15 @@ export class KeyGate {
     const weeklyLabel = periodLabels(l, req.model, now, tz).weekly;
     const plan = admissionPlan(l, { model: req.model, now, offsetHours: tz, leaseId: newId(), leaseTtlMs: this.leaseTtlMs });
     if (plan && req.countOnly) {
+      // The reference project skips the client restriction and concurrency for count_tokens and applies the window
+      // and cost limits. Here: the client restriction applies too (it is about who uses the key, not what it
+      // costs: a key limited to Claude Code counts tokens from Claude Code only), and count_tokens takes a place
+      // in the rate window's request count (a free endpoint must not be an unmetered way to drive the pool's
+      // accounts); the window's token and cost budgets do not refuse it (it uses neither). It holds no concurrency
+      // slot (a quick call beside a running stream is what Claude Code does); the daily/total/weekly caps apply.
       delete plan.concurrency;
-      delete plan.window;
+      if (plan.window && plan.window.maxRequests > 0) plan.window = { ...plan.window, maxTokens: 0, maxCostNanos: 0 };
+      else delete plan.window;
     }
     if (!plan || Object.keys(plan).length === 1) return weeklyLabel ? { ...NOTHING_HELD, weeklyLabel } : NOTHING_HELD;
     const r = await this.store.limits.admit(key.id, plan);

@@ -10,7 +10,8 @@ export interface AggDelta extends UsageRow {
 export function addToAgg(agg: Map<string, AggDelta>, g: Granularity, e: UsageEvent): void {
   const accountId = e.accountId ?? '';
   const bucket = e.buckets[g];
-  const id = `${g}\x1f${bucket}\x1f${e.keyId}\x1f${accountId}\x1f${e.model}`;
+  // JSON of the parts: injective whatever the (client-chosen) model name holds.
+  const id = JSON.stringify([g, bucket, e.keyId, accountId, e.model]);
   let d = agg.get(id);
   if (!d) {
     d = { g, bucket, keyId: e.keyId, accountId, model: e.model, requests: 0, errors: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, costNanos: 0 };

@@ -1,8 +1,9 @@
 // The dispatcher pool: one undici dispatcher per distinct proxy URL, created on first use and kept (each keeps
 // its own keep-alive connections), plus the direct agent. Every upstream call, relay or token refresh, takes
 // its dispatcher from here so they share connections and timeouts.
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, buildConnector, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { httpProxyAgent } from './http-proxy.js';
+import { guardConnector, guardedLookup, isMetadataHost } from './metadata-guard.js';
 import { ProxyError } from './proxy-errors.js';
 import { socksConnector } from './socks-connector.js';
 
@@ -32,7 +33,8 @@ const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 } as
 export function createDispatcherPool(opts: DispatcherPoolOptions): DispatcherPool {
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
   const common = { ...KEEP_ALIVE, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs };
-  const direct = new Agent({ ...common, connect: { timeout: connectTimeoutMs } });
+  // The address actually dialled is checked: a metadata literal, or a name resolving to a metadata address, fails.
+  const direct = new Agent({ ...common, connect: guardConnector(buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup })) });
   // Keyed by the raw URL: the same account proxy always yields the same string.
   const byUrl = new Map<string, Dispatcher>();
   let closed = false;
@@ -80,6 +82,8 @@ function createProxyDispatcher(proxyUrl: string, common: Common, connectTimeoutM
   } catch {
     throw new ProxyError({ kind: 'protocol', detail: 'invalid proxy URL' }, proxyUrl);
   }
+  // The proxy's own host (any spelling; a name resolving to one is refused at connect time by guardedLookup).
+  if (isMetadataHost(u.hostname)) throw new ProxyError({ kind: 'connect', detail: 'metadata address refused' }, u);
   switch (u.protocol) {
     case 'http:':
     case 'https:':

@@ -1,6 +1,7 @@
 // HTTP(S) proxies: an undici ProxyAgent that tunnels every target with CONNECT (http:// targets too, one tunnel
 // per pooled connection), with the tunnel's failures raised as ProxyError.
 import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { guardedLookup } from './metadata-guard.js';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
 
 export interface HttpProxyOptions {
@@ -24,7 +25,8 @@ export function httpProxyAgent(proxyUrl: URL, opts: HttpProxyOptions): ProxyAgen
     // Without userinfo, so the agent never holds the password in its URL.
     uri: `${proxyUrl.protocol}//${proxyUrl.host}`,
     token,
-    proxyTls: { timeout: connectTimeoutMs },
+    // The connection to the proxy resolves its name through the metadata guard (the proxy resolves the target).
+    proxyTls: { timeout: connectTimeoutMs, lookup: guardedLookup } as never,
     requestTls: { timeout: connectTimeoutMs },
     clientFactory: (origin, o) => new TunnelPool(origin, { ...o, headersTimeout: connectTimeoutMs }, proxyUrl),
   });

@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { SocksProxy } from 'socks';
 import { buildConnector } from 'undici';
+import { guardedLookup, isMetadataAddress, isMetadataHost, metadataRefused } from './metadata-guard.js';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
 
 export interface SocksConnectorOptions {
@@ -46,8 +47,11 @@ async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: 
   // Loaded on first use (most relays never talk SOCKS, and the module costs memory) — and before the socket is
   // open, so the handshake is listening from the socket's first moment (a proxy that hangs up at once is seen).
   const { SocksClient } = await import('socks');
-  // A failed local lookup is the upstream's problem, not the proxy's: its ENOTFOUND passes through as is.
+  // A failed local lookup is the upstream's problem, not the proxy's: its ENOTFOUND passes through as is. A target
+  // that is, spells or (socks5: resolves to) a metadata address is refused; with socks5h the proxy resolves it.
+  if (isMetadataHost(host)) throw metadataRefused(host);
   const destHost = opts.remoteDns || isIP(host) ? host : (await lookup(host)).address;
+  if (isMetadataAddress(destHost)) throw metadataRefused(host);
   const socket = await connectToProxy(proxyUrl, proxy, opts.timeoutMs);
   // Until the handshake settles, a socket error surfaces through the handshake's rejection, never as uncaught.
   socket.on('error', noop);
@@ -72,7 +76,9 @@ async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: 
 
 function connectToProxy(proxyUrl: URL, proxy: SocksProxy, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: proxy.host, port: proxy.port });
+    // The proxy's name goes through the metadata guard (net.connect asks `lookup` for names only; literals were
+    // checked when the dispatcher was made).
+    const socket = netConnect({ host: proxy.host, port: proxy.port, lookup: guardedLookup as never });
     const fail = (kind: ProxyFailureKind, detail: string | undefined) => {
       clearTimeout(timer);
       socket.destroy();

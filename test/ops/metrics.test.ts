@@ -23,7 +23,8 @@ function messages(url: string, key: string, stream: boolean) {
 
 test('/metrics: requests, latency histogram, tokens and cost by key/account/model, accounts, in-flight, store errors', async () => {
   const fake = await createFakeUpstream({ apiKeys: [ACCOUNT_KEY] });
-  const t = await startRelay();
+  // Open metrics on the main port need the explicit opt-in (they name keys and accounts with their cost).
+  const t = await startRelay({ env: { METRICS_PUBLIC: 'true' } });
   try {
     const account = await t.addAccount(fake.url, { apiKey: ACCOUNT_KEY });
     const key = await t.createKey({ name: 'metrics' });
@@ -106,6 +107,33 @@ test('/health: store, pool summary, version and uptime', async () => {
     assert.equal(typeof body.version, 'string');
     assert.equal(typeof body.uptimeSec, 'number');
     assert.equal(typeof body.accounts.total, 'number');
+  } finally {
+    await t.close();
+  }
+});
+
+test('/metrics on the main port: refused unless METRICS_TOKEN or METRICS_PUBLIC=true (keys and accounts with their cost)', async () => {
+  const t = await startRelay();
+  try {
+    const r = await scrape(t.url);
+    assert.equal(r.status, 401, 'no token and no explicit opt-in: not served to anyone');
+    assert.match(r.text, /METRICS_TOKEN/);
+    assert.doesNotMatch(r.text, /crs_/);
+  } finally {
+    await t.close();
+  }
+});
+
+test('/metrics: METRICS_BIND serves them on a separate listener only', async () => {
+  const t = await startRelay({ env: { METRICS_BIND: '127.0.0.1:0' } });
+  try {
+    assert.equal((await scrape(t.url)).status, 404, 'not on the main port');
+    const app = t.relay.metricsApp!;
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as { port: number }).port;
+    const ok = await scrape(`http://127.0.0.1:${port}`);
+    assert.equal(ok.status, 200);
+    parsePrometheusText(ok.text);
   } finally {
     await t.close();
   }

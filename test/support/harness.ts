@@ -46,6 +46,9 @@ export async function startRelay(opts: StartOptions = {}): Promise<TestRelay> {
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'silent',
     TIMEZONE_OFFSET: '8',
+    // Admin password hashes at scrypt's former cost: the OWASP default (N=2^17) takes ~0.7 s per hash, and every
+    // test relay hashes and checks one. test/security covers the default.
+    ADMIN_SCRYPT_N: '16384',
     ...opts.env,
   };
   const { config } = resolveSecrets(loadConfig({ env, cwd: dataDir, envFile: null }));

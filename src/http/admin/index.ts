@@ -75,6 +75,6 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
 
 declare module 'fastify' {
   interface FastifyRequest {
-    admin?: { username: string; expiresAt: number };
+    admin?: { username: string; expiresAt: number; sid: string };
   }
 }

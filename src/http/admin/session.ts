@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RelayError } from '../../core/errors.js';
-import { verifyPassword } from '../../platform/secrets.js';
 import type { AdminAuth, AdminSession } from '../../services/admin-auth.js';
 import type { Store } from '../../store/types.js';
 import type { RouteDoc } from './route-docs.js';
@@ -14,7 +13,6 @@ import { loginSchema, logoutQuerySchema, passwordChangeSchema } from './web-sche
 
 export const SESSION_COOKIE = 'crs_admin';
 const COOKIE_PATH = '/admin';
-const SESSION_KV = 'websession:';
 /** Set once an admin changed the generated password through the UI: the login page stops pointing at init.json. */
 const PASSWORD_CHANGED_KV = 'ui:password-changed';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -33,11 +31,18 @@ export function csrfFor(token: string): string {
   return sha('csrf:' + token).slice(0, 32);
 }
 
+/** The cookie's value, or undefined when absent or not decodable (a malformed cookie is no session, never a 500). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
@@ -49,18 +54,15 @@ function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, 
 }
 
 /**
- * Authenticates an admin request: `Authorization: Bearer` (scripts, CLI) or the session cookie (browser), which must
- * still be live server-side and, for a mutation, carry `x-csrf-token`.
+ * Authenticates an admin request: `Authorization: Bearer` (scripts, CLI) or the session cookie (browser). Either
+ * token names a server-side session that must still be live; a cookie mutation must also carry `x-csrf-token`.
  */
 export async function authenticateAdminRequest(request: FastifyRequest, deps: SessionDeps): Promise<AdminSession | undefined> {
   if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return undefined;
   if (request.headers.authorization) return deps.auth.authenticate(request.headers.authorization);
   const token = readCookie(request.headers.cookie, SESSION_COOKIE);
   if (!token) throw new RelayError('ADMIN_UNAUTHORIZED');
-  const session = deps.auth.authenticate(`Bearer ${token}`);
-  if ((await deps.store.kv.get(SESSION_KV + sha(token))) === null) {
-    throw new RelayError('ADMIN_UNAUTHORIZED', 'Admin session was signed out; log in again');
-  }
+  const session = await deps.auth.authenticate(`Bearer ${token}`);
   if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== csrfFor(token)) throw new RelayError('CSRF_FAILED');
   return session;
 }
@@ -79,7 +81,6 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
     const { username, password } = parseInput(loginSchema, request.body);
     const s = await auth.login(username, password, request.ip);
     const ttl = Math.max(1, s.expiresAt - Date.now());
-    await store.kv.set(SESSION_KV + sha(s.token), JSON.stringify({ username: s.username, at: Date.now(), ip: request.ip }), ttl);
     setCookie(reply, request, s.token, Math.floor(ttl / 1000));
     request.log.info({ username: s.username, ip: request.ip }, 'admin session opened');
     return {
@@ -112,30 +113,23 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
 
   app.delete('/session', async (request, reply) => {
     const { all } = parseInput(logoutQuerySchema, request.query);
-    const token = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (all === 'true') {
-      for (const e of await store.kv.scan(SESSION_KV)) await store.kv.delete(e.key);
-    } else if (token) {
-      await store.kv.delete(SESSION_KV + sha(token));
-    }
+    const admin = request.admin!;
+    // The session this request came with (cookie or bearer token) ends; with all=true every session of this admin.
+    if (all === 'true') await auth.logoutAll(admin.username);
+    else await auth.logout(admin.sid);
     setCookie(reply, request, '', 0);
     return reply.code(204).send();
   });
 
   app.put('/me/password', async (request, reply) => {
     const { currentPassword, newPassword } = parseInput(passwordChangeSchema, request.body);
-    const username = request.admin!.username;
-    const user = await store.admins.get(username);
-    if (!user || !(await verifyPassword(currentPassword, user.passwordHash))) {
+    const { username, sid } = request.admin!;
+    if (!(await auth.checkUserPassword(username, currentPassword))) {
       throw new RelayError('VALIDATION_FAILED', 'The current password is wrong', { details: [{ path: 'currentPassword', message: 'is wrong' }] });
     }
-    await auth.setPassword(username, newPassword);
+    // Every other session of this admin (browser or bearer token) ends; this one stays signed in.
+    await auth.setPassword(username, newPassword, sid);
     await store.kv.set(PASSWORD_CHANGED_KV, '1');
-    // Other browser sessions end; this one stays signed in.
-    const keep = readCookie(request.headers.cookie, SESSION_COOKIE);
-    for (const e of await store.kv.scan(SESSION_KV)) {
-      if (!keep || e.key !== SESSION_KV + sha(keep)) await store.kv.delete(e.key);
-    }
     request.log.info({ username }, 'admin password changed');
     return reply.code(204).send();
   });
@@ -145,6 +139,6 @@ export const sessionDocs: RouteDoc[] = [
   { method: 'POST', path: '/admin/session', tag: 'session', summary: 'Log in: sets the HttpOnly session cookie; returns the CSRF token for mutations', body: loginSchema, public: true, responses: { '401': 'LOGIN_FAILED', '429': 'LOGIN_RATE_LIMITED with retryAfterSec' } },
   { method: 'GET', path: '/admin/session/hints', tag: 'session', summary: 'Login-page hints (whether to point at data/app/init.json)', public: true },
   { method: 'GET', path: '/admin/session', tag: 'session', summary: 'Who is signed in, session expiry, CSRF token, mustChangePassword' },
-  { method: 'DELETE', path: '/admin/session', tag: 'session', summary: 'Log out (all=true signs out every browser session)', query: logoutQuerySchema },
-  { method: 'PUT', path: '/admin/me/password', tag: 'session', summary: 'Change the admin password (other browser sessions end)', body: passwordChangeSchema },
+  { method: 'DELETE', path: '/admin/session', tag: 'session', summary: 'Log out: ends this session, cookie or bearer token (all=true ends every session of this admin)', query: logoutQuerySchema },
+  { method: 'PUT', path: '/admin/me/password', tag: 'session', summary: 'Change the admin password (every other session of this admin ends)', body: passwordChangeSchema },
 ];

@@ -46,3 +46,30 @@ export function redisKeys(prefix: string): RedisKeys {
 
 /** Separator inside aggregate hash fields: `<keyId>\x1f<accountId>\x1f<model>\x1f<metric>`. */
 export const FIELD_SEP = '\x1f';
+
+/**
+ * One component of an aggregate field, escaped: `%` and every control character (the separator among them) as
+ * `%XX`. A model name is client text; unescaped, one holding the separator could spell another row's field (a
+ * key's cost overwritten). Escaped, fields are injective; names without `%` or control characters (all real ones,
+ * and every field written before this escaping) read back unchanged.
+ */
+export function escapeFieldPart(s: string): string {
+  return s.replace(/[%\x00-\x1f\x7f]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+function unescapeFieldPart(s: string): string {
+  return s.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The field prefix of one (key, account, model) row; the metric name follows it. */
+export function aggFieldPrefix(keyId: string, accountId: string, model: string): string {
+  return [keyId, accountId, model].map(escapeFieldPart).join(FIELD_SEP) + FIELD_SEP;
+}
+
+/** Reads an aggregate field back; null for a field that is not one (never merged into a row). */
+export function parseAggField(field: string): { row: string; keyId: string; accountId: string; model: string; metric: string } | null {
+  const parts = field.split(FIELD_SEP);
+  if (parts.length !== 4) return null;
+  const [keyId, accountId, model] = parts.slice(0, 3).map(unescapeFieldPart);
+  return { row: parts.slice(0, 3).join(FIELD_SEP), keyId, accountId, model, metric: parts[3] };
+}

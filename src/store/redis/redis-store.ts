@@ -11,7 +11,7 @@ import { labelsBetween } from '../../core/time-buckets.js';
 import { ChangeHub } from '../change-hub.js';
 import { matchesApiKeySearch } from '../search.js';
 import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, KvRepo, LimitsRepo, Store, UsageRepo } from '../types.js';
-import { FIELD_SEP, redisKeys, type RedisKeys } from './keys.js';
+import { aggFieldPrefix, parseAggField, redisKeys, type RedisKeys } from './keys.js';
 import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, RECORD_USAGE, SETTLE } from './scripts.js';
 import { redisLimits, type LimitCmd } from './limits.js';
 import { redisKv, type KvCmd } from './kv.js';
@@ -277,7 +277,7 @@ function recordArgs(k: RedisKeys, e: UsageEvent, retentionMs: number): (string |
     cacheRead: u.cacheRead,
     costNanos: e.costNanos,
   };
-  const dims = [e.keyId, e.accountId ?? '', e.model, ''].join(FIELD_SEP);
+  const dims = aggFieldPrefix(e.keyId, e.accountId ?? '', e.model);
   const args: (string | number)[] = [
     k.request(e.requestId),
     k.requests,
@@ -318,11 +318,13 @@ function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
         if (err) throw err;
         const byDims = new Map<string, UsageRow>();
         for (const [field, value] of Object.entries(hash as Record<string, string>)) {
-          const [keyId, accountId, model, metric] = field.split(FIELD_SEP);
+          const f = parseAggField(field);
+          if (!f) continue;
+          const { keyId, accountId, model, metric } = f;
           if (q.keyId !== undefined && keyId !== q.keyId) continue;
           if (q.accountId !== undefined && accountId !== q.accountId) continue;
           if (q.model !== undefined && model !== q.model) continue;
-          const id = `${keyId}${FIELD_SEP}${accountId}${FIELD_SEP}${model}`;
+          const id = f.row;
           let row = byDims.get(id);
           if (!row) {
             row = { bucket: buckets[i], keyId, accountId, model, requests: 0, errors: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, costNanos: 0 };

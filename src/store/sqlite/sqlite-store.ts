@@ -1,7 +1,7 @@
 // The embedded store: better-sqlite3 in WAL mode. One process writes; other processes (the crs CLI) may share
 // the file, and their commits are noticed through PRAGMA data_version.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { privateDir, privateFile, tightenFiles } from '../../platform/private-files.js';
 import { dirname } from 'node:path';
 import { RelayError } from '../../core/errors.js';
 import type { Account } from '../../core/account.js';
@@ -55,7 +55,13 @@ export class SqliteStore implements Store {
   private dataVersion: number;
 
   constructor(opts: SqliteStoreOptions) {
-    if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
+    if (opts.file !== ':memory:') {
+      // The database holds key hashes, sealed secrets and usage: 0700 folder, 0600 file. SQLite creates -wal/-shm
+      // with the database file's mode; ones left by an older version are tightened too.
+      privateDir(dirname(opts.file));
+      privateFile(opts.file);
+      tightenFiles([`${opts.file}-wal`, `${opts.file}-shm`, `${opts.file}-journal`]);
+    }
     this.db = new Database(opts.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
