@@ -19,6 +19,7 @@ import { readLogPage, requestItem } from '../admin/requests.js';
 import type { RouteDoc } from '../admin/route-docs.js';
 import { parseInput } from '../admin/validate.js';
 import { statsRequestsQuerySchema, statsSessionSchema, statsUsageQuerySchema } from '../admin/web-schemas.js';
+import { PUBLIC_BODY_LIMIT } from '../web-auth.js';
 import { WindowLimiter } from './rate-limit.js';
 
 export interface StatsDeps {
@@ -113,7 +114,7 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
     void reply.header('cache-control', 'no-store');
   });
 
-  app.post('/session', async (request) => {
+  app.post('/session', { bodyLimit: PUBLIC_BODY_LIMIT }, async (request) => {
     sessions.hit(request.ip);
     const { key } = parseInput(statsSessionSchema, request.body);
     const k = await deps.keys.authenticate(key.trim());

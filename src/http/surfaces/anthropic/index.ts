@@ -17,12 +17,11 @@ import type { Store } from '../../../store/types.js';
 import { keyHolderView } from '../../stats/index.js';
 import { WindowLimiter } from '../../stats/rate-limit.js';
 import { anthropicErrors } from './errors.js';
+import { PUBLIC_BODY_LIMIT } from '../../web-auth.js';
 import { chatHandler } from '../openai/chat.js';
 import { openaiErrorHandler } from '../openai/index.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 
-/** Body cap of the routes that answer without relaying (key-info, telemetry): a few KB is plenty. */
-export const PUBLIC_BODY_LIMIT = 16 * 1024;
 
 export interface AnthropicSurfaceDeps {
   keys: ApiKeyService;
