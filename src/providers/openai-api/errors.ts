@@ -41,6 +41,9 @@ function resetAt(f: UpstreamFailure, e: OpenAIErrorBody): number | undefined {
   return retryAfterAt(f);
 }
 
+const ACCOUNT_CODE = /^(account_deactivated|account_disabled|account_suspended|organization_deactivated)$/;
+const ACCOUNT_MESSAGE = /^(your|this) (account|organization|workspace) (has been|is|was) (deactivated|disabled|suspended|banned)\b/i;
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function classifyOpenAIFailure(f: UpstreamFailure): FailureClass {
@@ -56,9 +59,10 @@ export function classifyOpenAIFailure(f: UpstreamFailure): FailureClass {
     return { kind: 'throttled', until: resetAt(f, e), reason: msg || 'rate limited' };
   }
   if (f.status === 401) return { kind: 'unauthorized', reason: msg || 'credentials rejected' };
-  // Only an explicit account-level signal blocks an account; any other 403 is treated like a transient refusal.
-  if (f.status === 403 && /deactivated|disabled|banned|suspended/i.test(`${code} ${msg}`)) return { kind: 'blocked', reason: msg || code };
-  if (f.status === 403) return { kind: 'server_error', until: retryAfterAt(f), reason: msg || 'HTTP 403' };
+  // Only an explicit account-level signal blocks an account (its error code, or a message that starts by saying so:
+  // anchored, so a model name the upstream echoes back cannot trigger it); any other 403 cools down.
+  if (f.status === 403 && (ACCOUNT_CODE.test(code) || ACCOUNT_MESSAGE.test(msg))) return { kind: 'blocked', reason: msg || code };
+  if (f.status === 403) return { kind: 'forbidden', until: retryAfterAt(f), reason: msg || 'HTTP 403' };
   if (f.status === 503 || f.status === 529) return { kind: 'overloaded', until: retryAfterAt(f), reason: msg || `HTTP ${f.status}` };
   if (f.status === 408 || f.status >= 500) return { kind: 'server_error', until: retryAfterAt(f), reason: msg || `HTTP ${f.status}` };
   return { kind: 'client_error', reason: msg || `HTTP ${f.status}` };
