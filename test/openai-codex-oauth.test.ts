@@ -119,7 +119,7 @@ describe('ChatGPT (Codex) subscription accounts', () => {
     assert.equal(a.health.state, 'rate_limited');
     const until = Date.parse(a.health.availableAt);
     assert.ok(Math.abs(until - (Date.now() + 7200_000)) < 60_000, `cooling until the reset (${a.health.availableAt})`);
-    await assert.rejects(sdk.responses.create({ model: 'gpt-5.5', input: 'again' }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 429 && e.headers.get('retry-after') !== null);
+    await assert.rejects(sdk.responses.create({ model: 'gpt-5.5', input: 'again' }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 429 && e.headers?.get('retry-after') !== null);
     assert.equal(backendCalls().length, 1, 'no second call while the account cools');
   });
 

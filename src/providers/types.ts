@@ -99,6 +99,12 @@ export interface RefreshContext {
   defaults: ProviderDefaults;
 }
 
+/** What verifying pasted credentials may use: a refresh context plus the API root the account will call. */
+export interface VerifyContext extends RefreshContext {
+  /** The account's API root (its custom base URL, or the kind's default). */
+  baseUrl: string;
+}
+
 /** What a tap learned from a response. */
 export interface TapResult {
   usage: Usage | null;
@@ -214,6 +220,12 @@ export interface ProviderAdapter<S = unknown> {
   identity?(secrets: S): { email?: string; org?: string; plan?: string } | null;
   /** The provider's terms for this kind of account, stated plainly for the admin UI (English; the UI translates). */
   readonly terms?: string;
+  /**
+   * Checks pasted credentials with the provider before an account is saved (a cheap authenticated call through the
+   * account's proxy); resolves with the credentials (completed, e.g. with who they belong to) or throws a RelayError
+   * saying why the provider refused them. Absent = the kind cannot take pasted tokens.
+   */
+  verify?(secrets: S, ctx: VerifyContext): Promise<{ secrets: S; identity: { email?: string; org?: string; plan?: string } | null }>;
   /** The admin's account test. */
   readonly test: AccountTest;
   /** A cheap request whose 2xx proves a cooling account answers again (the active probe); absent = no probe. */

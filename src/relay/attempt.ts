@@ -3,6 +3,7 @@
 // shown to the client as the upstream sent it. Nothing reaches the client from a failed attempt.
 import type { ServerResponse } from 'node:http';
 import { isRelayError, RelayError } from '../core/errors.js';
+import { upstreamBody, upstreamPath } from '../providers/outgoing.js';
 import type { TapResult, UsageTap } from '../providers/types.js';
 import type { FailureClass } from '../scheduling/failure.js';
 import { upstreamModel } from '../scheduling/selector.js';
@@ -26,10 +27,16 @@ export interface ClientState {
   gone: boolean;
 }
 
-function bodyFor(job: RelayJob, entry: PoolAccount): Buffer {
-  const model = upstreamModel(entry, job.model);
-  if (model === job.model) return job.body; // the common case: bytes go out exactly as they came in
-  return Buffer.from(JSON.stringify({ ...job.json, model }));
+function bodyFor(job: RelayJob, entry: PoolAccount, model: string, secrets: unknown): Buffer {
+  const b = upstreamBody(entry.adapter, job.op, { json: job.json, requestedModel: job.model, model, secrets });
+  return b === null ? job.body : Buffer.from(JSON.stringify(b)); // null: bytes go out exactly as they came in
+}
+
+/** Two rewriters in a row (the kind's unwrapping, then the surface's translation); either may be absent. */
+function chain(first: AnswerConverter | null, then: AnswerConverter | null): AnswerConverter | null {
+  if (!first || !then) return first ?? then;
+  const feed = (s: string) => (s.length > 0 ? then.push(Buffer.from(s)) : '');
+  return { contentType: then.contentType, push: (c) => feed(first.push(c)), end: () => feed(first.end()) + then.end() };
 }
 
 async function readBounded(body: UpstreamResponse['body']): Promise<Buffer> {
@@ -88,15 +95,17 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
   try {
     const { wire } = entry.adapter;
     const headers = wire.requestHeaders(job.clientHeaders);
-    entry.adapter.applyAuth(headers, await deps.credentials.current(entry));
+    const secrets = await deps.credentials.current(entry);
+    entry.adapter.applyAuth(headers, secrets);
+    const model = upstreamModel(entry, job.model);
     let upstream: UpstreamResponse;
     try {
       upstream = await deps.upstream.send({
         origin: entry.origin,
-        path: entry.basePath + (entry.adapter.paths[job.op] ?? '') + job.query,
+        path: entry.basePath + (upstreamPath(entry.adapter, job.op, model) ?? '') + job.query,
         method: 'POST',
         headers,
-        body: bodyFor(job, entry),
+        body: bodyFor(job, entry, model, secrets),
         signal: abort.signal,
         proxyUrl: entry.proxyUrl,
       });
@@ -150,11 +159,13 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
     }
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
-  } else if (upstream.headers['content-length'] !== undefined && !job.translate) {
+  }
+  const unwrap = entry.adapter.envelopes?.[job.op]?.unwrap?.(isSse) ?? null;
+  if (!isSse && upstream.headers['content-length'] !== undefined && !job.translate && !unwrap) {
     // A known length spares the client chunked framing (and the relay extra writes).
     headers['content-length'] = upstream.headers['content-length'];
   }
-  const conv = job.translate?.success(isSse) ?? null;
+  const conv = chain(unwrap, job.translate?.success(isSse) ?? null);
   if (conv) headers['content-type'] = conv.contentType;
   if (client.gone) {
     body.destroy();

@@ -32,6 +32,8 @@ export interface OAuthIdentity {
   plan?: string;
   scopes: string[];
   tokenExpiresAt: string;
+  /** Something the operator must know before creating the account (e.g. a project id to enter). */
+  note?: string;
 }
 
 interface SessionRecord {
@@ -128,6 +130,7 @@ export class OAuthSessions {
       ...(who.plan ? { plan: who.plan } : {}),
       scopes: who.scopes,
       tokenExpiresAt: new Date(who.expiresAt).toISOString(),
+      ...(who.note ? { note: who.note } : {}),
     };
     // A fresh lease on life: the operator now fills in the account form.
     await this.write({ ...rec, exchanged: { secrets: secrets as Record<string, unknown>, identity }, expiresAt: now + this.ttlMs }, raw);

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { isRelayError, RelayError } from '../../core/errors.js';
+import { upstreamBody, upstreamPath } from '../../providers/outgoing.js';
 import { bucketLabel } from '../../core/time-buckets.js';
 import { addRow, emptyBlock, sealBlock, type UsageBlock } from '../../accounting/usage-analytics.js';
 import type { AccountHealth } from '../../services/account-health.js';
@@ -97,12 +98,14 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     if (!entry) throw new RelayError('CONFLICT', 'The account’s credentials cannot be read (was ENCRYPTION_KEY changed?)');
     const t = entry.adapter.test;
     const model = body.model ?? t.defaultModel;
-    const path = entry.adapter.paths[t.op];
+    const path = upstreamPath(entry.adapter, t.op, model);
     if (!path) throw new RelayError('CONFLICT', 'This account kind has no test request');
     const headers = entry.adapter.wire.requestHeaders({});
     // current(): an OAuth account's token is refreshed first when it is due
-    entry.adapter.applyAuth(headers, await deps.credentials.current(entry));
-    const payload = Buffer.from(JSON.stringify(t.body(model, body.prompt ?? 'Reply with the single word: pong')));
+    const secrets = await deps.credentials.current(entry);
+    entry.adapter.applyAuth(headers, secrets);
+    const json = t.body(model, body.prompt ?? 'Reply with the single word: pong');
+    const payload = Buffer.from(JSON.stringify(upstreamBody(entry.adapter, t.op, { json, requestedModel: model, model, secrets }) ?? json));
     const started = performance.now();
     try {
       const res = await deps.relay.upstream.send({

@@ -42,10 +42,10 @@ export function accountRoutes(
   });
 
   app.post('/accounts', async (request, reply) => {
-    const { apiKey, oauthSessionId, ...input } = parseInput(accountCreateSchema, request.body);
+    const { apiKey, oauthSessionId, projectId, ...input } = parseInput(accountCreateSchema, request.body);
     const a =
       oauthSessionId !== undefined
-        ? await createFromSession(deps, input, oauthSessionId)
+        ? await createFromSession(deps, input, oauthSessionId, projectId !== undefined ? { projectId } : {})
         : await accounts.create({ ...input, secrets: { apiKey } });
     return reply.code(201).send(view(a));
   });

@@ -56,11 +56,14 @@ export const oauthDocs: RouteDoc[] = [
 
 type SettingsInput = Omit<NewAccountInput, 'secrets'>;
 
-/** Creates an account from an exchanged session's tokens; the session is used up (or put back if creating fails). */
-export async function createFromSession(deps: Pick<OAuthRouteDeps, 'accounts' | 'oauthSessions'>, input: SettingsInput, sessionId: string): Promise<Account> {
+/**
+ * Creates an account from an exchanged session's tokens (plus credential fields the operator entered, e.g. a
+ * projectId); the session is used up (or put back if creating fails).
+ */
+export async function createFromSession(deps: Pick<OAuthRouteDeps, 'accounts' | 'oauthSessions'>, input: SettingsInput, sessionId: string, extra: Record<string, unknown> = {}): Promise<Account> {
   const taken = await deps.oauthSessions.take(sessionId, input.kind);
   try {
-    return await deps.accounts.create({ ...input, proxy: input.proxy !== undefined ? input.proxy : taken.proxy, secrets: taken.secrets });
+    return await deps.accounts.create({ ...input, proxy: input.proxy !== undefined ? input.proxy : taken.proxy, secrets: { ...taken.secrets, ...extra } });
   } catch (e) {
     await taken.restore();
     throw e;

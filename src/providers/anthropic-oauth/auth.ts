@@ -7,6 +7,7 @@ import { classifyOAuthFailure } from './errors.js';
 import { refreshTokens } from './oauth.js';
 import { fetchUsage } from './profile.js';
 import { claudeOAuthFlow } from './flow.js';
+import { verifyClaudeToken } from './verify.js';
 import { parseUnifiedHeaders } from './windows.js';
 import { anthropicProbe, anthropicTest, anthropicWire, PATHS } from '../anthropic-api/wire.js';
 
@@ -79,6 +80,7 @@ export const anthropicOAuthAdapter: ProviderAdapter<AnthropicOAuthSecrets> = {
     },
   },
   oauth: claudeOAuthFlow,
+  verify: verifyClaudeToken,
   classify: classifyOAuthFailure,
   observe: (headers) => parseUnifiedHeaders(headers),
   fetchWindows: (s, ctx) => fetchUsage(ctx.defaults.claudeOAuth, s.accessToken, ctx.fetch),

@@ -1,5 +1,6 @@
 // Behaviour types of the fake upstream and the queue that picks one per request.
 import type { ChatReplyBehaviour, ResponsesReplyBehaviour } from './openai-behaviours.js';
+import type { GeminiReplyBehaviour } from './gemini-behaviours.js';
 
 /** Content the fake generates for a successful reply. */
 export type Scenario = 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' | 'refusal' | 'max_tokens';
@@ -149,7 +150,8 @@ export type Behaviour =
   | HangBehaviour
   | DropBehaviour
   | ChatReplyBehaviour
-  | ResponsesReplyBehaviour;
+  | ResponsesReplyBehaviour
+  | GeminiReplyBehaviour;
 
 /**
  * Endpoints that consume behaviours. Anthropic: `messages`, `count_tokens`, `models`. OpenAI:
@@ -164,7 +166,11 @@ export type Endpoint =
   | 'chat_completions'
   | 'responses'
   | 'codex_responses'
-  | 'openai_models';
+  | 'openai_models'
+  /** Gemini: generateContent / streamGenerateContent (Developer API and Code Assist), countTokens, Code Assist setup. */
+  | 'gemini_generate'
+  | 'gemini_count_tokens'
+  | 'code_assist_setup';
 
 /** An {@link Endpoint}, `'any'` (every endpoint except the two model lists) or `'any_responses'` (both Responses endpoints). */
 export type EndpointFilter = Endpoint | 'any' | 'any_responses';
@@ -202,6 +208,7 @@ const REPLY_ENDPOINTS: Record<string, readonly Endpoint[]> = {
   reply: ['messages', 'count_tokens', 'models'],
   chat_reply: ['chat_completions', 'openai_models'],
   responses_reply: ['responses', 'codex_responses'],
+  gemini_reply: ['gemini_generate', 'gemini_count_tokens'],
 };
 
 const kindFits = (b: Behaviour, endpoint: Endpoint): boolean => REPLY_ENDPOINTS[b.kind]?.includes(endpoint) ?? true;
@@ -293,6 +300,7 @@ const DEFAULT_ENDPOINT: Record<string, EndpointFilter> = {
   reply: 'messages',
   chat_reply: 'chat_completions',
   responses_reply: 'any_responses',
+  gemini_reply: 'gemini_generate',
 };
 
 function endpointOf(b: Behaviour, opts: EnqueueOptions): EndpointFilter {

@@ -12,6 +12,7 @@ import { ResponseTracker } from './tracker.js';
 import { FakeOAuth } from './oauth.js';
 import { FakeOpenAIOAuth } from './openai-oauth.js';
 import { routeOpenAI } from './openai-router.js';
+import { FakeGemini, routeGemini } from './gemini-router.js';
 
 export type * from './behaviours.js';
 export type { RecordedRequest } from './recorder.js';
@@ -32,6 +33,10 @@ export {
   type OpenAIAccountIdentity,
 } from './openai-oauth.js';
 export { isOpenAIKey, OPENAI_MODELS } from './openai-router.js';
+export type * from './gemini-behaviours.js';
+export { FakeGemini, GEMINI_MODELS } from './gemini-router.js';
+export { FAKE_GEMINI_CLIENT_SECRET, GEMINI_CLIENT_ID, GEMINI_REDIRECT_URI } from './gemini-oauth.js';
+export { DEFAULT_SIGNATURE as GEMINI_DEFAULT_SIGNATURE, countGeminiPrompt } from './gemini-build.js';
 export { parseSse, type ParsedSse } from './sse-parse.js';
 
 export interface FakeUpstreamOptions {
@@ -87,6 +92,12 @@ export interface FakeUpstream {
    * Not cleared by {@link reset}: use `openaiOAuth.reset()`.
    */
   readonly openaiOAuth: FakeOpenAIOAuth;
+  /**
+   * Gemini: API keys (`AIza…` by default), Google OAuth (`POST /token`, the `ya29.` tokens Code Assist takes), the
+   * Code Assist user (project, tier, onboarding), the thought-signature rule. Not cleared by {@link reset}: use
+   * `gemini.reset()`.
+   */
+  readonly gemini: FakeGemini;
   /** Stops the server, destroying hanging and keep-alive connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -135,7 +146,7 @@ async function handle(
     },
   };
   try {
-    if (!(await routeOpenAI(ctx))) await route(ctx);
+    if (!(await routeGemini(ctx)) && !(await routeOpenAI(ctx))) await route(ctx);
   } catch (err) {
     // A bug in the fake: make it loud rather than letting a relay test pass or fail mysteriously.
     console.error('fake-upstream: handler failed', err);
@@ -152,6 +163,7 @@ export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promis
     queue: new BehaviourQueue(),
     oauth: new FakeOAuth(),
     openaiOAuth: new FakeOpenAIOAuth(),
+    gemini: new FakeGemini(),
   };
   const requests: RecordedRequest[] = [];
   const tracker = new ResponseTracker();
@@ -170,6 +182,7 @@ export async function createFakeUpstream(opts: FakeUpstreamOptions = {}): Promis
     requests,
     oauth: state.oauth!,
     openaiOAuth: state.openaiOAuth!,
+    gemini: state.gemini!,
     clearRequests: () => void requests.splice(0),
     setApiKeys: (keys) => void (state.apiKeys = keys ? [...keys] : null),
     enqueue: (b, o) => state.queue.enqueue(b, o),

@@ -12,6 +12,7 @@ import { AnthropicToChatStream, anthropicErrorToChat, chatToMessages, messageToC
 import { requestStreamUsage, UsageChunkFilter } from '../../../translate/openai-chat-usage/index.js';
 import { parseJsonObject } from '../../request-body.js';
 import { modelOf, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
+import { geminiChat } from './chat-gemini.js';
 import { openaiChatErrors } from './errors.js';
 
 const ENDPOINT = '/v1/chat/completions';
@@ -60,11 +61,12 @@ export function chatFromAnthropic(ctx: { model: string; id: string; created: num
 
 const PASS_USAGE_FILTER: AnswerTranslator = { success: (sse) => (sse ? new UsageChunkFilter() : null), failure: (a) => a };
 
-export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean }) {
+export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean; forceGemini?: boolean }) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const startedAt = deps.clock.now();
     const body = parseJsonObject(request.body);
     const model = modelOf(body);
+    if (opts.forceGemini || (!opts.forceClaude && /^gemini-/i.test(model))) return geminiChat(deps, request, reply, startedAt, body, model);
     if (opts.forceClaude || /^claude-/i.test(model)) {
       let t: ReturnType<typeof chatToMessages>;
       try {

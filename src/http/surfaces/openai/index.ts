@@ -80,5 +80,6 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
     app.get(`${base}/models`, async (request) => modelList(await deps.keys.authenticate(presentedKey(request.headers)), 'all'));
   }
   app.post('/claude/v1/chat/completions', { onRequest: authFirst }, chatHandler(deps, { forceClaude: true }));
+  app.post('/gemini/v1/chat/completions', { onRequest: authFirst }, chatHandler(deps, { forceClaude: false, forceGemini: true }));
   app.get('/claude/v1/models', async (request) => modelList(await deps.keys.authenticate(presentedKey(request.headers)), 'claude'));
 }
