@@ -1,6 +1,7 @@
 // Google OAuth for Gemini CLI / Code Assist accounts (PROTOCOLS 3.4): the authorise URL (PKCE S256, offline
 // access, the code pasted back from Google's authcode page), the code exchange and the refresh (form-encoded,
 // with the installed app's client secret), and who the id token names.
+import { RelayError } from '../../core/errors.js';
 import { postToken, type TokenCallOptions } from '../oauth-token.js';
 import type { GoogleOAuthEndpoints } from '../types.js';
 
@@ -53,13 +54,19 @@ function toTokens(j: Record<string, unknown>, now: number): GoogleTokens {
   };
 }
 
+/** The client secret Google's token endpoint needs; a clear refusal when the operator has not configured it. */
+function secretOf(cfg: GoogleOAuthEndpoints): string {
+  if (!cfg.clientSecret) throw new RelayError('BAD_REQUEST', 'GEMINI_OAUTH_CLIENT_SECRET is not set: configure the OAuth client secret of Gemini CLI (published in its source) to use Google-account (gemini-oauth) accounts');
+  return cfg.clientSecret;
+}
+
 export async function exchangeCode(cfg: GoogleOAuthEndpoints, grant: { code: string; verifier: string }, o: TokenCallOptions): Promise<GoogleTokens> {
   const body = {
     grant_type: 'authorization_code',
     code: grant.code,
     redirect_uri: cfg.redirectUri,
     client_id: cfg.clientId,
-    client_secret: cfg.clientSecret,
+    client_secret: secretOf(cfg),
     code_verifier: grant.verifier,
   };
   return toTokens(await postToken(cfg.tokenUrl, body, o, 'form'), o.now);
@@ -67,6 +74,6 @@ export async function exchangeCode(cfg: GoogleOAuthEndpoints, grant: { code: str
 
 /** Google does not rotate refresh tokens: the answer usually has none, and the old one stays valid. */
 export async function refreshTokens(cfg: GoogleOAuthEndpoints, refreshToken: string, o: TokenCallOptions): Promise<GoogleTokens> {
-  const body = { grant_type: 'refresh_token', client_id: cfg.clientId, client_secret: cfg.clientSecret, refresh_token: refreshToken };
+  const body = { grant_type: 'refresh_token', client_id: cfg.clientId, client_secret: secretOf(cfg), refresh_token: refreshToken };
   return toTokens(await postToken(cfg.tokenUrl, body, o, 'form'), o.now);
 }
