@@ -58,6 +58,20 @@ function windowsCell(a: Account, t: T, now: number) {
   );
 }
 
+/** Who an OAuth account signed in as (email · plan · org), else the description. */
+function identityLine(a: Account): string {
+  const who = [a.identity?.email, a.identity?.plan, a.identity?.org].filter(Boolean).join(' · ');
+  return who || a.description;
+}
+
+/** The kind badge's colour tells the provider apart at a glance (brand-ish hues, none of the health colours). */
+function kindTagColor(kind: string): { color: string; textColor: string } | undefined {
+  if (kind.startsWith('anthropic')) return { color: 'rgba(201, 100, 66, 0.14)', textColor: '#c2603f' };
+  if (kind.startsWith('openai')) return { color: 'rgba(16, 163, 127, 0.14)', textColor: '#0f9a78' };
+  if (kind.startsWith('gemini')) return { color: 'rgba(66, 133, 244, 0.14)', textColor: '#3f7fe8' };
+  return undefined;
+}
+
 export function accountColumns(t: T, te: (k: string) => boolean, act: AccountActions, now: number): DataTableColumns<Account> {
   return [
     {
@@ -66,8 +80,8 @@ export function accountColumns(t: T, te: (k: string) => boolean, act: AccountAct
       minWidth: 200,
       render: (a) =>
         h('div', { class: 'cell-name' }, [
-          h('div', { class: 'nm' }, [h('b', a.name), h(NTag, { size: 'tiny', bordered: false, class: 'kind' }, () => (te(`kind.${a.kind}`) ? t(`kind.${a.kind}`) : a.kind))]),
-          a.identity?.email || a.description ? h('div', { class: 'muted small ellipsis' }, a.identity?.email ?? a.description) : null,
+          h('div', { class: 'nm' }, [h('b', a.name), h(NTag, { size: 'tiny', bordered: false, class: 'kind', color: kindTagColor(a.kind), 'data-testid': 'acc-kind-tag', 'data-kind': a.kind }, () => (te(`kind.${a.kind}`) ? t(`kind.${a.kind}`) : a.kind))]),
+          identityLine(a) ? h('div', { class: 'muted small ellipsis', title: identityLine(a) }, identityLine(a)) : null,
           a.secretHint ? h('div', { class: 'muted small mono' }, a.secretHint) : null,
         ]),
     },
@@ -118,7 +132,14 @@ export function accountColumns(t: T, te: (k: string) => boolean, act: AccountAct
                 { key: 'usage', label: t('nav.usage') },
                 { key: 'requests', label: t('nav.requests') },
                 { key: 'reset-health', label: t('accounts.resetHealth') },
-                ...(a.kind.endsWith('oauth') ? [{ key: 'refresh-windows', label: t('accounts.refreshWindows') }, { key: 'refresh-token', label: t('accounts.refreshToken') }] : []),
+                ...(a.kind.endsWith('oauth')
+                  ? [
+                      { key: 'reauthorize', label: t('accounts.reauthorize') },
+                      // Only Claude's subscription usage can be asked for; Codex windows come with each answer.
+                      ...(a.kind === 'anthropic-oauth' ? [{ key: 'refresh-windows', label: t('accounts.refreshWindows') }] : []),
+                      { key: 'refresh-token', label: t('accounts.refreshToken') },
+                    ]
+                  : []),
                 { key: 'delete', label: t('common.delete') },
               ],
               onSelect: (k: string) => act.more(a, k),

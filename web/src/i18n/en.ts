@@ -23,7 +23,7 @@ export default {
   },
   state: {
     routable: 'Routable', paused: 'Paused', expired: 'Expired', rate_limited: 'Rate-limited', overloaded: 'Overloaded', unauthorized: 'Unauthorized',
-    blocked: 'Blocked', server_error: 'Upstream error', network: 'Network error', throttled: 'Throttled', at_capacity: 'At capacity', unhealthy: 'Unhealthy',
+    blocked: 'Blocked', forbidden: 'Refused (403)', server_error: 'Upstream error', network: 'Network error', throttled: 'Throttled', at_capacity: 'At capacity', unhealthy: 'Unhealthy',
     healthy: 'Healthy', model_unsupported: 'Model not served', dedicated: 'Dedicated', not_in_group: 'Not in group', not_routable: 'Not routable',
     active: 'Active', disabled: 'Disabled', deleted: 'Deleted', exhausted: 'Exhausted', not_activated: 'Not activated',
   },
@@ -31,7 +31,12 @@ export default {
   kindHelp: {
     'anthropic-api': 'An Anthropic Console API key. Rate-limit headers are visible; billed per token.',
     'anthropic-oauth': 'A Claude Pro/Max/Team subscription authorised in the browser. Usage windows (5 h / 7 d) are visible.',
+    'openai-api': 'An OpenAI API key, or any OpenAI-compatible API. Serves Codex CLI and non-Claude models of the Chat Completions API; billed per token.',
+    'openai-oauth': 'A ChatGPT Plus/Pro/Team subscription authorised in the browser, for Codex CLI. Usage windows (5 h / 7 d) come with each answer.',
+    'gemini-api': 'A Gemini API key (Google AI Studio), or a compatible gateway. Serves Gemini CLI; billed per token.',
+    'gemini-oauth': 'The Google login of Gemini CLI (Code Assist for individuals), authorised in the browser.',
   },
+  provider: { anthropic: 'Claude (Anthropic)', openai: 'OpenAI', gemini: 'Gemini (Google)' },
   dashboard: {
     title: 'Dashboard', requests: 'Requests today', tokens: 'Tokens today', cost: 'Cost today', live: 'Live', accounts: 'Accounts', keys: 'API keys',
     cacheHit: 'Cache hit', errorRate: 'error rate {pct}', vsYesterday: 'yesterday at this time: {v}', monthToDate: 'month to date {v}', rpm: '{n} req/min',
@@ -62,6 +67,14 @@ export default {
     supportedModels: 'Models served', supportedModelsHelp: 'Empty = any model', modelMapping: 'Model mapping', mapFrom: 'requested model', mapTo: 'sent upstream', addMapping: 'Add mapping',
     shared: 'Shared pool', sharedHelp: 'Off = dedicated: only keys bound to this account use it.', expiresAt: 'Subscription expiry', next: 'Next', back: 'Back',
     created: 'Account “{name}” added', updated: 'Account saved', unsaved: 'Discard unsaved changes?',
+    apiKeyPhBy: { openai: 'sk-…', gemini: 'AIza…' }, baseUrlPh: 'https://api.anthropic.com', baseUrlPhBy: { openai: 'https://api.openai.com/v1', gemini: 'https://generativelanguage.googleapis.com' },
+    baseUrlHint: 'The API root, without /v1.', baseUrlHintBy: { openai: 'As the OpenAI SDKs take it, ending in /v1; the relay appends /responses, /chat/completions and /models.', gemini: 'The API root, without /v1beta.' },
+    modelsPh: 'Any model; pick or type names (Enter adds one)',
+  },
+  reauth: {
+    title: 'Re-authorize “{name}”', keeps: 'Settings, statistics and group membership are kept; only the credentials are replaced.',
+    proxy: 'Proxy for the token exchange', proxyHelp: 'Optional. The account keeps its own proxy ({proxy}); use the same network exit here.',
+    save: 'Replace credentials', done: '“{name}” re-authorized',
   },
   oauth: {
     terms: 'Provider terms', ack: 'I have read this and accept responsibility for how this account is used.', generate: 'Generate authorization link',
@@ -70,7 +83,15 @@ export default {
     pastePh: 'https://…/callback?code=…  or  the code shown on the page', exchange: 'Complete authorization', parsed: 'Code read: {code}',
     identity: 'Authorized as', plan: 'Plan', org: 'Organisation', email: 'Email', scopes: 'Scopes', tokenExpires: 'Token expires',
     errors: { OAUTH_INVALID_GRANT: 'The code expired or was already used. Generate a new link and try again.', OAUTH_SESSION_EXPIRED: 'The authorization session expired. Generate a new link.', OAUTH_CLOUDFLARE_BLOCKED: 'Blocked by Cloudflare or by region (403). Use a proxy and try again.', OAUTH_ENDPOINT_CHANGED: 'The provider’s token endpoint answered unexpectedly (it may have moved). Upgrade the relay.', OAUTH_PROXY_UNREACHABLE: 'The proxy could not be reached.' },
-    termsText: 'Claude Pro, Max and Team subscriptions are meant for the subscriber’s own use with Claude’s apps and Claude Code. Sharing a subscription account with other people or services through a relay may breach Anthropic’s terms and can get the account restricted. The relay sends each client’s requests as they are and does not disguise one client as another.',
+    providerTerms: {
+      claude: 'Claude Pro, Max and Team subscriptions are meant for the subscriber’s own use with Claude’s apps and Claude Code. Sharing a subscription account with other people or services through a relay may breach Anthropic’s terms and can get the account restricted. The relay sends each client’s requests as they are and does not disguise one client as another.',
+      gemini: 'Gemini Code Assist for individuals (the Google login of Gemini CLI) is meant for the signed-in person’s own use in Gemini CLI and Code Assist. Sharing it with other people or services through a relay may breach Google’s terms and can get the Google account restricted; prompts may be used to improve Google’s products under its privacy notice. The relay sends each client’s requests as they are and does not disguise one client as another.',
+      openai: 'ChatGPT Plus, Pro and Team plans are meant for the subscriber’s own use with ChatGPT and Codex. Sharing a subscription with other people or services through a relay may breach OpenAI’s terms and can get the account restricted. The relay sends each client’s requests as they are and does not disguise one client as another.',
+    },
+    localhostTitle: 'The last page will not load — that is expected',
+    localhostText: 'After you sign in, OpenAI sends the browser to {url}. Nothing listens there, so the browser says the site cannot be reached. Copy the whole address from the address bar and paste it below.',
+    localhostShort: 'The final localhost:1455 page does not load; copy its whole address.',
+    pasteUrl: 'Paste the whole address of the page that did not load', pasteUrlPh: 'http://localhost:1455/auth/callback?code=…&state=…',
     codeExpected: 'The callback page may show an error or not load at all; that is expected — copy its full address or the code it shows.',
     needsExchange: 'Complete the authorization first.',
   },
@@ -96,6 +117,13 @@ export default {
     saved: 'I have saved it', confirmClose: 'Close without saving the key? It cannot be shown again.', setup: 'Set up a client', session: 'This terminal', persist: 'Persist',
     httpWarning: 'This page is served over plain HTTP, so the browser clipboard API is unavailable; copying falls back to text selection.',
     batchTitle: '{n} keys created', downloadCsv: 'Download CSV', downloadTxt: 'Download TXT', notDownloaded: 'You have not downloaded the keys. Close anyway?', andMore: '… and {n} more',
+    openaiTab: 'OpenAI SDK / compatible tools', copyAll: 'Copy all', step1: '1. Set up (once)', step2: '2. Check', noClients: 'This key may not call any service that a client setup exists for.',
+    note: {
+      claude: 'Claude Code reads these variables and sends the key as Authorization: Bearer.',
+      codex: 'Codex CLI ignores OPENAI_BASE_URL: this writes ~/.codex/config.toml with a provider for the relay (an existing file is kept once as config.toml.bak) and sets the variable it names.',
+      gemini: 'Gemini CLI also needs the API-key sign-in selected in ~/.gemini/settings.json (an existing file is kept once as settings.json.bak).',
+      openai: 'For the OpenAI SDKs (Python, Node, …) and tools that read OPENAI_BASE_URL and OPENAI_API_KEY. claude-* models are served by the Claude accounts, other models by the OpenAI accounts.',
+    },
   },
   renew: { title: 'Renew “{name}”', extend: 'Extend by', setDate: 'Set a date', never: 'Never expire', preview: 'New expiry: {at}', days: '{n} day | {n} days', done: 'Expiry updated' },
   usage: {
@@ -130,7 +158,9 @@ export default {
     INTERNAL: 'The relay hit an internal error (request {requestId}).', generic: 'Request failed: {message}',
   },
   keyFields: {
-    owner: 'Owner', permissions: 'Services', permissionsHelp: 'None ticked = every service.', routing: 'Routing', pool: 'Shared pool', group: 'Group',
+    owner: 'Owner', permissions: 'Services', permissionsHelp: 'None ticked = every service. Claude: Claude Code and claude-* models on the OpenAI-compatible chat API; OpenAI-compatible: Codex CLI and other models; Gemini: Gemini CLI.', routing: 'Routing', pool: 'Shared pool', group: 'Group',
+    routingBy: { claude: 'Claude routing', openai: 'OpenAI routing', gemini: 'Gemini routing' },
+    routingHelp: 'Per provider: empty = its shared pool; a group = only that group’s accounts; an account = that account alone.',
     fallback: 'Fall back to the pool when the bound account is unavailable', models: 'Model restriction', allowHelp: 'Only the listed models are allowed.',
     denyHelp: 'The listed models are refused.', clients: 'Client restriction', zeroHelp: 'Empty or 0 means no limit. Reaching any limit refuses requests until it resets.',
     windowHelp: 'The window starts at the first request; requests, tokens and $ count inside it, and reaching any of them refuses requests until it ends.',

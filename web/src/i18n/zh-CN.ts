@@ -25,7 +25,7 @@ const zh: typeof en = {
   },
   state: {
     routable: '可调度', paused: '已暂停', expired: '已过期', rate_limited: '限流', overloaded: '过载', unauthorized: '认证失败',
-    blocked: '已封禁', server_error: '上游错误', network: '网络错误', throttled: '降速', at_capacity: '并发已满', unhealthy: '异常',
+    blocked: '已封禁', forbidden: '拒绝访问（403）', server_error: '上游错误', network: '网络错误', throttled: '降速', at_capacity: '并发已满', unhealthy: '异常',
     healthy: '正常', model_unsupported: '不支持该模型', dedicated: '专属', not_in_group: '不在分组内', not_routable: '不可调度',
     active: '正常', disabled: '已禁用', deleted: '已删除', exhausted: '额度用尽', not_activated: '未激活',
   },
@@ -33,7 +33,12 @@ const zh: typeof en = {
   kindHelp: {
     'anthropic-api': 'Anthropic Console 的 API Key。可看到限流响应头；按 Token 计费。',
     'anthropic-oauth': '在浏览器中授权的 Claude Pro/Max/Team 订阅。可看到用量窗口（5 小时 / 7 天）。',
+    'openai-api': 'OpenAI 的 API Key，或任何 OpenAI 兼容接口。服务 Codex CLI 以及 Chat Completions 接口中的非 Claude 模型；按 Token 计费。',
+    'openai-oauth': '在浏览器中授权的 ChatGPT Plus/Pro/Team 订阅，供 Codex CLI 使用。用量窗口（5 小时 / 7 天）随每次响应返回。',
+    'gemini-api': 'Gemini API Key（Google AI Studio），或兼容的网关。服务 Gemini CLI；按 Token 计费。',
+    'gemini-oauth': '在浏览器中授权的 Gemini CLI Google 登录（个人版 Code Assist）。',
   },
+  provider: { anthropic: 'Claude（Anthropic）', openai: 'OpenAI', gemini: 'Gemini（Google）' },
   dashboard: {
     title: '仪表盘', requests: '今日请求', tokens: '今日 Token', cost: '今日费用', live: '实时', accounts: '账户', keys: 'API Key',
     cacheHit: '缓存命中率', errorRate: '错误率 {pct}', vsYesterday: '昨日同时段：{v}', monthToDate: '本月累计 {v}', rpm: '{n} 请求/分钟',
@@ -64,6 +69,14 @@ const zh: typeof en = {
     supportedModels: '支持的模型', supportedModelsHelp: '留空表示任意模型', modelMapping: '模型映射', mapFrom: '请求的模型', mapTo: '发往上游的模型', addMapping: '添加映射',
     shared: '共享池', sharedHelp: '关闭即为专属：只有绑定到此账户的 Key 才会使用它。', expiresAt: '订阅到期', next: '下一步', back: '上一步',
     created: '已添加账户“{name}”', updated: '账户已保存', unsaved: '放弃未保存的修改？',
+    apiKeyPhBy: { openai: 'sk-…', gemini: 'AIza…' }, baseUrlPh: 'https://api.anthropic.com', baseUrlPhBy: { openai: 'https://api.openai.com/v1', gemini: 'https://generativelanguage.googleapis.com' },
+    baseUrlHint: '填写 API 根地址，不带 /v1。', baseUrlHintBy: { openai: '按 OpenAI SDK 的写法，以 /v1 结尾；中转服务会在其后追加 /responses、/chat/completions 和 /models。', gemini: '填写 API 根地址，不带 /v1beta。' },
+    modelsPh: '任意模型；可选择或输入模型名（回车添加）',
+  },
+  reauth: {
+    title: '重新授权“{name}”', keeps: '设置、统计和分组关系都会保留，只替换凭据。',
+    proxy: '令牌交换使用的代理', proxyHelp: '可选。账户仍使用它自己的代理（{proxy}）；这里请使用相同的网络出口。',
+    save: '替换凭据', done: '“{name}”已重新授权',
   },
   oauth: {
     terms: '服务商条款', ack: '我已阅读以上内容，并对此账户的使用方式负责。', generate: '生成授权链接',
@@ -72,7 +85,15 @@ const zh: typeof en = {
     pastePh: 'https://…/callback?code=…  或页面上显示的授权码', exchange: '完成授权', parsed: '识别到的授权码：{code}',
     identity: '已授权账户', plan: '套餐', org: '组织', email: '邮箱', scopes: '权限范围', tokenExpires: '令牌到期',
     errors: { OAUTH_INVALID_GRANT: '授权码已过期或已被使用，请重新生成链接后再试。', OAUTH_SESSION_EXPIRED: '授权会话已过期，请重新生成链接。', OAUTH_CLOUDFLARE_BLOCKED: '被 Cloudflare 或地区限制拦截（403），请使用代理后重试。', OAUTH_ENDPOINT_CHANGED: '服务商的令牌接口返回异常（地址可能已变更），请升级中转服务。', OAUTH_PROXY_UNREACHABLE: '无法连接代理。' },
-    termsText: 'Claude Pro、Max 和 Team 订阅面向订阅者本人通过 Claude 应用和 Claude Code 使用。通过中转服务把订阅账户共享给其他人或服务，可能违反 Anthropic 的条款，并可能导致账户受限。中转服务按原样转发每个客户端的请求，不会把一个客户端伪装成另一个。',
+    providerTerms: {
+      claude: 'Claude Pro、Max 和 Team 订阅面向订阅者本人通过 Claude 应用和 Claude Code 使用。通过中转服务把订阅账户共享给其他人或服务，可能违反 Anthropic 的条款，并可能导致账户受限。中转服务按原样转发每个客户端的请求，不会把一个客户端伪装成另一个。',
+      gemini: '个人版 Gemini Code Assist（Gemini CLI 的 Google 登录）面向登录者本人在 Gemini CLI 和 Code Assist 中使用。通过中转服务把它共享给其他人或服务，可能违反 Google 的条款，并可能导致 Google 账户受限；根据其隐私声明，提示词可能被用于改进 Google 的产品。中转服务按原样转发每个客户端的请求，不会把一个客户端伪装成另一个。',
+      openai: 'ChatGPT Plus、Pro 和 Team 套餐面向订阅者本人通过 ChatGPT 和 Codex 使用。通过中转服务把订阅共享给其他人或服务，可能违反 OpenAI 的条款，并可能导致账户受限。中转服务按原样转发每个客户端的请求，不会把一个客户端伪装成另一个。',
+    },
+    localhostTitle: '最后一个页面打不开——这是正常的',
+    localhostText: '登录完成后，OpenAI 会把浏览器跳转到 {url}。本机并没有程序在监听这个地址，所以浏览器会提示无法访问此网站。请从地址栏复制完整地址，粘贴到下方。',
+    localhostShort: '最后的 localhost:1455 页面不会打开；复制它的完整地址即可。',
+    pasteUrl: '粘贴那个打不开的页面的完整地址', pasteUrlPh: 'http://localhost:1455/auth/callback?code=…&state=…',
     codeExpected: '回调页面可能显示错误或无法打开，这是正常的——复制它的完整地址或页面上显示的授权码即可。',
     needsExchange: '请先完成授权。',
   },
@@ -98,6 +119,13 @@ const zh: typeof en = {
     saved: '我已保存', confirmClose: '还没保存 Key 就关闭？关闭后无法再次查看。', setup: '配置客户端', session: '当前终端', persist: '永久生效',
     httpWarning: '本页通过 HTTP 访问，浏览器剪贴板 API 不可用；复制会改用文本选中方式。',
     batchTitle: '已创建 {n} 个 Key', downloadCsv: '下载 CSV', downloadTxt: '下载 TXT', notDownloaded: '还没有下载这些 Key，仍要关闭？', andMore: '… 以及另外 {n} 个',
+    openaiTab: 'OpenAI SDK / 兼容工具', copyAll: '全部复制', step1: '1. 配置（只需一次）', step2: '2. 验证', noClients: '此 Key 不能调用任何有客户端配置的服务。',
+    note: {
+      claude: 'Claude Code 读取这些环境变量，并以 Authorization: Bearer 发送 Key。',
+      codex: 'Codex CLI 不读取 OPENAI_BASE_URL：这里会写入 ~/.codex/config.toml，为中转服务定义一个 provider（已有的文件会备份一次为 config.toml.bak），并设置它指定的环境变量。',
+      gemini: 'Gemini CLI 还需要在 ~/.gemini/settings.json 中选择 API Key 登录方式（已有的文件会备份一次为 settings.json.bak）。',
+      openai: '适用于 OpenAI SDK（Python、Node 等）以及读取 OPENAI_BASE_URL 和 OPENAI_API_KEY 的工具。claude-* 模型由 Claude 账户提供，其他模型由 OpenAI 账户提供。',
+    },
   },
   renew: { title: '续期“{name}”', extend: '延长', setDate: '指定日期', never: '永不过期', preview: '新的过期时间：{at}', days: '{n} 天', done: '过期时间已更新' },
   usage: {
@@ -132,7 +160,9 @@ const zh: typeof en = {
     INTERNAL: '中转服务内部错误（请求 {requestId}）。', generic: '请求失败：{message}',
   },
   keyFields: {
-    owner: '归属人', permissions: '可用服务', permissionsHelp: '都不勾选 = 全部服务。', routing: '调度方式', pool: '共享池', group: '分组',
+    owner: '归属人', permissions: '可用服务', permissionsHelp: '都不勾选 = 全部服务。Claude：Claude Code，以及 OpenAI 兼容聊天接口中的 claude-* 模型；OpenAI 兼容：Codex CLI 和其他模型；Gemini：Gemini CLI。', routing: '调度方式', pool: '共享池', group: '分组',
+    routingBy: { claude: 'Claude 调度', openai: 'OpenAI 调度', gemini: 'Gemini 调度' },
+    routingHelp: '按服务商分别设置：留空 = 该服务商的共享池；选分组 = 只用该分组的账户；选账户 = 只用这一个账户。',
     fallback: '绑定的账户不可用时回退到共享池', models: '模型限制', allowHelp: '只允许列出的模型。',
     denyHelp: '拒绝列出的模型。', clients: '客户端限制', zeroHelp: '留空或 0 表示不限。达到任一限额后拒绝请求，直到重置。',
     windowHelp: '窗口从第一个请求开始计时；窗口内统计请求数、Token 和费用，任一达到即拒绝请求，直到窗口结束。',

@@ -3,6 +3,7 @@
 import { ref } from 'vue';
 import { api } from '../api/client';
 import { fmtInt, fmtUsd } from './format';
+import type { KeyAccess } from './snippets';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -94,4 +95,14 @@ export function limitSentences(v: Record<string, unknown>, t: T, tz: string): st
   }
   if (num(v.totalCostLimit)) out.push(t('keyFields.s.total', { v: fmtUsd(num(v.totalCostLimit)) }));
   return out;
+}
+
+/** What the setup snippets need of a key's settings (flat, as the API takes them): its services and model restriction. */
+export function keyAccess(v: Record<string, unknown>): KeyAccess {
+  const nested = v.limits && typeof v.limits === 'object' && !Array.isArray(v.limits) ? (v.limits as Record<string, unknown>) : {};
+  const f = { ...nested, ...v };
+  const services = Array.isArray(f.permissions) ? (f.permissions as string[]).filter((s) => s !== 'all') : [];
+  const list = Array.isArray(f.restrictedModels) ? (f.restrictedModels as string[]) : [];
+  const models = f.enableModelRestriction === true && list.length ? { mode: f.modelRestrictionMode === 'whitelist' ? ('allow' as const) : ('deny' as const), list } : null;
+  return { services, models };
 }

@@ -1,0 +1,24 @@
+// Account kinds as the admin meta lists them, grouped by provider (the protocol each speaks), and the OAuth provider
+// id a subscription kind signs in with (POST /admin/oauth/sessions {provider}).
+import type { Meta } from '../api/types';
+
+export type KindInfo = Meta['accountKinds'][number];
+
+/** Providers in the order the pages show them; a protocol not listed here comes after them. */
+export const PROVIDERS = ['anthropic', 'openai', 'gemini'];
+
+export function kindsByProvider(kinds: readonly KindInfo[]): { provider: string; kinds: KindInfo[] }[] {
+  const order = (p: string) => (PROVIDERS.includes(p) ? PROVIDERS.indexOf(p) : PROVIDERS.length);
+  const providers = [...new Set(kinds.map((k) => k.protocol))].sort((a, b) => order(a) - order(b));
+  return providers.map((provider) => ({ provider, kinds: kinds.filter((k) => k.protocol === provider) }));
+}
+
+/** The OAuth provider of a subscription kind: Anthropic's is called 'claude', the others go by their protocol. */
+export function oauthProviderOf(k: Pick<KindInfo, 'protocol'>): string {
+  return k.protocol === 'anthropic' ? 'claude' : k.protocol;
+}
+
+/** The key service whose requests a provider's accounts serve (key permissions and bindings are per service). */
+export function serviceOf(protocol: string): 'claude' | 'openai' | 'gemini' | null {
+  return protocol === 'anthropic' ? 'claude' : protocol === 'openai' || protocol === 'gemini' ? protocol : null;
+}
