@@ -28,12 +28,15 @@ const CLIENT_NOTES: Record<string, { label: string; note: string }> = {
 export const KNOWN_CLIENTS = CLIENT_IDS.map((id) => ({ id, label: CLIENT_NOTES[id]?.label ?? id, note: CLIENT_NOTES[id]?.note ?? '' }));
 
 let bundledPricing: PricingTable | null = null;
-function knownModels(): string[] {
+/** Model names of the bundled price table, per API family (the forms' suggestions; any other name still works). */
+const FAMILY_PATTERNS: Record<string, RegExp> = { anthropic: /^claude-/, openai: /^(gpt-|o\d|codex-)/, gemini: /^gemini-/ };
+let modelsByFamily: Record<string, string[]> | null = null;
+function knownModels(): Record<string, string[]> {
+  if (modelsByFamily) return modelsByFamily;
   bundledPricing ??= loadPricing({});
-  return bundledPricing
-    .models()
-    .filter((m) => /^claude-/.test(m) && !m.includes('/') && !m.includes('@'))
-    .sort();
+  const names = bundledPricing.models().filter((m) => !m.includes('/') && !m.includes('@'));
+  modelsByFamily = Object.fromEntries(Object.entries(FAMILY_PATTERNS).map(([family, re]) => [family, names.filter((m) => re.test(m)).sort()]));
+  return modelsByFamily;
 }
 
 function credentialFields(kind: string): { name: string; required: boolean }[] {
@@ -71,7 +74,8 @@ export function systemRoutes(app: FastifyInstance, deps: Deps): void {
       const a = adapterFor(kind);
       return { kind, protocol: a.protocol, oauth: a.refresh !== undefined, credentialFields: credentialFields(kind), terms: a.terms ?? null };
     }),
-    models: knownModels(),
+    models: Object.values(knownModels()).flat(),
+    modelsByProtocol: knownModels(),
     clients: KNOWN_CLIENTS,
     services: SERVICES,
     weeklyCostFamilies: WEEKLY_COST_FAMILIES,

@@ -187,6 +187,8 @@ export interface RequestRow {
 
 export interface Meta {
   accountKinds: { kind: string; protocol: string; oauth: boolean; credentialFields: { name: string; required: boolean }[]; terms: string | null }[];
+  /** Known model names per API family ('anthropic', 'openai', 'gemini'). */
+  modelsByProtocol?: Record<string, string[]>;
   models: string[];
   clients: { id: string; label: string; note: string }[];
   services?: string[];

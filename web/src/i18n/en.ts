@@ -60,6 +60,8 @@ export default {
     toggled: '{name}: scheduling {state}', observed: 'observed {ago}', resets: 'resets {when}',
   },
   accountForm: {
+    projectId: 'Code Assist project id',
+    projectIdPh: 'Needed when the sign-in could not discover the project (also overrides it)',
     addTitle: 'Add account', editTitle: 'Edit account', chooseKind: 'Choose the kind of account', basics: 'Settings', credentials: 'Credentials',
     kindFixed: 'The kind cannot be changed after creation.', apiKey: 'API key', apiKeyPh: 'sk-ant-api03-…', replaceKey: 'Replace key', keepKey: 'Keep current key ({hint})',
     baseUrl: 'API base URL', baseUrlHelp: 'Leave empty for the provider default. Private and metadata addresses are refused.', proxyPh: 'http://user:pass{\'@\'}host:port or socks5://host:port',

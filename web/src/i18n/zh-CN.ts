@@ -62,6 +62,8 @@ const zh: typeof en = {
     toggled: '{name}：调度{state}', observed: '{ago}观测', resets: '{when}重置',
   },
   accountForm: {
+    projectId: 'Code Assist 项目 ID',
+    projectIdPh: '登录未能自动发现项目时填写（也可覆盖自动发现的项目）',
     addTitle: '添加账户', editTitle: '编辑账户', chooseKind: '选择账户类型', basics: '设置', credentials: '凭据',
     kindFixed: '账户类型创建后不可更改。', apiKey: 'API Key', apiKeyPh: 'sk-ant-api03-…', replaceKey: '更换 Key', keepKey: '保留当前 Key（{hint}）',
     baseUrl: 'API 地址', baseUrlHelp: '留空使用官方默认地址。内网与元数据地址会被拒绝。', proxyPh: 'http://user:pass{\'@\'}host:port 或 socks5://host:port',
