@@ -11,6 +11,13 @@ import { readFileSync } from 'node:fs';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
+/** Extra relay keys in the store (P9: 10,000 keys must not slow the relay). */
+const KEYS = Number(process.env.BENCH_KEYS ?? 1);
+/** Request body sizes (KB) of the Claude Code-shaped modes. */
+const BODY_KB = (process.env.BENCH_BODY_KB ?? '20,60').split(',').map(Number);
+/** 'soak': steady streaming load for BENCH_SOAK_MIN minutes, RSS every 30 s. */
+const SOAK = process.argv.includes('soak');
+const SOAK_MIN = Number(process.env.BENCH_SOAK_MIN ?? 10);
 const children: ChildProcess[] = [];
 
 /** CPU time (ms) a process has used so far (Linux /proc; null elsewhere). Stabler than req/s on a busy box. */
@@ -42,8 +49,17 @@ function start(script: string, args: string[], readyOn: 'stdout' | 'stderr'): Pr
   });
 }
 
-/** A body of the size Claude Code sends (~30 KB: long system prompt, tools, a few turns). */
-function requestBody(stream: boolean): string {
+/** A body shaped like Claude Code's (long system prompt, tools, a few turns), padded to about `kb` KB. */
+function requestBody(stream: boolean, kb = 20): string {
+  const base = baseBody(stream);
+  const pad = Math.max(0, kb * 1024 - base.length);
+  if (pad === 0) return base;
+  const j = JSON.parse(base) as { messages: { role: string; content: unknown }[] };
+  j.messages.splice(1, 0, { role: 'assistant', content: 'Earlier output: ' + 'x'.repeat(pad) }, { role: 'user', content: 'continue' });
+  return JSON.stringify(j);
+}
+
+function baseBody(stream: boolean): string {
   const para = 'You are an interactive agent that helps users with software engineering tasks. Use the tools available to you. ';
   const tools = Array.from({ length: 20 }, (_, i) => ({
     name: `Tool${i}`,
@@ -111,6 +127,8 @@ interface Result {
   errors: number;
   /** CPU µs the target process spent per request (null when /proc is not there). */
   cpuUs: number | null;
+  /** Requests completed. */
+  total: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -129,7 +147,7 @@ async function measure(url: string, headers: Record<string, string>, body: strin
   const cpu1 = cpuMs(pid);
   times.sort((a, b) => a - b);
   const cpuUs = cpu0 === null || cpu1 === null || r.requests.total === 0 ? null : ((cpu1 - cpu0) * 1000) / r.requests.total;
-  return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts, cpuUs };
+  return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts, cpuUs, total: r.requests.total };
 }
 
 /** Opens 1000 streams the upstream holds open, reads the relay's resident memory, then lets them finish. */
@@ -160,7 +178,12 @@ async function rssWithOpenStreams(port: string, key: string, pid: number | undef
 async function main() {
   const [upPort] = await start('./upstream.ts', [], 'stdout');
   const [proxyPort] = await start('./bare-proxy.ts', [upPort], 'stdout');
-  const [relayPort, key] = await start('./relay-server.ts', [upPort, String(ACCOUNTS)], 'stderr');
+  const spawnedAt = performance.now();
+  const [relayPort, key, startupMs] = await start('./relay-server.ts', [upPort, String(ACCOUNTS), String(KEYS)], 'stderr');
+  const firstAnswer = await firstAnsweredMs(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, requestBody(false));
+  console.log(`relay start-up with ${KEYS} key(s) and ${ACCOUNTS + 1} account(s): ${startupMs} ms from process start to listening, first answered request ${firstAnswer.toFixed(0)} ms after listening (budget: 500 ms in total)`);
+  if (SOAK) return soak(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, pids['./relay-server.ts']);
+  void spawnedAt;
   const anthropic = { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' };
   const openai = { authorization: 'Bearer sk-bench-openai-account' };
   const relayKey = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
@@ -169,14 +192,19 @@ async function main() {
   const bare = `http://127.0.0.1:${proxyPort}`;
   const relayUrl = `http://127.0.0.1:${relayPort}`;
   /** Each mode: what the client sends to each target. "chat" is converted by the relay; its baseline is the Anthropic stream. */
-  const modes = [
-    { mode: 'json', body: requestBody(false), direct: [`${up}/v1/messages`, anthropic], bare: [`${bare}/v1/messages`, anthropic], relay: [`${relayUrl}/api/v1/messages`, relayKey] },
-    { mode: 'stream', body: requestBody(true), direct: [`${up}/v1/messages`, anthropic], bare: [`${bare}/v1/messages`, anthropic], relay: [`${relayUrl}/api/v1/messages`, relayKey] },
-    { mode: 'codex', body: responsesRequestBody(), direct: [`${up}/v1/responses`, openai], bare: [`${bare}/v1/responses`, openai], relay: [`${relayUrl}/openai/v1/responses`, relayBearer] },
-    { mode: 'chat', body: chatRequestBody(), baselineBody: requestBody(true), direct: [`${up}/v1/messages`, anthropic], bare: [`${bare}/v1/messages`, anthropic], relay: [`${relayUrl}/openai/v1/chat/completions`, relayBearer] },
-  ] as const;
+  type Target = readonly [string, Record<string, string>];
+  type Mode = { mode: string; body: string; baselineBody?: string; direct: Target; bare: Target; relay: Target };
+  const modes: Mode[] = [
+    ...BODY_KB.flatMap((kb): Mode[] => [
+      { mode: `json${kb}`, body: requestBody(false, kb), direct: [`${up}/v1/messages`, anthropic] as Target, bare: [`${bare}/v1/messages`, anthropic] as Target, relay: [`${relayUrl}/api/v1/messages`, relayKey] as Target },
+      { mode: `sse${kb}`, body: requestBody(true, kb), direct: [`${up}/v1/messages`, anthropic] as Target, bare: [`${bare}/v1/messages`, anthropic] as Target, relay: [`${relayUrl}/api/v1/messages`, relayKey] as Target },
+    ]),
+    { mode: 'codex', body: responsesRequestBody(), direct: [`${up}/v1/responses`, openai] as Target, bare: [`${bare}/v1/responses`, openai] as Target, relay: [`${relayUrl}/openai/v1/responses`, relayBearer] as Target },
+    { mode: 'chat', body: chatRequestBody(), baselineBody: requestBody(true), direct: [`${up}/v1/messages`, anthropic] as Target, bare: [`${bare}/v1/messages`, anthropic] as Target, relay: [`${relayUrl}/openai/v1/chat/completions`, relayBearer] as Target },
+  ];
   const only = process.env.BENCH_MODES?.split(',');
-  console.log(`bench: ${DURATION_S}s per run, body ${Math.round(requestBody(false).length / 1024)} KB, ${ACCOUNTS} account(s) in the pool, node ${process.version}`);
+  console.log(`bench: ${DURATION_S}s per run, bodies ${BODY_KB.join('/')} KB (codex ${Math.round(responsesRequestBody().length / 1024)} KB, chat ${Math.round(chatRequestBody().length / 1024)} KB), ${ACCOUNTS} account(s) in the pool, ${KEYS} key(s), store ${process.env.BENCH_REDIS_URL ? 'redis' : 'sqlite'}, node ${process.version}`);
+  const redisBefore = await redisCommandCalls();
   // Memory first, on a relay that has not been through the load runs yet.
   console.log(`relay RSS with 1000 open streams: ${await rssWithOpenStreams(relayPort, key, pids['./relay-server.ts'])}`);
   const results: Record<string, Result> = {};
@@ -185,9 +213,10 @@ async function main() {
     if (only && !only.includes(m.mode)) continue;
     for (const c of [1, 64]) {
       for (const [name, [url, headers]] of [['direct', m.direct], ['bare proxy', m.bare], ['relay', m.relay]] as const) {
-        const body = name === 'relay' || !('baselineBody' in m) ? m.body : m.baselineBody;
-        await measure(url, headers, body, c, 1); // warm-up: connections, JIT
+        const body = name === 'relay' || m.baselineBody === undefined ? m.body : m.baselineBody;
+        const w = await measure(url, headers, body, c, 1); // warm-up: connections, JIT
         const r = await measure(url, headers, body, c, DURATION_S, targetPids[name]);
+        if (name === 'relay') relayRequestCount += w.total + r.total;
         results[`${name}|${m.mode}|${c}`] = r;
         console.log(`${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req${r.errors ? `  errors ${r.errors}` : ''}`);
       }
@@ -213,7 +242,63 @@ async function main() {
         `(relay/direct ${((r64.rps / results[`direct|${mode}|64`].rps) * 100).toFixed(1)}%, bare/direct ${((b64.rps / results[`direct|${mode}|64`].rps) * 100).toFixed(1)}%) ${pass ? 'PASS' : 'MISS'}`,
     );
   }
+  const redisAfter = await redisCommandCalls();
+  if (redisBefore !== null && redisAfter !== null) {
+    const total = Object.values(results).filter((_, i) => Object.keys(results)[i].startsWith('relay|')).length;
+    const relayRequests = relayRequestCount;
+    console.log(`redis: ${(redisAfter - redisBefore).toLocaleString()} commands for ${relayRequests.toLocaleString()} relayed requests (${((redisAfter - redisBefore) / Math.max(1, relayRequests)).toFixed(2)} per request; ${total} relay runs)`);
+  }
   console.log(ok ? '\nwithin budget' : '\nover budget (see above)');
+}
+
+/** Relayed requests sent by the measured and warm-up runs (for the Redis round trips per request). */
+let relayRequestCount = 0;
+
+/** Total commands Redis has processed (INFO commandstats), when the relay runs on BENCH_REDIS_URL. */
+async function redisCommandCalls(): Promise<number | null> {
+  const url = process.env.BENCH_REDIS_URL;
+  if (!url) return null;
+  const { Redis } = await import('ioredis');
+  const r = new Redis(url, { lazyConnect: true });
+  await r.connect();
+  const info = await r.info('commandstats');
+  await r.quit();
+  let calls = 0;
+  for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) if (m[1] !== 'info') calls += Number(m[2]);
+  return calls;
+}
+
+/** Time from "listening" to the first answered relay request (caches cold). */
+async function firstAnsweredMs(url: string, key: string, body: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await fetch(url, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body });
+  await r.text();
+  return performance.now() - t0;
+}
+
+/** Steady streaming load (c=16) for SOAK_MIN minutes; prints RSS every 30 s and the growth at the end. */
+async function soak(url: string, key: string, pid: number | undefined): Promise<void> {
+  const rss = () => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+    } catch {
+      return NaN;
+    }
+  };
+  const body = requestBody(true, 20);
+  const instance = autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' }, body, connections: 16, duration: SOAK_MIN * 60 });
+  const samples: number[] = [];
+  const t0 = Date.now();
+  const timer = setInterval(() => {
+    samples.push(rss());
+    console.log(`soak ${((Date.now() - t0) / 60_000).toFixed(1).padStart(4)} min  RSS ${samples.at(-1)!.toFixed(1)} MB`);
+  }, 30_000);
+  const r = await instance;
+  clearInterval(timer);
+  const firstHalf = samples.slice(1, Math.ceil(samples.length / 2));
+  const secondHalf = samples.slice(Math.ceil(samples.length / 2));
+  const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+  console.log(`soak: ${r.requests.total.toLocaleString()} requests (${r.requests.average.toFixed(0)} req/s, ${r.non2xx + r.errors} errors); RSS first half ${avg(firstHalf).toFixed(1)} MB, second half ${avg(secondHalf).toFixed(1)} MB (growth ${(avg(secondHalf) - avg(firstHalf)).toFixed(1)} MB)`);
 }
 main()
   .catch((e) => {
