@@ -174,7 +174,8 @@ describe('key limits (SQLite)', () => {
     const again = await burst(fake, 4, () => post(t.url, key, { ...MSG, stream: true }));
     assert.deepEqual(again.statuses, [200, 200, 200, 200]);
     const view = await t.admin('GET', `/api-keys/${(await t.relay.keys.list({ q: 'conc' })).items[0].id}`);
-    assert.deepEqual(view.json.limits.find((l: any) => l.kind === 'concurrency'), { kind: 'concurrency', limit: 4, used: 0, ratio: 0, resetsAt: null });
+    const queue = { waiting: 0, entered: 0, served: 0, timeouts: 0, cancelled: 0, rejected: 0, waitMsTotal: 0 };
+    assert.deepEqual(view.json.limits.find((l: any) => l.kind === 'concurrency'), { kind: 'concurrency', limit: 4, used: 0, ratio: 0, resetsAt: null, queue });
   });
 
   test('a client that disconnects releases its concurrency slot', async () => {

@@ -395,6 +395,44 @@ for (const backend of backends) {
       assert.equal(c2.inFlight, 1);
     });
 
+    t('limits: the wait queue is FIFO and bounded, nobody jumps it, waiters leave or expire, figures are kept', async () => {
+      const key = `lq-${seq++}`;
+      const now = Date.now();
+      const plan = (lease: string, waiter: string, at = now, ttlMs = 10_000) => ({ now: at, concurrency: { limit: 1, leaseId: lease, ttlMs: 60_000, queue: { waiterId: waiter, maxWaiting: 2, ttlMs } } });
+      assert.deepEqual(await store.limits.admit(key, plan('l1', 'w1')), { ok: true }, 'a free slot is taken at once');
+      assert.deepEqual(await store.limits.admit(key, plan('l2', 'w2')), { ok: false, reason: 'queued', position: 1 });
+      assert.deepEqual(await store.limits.admit(key, plan('l3', 'w3')), { ok: false, reason: 'queued', position: 2 });
+      assert.deepEqual(await store.limits.admit(key, plan('l4', 'w4')), { ok: false, reason: 'queue_full' }, 'a full queue refuses at once');
+      assert.equal(await store.limits.release(key, 'l1'), 2, 'release tells how many wait');
+      assert.deepEqual(await store.limits.admit(key, plan('l3', 'w3')), { ok: false, reason: 'queued', position: 2 }, 'the second waiter may not take the slot');
+      assert.deepEqual(await store.limits.admit(key, plan('l4', 'w4b')), { ok: false, reason: 'queue_full' }, 'nor may a newcomer');
+      assert.deepEqual(await store.limits.admit(key, plan('l2', 'w2')), { ok: true }, 'the first waiter takes it');
+      await store.limits.release(key, 'l2');
+      assert.deepEqual(await store.limits.admit(key, plan('l5', 'w5')), { ok: false, reason: 'queued', position: 2 }, 'a newcomer queues behind the waiter, though a slot is free');
+      assert.deepEqual(await store.limits.admit(key, plan('l3', 'w3')), { ok: true });
+      await store.limits.leaveQueue(key, 'w5', 'cancelled');
+      // A waiter of a crashed instance drops out after its ttl: the queue does not stay blocked.
+      assert.deepEqual(await store.limits.admit(key, plan('l6', 'w6', now, 1000)), { ok: false, reason: 'queued', position: 1 });
+      await store.limits.release(key, 'l3');
+      assert.deepEqual(await store.limits.admit(key, plan('l7', 'w7', now + 5000)), { ok: true }, 'the expired waiter is gone');
+      await store.limits.leaveQueue(key, 'w6', 'timeout');
+      const s = await store.limits.queueStats(key, now + 5000);
+      assert.deepEqual({ ...s, waitMsTotal: 0 }, { waiting: 0, entered: 4, served: 2, timeouts: 0, cancelled: 1, rejected: 2, waitMsTotal: 0 });
+      await store.limits.reset(key);
+      assert.deepEqual(await store.limits.queueStats(key, now), { waiting: 0, entered: 0, served: 0, timeouts: 0, cancelled: 0, rejected: 0, waitMsTotal: 0 });
+    });
+
+    t('limits: with the queue on, other limits refuse at once instead of queueing', async () => {
+      const key = `lqd-${seq++}`;
+      const now = Date.now();
+      await store.limits.settle([{ keyId: key, at: now, tokens: 1, costNanos: 5_000, dailyLabel: 'D', weeklyLabel: null }]);
+      const conc = (lease: string) => ({ limit: 1, leaseId: lease, ttlMs: 60_000, queue: { waiterId: `w-${lease}`, maxWaiting: 5, ttlMs: 10_000 } });
+      assert.equal((await store.limits.admit(key, { now, concurrency: conc('a') })).ok, true);
+      const r = await store.limits.admit(key, { now, concurrency: conc('b'), daily: { label: 'D', maxCostNanos: 5_000 } });
+      assert.deepEqual(r, { ok: false, reason: 'daily_cost' });
+      assert.equal((await store.limits.queueStats(key, now)).waiting, 0);
+    });
+
     t('limits: a rate window admits exactly N requests, then refuses until it ends', async () => {
       const key = `lw-${seq++}`;
       const now = Date.now();

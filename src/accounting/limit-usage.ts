@@ -2,7 +2,7 @@
 // key's counters (one store call) and pair each cap with its use, ratio and reset time. Money in micro-USD.
 import { needsAdmission, withKeyDefaults, type ApiKey, type ApiKeyLimits } from '../core/api-key.js';
 import { nanosToMicros } from '../core/money.js';
-import type { LimitCounters, Store } from '../store/types.js';
+import type { LimitCounters, QueueStats, Store } from '../store/types.js';
 import { dayEndsAt, periodLabels, weekEndsAt } from './limits.js';
 
 export type LimitKind = 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
@@ -15,6 +15,8 @@ export interface LimitUsage {
   ratio: number;
   resetsAt: string | null;
   windowMinutes?: number;
+  /** On the concurrency limit: the key's wait queue (waiting now, totals since the last counter reset). */
+  queue?: QueueStats;
 }
 
 const micros = (usd: number) => Math.round(usd * 1e6);
@@ -53,6 +55,12 @@ export async function readLimitUsage(store: Store, key: ApiKey, now: number, off
   const l = withKeyDefaults(key).limits;
   if (!needsAdmission(l)) return [];
   const labels = periodLabels(l, familyModel(l), now, offsetHours);
-  const c = await store.limits.counters(key.id, { now, dailyLabel: labels.daily, weeklyLabel: labels.weekly, windowMs: l.rateLimitWindow * 60_000 });
-  return limitUsage(l, c, now, offsetHours);
+  const [c, queue] = await Promise.all([
+    store.limits.counters(key.id, { now, dailyLabel: labels.daily, weeklyLabel: labels.weekly, windowMs: l.rateLimitWindow * 60_000 }),
+    l.concurrencyLimit > 0 ? store.limits.queueStats(key.id, now) : null,
+  ]);
+  const out = limitUsage(l, c, now, offsetHours);
+  const conc = out.find((u) => u.kind === 'concurrency');
+  if (conc && queue) conc.queue = queue;
+  return out;
 }

@@ -111,11 +111,16 @@ export function weekEndsAt(l: ApiKeyLimits, now: number, offsetHours: number): n
 const iso = (t: number) => new Date(t).toISOString();
 
 /** The refusal a failed admission becomes, with retry-after where waiting helps. */
-export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: number; offsetHours: number; windowEndsAt?: number }): RelayError {
+export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: number; offsetHours: number; windowEndsAt?: number; queue?: { maxWaiting: number; maxWaitMs: number } }): RelayError {
   const secs = (t: number) => Math.max(1, Math.ceil((t - ctx.now) / 1000));
   switch (reason) {
     case 'concurrency':
       return new RelayError('KEY_CONCURRENCY_LIMIT', `Concurrency limit exceeded: this key allows ${l.concurrencyLimit} request(s) at once`, { retryAfterSec: 1 });
+    case 'queue_full': {
+      // As the reference project: the queue is full, so try again after about one maximum wait.
+      const retryAfterSec = Math.max(1, Math.ceil((ctx.queue?.maxWaitMs ?? 1000) / 1000));
+      return new RelayError('KEY_CONCURRENCY_LIMIT', `Concurrency queue full: this key allows ${l.concurrencyLimit} request(s) at once and ${ctx.queue?.maxWaiting ?? 0} waiting`, { retryAfterSec, details: { queue: 'full' } });
+    }
     case 'window_requests':
     case 'window_tokens':
     case 'window_cost': {

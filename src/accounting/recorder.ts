@@ -40,6 +40,7 @@ export interface RecorderOptions {
 export class UsageRecorder {
   private readonly pending = new Set<Promise<void>>();
   private readonly unpriced = new Set<string>();
+  private readonly settledListeners = new Set<(items: readonly SettleItem[]) => void>();
   private queue: UsageEvent[] = [];
   private settleQueue: SettleItem[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -93,6 +94,12 @@ export class UsageRecorder {
     return event;
   }
 
+  /** Told after key counters were updated (alerts compare them with the keys' caps). Must not throw or block. */
+  onSettled(listener: (items: readonly SettleItem[]) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
   /** Starts writing what is queued. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -110,6 +117,7 @@ export class UsageRecorder {
   private async settle(items: SettleItem[]): Promise<void> {
     try {
       await this.store.limits.settle(items);
+      for (const l of this.settledListeners) l(items);
     } catch (e) {
       for (const it of items) this.log.error({ err: (e as Error).message, keyId: it.keyId, tokens: it.tokens, costNanos: it.costNanos }, 'key counter update failed');
     }

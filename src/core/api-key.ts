@@ -55,6 +55,15 @@ export interface ApiKeyLimits {
   tokenLimit: number;
   /** Requests in flight at once. */
   concurrencyLimit: number;
+  /**
+   * At the concurrency limit, wait for a free slot (FIFO) instead of an immediate 429: true/false, or null = the
+   * Settings default (reference project names).
+   */
+  concurrentRequestQueueEnabled: boolean | null;
+  /** Requests that may wait at once; 0 = the Settings default. */
+  concurrentRequestQueueMaxSize: number;
+  /** Longest wait (ms) before the 429; 0 = the Settings default. */
+  concurrentRequestQueueTimeoutMs: number;
   /** Fixed window length in minutes, starting at the first request. */
   rateLimitWindow: number;
   rateLimitRequests: number;
@@ -89,6 +98,9 @@ export const DEFAULT_LIMITS: Readonly<ApiKeyLimits> = Object.freeze({
   dedicatedFallback: false,
   tokenLimit: 0,
   concurrencyLimit: 0,
+  concurrentRequestQueueEnabled: null,
+  concurrentRequestQueueMaxSize: 0,
+  concurrentRequestQueueTimeoutMs: 0,
   rateLimitWindow: 0,
   rateLimitRequests: 0,
   rateLimitCost: 0,

@@ -11,10 +11,13 @@ import type { AccountService } from '../services/accounts.js';
 import type { GroupService } from '../services/groups.js';
 import type { Credentials } from '../services/credentials.js';
 import type { OAuthSessions } from '../services/oauth-sessions.js';
+import type { TokenImport } from '../services/token-import.js';
 import type { AccountWindows } from '../services/windows.js';
 import type { AdminAuth } from '../services/admin-auth.js';
 import type { ApiKeyService } from '../services/api-keys.js';
 import type { Store } from '../store/types.js';
+import type { Alerts } from '../services/alerts/index.js';
+import type { SettingsService } from '../services/settings.js';
 import type { TrustProxy } from '../config/trust-proxy.js';
 import { adminApi } from './admin/index.js';
 import { health } from './health.js';
@@ -24,6 +27,8 @@ import { geminiSurface } from './surfaces/gemini/index.js';
 import { webAuth } from './web-auth.js';
 import { statsApi } from './stats/index.js';
 import { webStatic } from './web-static.js';
+import { frameworkErrors, rootNotFound } from './framework-errors.js';
+import { legacyRedirects } from './legacy-redirects.js';
 
 export interface AppDeps {
   store: Store;
@@ -38,6 +43,10 @@ export interface AppDeps {
   credentials: Credentials;
   windows: AccountWindows;
   oauthSessions: OAuthSessions;
+  /** Subscription accounts from pasted tokens (checked with the provider first). */
+  tokenImport: TokenImport;
+  settings: SettingsService;
+  alerts: Alerts;
   clock: Clock;
   log: Logger;
   requestMaxBytes: number;
@@ -83,10 +92,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
     },
     return503OnClosing: true,
+    // A URL the router cannot read gets the error shape of the surface it names (framework-errors.ts).
+    frameworkErrors,
   });
   // Connections beyond the cap are closed as they arrive (the kernel's backlog is not a limit).
   if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
   const surface = { keys: deps.keys, gate: deps.gate, store: deps.store, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
+  app.setNotFoundHandler(rootNotFound);
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });
   await app.register(openaiSurface, { ...surface, prefix: '/openai' });
@@ -94,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminApi, { ...deps, prefix: '/admin' });
   await app.register(webAuth, { auth: deps.auth, log: deps.log, requestMaxBytes: deps.requestMaxBytes, prefix: '/web' });
   await app.register(webStatic);
+  await app.register(legacyRedirects);
   await app.register(statsApi, { ...deps, prefix: '/stats/api' });
   await app.register(health, deps);
   return app as unknown as FastifyInstance;

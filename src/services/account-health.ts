@@ -20,6 +20,7 @@ const PREFIX = 'health:';
 
 export class AccountHealth {
   private readonly reasons = new Map<string, HealthReason[]>();
+  private readonly listeners = new Set<(id: string, reasons: readonly HealthReason[]) => void>();
 
   constructor(
     private readonly store: Store,
@@ -27,9 +28,12 @@ export class AccountHealth {
     private readonly log: Logger,
     private readonly policy: CooldownPolicy = DEFAULT_COOLDOWNS,
   ) {
+    // Not awaited: a failure (the store just went away) must not become an unhandled rejection, which would end
+    // the process; the next event or reconnect ('*') reloads.
+    const reloadFailed = (e: unknown) => this.log.warn({ err: (e as Error).message }, 'health state reload failed');
     store.onChange((e) => {
-      if (e.entity === 'health' && e.id) void this.reloadOne(e.id);
-      else if (e.entity === '*') void this.load();
+      if (e.entity === 'health' && e.id) this.reloadOne(e.id).catch(reloadFailed);
+      else if (e.entity === '*') this.load().catch(reloadFailed);
     });
   }
 
@@ -96,7 +100,17 @@ export class AccountHealth {
     await this.save(id, []);
   }
 
+  /**
+   * Told when this instance changes an account's reasons (not when it reloads another instance's change): the
+   * alerts watch account states here. A listener must not throw or block.
+   */
+  onSaved(listener: (id: string, reasons: readonly HealthReason[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private async save(id: string, reasons: HealthReason[]): Promise<void> {
+    for (const l of this.listeners) l(id, reasons);
     try {
       if (reasons.length === 0) await this.store.kv.delete(PREFIX + id);
       else {

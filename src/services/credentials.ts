@@ -26,6 +26,8 @@ export interface CredentialsDeps {
   pollMs?: number;
   /** After a failed refresh, the account is not refreshed again for this long (no hammering). Default 30 s. */
   failureBackoffMs?: number;
+  /** Told how each refresh ended (alerts); must not throw or block. */
+  onRefresh?: (accountId: string, outcome: { ok: true } | { ok: false; error: string }) => void;
 }
 
 /** Why a refresh is asked for; decides when someone else's newer credentials are good enough. */
@@ -114,10 +116,12 @@ export class Credentials {
       .then(
         (s) => {
           this.failedAt.delete(id);
+          this.deps.onRefresh?.(id, { ok: true });
           return s;
         },
         (e: unknown) => {
           this.failedAt.set(id, this.deps.clock.now());
+          this.deps.onRefresh?.(id, { ok: false, error: (e as Error).message });
           throw e;
         },
       )

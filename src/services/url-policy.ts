@@ -40,3 +40,29 @@ export function checkProxyUrl(raw: string): string {
   if (isMetadataHost(u.hostname)) throw invalid('proxy', 'points at a metadata/link-local address');
   return raw;
 }
+
+/**
+ * Returns an admin-entered notification URL (a chat robot's webhook, a push server) unchanged when acceptable, or
+ * throws a 400 naming `field`. Unlike an upstream base URL it may carry a query (the robots' tokens live there);
+ * what is refused is the same: other schemes, credentials in the URL, metadata addresses. The address dialled is
+ * checked again at connect time.
+ */
+export function checkWebhookUrl(raw: string, field = 'url'): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw invalid(field, 'must be an absolute http(s) URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalid(field, 'must use http or https');
+  if (u.username || u.password) throw invalid(field, 'must not contain credentials');
+  if (isMetadataHost(u.hostname)) throw invalid(field, 'points at a metadata/link-local address');
+  return raw;
+}
+
+/** Returns an admin-entered host name (a mail server) when acceptable, or throws a 400 naming `field`. */
+export function checkHostName(raw: string, field = 'host'): string {
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(raw)) throw invalid(field, 'must be a host name or address');
+  if (isMetadataHost(raw.replace(/^\[|\]$/g, ''))) throw invalid(field, 'points at a metadata/link-local address');
+  return raw;
+}

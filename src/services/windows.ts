@@ -26,6 +26,7 @@ const sameWindows = (a: StoredWindow[], b: StoredWindow[]): boolean =>
 export class AccountWindows {
   /** What this instance last wrote per account: merges partial observations and skips identical rewrites. */
   private readonly last = new Map<string, StoredWindow[]>();
+  private readonly listeners = new Set<(accountId: string, windows: readonly StoredWindow[]) => void>();
 
   constructor(
     private readonly kv: KvRepo,
@@ -48,8 +49,15 @@ export class AccountWindows {
     const latestReset = Math.max(0, ...next.map((w) => w.resetsAt ?? 0));
     const ttl = latestReset > now ? latestReset - now : DEFAULT_TTL_MS;
     this.last.set(accountId, next);
+    for (const l of this.listeners) l(accountId, next);
     await this.kv.set(key(accountId), JSON.stringify(next), ttl);
     return next;
+  }
+
+  /** Told when this instance stores changed windows of an account (alerts watch exhausted ones). Must not throw. */
+  onSaved(listener: (accountId: string, windows: readonly StoredWindow[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /**

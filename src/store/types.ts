@@ -3,13 +3,14 @@
 import type { Account } from '../core/account.js';
 import type { AdminUser } from '../core/admin.js';
 import type { ApiKey } from '../core/api-key.js';
-import type { UsageEvent, UsageQuery, UsageRow } from '../core/usage-event.js';
+import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../core/usage-event.js';
 
 export type StoreKind = 'sqlite' | 'redis';
 
 /** What changed; `entity: '*'` means "something, reload everything" (e.g. another process wrote). */
 export interface ChangeEvent {
-  entity: 'apiKey' | 'account' | 'admin' | 'health' | 'group' | 'settings' | '*';
+  /** `queue`: a concurrency slot of key `id` came free, or its wait queue moved (waiters try again). */
+  entity: 'apiKey' | 'account' | 'admin' | 'health' | 'group' | 'settings' | 'queue' | '*';
   id?: string;
 }
 
@@ -37,6 +38,12 @@ export interface ApiKeyRepo {
   update(id: string, patch: Partial<Omit<ApiKey, 'id' | 'hash'>>): Promise<ApiKey | null>;
   /** Permanent delete. Returns false when the key did not exist. */
   remove(id: string): Promise<boolean>;
+  /**
+   * Swaps the lookup hash of a key from `from` to `to` (and applies `patch`), atomically: an imported key, first
+   * presented, trades the reference project's hash for the relay's. Returns the record when its hash is now `to`
+   * (also when another request swapped it first), null when the key is gone or holds neither hash.
+   */
+  replaceHash(id: string, from: string, to: string, patch?: Partial<Pick<ApiKey, 'prefix'>>): Promise<ApiKey | null>;
 }
 
 export interface AccountRepo {
@@ -68,6 +75,11 @@ export interface UsageRepo {
    * continues a listing: only entries strictly older than that (ts, requestId) position.
    */
   recentRequests(limit: number, filter?: { keyId?: string; before?: RequestLogCursor }): Promise<UsageEvent[]>;
+  /**
+   * Adds aggregate rows as they are, without request-log entries: statistics imported from another system. Rows
+   * of the same (granularity, bucket, key, account, model) add up. Not idempotent: callers guard against replays.
+   */
+  addRows(rows: readonly (UsageRow & { granularity: Granularity })[]): Promise<void>;
 }
 
 /**
@@ -92,7 +104,7 @@ export interface KvRepo {
 /** What admission checks and counts for one request of a key with limits (0/absent = not checked). */
 export interface AdmitPlan {
   now: number;
-  concurrency?: { limit: number; leaseId: string; ttlMs: number };
+  concurrency?: { limit: number; leaseId: string; ttlMs: number; queue?: QueuePlan };
   /** Fixed window starting at the first request. */
   window?: { ms: number; maxRequests: number; maxTokens: number; maxCostNanos: number };
   daily?: { label: string; maxCostNanos: number };
@@ -101,9 +113,43 @@ export interface AdmitPlan {
   weekly?: { label: string; maxCostNanos: number };
 }
 
-export type AdmitRefusal = 'concurrency' | 'window_requests' | 'window_tokens' | 'window_cost' | 'daily_cost' | 'total_cost' | 'total_tokens' | 'weekly_cost';
+/**
+ * The key's FIFO wait queue (shared by every instance): a request that finds every slot taken, or others already
+ * waiting, joins it as `waiterId` and is answered `queued` (other limits are checked first: a request another
+ * limit refuses is refused at once). Admitting the same `waiterId` again takes a slot once the waiter is among
+ * the first waiters for the free slots. A full queue refuses with `queue_full`; a waiter not admitted within
+ * `ttlMs` drops out by itself (a crashed instance never blocks the queue for good).
+ */
+export interface QueuePlan {
+  waiterId: string;
+  maxWaiting: number;
+  ttlMs: number;
+}
 
-export type AdmitResult = { ok: true } | { ok: false; reason: AdmitRefusal; /** for window refusals: when the window ends */ windowEndsAt?: number };
+export type AdmitRefusal = 'queue_full' | 'concurrency' | 'window_requests' | 'window_tokens' | 'window_cost' | 'daily_cost' | 'total_cost' | 'total_tokens' | 'weekly_cost';
+
+export type AdmitResult =
+  | { ok: true }
+  | { ok: false; reason: AdmitRefusal; /** for window refusals: when the window ends */ windowEndsAt?: number }
+  /** Waiting in the key's queue (1 = next). */
+  | { ok: false; reason: 'queued'; position: number };
+
+/** A key's wait queue: waiting now, and totals since the counters were last reset. */
+export interface QueueStats {
+  waiting: number;
+  /** Requests that joined the queue. */
+  entered: number;
+  /** Requests that got a slot after waiting. */
+  served: number;
+  /** Requests that gave up at the maximum wait. */
+  timeouts: number;
+  /** Requests whose client went away while waiting. */
+  cancelled: number;
+  /** Requests refused because the queue was full. */
+  rejected: number;
+  /** Total wait of the served requests (ms). */
+  waitMsTotal: number;
+}
 
 /** What a finished request adds to a key's counters. */
 export interface SettleItem {
@@ -133,7 +179,11 @@ export interface LimitCounters {
  */
 export interface LimitsRepo {
   admit(keyId: string, plan: AdmitPlan): Promise<AdmitResult>;
-  release(keyId: string, leaseId: string): Promise<void>;
+  /** Ends a lease; returns how many requests wait in the key's queue (the caller wakes them when > 0). */
+  release(keyId: string, leaseId: string): Promise<number>;
+  /** A waiter leaves the queue without a slot (it timed out, or its client went away). */
+  leaveQueue(keyId: string, waiterId: string, outcome: 'timeout' | 'cancelled'): Promise<void>;
+  queueStats(keyId: string, now: number): Promise<QueueStats>;
   /** Extends a lease of a long request. */
   renew(keyId: string, leaseId: string, ttlMs: number, now: number): Promise<void>;
   /** Adds finished requests' tokens and cost (one round trip for the batch). */

@@ -9,15 +9,21 @@ import type { AccountService } from '../../services/accounts.js';
 import type { GroupService } from '../../services/groups.js';
 import type { Credentials } from '../../services/credentials.js';
 import type { OAuthSessions } from '../../services/oauth-sessions.js';
+import type { TokenImport } from '../../services/token-import.js';
 import type { AccountWindows } from '../../services/windows.js';
 import type { AdminAuth } from '../../services/admin-auth.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
 import type { Store } from '../../store/types.js';
+import type { Alerts } from '../../services/alerts/index.js';
+import type { SettingsService } from '../../services/settings.js';
 import { accountRoutes } from './accounts.js';
+import { alertRoutes } from './alerts.js';
+import { settingsRoutes } from './settings.js';
 import { groupRoutes } from './groups.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { useAdminErrors } from './errors.js';
 import { oauthRoutes } from './oauth.js';
+import { tokenImportRoutes } from './token-import.js';
 import { usageRoutes } from './usage.js';
 import { accountExtraRoutes } from './account-extras.js';
 import { analyticsRoutes } from './analytics.js';
@@ -39,7 +45,10 @@ export interface AdminDeps {
   credentials: Credentials;
   windows: AccountWindows;
   oauthSessions: OAuthSessions;
+  tokenImport: TokenImport;
   store: Store;
+  settings: SettingsService;
+  alerts: Alerts;
   clock: Clock;
   log: Logger;
   timezoneOffsetHours: number;
@@ -61,6 +70,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   accountRoutes(app, deps);
   groupRoutes(app, deps);
   oauthRoutes(app, deps);
+  tokenImportRoutes(app, deps);
   apiKeyRoutes(app, deps);
   usageRoutes(app, deps);
   sessionRoutes(app, deps);
@@ -70,6 +80,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   systemRoutes(app, deps);
   keyExtraRoutes(app, deps);
   accountExtraRoutes(app, deps);
+  settingsRoutes(app, deps);
+  alertRoutes(app, deps);
   openApiRoutes(app, deps);
 }
 

@@ -4,15 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { statsDocs } from '../stats/index.js';
 import { accountExtraDocs } from './account-extras.js';
+import { alertDocs } from './alerts.js';
 import { analyticsDocs } from './analytics.js';
 import { groupDocs } from './groups.js';
 import { keyExtraDocs } from './key-extras.js';
 import { oauthDocs } from './oauth.js';
+import { tokenImportDocs } from './token-import.js';
 import { overviewDocs } from './overview.js';
 import { requestDocs } from './requests.js';
 import type { RouteDoc } from './route-docs.js';
 import { accountCreateSchema, accountPatchSchema, apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema, usageQuerySchema } from './schemas.js';
 import { sessionDocs } from './session.js';
+import { settingsDocs } from './settings.js';
 import { systemDocs } from './system.js';
 
 /** The CRUD routes that predate the web UI, described with the schemas their handlers use. */
@@ -45,7 +48,10 @@ export const ALL_DOCS: RouteDoc[] = [
   ...keyExtraDocs,
   ...accountExtraDocs,
   ...oauthDocs,
+  ...tokenImportDocs,
   ...groupDocs,
+  ...settingsDocs,
+  ...alertDocs,
   ...statsDocs,
 ];
 

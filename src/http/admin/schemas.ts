@@ -44,6 +44,12 @@ export const apiKeyLimitFields = {
   dedicatedFallback: z.boolean().optional(),
   tokenLimit: count.optional(),
   concurrencyLimit: count.max(10_000).optional(),
+  /** At the concurrency limit, wait for a slot instead of a 429; null = the Settings default. */
+  concurrentRequestQueueEnabled: z.boolean().nullable().optional(),
+  /** Requests that may wait; 0 = the Settings default. */
+  concurrentRequestQueueMaxSize: count.max(1000).optional(),
+  /** Longest wait in ms; 0 = the Settings default. */
+  concurrentRequestQueueTimeoutMs: count.max(600_000).refine((v) => v === 0 || v >= 1000, 'must be 0 (the Settings default) or at least 1000 ms').optional(),
   rateLimitWindow: count.max(525_600).optional(),
   rateLimitRequests: count.optional(),
   rateLimitCost: usd.optional(),
@@ -94,7 +100,7 @@ const proxy = z.string().trim().max(2048).nullable();
 const modelName = z.string().trim().min(1).max(200);
 
 /** Account settings shared by every kind (create and patch). */
-const accountSettings = {
+export const accountSettings = {
   name,
   description: description.optional(),
   priority: z.number().int().min(0).max(1000).optional(),

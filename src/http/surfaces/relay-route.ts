@@ -93,7 +93,13 @@ export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'bindin
 export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, reply: FastifyReply, startedAt: number, spec: JobSpec): Promise<void> {
   const key = request.relayKey ?? (await deps.keys.authenticate(presentedKey(request.headers)));
   const { service, counted = true, ...job } = spec;
-  const admission = await deps.gate.admit(key, { service, model: spec.model, client: identifyClient(request.headers, spec.json), countOnly: !counted });
+  // A request waiting in its key's concurrency queue leaves it as soon as the client goes away.
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  reply.raw.once('close', onClose);
+  const admission = await deps.gate
+    .admit(key, { service, model: spec.model, client: identifyClient(request.headers, spec.json), countOnly: !counted, signal: gone.signal })
+    .finally(() => reply.raw.off('close', onClose));
   reply.hijack();
   const full: RelayJob = {
     ...job,

@@ -1,8 +1,9 @@
 // Key limits on Redis: admission is one Lua script per request (all of a key's state shares one hash tag),
 // settlement one pipelined script per finished request.
 import type { Redis } from 'ioredis';
-import type { AdmitRefusal, LimitsRepo } from '../types.js';
+import type { AdmitRefusal, LimitsRepo, QueueStats } from '../types.js';
 import type { RedisKeys } from './keys.js';
+import { scanKeys } from './connection.js';
 
 const DAY_MS = 86_400_000;
 const DAILY_TTL_MS = 3 * DAY_MS;
@@ -11,21 +12,25 @@ const WEEKLY_TTL_MS = 16 * DAY_MS;
 export type LimitCmd = Redis & {
   crsAdmit(...args: (string | number)[]): Promise<[string, number]>;
   crsSettle(...args: (string | number)[]): Promise<number>;
+  crsLeaveQueue(...args: (string | number)[]): Promise<number>;
 };
 
 export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
+  const queueKeys = (keyId: string) => ({ q: k.limit(keyId, 'q'), qx: k.limit(keyId, 'qx'), qs: k.limit(keyId, 'qs') });
   const keys = (keyId: string, day: string, week: string | null) => ({
     leases: k.limit(keyId, 'leases'),
     win: k.limit(keyId, 'win'),
     day: k.limit(keyId, `day:${day}`),
     total: k.limit(keyId, 'total'),
     week: k.limit(keyId, `week:${week ?? '-'}`),
+    ...queueKeys(keyId),
   });
   return {
     async admit(keyId, p) {
       const x = keys(keyId, p.daily?.label ?? '-', p.weekly?.label ?? null);
-      const [reason, ends] = await r.crsAdmit(
-        x.leases, x.win, x.day, x.total, x.week,
+      const queue = p.concurrency?.queue;
+      const [reason, n] = await r.crsAdmit(
+        x.leases, x.win, x.day, x.total, x.week, x.q, x.qx, x.qs,
         p.now,
         p.concurrency?.limit ?? 0,
         p.concurrency?.leaseId ?? '',
@@ -38,12 +43,33 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
         p.total?.maxCostNanos ?? 0,
         p.total?.maxTokens ?? 0,
         p.weekly?.maxCostNanos ?? 0,
+        queue?.waiterId ?? '',
+        queue?.maxWaiting ?? 0,
+        queue?.ttlMs ?? 0,
       );
       if (reason === 'ok') return { ok: true };
-      return { ok: false, reason: reason as AdmitRefusal, ...(Number(ends) > 0 ? { windowEndsAt: Number(ends) } : {}) };
+      if (reason === 'queued') return { ok: false, reason, position: Number(n) };
+      return { ok: false, reason: reason as AdmitRefusal, ...(Number(n) > 0 ? { windowEndsAt: Number(n) } : {}) };
     },
     async release(keyId, leaseId) {
-      await r.zrem(k.limit(keyId, 'leases'), leaseId);
+      const res = (await r.pipeline().zrem(k.limit(keyId, 'leases'), leaseId).zcard(k.limit(keyId, 'q')).exec()) ?? [];
+      const failed = res.find(([err]) => err);
+      if (failed) throw failed[0];
+      return Number(res[1]?.[1] ?? 0);
+    },
+    async leaveQueue(keyId, waiterId, outcome) {
+      const x = queueKeys(keyId);
+      await r.crsLeaveQueue(x.q, x.qx, x.qs, waiterId, outcome === 'timeout' ? 'timeouts' : 'cancelled');
+    },
+    async queueStats(keyId, now): Promise<QueueStats> {
+      const x = queueKeys(keyId);
+      const res = (await r.pipeline().zcount(x.qx, `(${now}`, '+inf').hgetall(x.qs).exec()) ?? [];
+      const [waiting, h] = res.map(([err, v]) => {
+        if (err) throw err;
+        return v;
+      }) as [number, Record<string, string>];
+      const n = (f: string) => Number(h[f] ?? 0);
+      return { waiting: Number(waiting), entered: n('entered'), served: n('served'), timeouts: n('timeouts'), cancelled: n('cancelled'), rejected: n('rejected'), waitMsTotal: n('waitMs') };
     },
     async renew(keyId, leaseId, ttlMs, now) {
       await r.zadd(k.limit(keyId, 'leases'), 'XX', now + ttlMs, leaseId);
@@ -92,12 +118,9 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
     },
     async reset(keyId) {
       const pattern = k.limit(keyId, '*');
-      let cursor = '0';
-      do {
-        const [next, found] = await r.scan(cursor, 'MATCH', pattern.replace(/[[\]]/g, '\\$&'), 'COUNT', 200);
-        cursor = next;
-        if (found.length) await r.del(...found);
-      } while (cursor !== '0');
+      await scanKeys(r, pattern.replace(/[[\]]/g, '\\$&'), 200, async (found) => {
+        await r.del(...found);
+      });
     },
   };
 }

@@ -39,17 +39,17 @@ return 0
 
 /**
  * Admission for one request of a key: KEYS leases (zset, score = expiry), window (hash start/req/tok/cost),
- * day cost, total (hash cost/tok), week cost. ARGV now, concurrency limit, lease id, lease ttl, window ms,
- * window max requests/tokens/cost, daily max, total max cost, total max tokens, weekly max (0 = not checked).
- * Returns {reason, windowEndsAt}; reason 'ok' when admitted (the slot is taken and the request counted).
+ * day cost, total (hash cost/tok), week cost, queue (zset waiter → enqueue time), queue expiry (zset waiter →
+ * expiry), queue figures (hash). ARGV now, concurrency limit, lease id, lease ttl, window ms, window max
+ * requests/tokens/cost, daily max, total max cost, total max tokens, weekly max (0 = not checked), waiter id
+ * ('' = no queue), max waiting, waiter ttl.
+ * Returns {reason, n}: 'ok' when admitted (the slot is taken and the request counted); n is the window's end for
+ * window refusals and the position for 'queued'.
  */
 export const ADMIT = `
 local now = tonumber(ARGV[1])
 local conc = tonumber(ARGV[2])
-if conc > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-  if redis.call('ZCARD', KEYS[1]) >= conc then return {'concurrency', 0} end
-end
+local waiter = ARGV[13] or ''
 local winMs = tonumber(ARGV[5])
 local start = now
 local live = false
@@ -59,6 +59,8 @@ if winMs > 0 then
     live = true
     start = tonumber(s)
   end
+end
+local function refused()
   if live then
     local ends = start + winMs
     local function over(field, max)
@@ -68,14 +70,59 @@ if winMs > 0 then
     if over('tok', tonumber(ARGV[7])) then return {'window_tokens', ends} end
     if over('cost', tonumber(ARGV[8])) then return {'window_cost', ends} end
   end
+  if tonumber(ARGV[9]) > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[9]) then return {'daily_cost', 0} end
+  if tonumber(ARGV[10]) > 0 and tonumber(redis.call('HGET', KEYS[4], 'cost') or '0') >= tonumber(ARGV[10]) then return {'total_cost', 0} end
+  if tonumber(ARGV[11]) > 0 and tonumber(redis.call('HGET', KEYS[4], 'tok') or '0') >= tonumber(ARGV[11]) then return {'total_tokens', 0} end
+  if tonumber(ARGV[12]) > 0 and tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[12]) then return {'weekly_cost', 0} end
+  return nil
 end
-if tonumber(ARGV[9]) > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[9]) then return {'daily_cost', 0} end
-if tonumber(ARGV[10]) > 0 and tonumber(redis.call('HGET', KEYS[4], 'cost') or '0') >= tonumber(ARGV[10]) then return {'total_cost', 0} end
-if tonumber(ARGV[11]) > 0 and tonumber(redis.call('HGET', KEYS[4], 'tok') or '0') >= tonumber(ARGV[11]) then return {'total_tokens', 0} end
-if tonumber(ARGV[12]) > 0 and tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[12]) then return {'weekly_cost', 0} end
+local waited = -1
+if conc > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  local free = conc - redis.call('ZCARD', KEYS[1])
+  if waiter == '' then
+    if free <= 0 then return {'concurrency', 0} end
+  else
+    local gone = redis.call('ZRANGEBYSCORE', KEYS[7], '-inf', now)
+    for _, g in ipairs(gone) do
+      redis.call('ZREM', KEYS[6], g)
+      redis.call('ZREM', KEYS[7], g)
+    end
+    local rank = redis.call('ZRANK', KEYS[6], waiter)
+    if rank then
+      if rank >= free then return {'queued', rank + 1} end
+      waited = now - tonumber(redis.call('ZSCORE', KEYS[6], waiter))
+      redis.call('ZREM', KEYS[6], waiter)
+      redis.call('ZREM', KEYS[7], waiter)
+    else
+      local waiting = redis.call('ZCARD', KEYS[6])
+      if free <= waiting then
+        local r = refused()
+        if r then return r end
+        if waiting >= tonumber(ARGV[14]) then
+          redis.call('HINCRBY', KEYS[8], 'rejected', 1)
+          return {'queue_full', 0}
+        end
+        local ttl = tonumber(ARGV[15])
+        redis.call('ZADD', KEYS[6], now, waiter)
+        redis.call('ZADD', KEYS[7], now + ttl, waiter)
+        redis.call('PEXPIRE', KEYS[6], ttl * 2)
+        redis.call('PEXPIRE', KEYS[7], ttl * 2)
+        redis.call('HINCRBY', KEYS[8], 'entered', 1)
+        return {'queued', waiting + 1}
+      end
+    end
+  end
+end
+local r = refused()
+if r then return r end
 if conc > 0 then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
   redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) * 2)
+end
+if waited >= 0 then
+  redis.call('HINCRBY', KEYS[8], 'served', 1)
+  redis.call('HINCRBY', KEYS[8], 'waitMs', waited)
 end
 if winMs > 0 then
   if live then
@@ -87,6 +134,13 @@ if winMs > 0 then
   end
 end
 return {'ok', 0}
+`;
+
+/** A waiter leaves its key's queue: KEYS queue, queue expiry, queue figures; ARGV waiter id, figure to count. */
+export const LEAVE_QUEUE = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[3], ARGV[2], 1) end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 `;
 
 /**

@@ -1,6 +1,6 @@
 // Key limits on SQLite: counters and concurrency leases, admission in one transaction.
 import type Database from 'better-sqlite3';
-import type { AdmitPlan, AdmitResult, LimitCounters, LimitsRepo, SettleItem } from '../types.js';
+import type { AdmitPlan, AdmitResult, LimitCounters, LimitsRepo, QueueStats, SettleItem } from '../types.js';
 
 type Db = Database.Database;
 
@@ -29,27 +29,29 @@ export function sqliteLimits(db: Db): LimitsRepo {
   const renewLease = db.prepare('UPDATE key_leases SET expires_at = ? WHERE key_id = ? AND lease_id = ?');
   const delCounters = db.prepare('DELETE FROM key_counters WHERE key_id = ?');
   const delLeases = db.prepare('DELETE FROM key_leases WHERE key_id = ?');
+  // The wait queue: FIFO by (enqueued_at, waiter_id), as the Redis sorted set orders it.
+  const dropExpiredWaiters = db.prepare('DELETE FROM key_waiters WHERE key_id = ? AND expires_at <= ?');
+  const waiterAt = db.prepare<[string, string], { enqueued_at: number }>('SELECT enqueued_at FROM key_waiters WHERE key_id = ? AND waiter_id = ?');
+  const waitersAhead = db.prepare<[string, number, number, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM key_waiters WHERE key_id = ? AND (enqueued_at < ? OR (enqueued_at = ? AND waiter_id < ?))',
+  );
+  const countWaiters = db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM key_waiters WHERE key_id = ? AND expires_at > ?');
+  const countAllWaiters = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM key_waiters WHERE key_id = ?');
+  const addWaiter = db.prepare('INSERT INTO key_waiters (key_id, waiter_id, enqueued_at, expires_at) VALUES (?, ?, ?, ?)');
+  const delWaiter = db.prepare('DELETE FROM key_waiters WHERE key_id = ? AND waiter_id = ?');
+  const delWaiters = db.prepare('DELETE FROM key_waiters WHERE key_id = ?');
 
   const val = (keyId: string, name: string, now: number) => get.get(keyId, name, now)?.value ?? 0;
+  const bump = (keyId: string, name: string, by: number, now: number) => add.run(keyId, name, by, null, now, now);
 
-  const admit = db.transaction((keyId: string, p: AdmitPlan): AdmitResult => {
+  /** The window, cost and token checks (no counting); the refusal, or null when they pass. */
+  const refused = (keyId: string, p: AdmitPlan, w: { live: boolean; start: number }): AdmitResult | null => {
     const now = p.now;
-    if (p.concurrency) {
-      dropExpiredLeases.run(keyId, now);
-      if (countLeases.get(keyId, now)!.n >= p.concurrency.limit) return { ok: false, reason: 'concurrency' };
-    }
-    let windowStart = 0;
-    let live = false;
-    if (p.window) {
-      const start = get.get(keyId, 'win:start', now)?.value;
-      live = start !== undefined && start + p.window.ms > now;
-      windowStart = live && start !== undefined ? start : now;
-      const windowEndsAt = windowStart + p.window.ms;
-      if (live) {
-        if (p.window.maxRequests > 0 && val(keyId, 'win:req', now) >= p.window.maxRequests) return { ok: false, reason: 'window_requests', windowEndsAt };
-        if (p.window.maxTokens > 0 && val(keyId, 'win:tok', now) >= p.window.maxTokens) return { ok: false, reason: 'window_tokens', windowEndsAt };
-        if (p.window.maxCostNanos > 0 && val(keyId, 'win:cost', now) >= p.window.maxCostNanos) return { ok: false, reason: 'window_cost', windowEndsAt };
-      }
+    if (p.window && w.live) {
+      const windowEndsAt = w.start + p.window.ms;
+      if (p.window.maxRequests > 0 && val(keyId, 'win:req', now) >= p.window.maxRequests) return { ok: false, reason: 'window_requests', windowEndsAt };
+      if (p.window.maxTokens > 0 && val(keyId, 'win:tok', now) >= p.window.maxTokens) return { ok: false, reason: 'window_tokens', windowEndsAt };
+      if (p.window.maxCostNanos > 0 && val(keyId, 'win:cost', now) >= p.window.maxCostNanos) return { ok: false, reason: 'window_cost', windowEndsAt };
     }
     if (p.daily && val(keyId, `day:${p.daily.label}`, now) >= p.daily.maxCostNanos) return { ok: false, reason: 'daily_cost' };
     if (p.total) {
@@ -57,8 +59,65 @@ export function sqliteLimits(db: Db): LimitsRepo {
       if (p.total.maxTokens > 0 && val(keyId, 'total:tok', now) >= p.total.maxTokens) return { ok: false, reason: 'total_tokens' };
     }
     if (p.weekly && val(keyId, `week:${p.weekly.label}`, now) >= p.weekly.maxCostNanos) return { ok: false, reason: 'weekly_cost' };
+    return null;
+  };
+
+  /**
+   * The concurrency step: null to go on (a slot is free for this request), or the answer (refused, queued). Sets
+   * `waited` when a waiter whose turn it is leaves the queue for the slot.
+   */
+  const concurrencyStep = (keyId: string, p: AdmitPlan, w: { live: boolean; start: number }, waited: { ms: number }): AdmitResult | null => {
+    const c = p.concurrency!;
+    const now = p.now;
+    dropExpiredLeases.run(keyId, now);
+    const free = c.limit - countLeases.get(keyId, now)!.n;
+    if (!c.queue) return free <= 0 ? { ok: false, reason: 'concurrency' } : null;
+    const q = c.queue;
+    dropExpiredWaiters.run(keyId, now);
+    const at = waiterAt.get(keyId, q.waiterId)?.enqueued_at;
+    if (at !== undefined) {
+      const rank = waitersAhead.get(keyId, at, at, q.waiterId)!.n;
+      if (rank >= free) return { ok: false, reason: 'queued', position: rank + 1 };
+      delWaiter.run(keyId, q.waiterId);
+      waited.ms = now - at;
+      return null;
+    }
+    const waiting = countAllWaiters.get(keyId)!.n;
+    if (free > waiting) return null;
+    const r = refused(keyId, p, w);
+    if (r) return r;
+    if (waiting >= q.maxWaiting) {
+      bump(keyId, 'q:rejected', 1, now);
+      return { ok: false, reason: 'queue_full' };
+    }
+    addWaiter.run(keyId, q.waiterId, now, now + q.ttlMs);
+    bump(keyId, 'q:entered', 1, now);
+    return { ok: false, reason: 'queued', position: waiting + 1 };
+  };
+
+  const admit = db.transaction((keyId: string, p: AdmitPlan): AdmitResult => {
+    const now = p.now;
+    let windowStart = 0;
+    let live = false;
+    if (p.window) {
+      const start = get.get(keyId, 'win:start', now)?.value;
+      live = start !== undefined && start + p.window.ms > now;
+      windowStart = live && start !== undefined ? start : now;
+    }
+    const w = { live, start: windowStart };
+    const waited = { ms: -1 };
+    if (p.concurrency) {
+      const r = concurrencyStep(keyId, p, w, waited);
+      if (r) return r;
+    }
+    const r = refused(keyId, p, w);
+    if (r) return r;
     // Every check passed: take the slot and count the request.
     if (p.concurrency) addLease.run(keyId, p.concurrency.leaseId, now + p.concurrency.ttlMs);
+    if (waited.ms >= 0) {
+      bump(keyId, 'q:served', 1, now);
+      bump(keyId, 'q:waitMs', waited.ms, now);
+    }
     if (p.window) {
       const exp = windowStart + p.window.ms;
       if (!live) {
@@ -90,6 +149,14 @@ export function sqliteLimits(db: Db): LimitsRepo {
     },
     async release(keyId, leaseId) {
       delLease.run(keyId, leaseId);
+      return countAllWaiters.get(keyId)!.n;
+    },
+    async leaveQueue(keyId, waiterId, outcome) {
+      if (delWaiter.run(keyId, waiterId).changes > 0) bump(keyId, outcome === 'timeout' ? 'q:timeouts' : 'q:cancelled', 1, Date.now());
+    },
+    async queueStats(keyId, now): Promise<QueueStats> {
+      const n = (name: string) => val(keyId, `q:${name}`, now);
+      return { waiting: countWaiters.get(keyId, now)!.n, entered: n('entered'), served: n('served'), timeouts: n('timeouts'), cancelled: n('cancelled'), rejected: n('rejected'), waitMsTotal: n('waitMs') };
     },
     async renew(keyId, leaseId, ttlMs, now) {
       renewLease.run(now + ttlMs, keyId, leaseId);
@@ -115,6 +182,7 @@ export function sqliteLimits(db: Db): LimitsRepo {
     async reset(keyId) {
       delCounters.run(keyId);
       delLeases.run(keyId);
+      delWaiters.run(keyId);
     },
     async seed(keyId, x) {
       db.transaction(() => {

@@ -68,4 +68,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (key_id, lease_id)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE key_waiters (
+    key_id TEXT NOT NULL,
+    waiter_id TEXT NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (key_id, waiter_id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -179,5 +179,38 @@ export default {
       total: 'At most {v} in total',
     },
   },
+  alerts: {
+    title: 'Notifications', help: 'Alerts when an account becomes unusable or recovers, when a key nears or reaches a cost limit, and when the store is unreachable. Sent in the background with retries; the same event at most once per de-duplication window, across every relay instance.',
+    options: 'When to alert', enabled: 'Send alerts', nearLimitPercent: 'A key “nears” a cost limit at', dedupeMinutes: 'Repeat the same alert at most every', storeCheckSeconds: 'Check the store every',
+    language: 'Language of the alerts', minutes: 'minutes', seconds: 'seconds', lastChanged: 'Last changed by {by} at {at}', defaults: 'Defaults in force', dirty: 'Unsaved changes',
+    channels: 'Channels', add: 'Add channel', editTitle: 'Edit channel', addTitle: 'Add channel', type: 'Type', target: 'Target', events: 'Events', allEvents: 'Every event',
+    test: 'Send test', testSent: 'Test delivered to {name}', testFailed: 'Test to {name} failed: {error}', confirmDelete: 'Delete the channel “{name}”?', none: 'No channel yet: add one to receive alerts.',
+    secretSet: 'set — leave empty to keep', secretHelp: 'Stored encrypted; never shown again.',
+    history: 'History', historyHelp: 'The last events with the delivery to each channel.', noHistory: 'No alert yet.', time: 'Time', event: 'Event', deliveries: 'Deliveries', attempts: '{n} attempt | {n} attempts',
+    status: { sent: 'sent', failed: 'failed', pending: 'sending' },
+    eventName: {
+      account_unusable: 'Account unusable', account_recovered: 'Account recovered', key_near_limit: 'Key nears a cost limit', key_limit_reached: 'Key reached a cost limit',
+      store_unreachable: 'Store unreachable', store_recovered: 'Store recovered', test: 'Test',
+    },
+    typeName: { webhook: 'Webhook (JSON)', wecom: 'WeCom robot', dingtalk: 'DingTalk robot', feishu: 'Feishu / Lark robot', slack: 'Slack', telegram: 'Telegram bot', bark: 'Bark', smtp: 'Email (SMTP)' },
+    field: {
+      url: 'Webhook URL', secret: 'Signing secret', botToken: 'Bot token', chatId: 'Chat id', server: 'Server', group: 'Group', deviceKey: 'Device key',
+      host: 'SMTP host', port: 'Port', secure: 'TLS from the start (port 465)', username: 'User', password: 'Password', from: 'From', to: 'To (one address per line)',
+    },
+    fieldHelp: {
+      webhook: 'POSTs the event as JSON; with a secret, signed: x-crs-signature = sha256=HMAC(secret, "<x-crs-timestamp>.<body>").',
+      wecom: 'The group robot’s webhook address (…/cgi-bin/webhook/send?key=…).', dingtalk: 'The robot’s address with access_token; the SEC… secret when “signing” is on.',
+      feishu: 'The custom bot’s address; the secret when “signature verification” is on.', slack: 'An incoming-webhook URL.',
+      telegram: 'Bot token from {\'@\'}BotFather and the chat id; a server only for a self-hosted Bot API.', bark: 'The device key from the Bark app; a server only when self-hosted (default api.day.app).',
+      smtp: 'Port 587 with STARTTLS by default, or 465 with TLS from the start.',
+    },
+    noteOff: 'notifications off', noteNoChannel: 'no channel takes this event',
+  },
+  queue: {
+    title: 'Concurrency wait queue', help: 'When a key is at its concurrency limit, its requests wait for a free slot (first come, first served, across every instance) instead of failing with 429 — Claude Code’s parallel tools and sub-agents need this. Keys can follow this default or set their own.',
+    enabled: 'Queue by default', maxSize: 'Requests that may wait per key', multiplier: '…or the concurrency limit times', timeout: 'Longest wait', seconds: 'seconds',
+    keyMode: 'Wait queue at the limit', keyDefault: 'Settings default', keyOn: 'On', keyOff: 'Off', keyMaxSize: 'Max waiting (0 = default)', keyTimeout: 'Max wait, seconds (0 = default)',
+    keyHelp: 'Requests over the concurrency limit wait for a slot instead of a 429; the queue needs a concurrency limit.',
+  },
   notFound: { title: 'Page not found', home: 'Back to the dashboard' },
 };

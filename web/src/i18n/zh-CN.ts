@@ -181,6 +181,39 @@ const zh: typeof en = {
       total: '总计最多 {v}',
     },
   },
+  alerts: {
+    title: '通知', help: '账户不可用或恢复、API Key 接近或达到费用上限、存储不可用时发出告警。后台发送并自动重试；同一事件在去重时间内只发送一次（多个实例之间也不重复）。',
+    options: '告警规则', enabled: '发送告警', nearLimitPercent: 'API Key 费用达到上限的', dedupeMinutes: '同一告警最少间隔', storeCheckSeconds: '存储检查间隔',
+    language: '告警语言', minutes: '分钟', seconds: '秒', lastChanged: '最后由 {by} 修改于 {at}', defaults: '当前为默认值', dirty: '有未保存的修改',
+    channels: '通知渠道', add: '添加渠道', editTitle: '编辑渠道', addTitle: '添加渠道', type: '类型', target: '目标', events: '事件', allEvents: '全部事件',
+    test: '发送测试', testSent: '测试通知已送达 {name}', testFailed: '发送到 {name} 失败：{error}', confirmDelete: '删除渠道“{name}”？', none: '还没有渠道：添加一个以接收告警。',
+    secretSet: '已设置 — 留空则保持不变', secretHelp: '加密保存，之后不再显示。',
+    history: '历史记录', historyHelp: '最近的事件及其在各渠道的发送结果。', noHistory: '暂无告警。', time: '时间', event: '事件', deliveries: '发送结果', attempts: '{n} 次尝试',
+    status: { sent: '已送达', failed: '失败', pending: '发送中' },
+    eventName: {
+      account_unusable: '账户不可用', account_recovered: '账户已恢复', key_near_limit: 'API Key 接近费用上限', key_limit_reached: 'API Key 达到费用上限',
+      store_unreachable: '存储不可用', store_recovered: '存储已恢复', test: '测试',
+    },
+    typeName: { webhook: 'Webhook（JSON）', wecom: '企业微信机器人', dingtalk: '钉钉机器人', feishu: '飞书机器人', slack: 'Slack', telegram: 'Telegram 机器人', bark: 'Bark', smtp: '邮件（SMTP）' },
+    field: {
+      url: 'Webhook 地址', secret: '签名密钥', botToken: 'Bot Token', chatId: 'Chat ID', server: '服务器', group: '分组', deviceKey: '设备 Key',
+      host: 'SMTP 服务器', port: '端口', secure: '直接使用 TLS（465 端口）', username: '用户名', password: '密码', from: '发件人', to: '收件人（每行一个地址）',
+    },
+    fieldHelp: {
+      webhook: '以 JSON 形式 POST 事件；设置密钥后会签名：x-crs-signature = sha256=HMAC(密钥, "<x-crs-timestamp>.<正文>")。',
+      wecom: '群机器人的 Webhook 地址（…/cgi-bin/webhook/send?key=…）。', dingtalk: '机器人地址（含 access_token）；开启“加签”时填写 SEC 开头的密钥。',
+      feishu: '自定义机器人地址；开启“签名校验”时填写密钥。', slack: 'Incoming Webhook 地址。',
+      telegram: '{\'@\'}BotFather 提供的 Bot Token 和 Chat ID；仅在自建 Bot API 时填写服务器。', bark: 'Bark App 中的设备 Key；仅在自建服务时填写服务器（默认 api.day.app）。',
+      smtp: '默认 587 端口（STARTTLS），或 465 端口直接 TLS。',
+    },
+    noteOff: '通知已关闭', noteNoChannel: '没有渠道接收此事件',
+  },
+  queue: {
+    title: '并发排队', help: 'API Key 达到并发上限时，请求排队等待空闲名额（先到先得，多个实例之间共享），而不是直接返回 429 —— Claude Code 的并行工具和子代理需要它。每个 Key 可以跟随此默认值或单独设置。',
+    enabled: '默认开启排队', maxSize: '每个 Key 最多排队请求数', multiplier: '…或并发上限的倍数', timeout: '最长等待', seconds: '秒',
+    keyMode: '达到并发上限时排队', keyDefault: '跟随设置', keyOn: '开启', keyOff: '关闭', keyMaxSize: '最多排队（0 = 默认）', keyTimeout: '最长等待秒数（0 = 默认）',
+    keyHelp: '超过并发上限的请求等待空闲名额而不是返回 429；需要设置并发上限。',
+  },
   notFound: { title: '页面不存在', home: '返回仪表盘' },
 };
 

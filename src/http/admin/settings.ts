@@ -1,0 +1,37 @@
+// /admin/settings: the runtime settings sections (relay behaviour: the wait queue's defaults; notifications), each
+// with its defaults and who changed it last. Every instance applies a change at once (change event `settings`).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RelayError } from '../../core/errors.js';
+import { SECTION_NAMES, sectionPatchSchema, type SectionName } from '../../services/settings-schemas.js';
+import type { SettingsService } from '../../services/settings.js';
+import type { RouteDoc } from './route-docs.js';
+import { parseInput } from './validate.js';
+
+export function settingsRoutes(app: FastifyInstance, deps: { settings: SettingsService }): void {
+  const { settings } = deps;
+  const section = (p: unknown): SectionName => {
+    const name = (p as { section: string }).section;
+    if (!(SECTION_NAMES as string[]).includes(name)) throw new RelayError('NOT_FOUND', `No settings section ${name}; sections: ${SECTION_NAMES.join(', ')}`);
+    return name as SectionName;
+  };
+  app.get('/settings', async () => Object.fromEntries(SECTION_NAMES.map((n) => [n, settings.view(n)])));
+  app.get('/settings/:section', async (request) => settings.view(section(request.params)));
+  app.patch('/settings/:section', async (request) => {
+    const name = section(request.params);
+    const patch = parseInput(sectionPatchSchema(name), request.body);
+    return settings.patch(name, patch as never, request.admin?.username ?? 'admin');
+  });
+}
+
+export const settingsDocs: RouteDoc[] = [
+  { method: 'GET', path: '/admin/settings', tag: 'settings', summary: 'Every settings section: values, defaults, updatedAt, updatedBy' },
+  { method: 'GET', path: '/admin/settings/{section}', tag: 'settings', summary: 'One settings section (relay, notifications)' },
+  {
+    method: 'PATCH',
+    path: '/admin/settings/{section}',
+    tag: 'settings',
+    summary: 'Change fields of a section: relay (concurrency wait queue defaults) or notifications (on/off, near-limit %, de-duplication window, store check interval, language); the body schema shown is the union of both',
+    body: z.union([sectionPatchSchema('relay'), sectionPatchSchema('notifications')]),
+  },
+];
