@@ -7,7 +7,9 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
@@ -32,20 +34,22 @@ function cpuMs(pid: number | undefined): number | null {
 
 const pids: Record<string, number | undefined> = {};
 
-function start(script: string, args: string[], readyOn: 'stdout' | 'stderr'): Promise<string[]> {
+function start(script: string, args: string[], readyOn: 'stdout' | 'stderr', keep = true): Promise<string[]> {
   const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(script, import.meta.url).pathname, ...args], {
     stdio: ['ignore', readyOn === 'stdout' ? 'pipe' : 'ignore', readyOn === 'stderr' ? 'pipe' : 'inherit'],
   });
-  children.push(child);
-  pids[script] = child.pid;
+  if (keep) {
+    children.push(child);
+    pids[script] = child.pid;
+  }
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: (readyOn === 'stdout' ? child.stdout : child.stderr)! });
     rl.on('line', (line) => {
       if (line.startsWith('READY ')) resolve(line.split(' ').slice(1));
       else if (readyOn === 'stderr') process.stderr.write(line + '\n');
     });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.on('exit', (code) => (keep || code !== 0 ? reject(new Error(`${script} exited with ${code}`)) : undefined));
   });
 }
 
@@ -178,12 +182,17 @@ async function rssWithOpenStreams(port: string, key: string, pid: number | undef
 async function main() {
   const [upPort] = await start('./upstream.ts', [], 'stdout');
   const [proxyPort] = await start('./bare-proxy.ts', [upPort], 'stdout');
+  const dataDir = mkdtempSync(join(tmpdir(), 'crs-bench-'));
+  const [key] = await start('./relay-server.ts', ['seed', dataDir, upPort, String(ACCOUNTS), String(KEYS)], 'stderr', false);
   const spawnedAt = performance.now();
-  const [relayPort, key, startupMs] = await start('./relay-server.ts', [upPort, String(ACCOUNTS), String(KEYS)], 'stderr');
+  const [relayPort, startupMs] = await start('./relay-server.ts', ['serve', dataDir], 'stderr');
+  const listening = performance.now() - spawnedAt;
   const firstAnswer = await firstAnsweredMs(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, requestBody(false));
-  console.log(`relay start-up with ${KEYS} key(s) and ${ACCOUNTS + 1} account(s): ${startupMs} ms from process start to listening, first answered request ${firstAnswer.toFixed(0)} ms after listening (budget: 500 ms in total)`);
+  console.log(
+    `relay start-up with ${KEYS} key(s) and ${ACCOUNTS + 1} account(s): listening ${startupMs} ms after its code started (${listening.toFixed(0)} ms after spawn, incl. the TypeScript loader); ` +
+      `first answered request ${firstAnswer.toFixed(0)} ms later (budget: 500 ms to the first answer)`,
+  );
   if (SOAK) return soak(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, pids['./relay-server.ts']);
-  void spawnedAt;
   const anthropic = { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' };
   const openai = { authorization: 'Bearer sk-bench-openai-account' };
   const relayKey = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
