@@ -16,7 +16,7 @@ test('defaults: 0.0.0.0:3000, ./data under cwd, SQLite store', () => {
   assert.equal(c.dataDir, join(cwd, 'data'));
   assert.equal(c.redis, null);
   assert.equal(c.timezoneOffsetHours, 8);
-  assert.equal(c.requestMaxBytes, 100 * 1024 * 1024);
+  assert.equal(c.requestMaxBytes, 32 * 1024 * 1024);
   assert.equal(c.upstreamTimeoutMs, 600_000);
   assert.equal(c.admin, null);
   assert.ok(Object.isFrozen(c));
@@ -25,14 +25,14 @@ test('defaults: 0.0.0.0:3000, ./data under cwd, SQLite store', () => {
 test('every problem is reported at once, with the variable names', () => {
   try {
     loadConfig({
-      env: { PORT: 'abc', ENCRYPTION_KEY: 'short', JWT_SECRET: 'x', LOG_LEVEL: 'loud', TIMEZONE_OFFSET: '30', ADMIN_USERNAME: 'root' },
+      env: { PORT: 'abc', ENCRYPTION_KEY: 'short', JWT_SECRET: 'x', LOG_LEVEL: 'loud', TIMEZONE_OFFSET: '30', ADMIN_USERNAME: 'r' },
       cwd: tmp(),
     });
     assert.fail('expected a ConfigError');
   } catch (e) {
     assert.ok(e instanceof ConfigError);
     const text = e.message;
-    for (const name of ['PORT', 'ENCRYPTION_KEY', 'JWT_SECRET', 'LOG_LEVEL', 'TIMEZONE_OFFSET', 'ADMIN_PASSWORD']) {
+    for (const name of ['PORT', 'ENCRYPTION_KEY', 'JWT_SECRET', 'LOG_LEVEL', 'TIMEZONE_OFFSET', 'ADMIN_USERNAME']) {
       assert.match(text, new RegExp(name), `message mentions ${name}`);
     }
     assert.ok(e.problems.length >= 6);
@@ -114,4 +114,23 @@ test('Claude OAuth endpoints: the real ones by default, each overridable (tests 
   assert.equal(c.tokenUrl, 'http://127.0.0.1:9/v1/oauth/token');
   assert.equal(c.scopes, 'user:inference user:profile');
   assert.throws(() => loadConfig({ env: { CLAUDE_OAUTH_USAGE_URL: 'not a url' }, cwd: tmp() }), /CLAUDE_OAUTH_USAGE_URL/);
+});
+
+test('ADMIN_USERNAME and ADMIN_PASSWORD may each be blank (the first start generates the rest)', () => {
+  const cwd = tmp();
+  writeFileSync(join(cwd, '.env'), 'ADMIN_USERNAME=ops\nADMIN_PASSWORD=\n');
+  assert.deepEqual(loadConfig({ env: {}, cwd }).admin, { username: 'ops', password: null });
+  assert.deepEqual(loadConfig({ env: { ADMIN_PASSWORD: 'a-long-password' }, cwd: tmp() }).admin, { username: null, password: 'a-long-password' });
+  assert.equal(loadConfig({ env: { ADMIN_USERNAME: '', ADMIN_PASSWORD: '' }, cwd: tmp() }).admin, null);
+});
+
+test('NODE_EXTRA_CA_CERTS: the file must be readable; a value only in .env is reported as not in effect', () => {
+  const cwd = tmp();
+  const ca = join(cwd, 'ca.pem');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+  assert.deepEqual(loadConfig({ env: { NODE_EXTRA_CA_CERTS: ca }, cwd }).extraCaCerts, { file: ca, inEffect: true });
+  writeFileSync(join(cwd, '.env'), 'NODE_EXTRA_CA_CERTS=ca.pem\n');
+  assert.deepEqual(loadConfig({ env: {}, cwd }).extraCaCerts, { file: ca, inEffect: false });
+  assert.equal(loadConfig({ env: {}, cwd: tmp() }).extraCaCerts, null);
+  assert.throws(() => loadConfig({ env: { NODE_EXTRA_CA_CERTS: join(cwd, 'missing.pem') }, cwd }), /NODE_EXTRA_CA_CERTS: .*missing\.pem is not a readable file/);
 });

@@ -1,13 +1,14 @@
 // Backup and restore of the Redis store: every key under the relay's prefix, written as JSON lines (one header,
 // then one key per line with its type, remaining TTL and value). Portable across Redis versions (no DUMP payloads);
 // the prefix is stripped, so a backup restores under another prefix too.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { RelayError } from '../../core/errors.js';
 import type { RedisConfig } from '../../config/index.js';
+import { createRedisClient, scanKeys, type RedisClient } from './connection.js';
 
 export const REDIS_BACKUP_FORMAT = 'crs-backup';
 const BATCH = 200;
@@ -31,9 +32,8 @@ interface Entry {
   v: Value;
 }
 
-async function connect(cfg: RedisConfig): Promise<Redis> {
-  const base = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000, retryStrategy: () => null };
-  const r = cfg.url ? new Redis(cfg.url, base) : new Redis({ ...base, host: cfg.host, port: cfg.port, password: cfg.password, db: cfg.db });
+async function connect(cfg: RedisConfig): Promise<RedisClient> {
+  const r = createRedisClient(cfg, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000, retryStrategy: () => null });
   try {
     await r.connect();
   } catch (e) {
@@ -43,17 +43,12 @@ async function connect(cfg: RedisConfig): Promise<Redis> {
   return r;
 }
 
-/** Calls `fn` with batches of keys under the prefix (SCAN, never KEYS). */
-async function scanPrefix(r: Redis, prefix: string, fn: (keys: string[]) => Promise<void>): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', BATCH);
-    cursor = next;
-    if (keys.length) await fn(keys);
-  } while (cursor !== '0');
+/** Calls `fn` with batches of keys under the prefix (SCAN, never KEYS; every master of a Cluster). */
+async function scanPrefix(r: RedisClient, prefix: string, fn: (keys: string[]) => Promise<void>): Promise<void> {
+  await scanKeys(r, `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, BATCH, fn);
 }
 
-async function readEntries(r: Redis, prefix: string, keys: string[]): Promise<Entry[]> {
+async function readEntries(r: RedisClient, prefix: string, keys: string[]): Promise<Entry[]> {
   const meta = r.pipeline();
   for (const key of keys) meta.type(key).pttl(key);
   const m = (await meta.exec()) ?? [];
@@ -117,15 +112,12 @@ export async function backupRedis(cfg: RedisConfig, out: string, now: number): P
   return { keys: count };
 }
 
-/** Number of keys under the prefix (stops counting at `limit`). */
-async function countKeys(r: Redis, prefix: string, limit: number): Promise<number> {
+/** Number of keys under the prefix. */
+async function countKeys(r: RedisClient, prefix: string): Promise<number> {
   let n = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', BATCH);
-    cursor = next;
+  await scanPrefix(r, prefix, async (keys) => {
     n += keys.length;
-  } while (cursor !== '0' && n < limit);
+  });
   return n;
 }
 
@@ -166,7 +158,7 @@ export async function restoreRedis(cfg: RedisConfig, backupFile: string, opts: {
   const r = await connect(cfg);
   try {
     let deleted = 0;
-    const existing = await countKeys(r, cfg.keyPrefix, 1);
+    const existing = await countKeys(r, cfg.keyPrefix);
     if (existing > 0) {
       if (!opts.force) {
         throw new RelayError('CONFLICT', `Redis already holds keys under "${cfg.keyPrefix}"; stop the relay and pass --force to replace them`);

@@ -1,6 +1,6 @@
 // The shared store: Redis via ioredis (enableOfflineQueue off, so an outage fails fast). Many relay processes
 // share it; changes are broadcast on a pub/sub channel so every instance drops stale cache entries.
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { RelayError } from '../../core/errors.js';
 import type { Account } from '../../core/account.js';
@@ -12,20 +12,19 @@ import { ChangeHub } from '../change-hub.js';
 import { matchesApiKeySearch } from '../search.js';
 import type { AccountRepo, AdminRepo, ApiKeyRepo, ChangeEvent, KvRepo, LimitsRepo, Store, UsageRepo } from '../types.js';
 import { aggFieldPrefix, parseAggField, redisKeys, type RedisKeys } from './keys.js';
-import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, RECORD_USAGE, SETTLE } from './scripts.js';
+import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, LEAVE_QUEUE, RECORD_USAGE, SETTLE } from './scripts.js';
 import { redisLimits, type LimitCmd } from './limits.js';
 import { redisKv, type KvCmd } from './kv.js';
+import { createRedisClient, type RedisTarget } from './connection.js';
+import { guardRepo } from './errors.js';
 
-export interface RedisStoreOptions {
-  url?: string;
-  host?: string;
-  port?: number;
-  password?: string;
-  db?: number;
+export interface RedisStoreOptions extends RedisTarget {
   keyPrefix?: string;
   /** Request log retention (ms); default 30 days. */
   requestRetentionMs?: number;
   connectTimeoutMs?: number;
+  /** A command not answered in this time fails (a stopped or unreachable Redis must not hold requests). */
+  commandTimeoutMs?: number;
 }
 
 type Cmd = Redis & {
@@ -39,20 +38,22 @@ const HOUR_BUCKET_TTL_SEC = 45 * 24 * 3600;
 const METRICS = ['requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'costNanos'] as const;
 
 function connect(opts: RedisStoreOptions): Cmd {
-  const base: RedisOptions = {
+  const r = createRedisClient(opts, {
     enableOfflineQueue: false,
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
+    commandTimeout: opts.commandTimeoutMs ?? 5000,
     retryStrategy: (n) => Math.min(n * 200, 2000),
-  };
-  const r = (opts.url
-    ? new Redis(opts.url, base)
-    : new Redis({ ...base, host: opts.host, port: opts.port, password: opts.password, db: opts.db })) as Cmd;
+  }) as unknown as Cmd;
+  // Without a listener ioredis prints every failed reconnect to stderr. An outage shows in /health (503), in
+  // crs_store_errors_total and as 503 STORE_UNAVAILABLE answers; the retry strategy keeps reconnecting.
+  r.on('error', () => {});
   r.defineCommand('crsRecordUsage', { numberOfKeys: 6, lua: RECORD_USAGE });
   r.defineCommand('crsCasDoc', { numberOfKeys: 1, lua: CAS_DOC });
   r.defineCommand('crsDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
-  r.defineCommand('crsAdmit', { numberOfKeys: 5, lua: ADMIT });
+  r.defineCommand('crsAdmit', { numberOfKeys: 8, lua: ADMIT });
+  r.defineCommand('crsLeaveQueue', { numberOfKeys: 3, lua: LEAVE_QUEUE });
   r.defineCommand('crsSettle', { numberOfKeys: 4, lua: SETTLE });
   return r;
 }
@@ -91,12 +92,13 @@ export class RedisStore implements Store {
     retentionMs: number,
   ) {
     const emit = (e: ChangeEvent) => this.publish(e);
-    this.admins = adminRepo(r, k, emit);
-    this.apiKeys = apiKeyRepo(r, k, emit);
-    this.accounts = accountRepo(r, k, emit);
-    this.usage = usageRepo(r, k, retentionMs);
-    this.kv = redisKv(r, k);
-    this.limits = redisLimits(r, k);
+    // A Redis outage reaches callers as STORE_UNAVAILABLE (503), never as a raw ioredis error (500).
+    this.admins = guardRepo(adminRepo(r, k, emit));
+    this.apiKeys = guardRepo(apiKeyRepo(r, k, emit));
+    this.accounts = guardRepo(accountRepo(r, k, emit));
+    this.usage = guardRepo(usageRepo(r, k, retentionMs));
+    this.kv = guardRepo(redisKv(r, k));
+    this.limits = guardRepo(redisLimits(r, k));
   }
 
   async subscribe(): Promise<void> {
@@ -109,8 +111,10 @@ export class RedisStore implements Store {
         // a malformed message on our channel is ignored
       }
     });
-    // After a reconnect we may have missed messages: everything may be stale.
+    // After a reconnect we may have missed messages: everything may be stale. Either connection may come back
+    // last; the reloads this triggers need the command connection, so both say so.
     this.sub.on('ready', () => this.hub.emit({ entity: '*' }));
+    this.r.on('ready', () => this.hub.emit({ entity: '*' }));
   }
 
   publish(event: ChangeEvent): void {
@@ -133,6 +137,10 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     this.hub.clear();
     await Promise.allSettled([this.r.quit(), this.sub.quit()]);
+    // QUIT cannot be sent while Redis is unreachable; without this the client would keep reconnecting (and the
+    // process running) after close.
+    this.r.disconnect();
+    this.sub.disconnect();
   }
 }
 
@@ -213,6 +221,24 @@ function apiKeyRepo(r: Cmd, k: RedisKeys, emit: (e: ChangeEvent) => void): ApiKe
       await r.multi().del(k.apiKey(id)).del(k.apiKeyHash(cur.hash)).zrem(k.apiKeys, id).exec();
       emit({ entity: 'apiKey', id });
       return true;
+    },
+    async replaceHash(id, from, to, patch = {}) {
+      const cur = parse<ApiKey>(await r.get(k.apiKey(id)));
+      if (!cur) return null;
+      if (cur.hash === to) return cur;
+      if (cur.hash !== from) return null;
+      // The new lookup entry first (so the key is never unreachable), then the record, then the old entry.
+      if ((await r.set(k.apiKeyHash(to), id, 'NX')) !== 'OK' && (await r.get(k.apiKeyHash(to))) !== id) {
+        throw new RelayError('CONFLICT', 'An API key with this hash already exists');
+      }
+      const next = await casUpdate<ApiKey>(r, k.apiKey(id), (c) => (c.hash === from ? { ...c, ...patch, id: c.id, hash: to } : c));
+      if (!next || next.hash !== to) {
+        await r.crsDeleteIfEquals(k.apiKeyHash(to), id);
+        return null;
+      }
+      await r.crsDeleteIfEquals(k.apiKeyHash(from), id);
+      emit({ entity: 'apiKey', id });
+      return next;
     },
   };
 }
@@ -298,6 +324,18 @@ function recordArgs(k: RedisKeys, e: UsageEvent, retentionMs: number): (string |
 
 function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
   return {
+    async addRows(rows) {
+      if (rows.length === 0) return;
+      const pipe = r.pipeline();
+      for (const row of rows) {
+        const key = k.usageAgg(row.granularity, row.bucket);
+        const dims = aggFieldPrefix(row.keyId, row.accountId, row.model);
+        for (const m of METRICS) if (row[m]) pipe.hincrby(key, dims + m, row[m]);
+        if (row.granularity === 'hour') pipe.expire(key, HOUR_BUCKET_TTL_SEC);
+      }
+      const failed = ((await pipe.exec()) ?? []).find(([err]) => err);
+      if (failed) throw failed[0];
+    },
     async record(events) {
       if (events.length === 0) return;
       // One pipeline for the batch; each event is one idempotent script call.

@@ -7,7 +7,7 @@ import { RelayError } from '../../core/errors.js';
 import type { Account } from '../../core/account.js';
 import type { AdminUser } from '../../core/admin.js';
 import type { ApiKey } from '../../core/api-key.js';
-import type { UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
+import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
 import { addToAgg, type AggDelta } from '../usage-agg.js';
 import { ChangeHub } from '../change-hub.js';
 import { apiKeySearchText } from '../search.js';
@@ -140,6 +140,7 @@ function apiKeyRepo(db: Db, emit: (e: ChangeEvent) => void): ApiKeyRepo {
   const byHash = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE hash = ?');
   const save = db.prepare('UPDATE api_keys SET deleted_at = ?, search = ?, doc = ? WHERE id = ?');
   const del = db.prepare('DELETE FROM api_keys WHERE id = ?');
+  const rehash = db.prepare('UPDATE api_keys SET hash = ?, search = ?, doc = ? WHERE id = ?');
   const write = (k: ApiKey) => save.run(k.deletedAt, apiKeySearchText(k), JSON.stringify(k), k.id);
   return {
     async create(key) {
@@ -187,6 +188,25 @@ function apiKeyRepo(db: Db, emit: (e: ChangeEvent) => void): ApiKeyRepo {
       const n = del.run(id).changes;
       if (n) emit({ entity: 'apiKey', id });
       return n > 0;
+    },
+    async replaceHash(id, from, to, patch = {}) {
+      const r = db.transaction((): { key: ApiKey | null; changed: boolean } => {
+        const cur = parse<ApiKey>(byId.get(id));
+        if (!cur || cur.hash === to) return { key: cur && cur.hash === to ? cur : null, changed: false };
+        if (cur.hash !== from) return { key: null, changed: false };
+        const updated: ApiKey = { ...cur, ...patch, id: cur.id, hash: to };
+        rehash.run(to, apiKeySearchText(updated), JSON.stringify(updated), id);
+        return { key: updated, changed: true };
+      });
+      let out: { key: ApiKey | null; changed: boolean };
+      try {
+        out = r();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new RelayError('CONFLICT', 'An API key with this hash already exists');
+        throw e;
+      }
+      if (out.changed) emit({ entity: 'apiKey', id });
+      return out.key;
     },
   };
 }
@@ -263,9 +283,17 @@ function usageRepo(db: Db): UsageRepo {
       upsert.run(d.g, d.bucket, d.keyId, d.accountId, d.model, d.requests, d.errors, d.input, d.output, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.costNanos);
     }
   });
+  const addRows = db.transaction((rows: readonly (UsageRow & { granularity: Granularity })[]) => {
+    for (const d of rows) {
+      upsert.run(d.granularity, d.bucket, d.keyId, d.accountId, d.model, d.requests, d.errors, d.input, d.output, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.costNanos);
+    }
+  });
   return {
     async record(events) {
       if (events.length) record(events);
+    },
+    async addRows(rows) {
+      if (rows.length) addRows(rows);
     },
     async query(q: UsageQuery) {
       const where = ['granularity = ?', 'bucket >= ?', 'bucket <= ?'];
