@@ -323,6 +323,24 @@ for (const backend of backends) {
       assert.ok(all.some((r) => r.requestId === evs[1].requestId));
     });
 
+    t('usage: pruneRequests deletes log entries older than the cutoff, overall and per key, keeping aggregates', async () => {
+      const key = `prune-${seq}`;
+      const tag = `req-prune-${seq}-`;
+      // Far in the past, so entries of the other tests (recorded now) are never below the cutoff.
+      const base = Date.UTC(2001, 0, 1);
+      const old1 = makeEvent({ keyId: key, requestId: `${tag}1`, ts: base, buckets: bucketLabels(base, 8) });
+      const old2 = makeEvent({ keyId: key, requestId: `${tag}2`, ts: base + 1000, buckets: bucketLabels(base + 1000, 8) });
+      const kept = makeEvent({ keyId: key, requestId: `${tag}3`, ts: base + 5000, buckets: bucketLabels(base + 5000, 8) });
+      await store.usage.record([old1, old2, kept]);
+      assert.equal(await store.usage.pruneRequests(base + 5000), 2, 'entries strictly older than the cutoff go');
+      assert.deepEqual((await store.usage.recentRequests(10, { keyId: key })).map((r) => r.requestId), [kept.requestId]);
+      const overall = await store.usage.recentRequests(10, { before: { ts: base + 5001, requestId: '' } });
+      assert.deepEqual(overall.map((r) => r.requestId).filter((id) => id.startsWith(tag)), [kept.requestId]);
+      assert.equal(await store.usage.pruneRequests(base + 5000), 0, 'a second pass finds nothing');
+      const rows = await store.usage.query({ granularity: 'day', fromBucket: old1.buckets.day, toBucket: kept.buckets.day, keyId: key });
+      assert.equal(rows.reduce((n, r) => n + r.requests, 0), 3, 'aggregates are kept');
+    });
+
     t('kv: set/get, expiry, getMany, delete', async () => {
       const p = `kvt${seq++}:`;
       await store.kv.set(`${p}a`, '1');

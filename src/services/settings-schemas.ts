@@ -43,18 +43,29 @@ export const NOTIFICATION_DEFAULTS: NotificationSettings = {
   language: 'zh-CN',
 };
 
+/** Data & retention: how long the request log keeps entries (aggregates are kept). */
+export const retentionSettingsShape = {
+  /** Request-log entries older than this many days are deleted in the background (SQLite and Redis alike). */
+  requestLogDays: z.number().int().min(1).max(365),
+};
+
+export const RETENTION_DEFAULTS: RetentionSettings = { requestLogDays: 30 };
+
+export type RetentionSettings = { [K in keyof typeof retentionSettingsShape]: z.infer<(typeof retentionSettingsShape)[K]> };
 export type RelaySettings = { [K in keyof typeof relaySettingsShape]: z.infer<(typeof relaySettingsShape)[K]> };
 export type NotificationSettings = { [K in keyof typeof notificationSettingsShape]: z.infer<(typeof notificationSettingsShape)[K]> };
 
 export interface SettingsSections {
   relay: RelaySettings;
   notifications: NotificationSettings;
+  retention: RetentionSettings;
 }
 export type SectionName = keyof SettingsSections;
 
 export const SECTIONS: { [N in SectionName]: { shape: z.ZodRawShape; defaults: SettingsSections[N] } } = {
   relay: { shape: relaySettingsShape, defaults: RELAY_DEFAULTS },
   notifications: { shape: notificationSettingsShape, defaults: NOTIFICATION_DEFAULTS },
+  retention: { shape: retentionSettingsShape, defaults: RETENTION_DEFAULTS },
 };
 
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

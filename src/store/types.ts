@@ -76,6 +76,11 @@ export interface UsageRepo {
    */
   recentRequests(limit: number, filter?: { keyId?: string; before?: RequestLogCursor }): Promise<UsageEvent[]>;
   /**
+   * Deletes request-log entries older than `before` (epoch ms; aggregates are kept). Returns how many went. The
+   * retention job calls it in the background with the configured number of days.
+   */
+  pruneRequests(before: number): Promise<number>;
+  /**
    * Adds aggregate rows as they are, without request-log entries: statistics imported from another system. Rows
    * of the same (granularity, bucket, key, account, model) add up. Not idempotent: callers guard against replays.
    */

@@ -7,6 +7,7 @@ import { upstreamBody, upstreamPath } from '../../providers/outgoing.js';
 import { bucketLabel } from '../../core/time-buckets.js';
 import { addRow, emptyBlock, sealBlock, type UsageBlock } from '../../accounting/usage-analytics.js';
 import type { AccountHealth } from '../../services/account-health.js';
+import { AccountHistory } from '../../services/account-history.js';
 import type { AccountPool } from '../../services/account-pool.js';
 import { windowView, type AccountWindows } from '../../services/windows.js';
 import { healthView } from './accounts.js';
@@ -90,6 +91,18 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     return { items: items.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), total: items.length, page: q.page, pageSize: q.pageSize, counts };
   });
 
+  const history = new AccountHistory(deps.store.kv, deps.clock);
+  const iso = (t: number) => new Date(t).toISOString();
+  app.get('/accounts/:id/health-history', async (request) => {
+    const id = (request.params as { id: string }).id;
+    await deps.accounts.get(id); // 404 for an unknown id
+    const [items, last] = await Promise.all([history.health(id), history.lastTest(id)]);
+    return {
+      items: items.map((e) => ({ ...e, at: iso(e.at), reasons: e.reasons.map((r) => ({ ...r, until: r.until === null ? null : iso(r.until) })) })),
+      lastTest: last ? { ...last, at: iso(last.at) } : null,
+    };
+  });
+
   app.post('/accounts/:id/test', async (request) => {
     const body = parseInput(accountTestSchema, request.body);
     const id = (request.params as { id: string }).id;
@@ -106,6 +119,11 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     entry.adapter.applyAuth(headers, secrets);
     const json = t.body(model, body.prompt ?? 'Reply with the single word: pong');
     const payload = Buffer.from(JSON.stringify(upstreamBody(entry.adapter, t.op, { json, requestedModel: model, model, secrets }) ?? json));
+    // The outcome is kept as the account's last test (the detail drawer shows it); a store failure loses only that.
+    const remember = async <R extends { ok: boolean; status: number; latencyMs: number; model: string; text: string | null; error: string | null }>(r: R): Promise<R> => {
+      await history.recordTest(id, { ...r, trigger: 'manual' }).catch(() => undefined);
+      return r;
+    };
     const started = performance.now();
     try {
       const res = await deps.relay.upstream.send({
@@ -121,21 +139,22 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
       const latencyMs = Math.round(performance.now() - started);
       const read = t.read(text);
       const ok = res.statusCode < 400 && read.error === null;
-      return {
+      return await remember({
         ok,
         status: res.statusCode,
         latencyMs,
         model: read.model ?? model,
         text: ok ? read.text : null,
         error: ok ? null : (read.error ?? text.slice(0, 300)),
-      };
+      });
     } catch (e) {
-      return { ok: false, status: 0, latencyMs: Math.round(performance.now() - started), model, text: null, error: isRelayError(e) ? e.message : (e as Error).message };
+      return await remember({ ok: false, status: 0, latencyMs: Math.round(performance.now() - started), model, text: null, error: isRelayError(e) ? e.message : (e as Error).message });
     }
   });
 }
 
 export const accountExtraDocs: RouteDoc[] = [
   { method: 'GET', path: '/admin/accounts/search', tag: 'accounts', summary: 'Accounts filtered by text, kind and state, sorted, paged, each with state, routable and today’s usage; `counts` per state for the chip row', query: accountSearchQuerySchema },
+  { method: 'GET', path: '/admin/accounts/{id}/health-history', tag: 'accounts', summary: 'The account’s health changes of the last 7 days (newest first: state, reasons) and its last test result' },
   { method: 'POST', path: '/admin/accounts/{id}/test', tag: 'accounts', summary: 'Send one short request through the account (and its proxy): status, latency, reply text or error', body: accountTestSchema },
 ];

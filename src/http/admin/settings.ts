@@ -1,5 +1,5 @@
-// /admin/settings: the runtime settings sections (relay behaviour: the wait queue's defaults; notifications), each
-// with its defaults and who changed it last. Every instance applies a change at once (change event `settings`).
+// /admin/settings: the runtime settings sections (relay behaviour: the wait queue's defaults; notifications; data
+// retention), each with its defaults and who changed it last. Every instance applies a change at once (change event `settings`).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RelayError } from '../../core/errors.js';
@@ -26,12 +26,12 @@ export function settingsRoutes(app: FastifyInstance, deps: { settings: SettingsS
 
 export const settingsDocs: RouteDoc[] = [
   { method: 'GET', path: '/admin/settings', tag: 'settings', summary: 'Every settings section: values, defaults, updatedAt, updatedBy' },
-  { method: 'GET', path: '/admin/settings/{section}', tag: 'settings', summary: 'One settings section (relay, notifications)' },
+  { method: 'GET', path: '/admin/settings/{section}', tag: 'settings', summary: 'One settings section (relay, notifications, retention)' },
   {
     method: 'PATCH',
     path: '/admin/settings/{section}',
     tag: 'settings',
-    summary: 'Change fields of a section: relay (concurrency wait queue defaults) or notifications (on/off, near-limit %, de-duplication window, store check interval, language); the body schema shown is the union of both',
-    body: z.union([sectionPatchSchema('relay'), sectionPatchSchema('notifications')]),
+    summary: 'Change fields of a section: relay (concurrency wait queue defaults) or notifications (on/off, near-limit %, de-duplication window, store check interval, language) or retention (request-log days, pruned in the background); the body schema shown is the union of the three',
+    body: z.union([sectionPatchSchema('relay'), sectionPatchSchema('notifications'), sectionPatchSchema('retention')]),
   },
 ];

@@ -20,7 +20,10 @@ import { guardRepo } from './errors.js';
 
 export interface RedisStoreOptions extends RedisTarget {
   keyPrefix?: string;
-  /** Request log retention (ms); default 30 days. */
+  /**
+   * Longest a request-log entry is kept (ms; default 365 days, the most Settings › Data & retention allows): the
+   * configured retention, shorter, is applied by the background retention job (`pruneRequests`).
+   */
   requestRetentionMs?: number;
   connectTimeoutMs?: number;
   /** A command not answered in this time fails (a stopped or unreachable Redis must not hold requests). */
@@ -69,7 +72,7 @@ export async function openRedisStore(opts: RedisStoreOptions): Promise<RedisStor
     sub.disconnect();
     throw new RelayError('STORE_UNAVAILABLE', `Cannot connect to Redis: ${(e as Error).message}`, { cause: e });
   }
-  const store = new RedisStore(cmd, sub, redisKeys(opts.keyPrefix ?? 'crs:'), opts.requestRetentionMs ?? 30 * 86_400_000);
+  const store = new RedisStore(cmd, sub, redisKeys(opts.keyPrefix ?? 'crs:'), opts.requestRetentionMs ?? 365 * 86_400_000);
   await store.subscribe();
   return store;
 }
@@ -376,6 +379,39 @@ function usageRepo(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
         rows.push(...sorted);
       });
       return rows;
+    },
+    async pruneRequests(before) {
+      // The overall index names the entries; each entry's per-key index is trimmed too, and per-key indexes whose
+      // entries already expired are trimmed by score.
+      let removed = 0;
+      for (;;) {
+        const ids = await r.zrangebyscore(k.requests, '-inf', `(${before}`, 'LIMIT', 0, 500);
+        if (ids.length === 0) break;
+        const docs = await r.mget(...ids.map((id) => k.request(id)));
+        const pipe = r.pipeline();
+        ids.forEach((id, i) => {
+          const d = docs[i];
+          if (d) {
+            removed++;
+            pipe.zrem(k.requestsByKey((JSON.parse(d) as UsageEvent).keyId), id);
+          }
+        });
+        pipe.del(...ids.map((id) => k.request(id)));
+        pipe.zrem(k.requests, ...ids);
+        const failed = ((await pipe.exec()) ?? []).find(([err]) => err);
+        if (failed) throw failed[0];
+      }
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', k.requestsByKey('*'), 'COUNT', 500);
+        cursor = next;
+        if (keys.length) {
+          const pipe = r.pipeline();
+          for (const key of keys) pipe.zremrangebyscore(key, '-inf', `(${before}`);
+          await pipe.exec();
+        }
+      } while (cursor !== '0');
+      return removed;
     },
     async recentRequests(limit, filter = {}) {
       const zkey = filter.keyId ? k.requestsByKey(filter.keyId) : k.requests;

@@ -311,6 +311,9 @@ function usageRepo(db: Db): UsageRepo {
         .all(...args) as UsageRow[];
       return rows;
     },
+    async pruneRequests(before) {
+      return Number(db.prepare('DELETE FROM request_log WHERE ts < ?').run(before).changes);
+    },
     async recentRequests(limit, filter = {}) {
       const where: string[] = [];
       const args: unknown[] = [];

@@ -14,6 +14,8 @@ export interface AccountActions {
   edit(a: Account): void;
   priority(a: Account, p: number): void;
   more(a: Account, action: string): void;
+  /** Opens the detail drawer. */
+  detail?(a: Account): void;
   testing: Set<string>;
 }
 
@@ -80,7 +82,7 @@ export function accountColumns(t: T, te: (k: string) => boolean, act: AccountAct
       minWidth: 200,
       render: (a) =>
         h('div', { class: 'cell-name' }, [
-          h('div', { class: 'nm' }, [h('b', a.name), h(NTag, { size: 'tiny', bordered: false, class: 'kind', color: kindTagColor(a.kind), 'data-testid': 'acc-kind-tag', 'data-kind': a.kind }, () => (te(`kind.${a.kind}`) ? t(`kind.${a.kind}`) : a.kind))]),
+          h('div', { class: 'nm' }, [act.detail ? h('a', { class: 'link', href: '#', 'data-testid': 'acc-detail', onClick: (e: MouseEvent) => (e.preventDefault(), act.detail?.(a)) }, h('b', a.name)) : h('b', a.name), h(NTag, { size: 'tiny', bordered: false, class: 'kind', color: kindTagColor(a.kind), 'data-testid': 'acc-kind-tag', 'data-kind': a.kind }, () => (te(`kind.${a.kind}`) ? t(`kind.${a.kind}`) : a.kind))]),
           identityLine(a) ? h('div', { class: 'muted small ellipsis', title: identityLine(a) }, identityLine(a)) : null,
           a.secretHint ? h('div', { class: 'muted small mono' }, a.secretHint) : null,
         ]),

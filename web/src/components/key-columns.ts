@@ -12,6 +12,8 @@ type T = (key: string, named?: Record<string, unknown>) => string;
 export interface KeyActions {
   edit(k: ApiKeyView): void;
   menu(k: ApiKeyView, action: string): void;
+  /** Opens the detail drawer. */
+  detail?(k: ApiKeyView): void;
 }
 
 export function limitText(l: KeyLimitView): string {
@@ -41,7 +43,7 @@ export function keyColumns(t: T, act: KeyActions, now: number, deleted: boolean)
       minWidth: 220,
       render: (k) =>
         h('div', { class: 'cell-name' }, [
-          h('div', { class: 'nm' }, [h('b', { title: k.description || undefined }, k.name), ...k.tags.map((tag) => h(NTag, { size: 'tiny', bordered: false, round: true }, () => tag))]),
+          h('div', { class: 'nm' }, [act.detail ? h('a', { class: 'link', href: '#', 'data-testid': 'key-detail', onClick: (e: MouseEvent) => (e.preventDefault(), act.detail?.(k)) }, h('b', { title: k.description || undefined }, k.name)) : h('b', { title: k.description || undefined }, k.name), ...k.tags.map((tag) => h(NTag, { size: 'tiny', bordered: false, round: true }, () => tag))]),
           h('div', { class: 'pfx' }, [h('code', { class: 'small', 'data-testid': 'key-prefix' }, `${k.prefix}…`), h(CopyButton, { text: k.prefix, size: 'tiny', label: t('common.copy') })]),
         ]),
     },

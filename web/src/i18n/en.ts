@@ -212,5 +212,23 @@ export default {
     keyMode: 'Wait queue at the limit', keyDefault: 'Settings default', keyOn: 'On', keyOff: 'Off', keyMaxSize: 'Max waiting (0 = default)', keyTimeout: 'Max wait, seconds (0 = default)',
     keyHelp: 'Requests over the concurrency limit wait for a slot instead of a 429; the queue needs a concurrency limit.',
   },
+  retention: {
+    title: 'Data & retention', help: 'Request-log entries older than this are deleted in the background (hourly, and at once after a change) on SQLite and Redis alike. Usage statistics are kept.',
+    requestLogDays: 'Keep the request log for', days: 'days',
+  },
+  groups: {
+    title: 'Account groups', open: 'Groups', help: 'A group is a named set of accounts; a key bound to a group is served only by its members.',
+    add: 'New group', members: 'Members', routable: 'routable', editMembers: 'Members', membersOf: 'Members of “{name}”',
+    available: 'Accounts', inGroup: 'In the group', empty: 'No groups yet', created: 'Group created', confirmDelete: 'Delete group “{name}”?',
+    refused: 'The group still has {n} member(s): {names}. Remove them first.', nameRequired: 'Enter a name',
+  },
+  drawer: {
+    overview: 'Overview', health: 'Health history', errors: 'Errors', tests: 'Tests', strip: 'Last 24 hours (one cell per 10 min)',
+    noHistory: 'No health changes in the last 7 days', recovered: 'Recovered: no reason left', errorsHelp: 'Failed requests through this account in the last 3 days (from the request log).',
+    noErrors: 'No failed requests in the last 3 days', time: 'Time', errorCode: 'Error', model: 'Model', key: 'Key', requestId: 'Request id',
+    lastTest: 'Last test', noTest: 'Not tested yet', modelPh: 'Model (empty = the kind’s default)',
+    scheduledMissing: 'Scheduled tests are not available yet; use Test here or the CLI.',
+    usage: 'Usage', account: 'Account', limits: 'Limits', recentErrors: 'Recent errors', keyErrorsHelp: 'Failed requests of this key in the last 3 days (from the request log).',
+  },
   notFound: { title: 'Page not found', home: 'Back to the dashboard' },
 };

@@ -214,6 +214,24 @@ const zh: typeof en = {
     keyMode: '达到并发上限时排队', keyDefault: '跟随设置', keyOn: '开启', keyOff: '关闭', keyMaxSize: '最多排队（0 = 默认）', keyTimeout: '最长等待秒数（0 = 默认）',
     keyHelp: '超过并发上限的请求等待空闲名额而不是返回 429；需要设置并发上限。',
   },
+  retention: {
+    title: '数据与保留', help: '早于此天数的请求日志会在后台删除（每小时一次，修改后立即执行），SQLite 与 Redis 相同。用量统计会保留。',
+    requestLogDays: '请求日志保留', days: '天',
+  },
+  groups: {
+    title: '账户分组', open: '分组', help: '分组是一组命名的账户；绑定到分组的 API Key 只由其成员提供服务。',
+    add: '新建分组', members: '成员', routable: '可调度', editMembers: '成员', membersOf: '“{name}” 的成员',
+    available: '账户', inGroup: '组内', empty: '暂无分组', created: '分组已创建', confirmDelete: '删除分组“{name}”？',
+    refused: '该分组仍有 {n} 个成员：{names}。请先移除。', nameRequired: '请输入名称',
+  },
+  drawer: {
+    overview: '概览', health: '健康历史', errors: '错误', tests: '测试', strip: '最近 24 小时（每格 10 分钟）',
+    noHistory: '最近 7 天没有健康状态变化', recovered: '已恢复：无异常原因', errorsHelp: '最近 3 天经由此账户失败的请求（来自请求日志）。',
+    noErrors: '最近 3 天没有失败的请求', time: '时间', errorCode: '错误', model: '模型', key: 'Key', requestId: '请求 ID',
+    lastTest: '上次测试', noTest: '尚未测试', modelPh: '模型（留空 = 该类型的默认模型）',
+    scheduledMissing: '定时测试暂不可用；请在此处手动测试或使用 CLI。',
+    usage: '用量', account: '账户', limits: '限制', recentErrors: '最近错误', keyErrorsHelp: '最近 3 天此 Key 失败的请求（来自请求日志）。',
+  },
   notFound: { title: '页面不存在', home: '返回仪表盘' },
 };
 

@@ -68,3 +68,7 @@ export interface HistoryItem {
   deliveries: Delivery[];
   note: string | null;
 }
+
+export interface RetentionSettings {
+  requestLogDays: number;
+}
