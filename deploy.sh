@@ -8,7 +8,9 @@ usage() {
 Usage: ./deploy.sh [--native|--compose] COMMAND [options]
 
 Commands:
-  start                 start the relay and wait until /health answers
+  start [--build]       start the relay and wait until /health answers; with Docker Compose the image is built
+                        first when it is not there yet (plan B: NPM_REGISTRY, DEBIAN_MIRROR, NODE_IMAGE of .env,
+                        CA certificates in certs/), or always with --build
   stop                  stop it (open requests may finish first: SHUTDOWN_TIMEOUT_MS, default 30 s)
   restart               stop, then start
   status                running or not, and what /health says (exit 0 only when running and healthy)
@@ -21,6 +23,7 @@ is set, else SQLite in data/app/relay.db), pid file data/relay.pid, logs in data
 Force a mode with --native / --compose or DEPLOY_MODE=native|compose.
 
 Environment: START_TIMEOUT (seconds to wait for /health, default 60), RELAY_IMAGE, REDIS_IMAGE.
+NODE_EXTRA_CA_CERTS of .env (a PEM file of extra CAs, e.g. a TLS-inspecting proxy's) reaches the native relay.
 Run ./init-env.sh once before the first start.
 EOF
 }
@@ -172,6 +175,14 @@ native_start() {
     die "the native module better-sqlite3 does not load with $node ($("$node" --version)); use the Node.js version the bundle was built with (see BUNDLE.txt) or run 'npm rebuild better-sqlite3'"
   mkdir -p "$data_dir/logs"
   out="$data_dir/logs/native-stdout.log"
+  # Node reads NODE_EXTRA_CA_CERTS from its environment at start only (the relay's .env parsing is too late).
+  local ca
+  ca=$(env_value NODE_EXTRA_CA_CERTS)
+  if [[ -n $ca ]]; then
+    [[ -r $ca ]] || die "NODE_EXTRA_CA_CERTS=$ca (from .env) is not a readable file"
+    export NODE_EXTRA_CA_CERTS=$ca
+    say "trusting the extra CA certificates in $ca"
+  fi
   say "mode: native (no Docker engine answered, or --native); store: $(store_description)"
   # The relay writes its own daily log files; stdout keeps only what happens before logging starts.
   LOG_STDOUT=false nohup "$node" dist/main.js >>"$out" 2>&1 </dev/null &
@@ -273,6 +284,15 @@ compose_start() {
   [[ -f docker-compose.yml ]] || die "docker-compose.yml not found in $PWD"
   prepare_data_dirs
   say "mode: docker compose (a Docker engine answers); containers claude-relay-service and claude-relay-redis"
+  local image
+  image=$(env_value RELAY_IMAGE claude-relay-service:latest)
+  if [[ $build -eq 1 ]] || ! docker image inspect "$image" >/dev/null 2>&1; then
+    # Plan B: build here through Compose, with the mirrors of .env (or the environment) as build arguments.
+    say "building $image (npm registry: $(env_value NPM_REGISTRY "npm's default"); Debian mirror: $(env_value DEBIAN_MIRROR "the image's default"))"
+    export NPM_REGISTRY DEBIAN_MIRROR NODE_IMAGE
+    NPM_REGISTRY=$(env_value NPM_REGISTRY) DEBIAN_MIRROR=$(env_value DEBIAN_MIRROR) NODE_IMAGE=$(env_value NODE_IMAGE node:20-bookworm-slim)
+    compose build claude-relay-service
+  fi
   compose up -d
   if wait_healthy ""; then
     say "started on http://$(health_host):$(env_value PORT 3000)"
@@ -308,12 +328,14 @@ mode=${DEPLOY_MODE:-}
 command=""
 follow=1
 assume_yes=0
+build=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --native) mode=native ;;
     --compose) mode=compose ;;
     -y | --yes) assume_yes=1 ;;
     --no-follow) follow=0 ;;
+    --build) build=1 ;;
     -f | --follow) follow=1 ;;
     -h | --help | help)
       usage

@@ -8,10 +8,11 @@ usage() {
 Usage: ./export-images.sh [--out DIR] [--part-size SIZE]
 
 Saves these images (docker save | gzip), split into parts, into DIR (default: images/):
-  $RELAY_IMAGE  (default claude-relay-service:latest; build it with ./build.sh)
-  $REDIS_IMAGE  (default redis:7-alpine; docker pull it first)
+  $RELAY_IMAGE  (default claude-relay-service:latest; build it with ./build.sh) → claude-relay-service.tar.gz.part-000, …
+  $REDIS_IMAGE  (default redis:7-alpine; docker pull it first)                → redis.tar.gz.part-000, …
 and writes DIR/checksums.txt (sha256 of every part) and DIR/images.txt (which parts make which image).
-Carry DIR into the intranet, then run ./load-images.sh there.
+Carry DIR into the intranet (plan A keeps it in git: git add images/), then run ./load-images.sh there, or by
+hand: sha256sum -c checksums.txt, then cat claude-relay-service.tar.gz.part-* | gunzip | docker load (same for redis).
 
 Options:
   -o, --out DIR         output directory (default: images)
@@ -62,13 +63,23 @@ for image in "$relay_image" "$redis_image"; do
     die "image $image not found locally (relay: run ./build.sh; redis: docker pull $image)"
 done
 
+# Archive names: the image's repository name without registry and tag (claude-relay-service, redis), the names
+# the guide's manual docker load lines use; the full name when two images would share one.
+archive_name() { # IMAGE OTHER-IMAGE
+  local short other
+  short=$(printf '%s' "${1%%@*}" | sed -E 's#^.*/##; s#:[^:]*$##')
+  other=$(printf '%s' "${2%%@*}" | sed -E 's#^.*/##; s#:[^:]*$##')
+  if [[ -z $short || $short == "$other" ]]; then short=$(printf '%s' "$1" | tr '/:@' '___'); fi
+  printf '%s' "$short"
+}
+
 mkdir -p "$out"
 # Parts of an earlier export would be mixed with the new ones.
 rm -f "$out"/*.tar.gz.part-* "$out/checksums.txt" "$out/images.txt"
 
 : >"$out/images.txt"
 for image in "$relay_image" "$redis_image"; do
-  name=$(printf '%s' "$image" | tr '/:@' '___')
+  if [[ $image == "$relay_image" ]]; then name=$(archive_name "$image" "$redis_image"); else name=$(archive_name "$image" "$relay_image"); fi
   echo "export-images.sh: saving $image"
   docker save "$image" | gzip -c | split -b "$part_size" -d -a 3 - "$out/$name.tar.gz.part-"
   printf '%s %s\n' "$name.tar.gz" "$image" >>"$out/images.txt"
@@ -81,3 +92,4 @@ done
 parts=$(wc -l <"$out/checksums.txt")
 echo "export-images.sh: wrote $parts parts, $out/checksums.txt and $out/images.txt"
 du -ch "$out"/*.tar.gz.part-* | tail -n 1 | sed 's/^/export-images.sh: total /'
+echo "export-images.sh: next: git add $out/ && git commit (plan A), or copy $out/ across; inside: ./load-images.sh"

@@ -1,5 +1,6 @@
 // The composition root: config → store → services → app. main.ts, the CLI and the tests all build the relay here.
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadPricing, type PricingTable } from './accounting/pricing.js';
@@ -18,11 +19,19 @@ import { ApiKeyService } from './services/api-keys.js';
 import { AccountHealth } from './services/account-health.js';
 import { Credentials } from './services/credentials.js';
 import { OAuthSessions } from './services/oauth-sessions.js';
+import { TokenImport } from './services/token-import.js';
 import { AccountWindows } from './services/windows.js';
 import type { ProviderDefaults } from './providers/types.js';
 import { StickySessions } from './services/sticky-sessions.js';
 import { HealthProbe } from './services/health-probe.js';
 import { KeyGate } from './services/key-gate.js';
+import { createAlerts, type Alerts } from './services/alerts/index.js';
+import type { FetchLike } from './services/alerts/delivery.js';
+import { registerQueueMetrics } from './services/queue-metrics.js';
+import { SettingsService } from './services/settings.js';
+import { RequestLogRetention } from './services/request-log-retention.js';
+import { AccountHistory } from './services/account-history.js';
+import { WaitQueue } from './services/wait-queue.js';
 import { openStore } from './store/index.js';
 import { instrumentStore } from './store/instrument.js';
 import { buildMetricsApp, metricsRoute, trackInFlight } from './http/metrics.js';
@@ -60,6 +69,9 @@ export interface Relay extends Core {
   credentials: Credentials;
   windows: AccountWindows;
   oauthSessions: OAuthSessions;
+  settings: SettingsService;
+  alerts: Alerts;
+  waiters: WaitQueue;
   /** The separate /metrics listener's app when METRICS_BIND is set (main.ts listens on it), else null. */
   metricsApp: FastifyInstance | null;
 }
@@ -117,14 +129,44 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const fetchFor = (proxyUrl: string | null) => dispatchers.fetchFor(proxyUrl) as unknown as typeof fetch;
     const health = new AccountHealth(store, clock, log, config.scheduling.cooldowns);
     await health.load();
+    const settings = new SettingsService(store, clock, log);
+    await settings.load();
+    // Created below (it needs the windows); credential refreshes reach it through this late binding.
+    let alerts: Alerts | null = null;
     metrics.attach({ pool, health });
     const sticky = new StickySessions(store, clock, { ttlMs: config.scheduling.stickyTtlMs, renewBelowMs: config.scheduling.stickyRenewBelowMs });
-    const credentials = new Credentials({ store, secrets: core.secrets, clock, log, defaults, fetchFor });
+    const credentials = new Credentials({ store, secrets: core.secrets, clock, log, defaults, fetchFor, onRefresh: (id, outcome) => alerts?.onRefresh(id, outcome) });
     const probe = new HealthProbe({ pool, health, upstream, credentials, clock, log });
-    const gate = new KeyGate(store, clock, log, { timezoneOffsetHours: config.timezoneOffsetHours });
+    const waiters = new WaitQueue(store, clock, log);
+    registerQueueMetrics(metrics.registry, waiters);
+    const gate = new KeyGate(store, clock, log, { timezoneOffsetHours: config.timezoneOffsetHours, queue: { waiters, defaults: () => settings.get('relay') } });
     probe.start();
+    const retention = new RequestLogRetention({ store, settings, clock, log });
+    // Each instance logs the health changes it makes (the account drawer's history).
+    const accountHistory = new AccountHistory(store.kv, clock);
+    health.onSaved((id, reasons) => void accountHistory.recordHealth(id, reasons).catch((e: Error) => log.warn({ accountId: id, err: e.message }, 'health history not written')));
+    retention.start();
     const windows = new AccountWindows(store.kv, clock, log);
     const oauthSessions = new OAuthSessions({ kv: store.kv, secrets: core.secrets, clock, log, defaults, fetchFor });
+    const tokenImport = new TokenImport({ accounts: core.accounts, defaults, secrets: core.secrets, clock, fetchFor });
+    const alertsReady = createAlerts({
+      store,
+      secrets: core.secrets,
+      clock,
+      log,
+      settings,
+      pool,
+      health,
+      windows,
+      recorder,
+      // Webhooks go through the guarded direct agent: a name resolving to a metadata address is refused at dial time.
+      fetch: fetchFor(null) as unknown as FetchLike,
+      version: VERSION,
+      instance: `${hostname()}:${process.pid}`,
+      timezoneOffsetHours: config.timezoneOffsetHours,
+    });
+    alerts = alertsReady;
+    await alertsReady.start();
     const app = await buildApp({
       ...core,
       pool,
@@ -132,6 +174,9 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       credentials,
       windows,
       oauthSessions,
+      tokenImport,
+      settings,
+      alerts: alertsReady,
       gate,
       relay: {
         pool,
@@ -172,10 +217,17 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       credentials,
       windows,
       oauthSessions,
+      settings,
+      alerts: alertsReady,
+      waiters,
       probe,
       metricsApp,
       async close() {
         probe.stop();
+        retention.stop();
+        // Requests still waiting for a slot get their 429 now; alerts in flight get a short while to finish.
+        waiters.close();
+        await alertsReady.stop();
         await metricsApp?.close();
         await app.close();
         // Requests cut by the closing server finish their bookkeeping (usage) before the recorder drains.
@@ -194,6 +246,6 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
 }
 
 /** What provider adapters read from the configuration (API roots, OAuth endpoints). */
-function providerDefaults(config: ResolvedConfig): ProviderDefaults {
+export function providerDefaults(config: ResolvedConfig): ProviderDefaults {
   return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth, openaiApiUrl: config.openaiApiUrl, codexApiUrl: config.codexApiUrl, openaiOAuth: config.openaiOAuth, geminiApiUrl: config.geminiApiUrl, codeAssistApiUrl: config.codeAssistApiUrl, geminiOAuth: config.geminiOAuth };
 }

@@ -6,6 +6,7 @@ import { VERSION } from '../bootstrap.js';
 import { writePrivateFile } from '../platform/private-files.js';
 import { exportData, importData, parseExportDocument } from '../services/data-transfer.js';
 import { CliError, withCore } from './context.js';
+import { importFromCrsCommand } from './import-crs.js';
 
 export function dataCommands(program: Command): void {
   program
@@ -26,12 +27,21 @@ export function dataCommands(program: Command): void {
     );
 
   program
-    .command('import <file>')
-    .description('load an export ("-" reads standard input); refuses records that already exist unless --force')
+    .command('import [file]')
+    .description('load an export ("-" reads standard input); refuses records that already exist unless --force. With --from-crs: migrate from the reference project (its Redis or its export file)')
     .option('--force', 'replace records that already exist')
     .option('--ignore-key-check', 'import although the export was made under another ENCRYPTION_KEY')
-    .action(async (file: string, o) =>
-      withCore(async (core) => {
+    .option('--from-crs', 'import the reference project’s accounts, API keys (they keep working), groups and usage')
+    .option('--redis-url <url>', '--from-crs: its Redis, e.g. redis://:password@host:6379/0')
+    .option('--redis-prefix <prefix>', '--from-crs: the prefix of its Redis keys (default: none)', '')
+    .option('--file <file>', '--from-crs: its export (data-transfer JSON) or a dump of its keys, instead of --redis-url')
+    .option('--crs-encryption-key <key>', '--from-crs: its ENCRYPTION_KEY (or set CRS_ENCRYPTION_KEY to keep it out of shell history)')
+    .option('--dry-run', '--from-crs: print what would change, write nothing')
+    .option('--json', '--from-crs: the report as JSON')
+    .action(async (file: string | undefined, o) => {
+      if (o.fromCrs) return importFromCrsCommand(file, o);
+      if (!file) throw new CliError('a file to import is required (or --from-crs)');
+      return withCore(async (core) => {
         let parsed: unknown;
         try {
           parsed = JSON.parse(readFileSync(file === '-' ? 0 : resolve(file), 'utf8'));
@@ -42,6 +52,6 @@ export function dataCommands(program: Command): void {
         const r = await importData(core.store, core.secrets, doc, { force: o.force === true, ignoreKeyCheck: o.ignoreKeyCheck === true });
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(`Imported ${r.apiKeys} API keys, ${r.accounts} accounts, ${r.settings} settings and groups${r.replaced ? ` (${r.replaced} replaced)` : ''}\n`);
-      }),
-    );
+      });
+    });
 }

@@ -34,46 +34,51 @@ const SESSION_KV = 'adminsession:';
 
 export interface EnsureAdminResult {
   username: string;
-  /** 'env' = from ADMIN_USERNAME/ADMIN_PASSWORD; 'generated' = written to init.json now; 'existing' = nothing to do. */
+  /**
+   * 'env' = created now from ADMIN_USERNAME/ADMIN_PASSWORD; 'generated' = created now with generated credentials
+   * (all or part) written to init.json; 'existing' = the admin already existed and was left as it is.
+   */
   source: 'env' | 'generated' | 'existing';
   initFile?: string;
+  /** ADMIN_PASSWORD is set but the admin already exists: the stored password was kept (no per-start override). */
+  envPasswordIgnored?: boolean;
 }
 
 /**
- * Makes sure an admin exists. With ADMIN_USERNAME/ADMIN_PASSWORD set, that user gets that password at every start
- * (the environment is the source of truth). Otherwise, on first start, generated credentials go to
- * DATA_DIR/app/init.json (mode 0600) and only a scrypt hash goes to the store.
+ * Makes sure an admin exists. ADMIN_USERNAME / ADMIN_PASSWORD seed the admin when it is created; what is left
+ * blank is generated and written to DATA_DIR/app/init.json (mode 0600), and only a scrypt hash goes to the store.
+ * An admin that already exists is never changed here: a password set in the web admin survives restarts, and
+ * `crs admin reset-password` is the way to reset one. (So no password is hashed or verified at an ordinary start.)
  */
 export async function ensureAdmin(
   store: Store,
   clock: Clock,
-  opts: { dataDir: string; fromEnv: { username: string; password: string } | null; scryptN?: number },
+  opts: { dataDir: string; fromEnv: { username: string | null; password: string | null } | null; scryptN?: number },
 ): Promise<EnsureAdminResult> {
   const now = clock.now();
   const N = opts.scryptN ?? SCRYPT_DEFAULT_N;
-  if (opts.fromEnv) {
-    const { username, password } = opts.fromEnv;
-    const cur = await store.admins.get(username);
-    const same = cur !== null && (await verifyPassword(password, cur.passwordHash));
-    if (!same) {
-      await store.admins.put({ username, passwordHash: await hashPassword(password, N), createdAt: cur?.createdAt ?? now, updatedAt: now });
-      // A new password from the environment ends the sessions opened with the old one.
-      if (cur) await revokeAdminSessions(store, username);
-    } else if (needsRehash(cur.passwordHash, N)) {
-      await store.admins.put({ ...cur, passwordHash: await hashPassword(password, N) });
-    }
-    return { username, source: 'env' };
-  }
-  if ((await store.admins.count()) > 0) return { username: '', source: 'existing' };
-  const username = `cr_admin_${randomHex(4)}`;
-  const password = randomPassword(20);
+  const envUser = opts.fromEnv?.username ?? null;
+  const envPassword = opts.fromEnv?.password ?? null;
+  const exists = envUser !== null ? (await store.admins.get(envUser)) !== null : (await store.admins.count()) > 0;
+  if (exists) return { username: envUser ?? '', source: 'existing', ...(envPassword !== null ? { envPasswordIgnored: true } : {}) };
+  const username = envUser ?? `cr_admin_${randomHex(4)}`;
+  const password = envPassword ?? randomPassword(20);
+  await store.admins.put({ username, passwordHash: await hashPassword(password, N), createdAt: now, updatedAt: now });
+  if (envUser !== null && envPassword !== null) return { username, source: 'env' };
   const dir = join(opts.dataDir, 'app');
   const file = join(dir, 'init.json');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (existsSync(file)) chmodSync(file, 0o600);
-  writeFileSync(file, JSON.stringify({ initializedAt: new Date(now).toISOString(), adminUsername: username, adminPassword: password }, null, 2) + '\n', { mode: 0o600 });
+  const doc = {
+    initializedAt: new Date(now).toISOString(),
+    adminUsername: username,
+    // A password taken from .env is not copied here; only a generated one is.
+    adminPassword: envPassword === null ? password : null,
+    ...(envPassword !== null ? { passwordFrom: 'ADMIN_PASSWORD in .env' } : {}),
+    ...(envUser !== null ? { usernameFrom: 'ADMIN_USERNAME in .env' } : {}),
+  };
+  writeFileSync(file, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
-  await store.admins.put({ username, passwordHash: await hashPassword(password, N), createdAt: now, updatedAt: now });
   return { username, source: 'generated', initFile: file };
 }
 

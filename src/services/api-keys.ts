@@ -8,6 +8,7 @@ import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Secrets } from '../platform/secrets.js';
 import type { ApiKeyListQuery, Store } from '../store/types.js';
+import { LegacyKeys } from './legacy-keys.js';
 
 export interface NewApiKeyInput {
   name: string;
@@ -68,6 +69,7 @@ const MAX_CACHE = 100_000;
 
 export class ApiKeyService {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly legacy: LegacyKeys;
 
   constructor(
     private readonly store: Store,
@@ -75,6 +77,7 @@ export class ApiKeyService {
     private readonly clock: Clock,
     private readonly timezoneOffsetHours = 8,
   ) {
+    this.legacy = new LegacyKeys(store, secrets, clock);
     store.onChange((e) => {
       if (e.entity === '*') this.cache.clear();
       else if (e.entity === 'apiKey') this.invalidate(e.id);
@@ -121,7 +124,8 @@ export class ApiKeyService {
     const now = this.clock.now();
     let entry = this.cache.get(hash);
     if (!entry || now - entry.at > (entry.key ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS)) {
-      const found = await this.store.apiKeys.getByHash(hash);
+      // A miss may be a key imported from the reference project, presented for the first time (legacy-keys.ts).
+      const found = (await this.store.apiKeys.getByHash(hash)) ?? (await this.legacy.claim(presented, hash));
       const key = found ? withKeyDefaults(found) : null;
       if (this.cache.size >= MAX_CACHE) this.cache.clear();
       entry = { key, at: now };

@@ -14,6 +14,8 @@ after(cleanupTempDirs);
 const RELAY = 'claude-relay-service:latest';
 const REDIS = 'redis:7-alpine';
 const fileName = (image: string) => image.replace(/[/:@]/g, '_');
+/** Archive names in images/: the repository name without registry and tag (what the guide's manual lines use). */
+const ARCHIVE: Record<string, string> = { [RELAY]: 'claude-relay-service', [REDIS]: 'redis' };
 
 function setup() {
   const dir = tempDir('crs-images-');
@@ -56,10 +58,11 @@ test('export-images.sh → load-images.sh: parts under the size, checksums, byte
     const [sum, name] = line.split(/ +/);
     assert.equal(sha256(readFileSync(join(images, name))), sum, name);
   }
-  assert.deepEqual(readFileSync(join(images, 'images.txt'), 'utf8').trim().split('\n'), [`${fileName(RELAY)}.tar.gz ${RELAY}`, `${fileName(REDIS)}.tar.gz ${REDIS}`]);
+  assert.deepEqual(readFileSync(join(images, 'images.txt'), 'utf8').trim().split('\n'), [`${ARCHIVE[RELAY]}.tar.gz ${RELAY}`, `${ARCHIVE[REDIS]}.tar.gz ${REDIS}`]);
+  assert.match(exp.stdout, /next: git add images\/ && git commit/);
   // The parts of each image are its gzip, which holds exactly what docker save wrote.
   for (const image of [RELAY, REDIS]) {
-    const mine = parts.filter((p) => p.startsWith(`${fileName(image)}.tar.gz.part-`));
+    const mine = parts.filter((p) => p.startsWith(`${ARCHIVE[image]}.tar.gz.part-`));
     const gz = Buffer.concat(mine.map((p) => readFileSync(join(images, p))));
     assert.deepEqual(gunzipSync(gz), readFileSync(join(dir, '.stub', 'saved', fileName(image))));
   }

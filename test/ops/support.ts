@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const SCRIPTS = ['init-env.sh', 'build.sh', 'export-images.sh', 'load-images.sh', 'deploy.sh', 'bundle.sh', 'scripts/unpack-bundle.sh'];
+export const SCRIPTS = ['init-env.sh', 'build.sh', 'export-images.sh', 'load-images.sh', 'deploy.sh', 'bundle.sh', 'scripts/unpack-bundle.sh', 'scripts/build-env.sh'];
 
 const made: string[] = [];
 export function tempDir(prefix = 'crs-ops-'): string {
@@ -88,6 +88,7 @@ case "\${1:-}" in
       if [[ \${STUB_COMPOSE:-0} == 1 ]]; then echo "Docker Compose version v2.0.0-stub"; exit 0; fi
       echo "docker: unknown command: docker compose" >&2; exit 1
     fi
+    if [[ \${2:-} == build ]]; then printf 'NPM_REGISTRY=%s DEBIAN_MIRROR=%s NODE_IMAGE=%s\\n' "\${NPM_REGISTRY:-}" "\${DEBIAN_MIRROR:-}" "\${NODE_IMAGE:-}" >>'${dir}/build-env.log'; fi
     echo "compose (stub): \${*:2}" ;;
   build) echo "built (stub)" ;;
   *) echo "docker stub: unhandled: $*" >&2; exit 3 ;;

@@ -92,10 +92,10 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
   });
 
   app.get('/session/hints', { config: { public: true } }, async () => {
-    // Point at init.json only while generated credentials are in use: none from the environment, the file exists,
+    // Point at init.json only while generated credentials are in use: no password from the environment, the file exists,
     // and nobody changed the password through the UI yet.
     const c = deps.config;
-    const generated = c === undefined || (!c.admin && c.dataDir !== undefined && existsSync(join(c.dataDir, 'app', 'init.json')));
+    const generated = c === undefined || (!(c.admin as { password?: unknown } | null | undefined)?.password && c.dataDir !== undefined && existsSync(join(c.dataDir, 'app', 'init.json')));
     return { initFileHint: generated && (await store.kv.get(PASSWORD_CHANGED_KV)) === null };
   });
 

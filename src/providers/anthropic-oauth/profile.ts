@@ -25,6 +25,16 @@ export function planOf(account: Record<string, unknown>, org: Record<string, unk
   return undefined;
 }
 
+/** The `error.message` of an Anthropic error body, or '' (the text is the provider's, shown to the operator). */
+function errorMessage(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { error?: { message?: unknown } })?.error?.message;
+    return typeof m === 'string' ? m.slice(0, 300) : '';
+  } catch {
+    return '';
+  }
+}
+
 async function getJson(url: string, headers: Record<string, string>, f: typeof fetch, timeoutMs: number): Promise<unknown> {
   let res: Response;
   try {
@@ -34,7 +44,8 @@ async function getJson(url: string, headers: Record<string, string>, f: typeof f
   }
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {
-    throw new RelayError('OAUTH_INVALID_GRANT', `The provider refused the token (HTTP ${res.status})`, { details: { status: res.status } });
+    const message = errorMessage(text);
+    throw new RelayError('OAUTH_INVALID_GRANT', `The provider refused the token (HTTP ${res.status}${message ? `: ${message}` : ''})`, { details: { status: res.status, message } });
   }
   if (!res.ok) throw new RelayError('UPSTREAM_BAD_RESPONSE', `${new URL(url).pathname} answered HTTP ${res.status}`, { details: { status: res.status } });
   try {
