@@ -18,7 +18,9 @@ const ids: string[] = [];
 
 before(async () => {
   fake = await createFakeUpstream();
-  relay = await startRelay();
+  // Long cooldowns: on a loaded machine wave 1 can outlast the default 30–60 s ones, and wave 2 must still see every
+  // failed account cooling.
+  relay = await startRelay({ env: { COOLDOWN_NETWORK_SEC: '900', COOLDOWN_SERVER_ERROR_SEC: '900', COOLDOWN_OVERLOADED_SEC: '900', COOLDOWN_THROTTLED_SEC: '900' } });
   for (const [i, k] of KEYS.entries()) ids.push((await relay.addAccount(fake.url, { name: `storm-${i}`, apiKey: k })).id);
 });
 after(async () => {
@@ -35,7 +37,7 @@ function checkClean(outcomes: Outcome[]) {
 }
 
 test('429/529/500/connection-reset storms and mid-stream cuts: clean answers, matching health, usage recorded once', async () => {
-  fake.setDefault({ kind: 'error', status: 429, retryAfter: 60 }, { apiKey: KEYS[0] });
+  fake.setDefault({ kind: 'error', status: 429, retryAfter: 900 }, { apiKey: KEYS[0] });
   fake.setDefault({ kind: 'error', status: 529 }, { apiKey: KEYS[1] });
   fake.setDefault({ kind: 'error', status: 500 }, { apiKey: KEYS[2] });
   fake.setDefault({ kind: 'drop' }, { apiKey: KEYS[3] });
