@@ -177,8 +177,10 @@ test('the allow-listed routes answer without credentials and without a 500', asy
   for (const id of Object.keys(PUBLIC)) {
     const [method, path] = id.split(' ');
     const res = await fetch(`${relay.url}${concrete(path)}`, { method, headers: method === 'POST' ? { 'content-type': 'application/json' } : {}, body: method === 'POST' ? '{}' : undefined, redirect: 'manual' });
-    assert.ok(res.status < 500, `${id}: ${res.status}`);
     const text = await res.text();
+    // A fresh clone has no dist/web until a browser test builds it: /web then says so with a 503, which is not a fault.
+    const notBuilt = path.startsWith('/web') && res.status === 503 && text.includes('Web admin not built');
+    assert.ok(res.status < 500 || notBuilt, `${id}: ${res.status}`);
     // Nothing that identifies keys, accounts or secrets.
     assert.doesNotMatch(text, /cr_[0-9a-f]{16}|sk-ant-|passwordHash|"keyId"/, `${id} leaks nothing`);
   }
