@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileRelay } from './compile.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
@@ -34,9 +35,14 @@ function cpuMs(pid: number | undefined): number | null {
 
 const pids: Record<string, number | undefined> = {};
 
-function start(script: string, args: string[], readyOn: 'stdout' | 'stderr', keep = true): Promise<string[]> {
+/** The relay runs as compiled JavaScript, as deployed (compile.ts); BENCH_TSX=1 runs it under the loader instead. */
+const relayJs = process.env.BENCH_TSX ? null : compileRelay();
+
+async function start(script: string, args: string[], readyOn: 'stdout' | 'stderr', keep = true): Promise<string[]> {
   const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(script, import.meta.url).pathname, ...args], {
+  const js = script === './relay-server.ts' ? await relayJs : null;
+  const entry = js ? [js] : ['--import', 'tsx', new URL(script, import.meta.url).pathname];
+  const child = spawn(process.execPath, [...profile, ...entry, ...args], {
     stdio: ['ignore', readyOn === 'stdout' ? 'pipe' : 'ignore', readyOn === 'stderr' ? 'pipe' : 'inherit'],
   });
   if (keep) {
@@ -189,7 +195,7 @@ async function main() {
   const listening = performance.now() - spawnedAt;
   const firstAnswer = await firstAnsweredMs(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, requestBody(false));
   console.log(
-    `relay start-up with ${KEYS} key(s) and ${ACCOUNTS + 1} account(s): listening ${startupMs} ms after its code started (${listening.toFixed(0)} ms after spawn, incl. the TypeScript loader); ` +
+    `relay start-up with ${KEYS} key(s) and ${ACCOUNTS + 1} account(s): listening ${startupMs} ms after its code started (${listening.toFixed(0)} ms after spawn${relayJs ? '' : ', incl. the TypeScript loader'}); ` +
       `first answered request ${firstAnswer.toFixed(0)} ms later (budget: 500 ms to the first answer)`,
   );
   if (SOAK) return soak(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, pids['./relay-server.ts']);

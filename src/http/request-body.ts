@@ -2,6 +2,7 @@
 // so a malformed body gets the surface's own 400.
 import type { FastifyInstance } from 'fastify';
 import { RelayError } from '../core/errors.js';
+import { JsonFields } from '../platform/json-fields.js';
 
 /** Makes every request body in this plugin scope a raw Buffer, whatever its Content-Type. */
 export function useRawBodies(app: FastifyInstance): void {
@@ -22,6 +23,15 @@ export function parseJsonObject(body: unknown): Record<string, unknown> {
     throw new RelayError('BAD_REQUEST', 'Request body must be a JSON object');
   }
   return json as Record<string, unknown>;
+}
+
+/**
+ * A JSON object body read lazily (json-fields.ts): the relay routes on a few top-level fields and forwards the
+ * bytes. A body the scan refuses is parsed in full, so a malformed one gets exactly parseJsonObject's 400.
+ */
+export function readJsonFields(body: unknown): JsonFields {
+  const fields = Buffer.isBuffer(body) && body.length > 0 ? JsonFields.scan(body) : null;
+  return fields ?? JsonFields.of(body as Buffer, parseJsonObject(body));
 }
 
 /** Maps framework errors (body limit, media type, …) into the catalogue. */

@@ -18,8 +18,8 @@ test('paths: {model} filled (encoded), others as they are, unknown ops undefined
 
 test('bodies: unchanged (null) when nothing changes; mapped model set only when it travels in the body; envelopes always apply', () => {
   const json = { contents: [] };
-  assert.equal(upstreamBody(adapter, 'inBody', { json, requestedModel: 'a', model: 'a', secrets: {} }), null);
-  assert.deepEqual(upstreamBody(adapter, 'inBody', { json: { model: 'a', x: 1 }, requestedModel: 'a', model: 'b', secrets: {} }), { model: 'b', x: 1 });
-  assert.equal(upstreamBody(adapter, 'inPath', { json, requestedModel: 'a', model: 'b', secrets: {} }), null, 'the path carries the mapped model');
-  assert.deepEqual(upstreamBody(adapter, 'wrapped', { json, requestedModel: 'a', model: 'b', secrets: { p: 'proj' } }), { model: 'b', project: 'proj', request: json });
+  assert.equal(upstreamBody(adapter, 'inBody', { json: () => json, requestedModel: 'a', model: 'a', secrets: {} }), null);
+  assert.deepEqual(upstreamBody(adapter, 'inBody', { json: () => ({ model: 'a', x: 1 }), requestedModel: 'a', model: 'b', secrets: {} }), { model: 'b', x: 1 });
+  assert.equal(upstreamBody(adapter, 'inPath', { json: () => json, requestedModel: 'a', model: 'b', secrets: {} }), null, 'the path carries the mapped model');
+  assert.deepEqual(upstreamBody(adapter, 'wrapped', { json: () => json, requestedModel: 'a', model: 'b', secrets: { p: 'proj' } }), { model: 'b', project: 'proj', request: json });
 });

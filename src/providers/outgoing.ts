@@ -17,10 +17,10 @@ export function upstreamPath(adapter: ProviderAdapter, op: Operation, model: str
 export function upstreamBody(
   adapter: ProviderAdapter,
   op: Operation,
-  input: { json: Record<string, unknown>; requestedModel: string; model: string; secrets: unknown },
+  input: { json: () => Record<string, unknown>; requestedModel: string; model: string; secrets: unknown },
 ): Record<string, unknown> | null {
   const envelope = adapter.envelopes?.[op];
-  if (envelope) return envelope.wrap(input.json, { model: input.model, secrets: input.secrets });
+  if (envelope) return envelope.wrap(input.json(), { model: input.model, secrets: input.secrets });
   if (input.model === input.requestedModel || adapter.paths[op]?.includes(MODEL_SLOT)) return null;
-  return { ...input.json, model: input.model };
+  return { ...input.json(), model: input.model };
 }

@@ -24,8 +24,8 @@ export interface RelayJob {
   query: string;
   /** The bytes to send upstream (the client's own when no translation is needed). */
   body: Buffer;
-  /** The parsed upstream body (used only when a model mapping requires re-serialising it). */
-  json: Record<string, unknown>;
+  /** The upstream body as an object, parsed on first use (only a model mapping or an envelope needs it). */
+  json: () => Record<string, unknown>;
   model: string;
   /** Conversation id for sticky routing (scheduling/session-id.ts), or null. */
   conversation: string | null;

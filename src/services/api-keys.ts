@@ -69,6 +69,8 @@ const MAX_CACHE = 100_000;
 
 export class ApiKeyService {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Presented key → its hash, for keys that exist: the HMAC is the largest fixed cost of a request's admission. */
+  private readonly hashes = new Map<string, string>();
   private readonly legacy: LegacyKeys;
 
   constructor(
@@ -120,7 +122,7 @@ export class ApiKeyService {
   async authenticate(presented: string | undefined): Promise<ApiKey> {
     if (!presented) throw new RelayError('KEY_MISSING');
     if (presented.length < 10 || presented.length > 512) throw new RelayError('KEY_INVALID', 'Invalid API key format');
-    const hash = this.secrets.hashApiKey(presented);
+    const hash = this.hashes.get(presented) ?? this.secrets.hashApiKey(presented);
     const now = this.clock.now();
     let entry = this.cache.get(hash);
     if (!entry || now - entry.at > (entry.key ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS)) {
@@ -133,6 +135,10 @@ export class ApiKeyService {
     }
     const key = entry.key;
     if (!key) throw new RelayError('KEY_INVALID', 'API key not found');
+    if (!this.hashes.has(presented)) {
+      if (this.hashes.size >= MAX_CACHE) this.hashes.clear();
+      this.hashes.set(presented, hash);
+    }
     switch (apiKeyStatus(key, now)) {
       case 'not_activated':
         return this.activate(key, now);

@@ -118,7 +118,7 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     const secrets = await deps.credentials.current(entry);
     entry.adapter.applyAuth(headers, secrets);
     const json = t.body(model, body.prompt ?? 'Reply with the single word: pong');
-    const payload = Buffer.from(JSON.stringify(upstreamBody(entry.adapter, t.op, { json, requestedModel: model, model, secrets }) ?? json));
+    const payload = Buffer.from(JSON.stringify(upstreamBody(entry.adapter, t.op, { json: () => json, requestedModel: model, model, secrets }) ?? json));
     // The outcome is kept as the account's last test (the detail drawer shows it); a store failure loses only that.
     const remember = async <R extends { ok: boolean; status: number; latencyMs: number; model: string; text: string | null; error: string | null }>(r: R): Promise<R> => {
       await history.recordTest(id, { ...r, trigger: 'manual' }).catch(() => undefined);

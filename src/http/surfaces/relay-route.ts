@@ -83,8 +83,12 @@ export function forwardedQuery(url: string, allowed: readonly string[]): string 
 }
 
 /** What a surface decided about one request; the rest of the job comes from the request itself. */
-export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'binding' | 'admission' | 'clientHeaders' | 'res'> & {
+export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'binding' | 'admission' | 'clientHeaders' | 'res' | 'json'> & {
   service: Service;
+  /** The upstream body's top-level fields (a plain object, or a lazy view of the raw bytes: json-fields.ts). */
+  json: Record<string, unknown>;
+  /** The whole body as an object, when `json` is a lazy view (parsed only if a rewrite needs it). */
+  object?: () => Record<string, unknown>;
   /** The key's admission counts this request (false for count_tokens and the like). */
   counted?: boolean;
 };
@@ -92,17 +96,18 @@ export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'bindin
 /** Admits the request for its key and runs the relay; every error after this point is answered by the relay. */
 export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, reply: FastifyReply, startedAt: number, spec: JobSpec): Promise<void> {
   const key = request.relayKey ?? (await deps.keys.authenticate(presentedKey(request.headers)));
-  const { service, counted = true, ...job } = spec;
+  const { service, counted = true, json, object, ...job } = spec;
   // A request waiting in its key's concurrency queue leaves it as soon as the client goes away.
   const gone = new AbortController();
   const onClose = () => gone.abort();
   reply.raw.once('close', onClose);
   const admission = await deps.gate
-    .admit(key, { service, model: spec.model, client: identifyClient(request.headers, spec.json), countOnly: !counted, signal: gone.signal })
+    .admit(key, { service, model: spec.model, client: identifyClient(request.headers, json), countOnly: !counted, signal: gone.signal })
     .finally(() => reply.raw.off('close', onClose));
   reply.hijack();
   const full: RelayJob = {
     ...job,
+    json: object ?? (() => json),
     requestId: request.id,
     startedAt,
     key,

@@ -1,6 +1,7 @@
 // Reads Anthropic usage: from a Message JSON body, or from SSE events as they stream by
 // (message_start gives input and cache counts; the last message_delta overrides any non-null counter).
 import { SseParser } from '../../platform/sse.js';
+import { JsonFields } from '../../platform/json-fields.js';
 import type { Usage } from '../../core/usage.js';
 import type { TapResult, UsageTap } from '../types.js';
 
@@ -97,7 +98,9 @@ export class AnthropicJsonTap implements UsageTap {
   finish(): TapResult {
     if (this.size > this.maxBytes) return { usage: null, model: null, complete: true, errorType: null };
     try {
-      const body = JSON.parse(Buffer.concat(this.chunks).toString('utf8'));
+      // Only a few top-level fields are read: the message's content is not parsed (json-fields.ts).
+      const raw = Buffer.concat(this.chunks);
+      const body = (JsonFields.scan(raw) ?? JsonFields.of(raw, JSON.parse(raw.toString('utf8')))).view() as { type?: unknown; error?: { type?: unknown }; usage?: AnthropicUsage; model?: unknown };
       if (body?.type === 'error') return { usage: null, model: null, complete: true, errorType: String(body.error?.type ?? 'error') };
       return {
         usage: body?.usage ? toUsage(body.usage) : null,

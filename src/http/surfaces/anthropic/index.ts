@@ -8,7 +8,7 @@ import { authenticateFirst, forwardedQuery, modelOf, presentedKey, runRelay } fr
 import type { ApiKeyService } from '../../../services/api-keys.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../platform/logger.js';
-import { parseJsonObject, toCatalogueError, useRawBodies } from '../../request-body.js';
+import { parseJsonObject, readJsonFields, toCatalogueError, useRawBodies } from '../../request-body.js';
 import { conversationId } from '../../../scheduling/session-id.js';
 import { modelAllowed } from '../../../accounting/limits.js';
 import type { ApiKey } from '../../../core/api-key.js';
@@ -50,7 +50,8 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
 
   const forward = (endpoint: string, op: Operation, record: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     const startedAt = deps.clock.now();
-    const json = parseJsonObject(request.body);
+    const fields = readJsonFields(request.body);
+    const json = fields.view();
     const model = modelOf(json);
     await runRelay(deps, request, reply, startedAt, {
       service: 'claude',
@@ -60,6 +61,7 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
       query: forwardedQuery(request.url, ['beta']),
       body: request.body as Buffer,
       json,
+      object: () => fields.object(),
       model,
       conversation: record ? conversationId(json, request.headers) : null,
       stream: json.stream === true,

@@ -8,7 +8,7 @@ import { RelayError } from '../../../core/errors.js';
 import { OPS, type Operation } from '../../../providers/types.js';
 import { OPENAI_MODELS } from '../../../providers/openai-api/models.js';
 import { responsesConversationId } from '../../../scheduling/session-id.js';
-import { parseJsonObject, toCatalogueError, useRawBodies } from '../../request-body.js';
+import { readJsonFields, toCatalogueError, useRawBodies } from '../../request-body.js';
 import { CLAUDE_MODELS } from '../anthropic/models.js';
 import { authenticateFirst, modelOf, presentedKey, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
 import { chatHandler } from './chat.js';
@@ -50,7 +50,8 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
 
   const responses = (op: Operation, endpoint: string) => async (request: FastifyRequest, reply: FastifyReply) => {
     const startedAt = deps.clock.now();
-    const json = parseJsonObject(request.body);
+    const fields = readJsonFields(request.body);
+    const json = fields.view();
     const model = modelOf(json);
     await runRelay(deps, request, reply, startedAt, {
       service: 'openai',
@@ -59,6 +60,7 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
       query: '',
       body: request.body as Buffer,
       json,
+      object: () => fields.object(),
       model,
       conversation: responsesConversationId(json, request.headers),
       stream: json.stream === true,

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { JsonFields, scanObject } from './json-fields.js';
+
+const parses = (s: string): boolean => {
+  try {
+    const v = JSON.parse(s);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+};
+
+/** JSON text with random whitespace between tokens (JSON.stringify's indent puts it only in some places). */
+const spaced = (v: unknown, ws: string): string => {
+  if (Array.isArray(v)) return `[${ws}${v.map((x) => spaced(x, ws)).join(`${ws},${ws}`)}${ws}]`;
+  if (v && typeof v === 'object') return `{${ws}${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${ws}:${ws}${spaced(x, ws)}`).join(`${ws},${ws}`)}${ws}}`;
+  return JSON.stringify(v);
+};
+
+test('every field of any JSON object is found where JSON.parse puts it', () => {
+  fc.assert(
+    fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom('', ' ', '\n', '\t \r\n'), (obj, ws) => {
+      const text = spaced(obj, ws);
+      const f = JsonFields.scan(Buffer.from(ws + text + ws));
+      assert.ok(f, text);
+      const expected = JSON.parse(text) as Record<string, unknown>;
+      for (const k of Object.keys(expected)) assert.deepEqual(f.get(k), expected[k]);
+      assert.deepEqual({ ...f.view() }, expected);
+      assert.deepEqual(f.object(), expected);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the scan accepts exactly what JSON.parse accepts as an object, over bodies of structural characters', () => {
+  // No backslashes or control characters: string contents are the one thing the scan leaves to the upstream.
+  const piece = fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', 'a', '1', '-', '.', 'e', 'true', 'null', 'false', 'tru', '01', '"k"', '"k":');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 24 }), (parts) => {
+      const s = parts.join('');
+      assert.equal(scanObject(Buffer.from(s)) !== null, parses(s), s);
+    }),
+    { numRuns: 5000 },
+  );
+  for (const s of ['{"a":1}', '{"a":[1,{"b":[]}],"c":{}}', ' {} ', '{"a":-0.5e+3}']) assert.ok(scanObject(Buffer.from(s)), s);
+  for (const s of ['', '[]', '{"a":1,}', '{"a":[1,]}', '{"a":1}}', '{"a" 1}', '{a:1}', '{"a":01}', '{"a":tru}', '{"a":"x}', '{"a":1} x']) {
+    assert.equal(scanObject(Buffer.from(s)), null, s);
+  }
+});
+
+test('escaped quotes and keys, duplicate keys (the last wins) and multi-byte text', () => {
+  const raw = Buffer.from('{"a\\"b":"x\\\\","s":"he said \\"hi\\" \\\\","s":"später ✓","n":{"m":"\\\\\\""}}');
+  const f = JsonFields.scan(raw)!;
+  assert.ok(f);
+  assert.equal(f.get('a"b'), 'x\\');
+  assert.equal(f.get('s'), 'später ✓');
+  assert.deepEqual(f.get('n'), { m: '\\"' });
+  assert.equal(f.get('absent'), undefined);
+  assert.deepEqual(f.object(), JSON.parse(raw.toString()));
+});

@@ -1,0 +1,196 @@
+// The top-level fields of a JSON object body, without parsing the whole body. A relay forwards the client's bytes
+// unchanged and needs only a few small fields to route them (model, stream, metadata); JSON.parse of a 20–60 KB
+// agent request would build thousands of objects per request only to throw them away. The scanner walks the
+// bytes once (strings are skipped with Buffer.indexOf, which is native), checks the structure, and remembers
+// where each top-level value lies; a field is parsed from its slice when first asked for, the whole object only
+// when something needs it (a body rewrite, a translation).
+//
+// What the scan checks: one object at the top level, balanced brackets, strings closed, keys followed by ':',
+// values separated by ',', and the literals and numbers between them. What it does not check: control
+// characters and escape sequences inside strings — a body with those is forwarded as sent and the upstream
+// answers its own 400. Anything the scan refuses is parsed with JSON.parse, so the error a client sees is
+// JSON.parse's, exactly as before.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const enum C {
+  Space = 0x20,
+  Tab = 0x09,
+  Lf = 0x0a,
+  Cr = 0x0d,
+  OpenObj = 0x7b,
+  CloseObj = 0x7d,
+  OpenArr = 0x5b,
+  CloseArr = 0x5d,
+  Colon = 0x3a,
+  Comma = 0x2c,
+}
+
+/** Index just past the string that opens at `i` (a '"'), or -1 when it never closes. */
+function skipString(b: Buffer, i: number): number {
+  let from = i + 1;
+  for (;;) {
+    const q = b.indexOf(QUOTE, from);
+    if (q === -1) return -1;
+    let k = q - 1;
+    while (b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1; // an even run of backslashes does not escape the quote
+    from = q + 1;
+  }
+}
+
+const isWs = (c: number) => c === C.Space || c === C.Lf || c === C.Cr || c === C.Tab;
+
+function skipWs(b: Buffer, i: number): number {
+  while (i < b.length && isWs(b[i])) i++;
+  return i;
+}
+
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** Index just past the literal or number at `i`, or -1 when it is neither. */
+function skipScalar(b: Buffer, i: number): number {
+  let j = i;
+  while (j < b.length) {
+    const c = b[j];
+    if (isWs(c) || c === C.Comma || c === C.CloseObj || c === C.CloseArr || c === C.Colon) break;
+    j++;
+  }
+  if (j === i || j - i > 64) return -1;
+  const s = b.toString('latin1', i, j);
+  return s === 'true' || s === 'false' || s === 'null' || NUMBER.test(s) ? j : -1;
+}
+
+/** Index just past the value at `i` (after whitespace), or -1 when it is malformed. */
+function skipValue(b: Buffer, i: number): number {
+  const c = b[i];
+  if (c === QUOTE) return skipString(b, i);
+  if (c !== C.OpenObj && c !== C.OpenArr) return skipScalar(b, i);
+  // A container: walk to its matching close, checking separators on the way. `stack` holds the open brackets.
+  const stack: number[] = [c];
+  let j = skipWs(b, i + 1);
+  if (b[j] === (c === C.OpenObj ? C.CloseObj : C.CloseArr)) return j + 1;
+  for (;;) {
+    const top = stack[stack.length - 1];
+    if (top === C.OpenObj) {
+      if (b[j] !== QUOTE) return -1;
+      j = skipString(b, j);
+      if (j === -1) return -1;
+      j = skipWs(b, j);
+      if (b[j] !== C.Colon) return -1;
+      j = skipWs(b, j + 1);
+    }
+    const v = b[j];
+    if (v === C.OpenObj || v === C.OpenArr) {
+      j = skipWs(b, j + 1);
+      if (b[j] === (v === C.OpenObj ? C.CloseObj : C.CloseArr)) j++; // empty: a complete value
+      else {
+        stack.push(v);
+        continue;
+      }
+    } else {
+      j = v === QUOTE ? skipString(b, j) : skipScalar(b, j);
+      if (j === -1) return -1;
+    }
+    // After a value: ',' continues the innermost container; a close bracket ends it (and maybe others).
+    for (;;) {
+      j = skipWs(b, j);
+      const open = stack[stack.length - 1];
+      if (b[j] === C.Comma) {
+        j = skipWs(b, j + 1);
+        break;
+      }
+      if (b[j] !== (open === C.OpenObj ? C.CloseObj : C.CloseArr)) return -1;
+      stack.pop();
+      j++;
+      if (stack.length === 0) return j;
+    }
+  }
+}
+
+/** Byte ranges of the top-level values of an object body, by key (the last one wins, as with JSON.parse); null when malformed. */
+export function scanObject(b: Buffer): Map<string, [number, number]> | null {
+  const fields = new Map<string, [number, number]>();
+  let i = skipWs(b, 0);
+  if (b[i] !== C.OpenObj) return null;
+  i = skipWs(b, i + 1);
+  if (b[i] === C.CloseObj) return skipWs(b, i + 1) === b.length ? fields : null;
+  for (;;) {
+    if (b[i] !== QUOTE) return null;
+    const keyEnd = skipString(b, i);
+    if (keyEnd === -1) return null;
+    let escaped = false;
+    for (let k = i + 1; k < keyEnd - 1 && !escaped; k++) escaped = b[k] === BACKSLASH;
+    const key = escaped ? (JSON.parse(b.toString('utf8', i, keyEnd)) as string) : b.toString('utf8', i + 1, keyEnd - 1);
+    i = skipWs(b, keyEnd);
+    if (b[i] !== C.Colon) return null;
+    const start = skipWs(b, i + 1);
+    const end = skipValue(b, start);
+    if (end === -1) return null;
+    fields.set(key, [start, end]);
+    i = skipWs(b, end);
+    if (b[i] === C.Comma) {
+      i = skipWs(b, i + 1);
+      continue;
+    }
+    if (b[i] !== C.CloseObj) return null;
+    return skipWs(b, i + 1) === b.length ? fields : null;
+  }
+}
+
+/** A JSON object body read lazily: `get` parses one top-level field, `object` the whole body, each at most once. */
+export class JsonFields {
+  private parsed = new Map<string, unknown>();
+  private whole: Record<string, unknown> | undefined;
+
+  private constructor(
+    readonly raw: Buffer,
+    private readonly ranges: Map<string, [number, number]> | null,
+    whole?: Record<string, unknown>,
+  ) {
+    this.whole = whole;
+  }
+
+  /** Scans `raw`; null when it is not a well-formed object (the caller parses it to say why). */
+  static scan(raw: Buffer): JsonFields | null {
+    const ranges = scanObject(raw);
+    return ranges ? new JsonFields(raw, ranges) : null;
+  }
+
+  /** Wraps an object parsed elsewhere (the scan was unsure; JSON.parse accepted it). */
+  static of(raw: Buffer, whole: Record<string, unknown>): JsonFields {
+    return new JsonFields(raw, null, whole);
+  }
+
+  /** A top-level field's value (undefined when absent). */
+  get(name: string): unknown {
+    if (this.whole) return this.whole[name];
+    if (this.parsed.has(name)) return this.parsed.get(name);
+    const r = this.ranges!.get(name);
+    const v = r ? JSON.parse(this.raw.toString('utf8', r[0], r[1])) : undefined;
+    this.parsed.set(name, v);
+    return v;
+  }
+
+  /**
+   * The top-level fields as a plain-looking object whose properties parse on first read: code written for a parsed
+   * body (`body.model`, `body.metadata?.user_id`) reads it unchanged. Spreading it parses every field.
+   */
+  view(): Record<string, unknown> {
+    if (this.whole) return this.whole;
+    const ranges = this.ranges!;
+    return new Proxy({} as Record<string, unknown>, {
+      get: (_t, name) => (typeof name === 'string' ? this.get(name) : undefined),
+      has: (_t, name) => typeof name === 'string' && ranges.has(name),
+      ownKeys: () => [...ranges.keys()],
+      getOwnPropertyDescriptor: (_t, name) =>
+        typeof name === 'string' && ranges.has(name) ? { value: this.get(name), enumerable: true, configurable: true, writable: false } : undefined,
+    });
+  }
+
+  /** The whole object. */
+  object(): Record<string, unknown> {
+    this.whole ??= JSON.parse(this.raw.toString('utf8')) as Record<string, unknown>;
+    return this.whole;
+  }
+}
