@@ -33,6 +33,24 @@ function cpuMs(pid: number | undefined): number | null {
   }
 }
 
+/** Write syscalls a process has made so far (Linux /proc; null elsewhere): a load-independent cost per request. */
+function writeCalls(pid: number | undefined): number | null {
+  try {
+    return Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Resident memory of a process in MB (Linux /proc; NaN elsewhere). */
+function rssMb(pid: number | undefined): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
 const pids: Record<string, number | undefined> = {};
 
 /** The relay runs as compiled JavaScript, as deployed (compile.ts); BENCH_TSX=1 runs it under the loader instead. */
@@ -137,6 +155,8 @@ interface Result {
   errors: number;
   /** CPU µs the target process spent per request (null when /proc is not there). */
   cpuUs: number | null;
+  /** Write syscalls per request (the target process's). */
+  writes: number | null;
   /** Requests completed. */
   total: number;
 }
@@ -149,15 +169,18 @@ function percentile(sorted: number[], p: number): number {
 async function measure(url: string, headers: Record<string, string>, body: string, connections: number, duration: number, pid?: number): Promise<Result> {
   const times: number[] = [];
   const cpu0 = cpuMs(pid);
+  const w0 = writeCalls(pid);
   const instance = autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration, pipelining: 1 });
   (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status === 200) times.push(ms);
   });
   const r = await instance;
   const cpu1 = cpuMs(pid);
+  const w1 = writeCalls(pid);
   times.sort((a, b) => a - b);
   const cpuUs = cpu0 === null || cpu1 === null || r.requests.total === 0 ? null : ((cpu1 - cpu0) * 1000) / r.requests.total;
-  return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts, cpuUs, total: r.requests.total };
+  const writes = w0 === null || w1 === null || r.requests.total === 0 ? null : (w1 - w0) / r.requests.total;
+  return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts, cpuUs, writes, total: r.requests.total };
 }
 
 /** Opens 1000 streams the upstream holds open, reads the relay's resident memory, then lets them finish. */
@@ -165,13 +188,7 @@ async function rssWithOpenStreams(port: string, key: string, pid: number | undef
   const { Agent, request } = await import('undici');
   const agent = new Agent({ connections: 1100 });
   const body = JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 16, stream: true, metadata: { user_id: 'hold' }, messages: [{ role: 'user', content: 'hold' }] });
-  const rss = () => {
-    try {
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-    } catch {
-      return NaN;
-    }
-  };
+  const rss = () => rssMb(pid);
   const before = rss();
   const streams = Array.from({ length: 1000 }, () =>
     request(`http://127.0.0.1:${port}/api/v1/messages`, { method: 'POST', dispatcher: agent, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body }),
@@ -196,7 +213,7 @@ async function main() {
   const firstAnswer = await firstAnsweredMs(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, requestBody(false));
   console.log(
     `relay start-up with ${KEYS} key(s) and ${ACCOUNTS + 1} account(s): listening ${startupMs} ms after its code started (${listening.toFixed(0)} ms after spawn${relayJs ? '' : ', incl. the TypeScript loader'}); ` +
-      `first answered request ${firstAnswer.toFixed(0)} ms later (budget: 500 ms to the first answer)`,
+      `first answered request ${firstAnswer.toFixed(0)} ms later (budget: 500 ms to the first answer); RSS then ${rssMb(pids['./relay-server.ts']).toFixed(0)} MB (budget: 120 MB idle)`,
   );
   if (SOAK) return soak(`http://127.0.0.1:${relayPort}/api/v1/messages`, key, pids['./relay-server.ts']);
   const anthropic = { 'x-api-key': 'sk-ant-api03-bench', 'anthropic-version': '2023-06-01' };
@@ -233,7 +250,7 @@ async function main() {
         const r = await measure(url, headers, body, c, DURATION_S, targetPids[name]);
         if (name === 'relay') relayRequestCount += w.total + r.total;
         results[`${name}|${m.mode}|${c}`] = r;
-        console.log(`${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req${r.errors ? `  errors ${r.errors}` : ''}`);
+        console.log(`${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req  writes ${r.writes === null ? '-' : r.writes.toFixed(1)}/req${r.errors ? `  errors ${r.errors}` : ''}`);
       }
     }
   }
@@ -259,9 +276,12 @@ async function main() {
   }
   const redisAfter = await redisCommandCalls();
   if (redisBefore !== null && redisAfter !== null) {
-    const total = Object.values(results).filter((_, i) => Object.keys(results)[i].startsWith('relay|')).length;
-    const relayRequests = relayRequestCount;
-    console.log(`redis: ${(redisAfter - redisBefore).toLocaleString()} commands for ${relayRequests.toLocaleString()} relayed requests (${((redisAfter - redisBefore) / Math.max(1, relayRequests)).toFixed(2)} per request; ${total} relay runs)`);
+    const n = Math.max(1, relayRequestCount);
+    const delta = (name: string) => (redisAfter.get(name) ?? 0) - (redisBefore.get(name) ?? 0);
+    const all = [...redisAfter.keys()].reduce((sum, name) => sum + delta(name), 0);
+    // Commands a Lua script runs are counted too: EVALSHA calls are the round trips of the usage script.
+    const top = [...redisAfter.keys()].map((name) => [name, delta(name) / n] as const).filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
+    console.log(`redis: ${(all / n).toFixed(2)} commands per relayed request (${relayRequestCount.toLocaleString()} requests): ${top.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
   }
   console.log(ok ? '\nwithin budget' : '\nover budget (see above)');
 }
@@ -269,8 +289,8 @@ async function main() {
 /** Relayed requests sent by the measured and warm-up runs (for the Redis round trips per request). */
 let relayRequestCount = 0;
 
-/** Total commands Redis has processed (INFO commandstats), when the relay runs on BENCH_REDIS_URL. */
-async function redisCommandCalls(): Promise<number | null> {
+/** Calls per command Redis has processed (INFO commandstats), when the relay runs on BENCH_REDIS_URL. */
+async function redisCommandCalls(): Promise<Map<string, number> | null> {
   const url = process.env.BENCH_REDIS_URL;
   if (!url) return null;
   const { Redis } = await import('ioredis');
@@ -278,8 +298,8 @@ async function redisCommandCalls(): Promise<number | null> {
   await r.connect();
   const info = await r.info('commandstats');
   await r.quit();
-  let calls = 0;
-  for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) if (m[1] !== 'info') calls += Number(m[2]);
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) if (m[1] !== 'info') calls.set(m[1], Number(m[2]));
   return calls;
 }
 
@@ -293,13 +313,7 @@ async function firstAnsweredMs(url: string, key: string, body: string): Promise<
 
 /** Steady streaming load (c=16) for SOAK_MIN minutes; prints RSS every 30 s and the growth at the end. */
 async function soak(url: string, key: string, pid: number | undefined): Promise<void> {
-  const rss = () => {
-    try {
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-    } catch {
-      return NaN;
-    }
-  };
+  const rss = () => rssMb(pid);
   const body = requestBody(true, 20);
   const instance = autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' }, body, connections: 16, duration: SOAK_MIN * 60 });
   const samples: number[] = [];
