@@ -25,12 +25,19 @@ import type { ProviderDefaults } from './providers/types.js';
 import { StickySessions } from './services/sticky-sessions.js';
 import { HealthProbe } from './services/health-probe.js';
 import { KeyGate } from './services/key-gate.js';
+import { StatsSessions } from './services/stats-sessions.js';
+import { StoreHealth } from './services/store-health.js';
+import { UsageQueries } from './accounting/usage-queries.js';
 import { createAlerts, type Alerts } from './services/alerts/index.js';
 import type { FetchLike } from './services/alerts/delivery.js';
 import { registerQueueMetrics } from './services/queue-metrics.js';
 import { SettingsService } from './services/settings.js';
+import { cooldownPolicy, relayDefaultsFromConfig, stickyTimings } from './services/settings-schemas.js';
 import { RequestLogRetention } from './services/request-log-retention.js';
 import { AccountHistory } from './services/account-history.js';
+import { AccountTester } from './services/account-tester.js';
+import { ScheduledTestRunner } from './services/scheduled-tests/runner.js';
+import { TestSchedules } from './services/scheduled-tests/schedules.js';
 import { WaitQueue } from './services/wait-queue.js';
 import { openStore } from './store/index.js';
 import { instrumentStore } from './store/instrument.js';
@@ -72,6 +79,8 @@ export interface Relay extends Core {
   settings: SettingsService;
   alerts: Alerts;
   waiters: WaitQueue;
+  /** Runs the accounts' scheduled tests in the background (tests call tick() with an injected clock). */
+  scheduledTests: ScheduledTestRunner;
   /** The separate /metrics listener's app when METRICS_BIND is set (main.ts listens on it), else null. */
   metricsApp: FastifyInstance | null;
 }
@@ -88,7 +97,7 @@ export interface BuildOptions {
 export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}): Promise<Core> {
   const log = opts.log ?? createLogger({ level: config.logLevel });
   const clock = opts.clock ?? systemClock;
-  const opened = opts.store ?? (await openStore(config));
+  const opened = opts.store ?? (await openStore(config, { clock }));
   const store = opts.onStoreError ? instrumentStore(opened, opts.onStoreError) : opened;
   const secrets = createSecrets(config.encryptionKey);
   const defaults = providerDefaults(config);
@@ -108,7 +117,7 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
 }
 
 export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {}): Promise<Relay> {
-  const startedAt = Date.now();
+  const startedAt = (opts.clock ?? systemClock).now();
   const metrics = new RelayMetrics({ version: VERSION });
   const core = await createCore(config, { ...opts, onStoreError: metrics.storeError });
   const { log, clock, store } = core;
@@ -127,14 +136,16 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const dispatchers = createDispatcherPool({ timeoutMs: config.upstreamTimeoutMs });
     const upstream = createUpstreamClient({ timeoutMs: config.upstreamTimeoutMs, dispatchers });
     const fetchFor = (proxyUrl: string | null) => dispatchers.fetchFor(proxyUrl) as unknown as typeof fetch;
-    const health = new AccountHealth(store, clock, log, config.scheduling.cooldowns);
-    await health.load();
-    const settings = new SettingsService(store, clock, log);
+    // Relay behaviour (stickiness, failover attempts, cooldowns) is a setting whose default is the environment's;
+    // the relay reads it per request, so a change applies on every instance without a restart.
+    const settings = new SettingsService(store, clock, log, { relay: relayDefaultsFromConfig(config.scheduling) });
     await settings.load();
+    const health = new AccountHealth(store, clock, log, () => cooldownPolicy(settings.get('relay'), config.scheduling.cooldowns.maxSec));
+    await health.load();
     // Created below (it needs the windows); credential refreshes reach it through this late binding.
     let alerts: Alerts | null = null;
     metrics.attach({ pool, health });
-    const sticky = new StickySessions(store, clock, { ttlMs: config.scheduling.stickyTtlMs, renewBelowMs: config.scheduling.stickyRenewBelowMs });
+    const sticky = new StickySessions(store, clock, () => stickyTimings(settings.get('relay')));
     const credentials = new Credentials({ store, secrets: core.secrets, clock, log, defaults, fetchFor, onRefresh: (id, outcome) => alerts?.onRefresh(id, outcome) });
     const probe = new HealthProbe({ pool, health, upstream, credentials, clock, log });
     const waiters = new WaitQueue(store, clock, log);
@@ -146,8 +157,15 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const accountHistory = new AccountHistory(store.kv, clock);
     health.onSaved((id, reasons) => void accountHistory.recordHealth(id, reasons).catch((e: Error) => log.warn({ accountId: id, err: e.message }, 'health history not written')));
     retention.start();
+    const instance = `${hostname()}:${process.pid}`;
+    // The Test button and the scheduled tests send the same request; several instances run a due test once.
+    const tester = new AccountTester({ pool, credentials, upstream, history: accountHistory, clock });
+    const schedules = new TestSchedules(store.kv, accountHistory, clock, config.timezoneOffsetHours);
+    const tz = config.timezoneOffsetHours;
+    const scheduledTests = new ScheduledTestRunner({ store, schedules, tester, history: accountHistory, clock, log, timezoneOffsetHours: tz, instance });
+    scheduledTests.start();
     const windows = new AccountWindows(store.kv, clock, log);
-    const oauthSessions = new OAuthSessions({ kv: store.kv, secrets: core.secrets, clock, log, defaults, fetchFor });
+    const oauthSessions = new OAuthSessions({ sessions: store.oauthSessions, secrets: core.secrets, clock, log, defaults, fetchFor });
     const tokenImport = new TokenImport({ accounts: core.accounts, defaults, secrets: core.secrets, clock, fetchFor });
     const alertsReady = createAlerts({
       store,
@@ -162,7 +180,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       // Webhooks go through the guarded direct agent: a name resolving to a metadata address is refused at dial time.
       fetch: fetchFor(null) as unknown as FetchLike,
       version: VERSION,
-      instance: `${hostname()}:${process.pid}`,
+      instance,
       timezoneOffsetHours: config.timezoneOffsetHours,
     });
     alerts = alertsReady;
@@ -178,6 +196,13 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       settings,
       alerts: alertsReady,
       gate,
+      usage: new UsageQueries(store, config.timezoneOffsetHours),
+      storeHealth: new StoreHealth(store),
+      statsSessions: new StatsSessions(store, clock),
+      accountHistory,
+      pricing,
+      tester,
+      schedules,
       relay: {
         pool,
         upstream,
@@ -188,7 +213,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
         limits: store.limits,
         clock,
         log,
-        maxAttempts: config.scheduling.maxAttempts,
+        maxAttempts: () => settings.get('relay').failoverMaxAttempts,
         observers: [metrics.observe],
         observeUpstream: (entry, headers) => windows.observe(entry, headers),
       },
@@ -220,11 +245,14 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       settings,
       alerts: alertsReady,
       waiters,
+      scheduledTests,
       probe,
       metricsApp,
       async close() {
         probe.stop();
         retention.stop();
+        // Scheduled tests in flight are cancelled and recorded while the store is still open.
+        await scheduledTests.stop();
         // Requests still waiting for a slot get their 429 now; alerts in flight get a short while to finish.
         waiters.close();
         await alertsReady.stop();

@@ -2,6 +2,9 @@
 // request log's cursor, system/meta, the OpenAPI document, and the key-holder API.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
 import { ADMIN, startRelay, type TestRelay } from './support/harness.js';
@@ -199,5 +202,40 @@ describe('admin API for the web UI', () => {
     const reqs = (await (await fetch(`${t.url}/stats/api/me/requests`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
     assert.equal(reqs.items.length, 5);
     assert.equal(reqs.items[0].accountId, undefined);
+  });
+});
+
+describe('PRICING_FILE: one price table for recorded costs and the admin API', () => {
+  test('a custom price changes the recorded cost; a custom model is among the models the admin API lists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crs-prices-'));
+    const file = join(dir, 'prices.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        'claude-sonnet-5': { input_cost_per_token: 1e-5, output_cost_per_token: 1e-4, cache_read_input_token_cost: 1e-6, litellm_provider: 'anthropic' },
+        'claude-intranet-1': { input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, litellm_provider: 'anthropic' },
+      }),
+    );
+    const fake = await createFakeUpstream({ apiKeys: [ACCOUNT_KEY] });
+    const t = await startRelay({ env: { PRICING_FILE: file } });
+    try {
+      await t.addAccount(fake.url, { apiKey: ACCOUNT_KEY });
+      const k = await t.createKey({ name: 'priced' });
+      fake.enqueue({ kind: 'reply', usage: { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 300 } });
+      const sdk = new Anthropic({ baseURL: `${t.url}/api`, apiKey: k.key, maxRetries: 0 });
+      await sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
+      // 100 × $10/MTok + 50 × $100/MTok + 300 × $1/MTok = $0.0063 (the bundled price gives another figure).
+      const [row] = await t.recorded(k.id);
+      assert.equal(row.costNanos, 6_300_000);
+      const logged = await t.admin('GET', `/requests?keyId=${k.id}`);
+      assert.equal(logged.json.items[0].costMicros, 6300);
+      const meta = (await t.admin('GET', '/meta')).json;
+      assert.ok(meta.models.includes('claude-intranet-1'), 'the file\'s models are suggested');
+      assert.ok(meta.modelsByProtocol.anthropic.includes('claude-intranet-1'));
+    } finally {
+      await t.close();
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

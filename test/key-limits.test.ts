@@ -277,6 +277,9 @@ describe('key limits (SQLite)', () => {
     const got = (await t.admin('GET', `/api-keys/${created.json.id}`)).json;
     for (const [k, v] of Object.entries(fields)) assert.deepEqual(got[k], v, k);
     assert.equal(got.owner, 'alice');
+    // USD on the wire, integer nano-USD in the record.
+    const stored = (await t.relay.store.apiKeys.get(created.json.id))!.limits;
+    assert.deepEqual([stored.rateLimitCostNanos, stored.dailyCostLimitNanos, stored.totalCostLimitNanos, stored.weeklyOpusCostLimitNanos], [2_500_000_000, 10e9, 100e9, 30e9]);
     const patched = (await t.admin('PATCH', `/api-keys/${created.json.id}`, { concurrencyLimit: 0, enableModelRestriction: false })).json;
     assert.equal(patched.concurrencyLimit, 0);
     assert.equal(patched.enableModelRestriction, false);
@@ -347,6 +350,7 @@ describe('activation expiry (first use starts the clock)', () => {
       const { key, id } = await t.createKey({ name: 'act', expirationMode: 'activation', activationDays: 2, activationUnit: 'hours' });
       assert.equal((await t.admin('GET', `/api-keys/${id}`)).json.status, 'not_activated');
       clock.advance(30 * 86_400_000); // unused keys do not age
+      await t.login(); // the admin session does: it expires on the relay's clock like everything else
       assert.equal((await post(t.url, key)).status, 200);
       const v = (await t.admin('GET', `/api-keys/${id}`)).json;
       assert.equal(v.status, 'active');

@@ -246,11 +246,10 @@ describe('Claude subscription (OAuth) accounts', () => {
 
   test('the session lives in the store, sealed', async () => {
     const s = await t.admin('POST', '/oauth/sessions', { provider: 'claude', proxy: null });
-    const rows = await t.relay.store.kv.scan('oauth:session:');
-    const row = rows.find((r) => r.key.endsWith(s.json.sessionId));
-    assert.ok(row, 'kept in the store');
-    assert.ok(!row.value.includes(new URL(s.json.authUrl).searchParams.get('state')!), 'sealed');
-    const ttl = await t.relay.store.kv.ttl(row.key);
+    const sealed = await t.relay.store.oauthSessions.get(s.json.sessionId);
+    assert.ok(sealed, 'kept in the store');
+    assert.ok(!sealed.includes(new URL(s.json.authUrl).searchParams.get('state')!), 'sealed');
+    const ttl = await t.relay.store.oauthSessions.ttl(s.json.sessionId);
     assert.ok(ttl !== null && ttl > 9 * 60_000 && ttl <= 10 * 60_000);
     const { identity } = await authorizeAtFake(t, fake);
     assert.equal(identity.plan, 'max');

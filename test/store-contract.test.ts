@@ -9,7 +9,9 @@ import { DEFAULT_LIMITS, type ApiKey } from '../src/core/api-key.js';
 import { RelayError } from '../src/core/errors.js';
 import { bucketLabels } from '../src/core/time-buckets.js';
 import type { UsageEvent } from '../src/core/usage-event.js';
+import Database from 'better-sqlite3';
 import { openRedisStore } from '../src/store/redis/redis-store.js';
+import { MIGRATIONS } from '../src/store/sqlite/schema.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { ChangeEvent, Store } from '../src/store/types.js';
 import { dropPrefix, redisSkipReason, testPrefix, TEST_REDIS_URL } from './support/redis.js';
@@ -220,6 +222,76 @@ for (const backend of backends) {
       assert.equal(await store.accounts.update(b.id, { name: 'x' }), null);
     });
 
+    t('groups: put, get, list in creation order, overwrite, remove, change events', async () => {
+      const seen: ChangeEvent[] = [];
+      const off = store.onChange((e) => seen.push(e));
+      const a = { id: `grp-${seq++}`, name: 'Team A', description: 'first', createdAt: 90_000, updatedAt: 90_000 };
+      const b = { id: `grp-${seq++}`, name: 'Team B', description: '', createdAt: 90_001, updatedAt: 90_001 };
+      assert.equal(await store.groups.get(a.id), null);
+      await store.groups.put(b);
+      await store.groups.put(a);
+      assert.deepEqual(await store.groups.get(a.id), a);
+      const ids = (await store.groups.list()).map((g) => g.id);
+      assert.ok(ids.indexOf(a.id) >= 0 && ids.indexOf(a.id) < ids.indexOf(b.id), 'creation order');
+      const renamed = { ...a, name: 'Team A2', updatedAt: 90_005 };
+      await store.groups.put(renamed);
+      assert.deepEqual(await store.groups.get(a.id), renamed);
+      assert.deepEqual((await store.groups.list()).filter((g) => g.id === a.id), [renamed], 'an overwrite is no second group');
+      assert.equal(await store.groups.remove(b.id), true);
+      assert.equal(await store.groups.remove(b.id), false);
+      assert.equal(await store.groups.get(b.id), null);
+      assert.ok(!(await store.groups.list()).some((g) => g.id === b.id));
+      off();
+      assert.ok(seen.some((e) => e.entity === 'group' && e.id === a.id));
+      assert.equal(seen.filter((e) => e.entity === 'group' && e.id === b.id).length, 2, 'put and remove announce; removing nothing does not');
+    });
+
+    t('oauth sessions: put, get, ttl, replaced only over the value read, taken exactly once, expiry', async () => {
+      const id = `os-${seq++}`;
+      assert.equal(await store.oauthSessions.get(id), null);
+      assert.equal(await store.oauthSessions.ttl(id), null);
+      await store.oauthSessions.put(id, 'v1', 60_000);
+      assert.equal(await store.oauthSessions.get(id), 'v1');
+      const ttl = await store.oauthSessions.ttl(id);
+      assert.ok(ttl !== null && ttl > 59_000 && ttl <= 60_000);
+      assert.equal(await store.oauthSessions.replace(id, 'stale', 'v2', 60_000), false, 'another writer got there first');
+      assert.equal(await store.oauthSessions.get(id), 'v1');
+      assert.equal(await store.oauthSessions.replace(id, 'v1', 'v2', 120_000), true);
+      assert.equal(await store.oauthSessions.get(id), 'v2');
+      assert.ok((await store.oauthSessions.ttl(id))! > 60_000, 'the replacement has its own lifetime');
+      const takes = await Promise.all(Array.from({ length: 10 }, () => store.oauthSessions.take(id, 'v2')));
+      assert.equal(takes.filter(Boolean).length, 1, 'exactly one concurrent taker wins');
+      assert.equal(await store.oauthSessions.get(id), null);
+      assert.equal(await store.oauthSessions.replace(id, 'v2', 'v3', 60_000), false, 'a taken session is not brought back');
+      assert.equal(await store.oauthSessions.get(id), null);
+      await store.oauthSessions.put(id, 'v4', 40);
+      await new Promise((r) => setTimeout(r, 70));
+      assert.equal(await store.oauthSessions.get(id), null, 'expired sessions are gone');
+      assert.equal(await store.oauthSessions.ttl(id), null);
+      assert.equal(await store.oauthSessions.take(id, 'v4'), false, 'an expired session cannot be taken');
+    });
+
+    t('admin sessions: put, get, end one, end all of an admin but one, expiry', async () => {
+      const user = `adm-${seq++}`;
+      const session = (sid: string, username = user) => ({ sid: `${sid}-${seq}`, username, createdAt: 1_000, ip: '10.0.0.1' });
+      const [a, b, c, other, short] = [session('a'), session('b'), session('c'), session('o', `${user}-other`), session('short')];
+      for (const s of [a, b, c, other]) await store.adminSessions.put(s, 60_000);
+      await store.adminSessions.put(short, 30);
+      assert.deepEqual(await store.adminSessions.get(a.sid), a);
+      assert.deepEqual(await store.adminSessions.remove(a.sid), a);
+      assert.equal(await store.adminSessions.remove(a.sid), null);
+      assert.equal(await store.adminSessions.get(a.sid), null);
+      await new Promise((r) => setTimeout(r, 60));
+      assert.equal(await store.adminSessions.get(short.sid), null, 'expired sessions are gone');
+      assert.equal(await store.adminSessions.removeByUser(user, c.sid), 1, 'b ends, c is kept, the expired one is not counted');
+      assert.equal(await store.adminSessions.get(b.sid), null);
+      assert.deepEqual(await store.adminSessions.get(c.sid), c);
+      assert.deepEqual(await store.adminSessions.get(other.sid), other, 'another admin keeps theirs');
+      assert.equal(await store.adminSessions.removeByUser(user), 1);
+      assert.equal(await store.adminSessions.get(c.sid), null);
+      assert.equal(await store.adminSessions.removeByUser(user), 0);
+    });
+
     t('usage: aggregates per bucket × key × account × model, exactly once per request id', async () => {
       const key = `uk-${seq}`;
       const e1 = makeEvent({ keyId: key });
@@ -369,6 +441,20 @@ for (const backend of backends) {
       assert.equal(await store.kv.setIfAbsent(lock, 'owner-3', 5000), true, 'an expired lock can be taken');
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.kv.setIfAbsent(`${lock}-race`, `o${i}`, 5000)));
       assert.equal(results.filter(Boolean).length, 1, 'exactly one concurrent taker wins');
+    });
+
+    t('kv: a claim taken through one connection is refused through another (one run across processes)', async () => {
+      if (!ctx.second) return;
+      const other = await ctx.second();
+      try {
+        const claim = `claim${seq++}:acct-1:1767225600000`;
+        const [a, b] = await Promise.all([store.kv.setIfAbsent(claim, 'instance-a', 5000), other.kv.setIfAbsent(claim, 'instance-b', 5000)]);
+        assert.equal(Number(a) + Number(b), 1, 'exactly one connection wins');
+        assert.equal(await other.kv.setIfAbsent(claim, 'instance-b', 5000), false);
+        assert.equal(await store.kv.get(claim), a ? 'instance-a' : 'instance-b');
+      } finally {
+        await other.close();
+      }
     });
 
     t('kv: scan by prefix returns live entries only, in key order', async () => {
@@ -531,7 +617,7 @@ for (const backend of backends) {
 
 describe('Redis kv index holds live entries only', async () => {
   const reason = await redisSkipReason();
-  test('expired sticky-like entries leave nothing behind in the namespace index', { skip: reason ?? false }, async () => {
+  test('expired sticky-like entries and claims leave nothing behind in the namespace index', { skip: reason ?? false }, async () => {
     const { Redis } = await import('ioredis');
     const prefix = testPrefix();
     const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
@@ -542,8 +628,74 @@ describe('Redis kv index holds live entries only', async () => {
       await store.kv.set('sticky:k:live', 'acct', 60_000);
       assert.equal(await raw.zcard(`${prefix}kvns:sticky`), 1, 'only the live entry is indexed');
       assert.deepEqual(await store.kv.scan('sticky:'), [{ key: 'sticky:k:live', value: 'acct' }]);
+      // Claims (setIfAbsent), one key per occasion, are trimmed the same way.
+      for (let i = 0; i < 20; i++) assert.equal(await store.kv.setIfAbsent(`claim:run:${i}`, 'me', 20), true);
+      await new Promise((r) => setTimeout(r, 40));
+      assert.equal(await store.kv.setIfAbsent('claim:run:live', 'me', 60_000), true);
+      assert.equal(await raw.zcard(`${prefix}kvns:claim`), 1, 'only the live claim is indexed');
     } finally {
       raw.disconnect();
+      await store.close();
+      await dropPrefix(prefix);
+    }
+  });
+});
+
+describe('Data written by earlier versions: groups and sessions kept in kv move to their repositories', () => {
+  const group = { id: 'g-legacy', name: 'legacy team', description: 'from kv', createdAt: 11, updatedAt: 12 };
+  const adminDoc = JSON.stringify({ username: 'root', at: 5, ip: '10.1.2.3' });
+  /** What the old version left, as kv key → (value, ttl). */
+  const legacyKv: [string, string, number | undefined][] = [
+    [`group:${group.id}`, JSON.stringify(group), undefined],
+    ['oauth:session:s-legacy', 'sealed-blob', 600_000],
+    ['adminsession:sid-legacy', adminDoc, 3_600_000],
+    ['settings:kept', '1', undefined],
+  ];
+  async function check(store: Store): Promise<void> {
+    assert.deepEqual(await store.groups.get(group.id), group);
+    assert.deepEqual((await store.groups.list()).map((g) => g.id), [group.id]);
+    assert.equal(await store.oauthSessions.get('s-legacy'), 'sealed-blob');
+    const ttl = await store.oauthSessions.ttl('s-legacy');
+    assert.ok(ttl !== null && ttl > 500_000 && ttl <= 600_000, 'the session keeps its expiry');
+    assert.deepEqual(await store.adminSessions.get('sid-legacy'), { sid: 'sid-legacy', username: 'root', createdAt: 5, ip: '10.1.2.3' });
+    for (const ns of ['group:', 'oauth:session:', 'adminsession:']) assert.deepEqual(await store.kv.scan(ns), [], `nothing left in kv ${ns}`);
+    assert.equal(await store.kv.get('settings:kept'), '1', 'other kv entries stay');
+    assert.equal(await store.adminSessions.removeByUser('root'), 1, 'a moved admin session can be ended');
+  }
+
+  test('sqlite: the schema migration moves the kv rows', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'crs-legacy-')), 'relay.db');
+    const db = new Database(file);
+    const before = 4; // the schema version that kept these entities in kv
+    for (const m of MIGRATIONS.slice(0, before)) db.exec(m);
+    db.pragma(`user_version = ${before}`);
+    const insert = db.prepare('INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?)');
+    for (const [k, v, ttl] of legacyKv) insert.run(k, v, ttl === undefined ? null : Date.now() + ttl);
+    db.close();
+    const store = new SqliteStore({ file, pollMs: 0 });
+    try {
+      await check(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('redis: opening the store moves the kv entries', async (t) => {
+    // Checked inside the test (not in an async describe) so the test is reported in this suite.
+    const reason = await redisSkipReason();
+    if (reason) return t.skip(reason);
+    const prefix = testPrefix();
+    const old = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+    // The old version wrote through the kv repository (keys and namespace indexes alike).
+    for (const [k, v, ttl] of legacyKv) await old.kv.set(k, v, ttl);
+    await old.close();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+    try {
+      await check(store);
+      const again = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+      assert.deepEqual(await again.groups.get(group.id), group, 'opening again changes nothing');
+      await again.close();
+    } finally {
       await store.close();
       await dropPrefix(prefix);
     }

@@ -19,7 +19,6 @@ export interface LimitUsage {
   queue?: QueueStats;
 }
 
-const micros = (usd: number) => Math.round(usd * 1e6);
 const iso = (t: number) => new Date(t).toISOString();
 
 /** A model name that counts toward the key's weekly family, to name the week's counter. */
@@ -39,19 +38,19 @@ export function limitUsage(l: ApiKeyLimits, c: LimitCounters, now: number, offse
   if (windowMs > 0) {
     add('window_requests', l.rateLimitRequests, w?.requests ?? 0, windowEnd, { windowMinutes: l.rateLimitWindow });
     add('window_tokens', l.tokenLimit, w?.tokens ?? 0, windowEnd, { windowMinutes: l.rateLimitWindow });
-    add('window_cost', micros(l.rateLimitCost), nanosToMicros(w?.costNanos ?? 0), windowEnd, { windowMinutes: l.rateLimitWindow });
+    add('window_cost', nanosToMicros(l.rateLimitCostNanos), nanosToMicros(w?.costNanos ?? 0), windowEnd, { windowMinutes: l.rateLimitWindow });
   } else {
     add('tokens_total', l.tokenLimit, c.totalTokens, null);
   }
-  add('cost_daily', micros(l.dailyCostLimit), nanosToMicros(c.dailyCostNanos), dayEndsAt(now, offsetHours));
-  add('cost_weekly', micros(l.weeklyOpusCostLimit), nanosToMicros(c.weeklyCostNanos), weekEndsAt(l, now, offsetHours));
-  add('cost_total', micros(l.totalCostLimit), nanosToMicros(c.totalCostNanos), null);
+  add('cost_daily', nanosToMicros(l.dailyCostLimitNanos), nanosToMicros(c.dailyCostNanos), dayEndsAt(now, offsetHours));
+  add('cost_weekly', nanosToMicros(l.weeklyOpusCostLimitNanos), nanosToMicros(c.weeklyCostNanos), weekEndsAt(l, now, offsetHours));
+  add('cost_total', nanosToMicros(l.totalCostLimitNanos), nanosToMicros(c.totalCostNanos), null);
   add('concurrency', l.concurrencyLimit, c.inFlight, null);
   return out.sort((a, b) => b.ratio - a.ratio);
 }
 
 /** Reads a key's counters and returns its bars; none (and no store call) when the key has no counted limit. */
-export async function readLimitUsage(store: Store, key: ApiKey, now: number, offsetHours: number): Promise<LimitUsage[]> {
+export async function readLimitUsage(store: Pick<Store, 'limits'>, key: ApiKey, now: number, offsetHours: number): Promise<LimitUsage[]> {
   const l = withKeyDefaults(key).limits;
   if (!needsAdmission(l)) return [];
   const labels = periodLabels(l, familyModel(l), now, offsetHours);

@@ -24,7 +24,7 @@ test('no counted limit: no admission plan (no store round trip)', () => {
 
 test('admission plan: every counted limit, money in nanos, tokenLimit per window or in total', () => {
   const p = admissionPlan(
-    L({ concurrencyLimit: 4, rateLimitWindow: 60, rateLimitRequests: 100, rateLimitCost: 1.5, tokenLimit: 50_000, dailyCostLimit: 10, totalCostLimit: 200, weeklyOpusCostLimit: 30 }),
+    L({ concurrencyLimit: 4, rateLimitWindow: 60, rateLimitRequests: 100, rateLimitCostNanos: 1_500_000_000, tokenLimit: 50_000, dailyCostLimitNanos: 10e9, totalCostLimitNanos: 200e9, weeklyOpusCostLimitNanos: 30e9 }),
     { model: 'claude-opus-4-8', now: NOW, offsetHours: 8, leaseId: 'lease', leaseTtlMs: 300_000 },
   )!;
   assert.deepEqual(p, {
@@ -41,7 +41,7 @@ test('admission plan: every counted limit, money in nanos, tokenLimit per window
 });
 
 test('weekly cap families', () => {
-  const w = (family: ApiKeyLimits['weeklyCostFamily']) => L({ weeklyOpusCostLimit: 5, weeklyCostFamily: family });
+  const w = (family: ApiKeyLimits['weeklyCostFamily']) => L({ weeklyOpusCostLimitNanos: 5e9, weeklyCostFamily: family });
   assert.equal(countsWeekly(w('opus'), 'claude-opus-4-8'), true);
   assert.equal(countsWeekly(w('opus'), 'claude-sonnet-5'), false);
   assert.equal(countsWeekly(w('claude'), 'claude-haiku-4-5'), true);
@@ -71,7 +71,7 @@ test('model, service and client restrictions', () => {
 });
 
 test('refusals: status, code, retry-after and reset time', () => {
-  const l = L({ concurrencyLimit: 2, rateLimitWindow: 10, rateLimitRequests: 5, dailyCostLimit: 3, weeklyOpusCostLimit: 7, totalCostLimit: 9, tokenLimit: 100 });
+  const l = L({ concurrencyLimit: 2, rateLimitWindow: 10, rateLimitRequests: 5, dailyCostLimitNanos: 3e9, weeklyOpusCostLimitNanos: 7e9, totalCostLimitNanos: 9e9, tokenLimit: 100 });
   const ctx = { now: NOW, offsetHours: 8 };
   const table: [Parameters<typeof refusal>[0], number, string, number | undefined][] = [
     ['concurrency', 429, 'KEY_CONCURRENCY_LIMIT', 1],

@@ -2,7 +2,7 @@
 // in, and the refusal a failed check becomes. No I/O; the store does the atomic part.
 import type { ApiKeyLimits, ClientId, Service } from '../core/api-key.js';
 import { RelayError } from '../core/errors.js';
-import { usdToNanos } from '../core/money.js';
+import { nanosToUsd } from '../core/money.js';
 import { bucketLabel, bucketStart } from '../core/time-buckets.js';
 import type { AdmitPlan, AdmitRefusal } from '../store/types.js';
 
@@ -31,7 +31,7 @@ function familyOf(model: string): string | null {
 
 /** Whether a request for `model` counts toward the key's weekly cap. */
 export function countsWeekly(l: ApiKeyLimits, model: string): boolean {
-  if (l.weeklyOpusCostLimit <= 0) return false;
+  if (l.weeklyOpusCostLimitNanos <= 0) return false;
   if (l.weeklyCostFamily === 'all') return true;
   const family = familyOf(model);
   if (l.weeklyCostFamily === 'claude') return family !== null || /claude/i.test(model);
@@ -56,22 +56,22 @@ export function admissionPlan(
     any = true;
   }
   const windowed = l.rateLimitWindow > 0;
-  if (windowed && (l.rateLimitRequests > 0 || l.rateLimitCost > 0 || l.tokenLimit > 0)) {
-    plan.window = { ms: l.rateLimitWindow * 60_000, maxRequests: l.rateLimitRequests, maxTokens: l.tokenLimit, maxCostNanos: usdToNanos(l.rateLimitCost) };
+  if (windowed && (l.rateLimitRequests > 0 || l.rateLimitCostNanos > 0 || l.tokenLimit > 0)) {
+    plan.window = { ms: l.rateLimitWindow * 60_000, maxRequests: l.rateLimitRequests, maxTokens: l.tokenLimit, maxCostNanos: l.rateLimitCostNanos };
     any = true;
   }
   const labels = periodLabels(l, ctx.model, ctx.now, ctx.offsetHours);
-  if (l.dailyCostLimit > 0) {
-    plan.daily = { label: labels.daily, maxCostNanos: usdToNanos(l.dailyCostLimit) };
+  if (l.dailyCostLimitNanos > 0) {
+    plan.daily = { label: labels.daily, maxCostNanos: l.dailyCostLimitNanos };
     any = true;
   }
   const totalTokens = !windowed && l.tokenLimit > 0 ? l.tokenLimit : 0;
-  if (l.totalCostLimit > 0 || totalTokens > 0) {
-    plan.total = { maxCostNanos: usdToNanos(l.totalCostLimit), maxTokens: totalTokens };
+  if (l.totalCostLimitNanos > 0 || totalTokens > 0) {
+    plan.total = { maxCostNanos: l.totalCostLimitNanos, maxTokens: totalTokens };
     any = true;
   }
   if (labels.weekly) {
-    plan.weekly = { label: labels.weekly, maxCostNanos: usdToNanos(l.weeklyOpusCostLimit) };
+    plan.weekly = { label: labels.weekly, maxCostNanos: l.weeklyOpusCostLimitNanos };
     any = true;
   }
   return any ? plan : null;
@@ -109,6 +109,8 @@ export function weekEndsAt(l: ApiKeyLimits, now: number, offsetHours: number): n
 }
 
 const iso = (t: number) => new Date(t).toISOString();
+/** A cost limit as operators typed it: `$0.1`, `$10`. */
+const usd = (nanos: number) => `$${nanosToUsd(nanos)}`;
 
 /** The refusal a failed admission becomes, with retry-after where waiting helps. */
 export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: number; offsetHours: number; windowEndsAt?: number; queue?: { maxWaiting: number; maxWaitMs: number } }): RelayError {
@@ -125,19 +127,19 @@ export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: numbe
     case 'window_tokens':
     case 'window_cost': {
       const ends = ctx.windowEndsAt ?? ctx.now + l.rateLimitWindow * 60_000;
-      const what = reason === 'window_requests' ? `${l.rateLimitRequests} requests` : reason === 'window_tokens' ? `${l.tokenLimit} tokens` : `$${l.rateLimitCost}`;
+      const what = reason === 'window_requests' ? `${l.rateLimitRequests} requests` : reason === 'window_tokens' ? `${l.tokenLimit} tokens` : usd(l.rateLimitCostNanos);
       return new RelayError('KEY_RATE_LIMITED', `Rate limit exceeded: ${what} per ${l.rateLimitWindow} minute(s); resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
     }
     case 'daily_cost': {
       const ends = dayEndsAt(ctx.now, ctx.offsetHours);
-      return new RelayError('KEY_DAILY_COST_LIMIT', `Daily cost limit of $${l.dailyCostLimit} reached; resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
+      return new RelayError('KEY_DAILY_COST_LIMIT', `Daily cost limit of ${usd(l.dailyCostLimitNanos)} reached; resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
     }
     case 'weekly_cost': {
       const ends = weekEndsAt(l, ctx.now, ctx.offsetHours);
-      return new RelayError('KEY_WEEKLY_COST_LIMIT', `Weekly ${l.weeklyCostFamily} cost limit of $${l.weeklyOpusCostLimit} reached; resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
+      return new RelayError('KEY_WEEKLY_COST_LIMIT', `Weekly ${l.weeklyCostFamily} cost limit of ${usd(l.weeklyOpusCostLimitNanos)} reached; resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
     }
     case 'total_cost':
-      return new RelayError('KEY_TOTAL_COST_LIMIT', `Total cost limit of $${l.totalCostLimit} reached`);
+      return new RelayError('KEY_TOTAL_COST_LIMIT', `Total cost limit of ${usd(l.totalCostLimitNanos)} reached`);
     case 'total_tokens':
       return new RelayError('KEY_TOKEN_LIMIT', `Token limit of ${l.tokenLimit} reached`);
   }

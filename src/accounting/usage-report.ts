@@ -62,7 +62,7 @@ export interface UsageReportQuery {
 }
 
 /** Reads the aggregates for a time range and filters, and builds the report (admin API and CLI). */
-export async function queryUsageReport(store: Store, q: UsageReportQuery, now: number, timezoneOffsetHours: number) {
+export async function queryUsageReport(store: Pick<Store, 'usage'>, q: UsageReportQuery, now: number, timezoneOffsetHours: number) {
   const g = q.granularity;
   const to = q.to ?? now;
   const from = q.from ?? to - DEFAULT_SPAN[g];

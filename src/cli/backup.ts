@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { backupStore, defaultBackupFile, restoreStore } from '../store/backup.js';
 import { CliError } from './context.js';
 
@@ -14,7 +15,7 @@ function config(): Config {
   }
 }
 
-export function backupCommand(program: Command): void {
+export function backupCommand(program: Command, clock: Clock = systemClock): void {
   program
     .command('backup')
     .description('copy the whole store to a file (SQLite: online backup of the database; Redis: every key under the prefix)')
@@ -22,7 +23,7 @@ export function backupCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (o) => {
       const c = config();
-      const now = Date.now();
+      const now = clock.now();
       const out = o.out ? resolve(o.out) : defaultBackupFile(c, now);
       const r = await backupStore(c, out, now);
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
@@ -36,7 +37,7 @@ export function backupCommand(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (file: string, o) => {
       const c = config();
-      const r = await restoreStore(c, resolve(file), { force: o.force === true, now: Date.now() });
+      const r = await restoreStore(c, resolve(file), { force: o.force === true, now: clock.now() });
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
         const detail = r.kind === 'redis' ? ` (${r.keys} keys${r.deleted ? `, ${r.deleted} old keys deleted` : ''})` : r.previous ? ` (previous database kept as ${r.previous})` : '';

@@ -2,6 +2,7 @@
 // /health says at the configured address.
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { openStore } from '../store/index.js';
 import { CliError } from './context.js';
 
@@ -23,7 +24,7 @@ async function storeStatus(c: Config, now: () => number): Promise<Pick<StatusRep
   const location = storeLocation(c);
   let store;
   try {
-    store = await openStore(c);
+    store = await openStore(c, { clock: { now } });
   } catch (e) {
     return { store: { kind, reachable: false, error: (e as Error).message, location } };
   }
@@ -81,7 +82,7 @@ function text(r: StatusReport): string {
   return lines.join('\n');
 }
 
-export function statusCommand(program: Command): void {
+export function statusCommand(program: Command, clock: Clock = systemClock): void {
   program
     .command('status')
     .description('store reachability and counts, and the running relay’s /health; exits 1 when the store is unreachable')
@@ -94,7 +95,7 @@ export function statusCommand(program: Command): void {
         if (e instanceof ConfigError) throw new CliError(e.message);
         throw e;
       }
-      const [s, relay] = await Promise.all([storeStatus(c, Date.now), relayStatus(c)]);
+      const [s, relay] = await Promise.all([storeStatus(c, () => clock.now()), relayStatus(c)]);
       const report: StatusReport = { ...s, relay };
       process.stdout.write((o.json ? JSON.stringify(report, null, 2) : text(report)) + '\n');
       if (!report.store.reachable) process.exitCode = 1;

@@ -1,4 +1,5 @@
 // The relay API key record. The plaintext key is never stored: only its HMAC (`hash`) and a display prefix.
+import { nanosToUsd, usdToNanos } from './money.js';
 
 export const API_KEY_PREFIX = 'cr_';
 /** `cr_` followed by 64 lowercase hex characters. */
@@ -39,7 +40,10 @@ export type ClientId = (typeof CLIENT_IDS)[number];
 export const WEEKLY_COST_FAMILIES = ['opus', 'sonnet', 'haiku', 'claude', 'all'] as const;
 export type WeeklyCostFamily = (typeof WEEKLY_COST_FAMILIES)[number];
 
-/** Every limit of a key. 0 means "no limit" for every number. Money in USD, as operators type it. */
+/**
+ * Every limit of a key. 0 means "no limit" for every number. Money in integer nano-USD (`…Nanos`), like every
+ * other amount; the admin API and the CLI show and take it in USD under the reference names (`limitsToWire`).
+ */
 export interface ApiKeyLimits {
   /** Services the key may call; empty = all. */
   permissions: Service[];
@@ -67,11 +71,11 @@ export interface ApiKeyLimits {
   /** Fixed window length in minutes, starting at the first request. */
   rateLimitWindow: number;
   rateLimitRequests: number;
-  rateLimitCost: number;
-  dailyCostLimit: number;
-  totalCostLimit: number;
-  /** Weekly cost cap for one model family (reference name; the family is `weeklyCostFamily`). */
-  weeklyOpusCostLimit: number;
+  rateLimitCostNanos: number;
+  dailyCostLimitNanos: number;
+  totalCostLimitNanos: number;
+  /** Weekly cost cap for one model family (the family is `weeklyCostFamily`); reference name `weeklyOpusCostLimit`. */
+  weeklyOpusCostLimitNanos: number;
   weeklyCostFamily: WeeklyCostFamily;
   /** 1 = Monday … 7 = Sunday, and the hour (reporting time zone) the week starts. */
   weeklyResetDay: number;
@@ -103,10 +107,10 @@ export const DEFAULT_LIMITS: Readonly<ApiKeyLimits> = Object.freeze({
   concurrentRequestQueueTimeoutMs: 0,
   rateLimitWindow: 0,
   rateLimitRequests: 0,
-  rateLimitCost: 0,
-  dailyCostLimit: 0,
-  totalCostLimit: 0,
-  weeklyOpusCostLimit: 0,
+  rateLimitCostNanos: 0,
+  dailyCostLimitNanos: 0,
+  totalCostLimitNanos: 0,
+  weeklyOpusCostLimitNanos: 0,
   weeklyCostFamily: 'opus',
   weeklyResetDay: 1,
   weeklyResetHour: 0,
@@ -121,15 +125,54 @@ export const DEFAULT_LIMITS: Readonly<ApiKeyLimits> = Object.freeze({
   activatedAt: null,
 }) as ApiKeyLimits;
 
-/** Fills fields that records written by older versions lack. */
+/** The cost limits' names on the wire (admin API, CLI, the reference project; USD) → their nano-USD fields here. */
+export const COST_LIMIT_FIELDS = {
+  rateLimitCost: 'rateLimitCostNanos',
+  dailyCostLimit: 'dailyCostLimitNanos',
+  totalCostLimit: 'totalCostLimitNanos',
+  weeklyOpusCostLimit: 'weeklyOpusCostLimitNanos',
+} as const satisfies Record<string, keyof ApiKeyLimits>;
+type CostNanosField = (typeof COST_LIMIT_FIELDS)[keyof typeof COST_LIMIT_FIELDS];
+const COST_WIRE_NAMES = Object.keys(COST_LIMIT_FIELDS) as (keyof typeof COST_LIMIT_FIELDS)[];
+const WIRE_NAME_OF = new Map<string, string>(Object.entries(COST_LIMIT_FIELDS).map(([usd, nanos]) => [nanos, usd]));
+
+/** The limits as the admin API and the CLI show them: cost limits in USD under the reference project's names. */
+export type WireLimits = Omit<ApiKeyLimits, CostNanosField> & Record<keyof typeof COST_LIMIT_FIELDS, number>;
+
+/** Limits for the wire: each `…Nanos` cost limit becomes USD under its reference name, in place (field order kept). */
+export function limitsToWire(l: ApiKeyLimits): WireLimits {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(l)) {
+    const usdName = WIRE_NAME_OF.get(name);
+    if (usdName === undefined) out[name] = v;
+    else out[usdName] = nanosToUsd(v as number);
+  }
+  return out as WireLimits;
+}
+
+/**
+ * Limits from the wire (admin API and CLI input; records stored before limits were kept in nano-USD, which used
+ * the wire's names and units): each USD cost limit becomes its `…Nanos` field, unless that field is there already.
+ */
+export function limitsFromWire<T extends object>(l: T): Omit<T, keyof typeof COST_LIMIT_FIELDS> & Partial<Pick<ApiKeyLimits, CostNanosField>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(l)) {
+    const nanosName = (COST_LIMIT_FIELDS as Record<string, string>)[name];
+    if (nanosName === undefined) out[name] = v;
+    else if (!(nanosName in l)) out[nanosName] = usdToNanos(Number(v) || 0);
+  }
+  return out as never;
+}
+
+/** Fills fields that records written by older versions lack, and converts their USD cost limits to nano-USD. */
 export function withKeyDefaults(k: ApiKey): ApiKey {
-  if (k.limits && k.owner !== undefined) return k;
-  return { ...k, owner: k.owner ?? '', limits: { ...DEFAULT_LIMITS, ...(k.limits ?? {}) } };
+  if (k.limits && k.owner !== undefined && !COST_WIRE_NAMES.some((n) => n in k.limits)) return k;
+  return { ...k, owner: k.owner ?? '', limits: { ...DEFAULT_LIMITS, ...limitsFromWire(k.limits ?? {}) } };
 }
 
 /** True when any limit needs the store at request time (counters or leases). */
 export function needsAdmission(l: ApiKeyLimits): boolean {
-  return l.concurrencyLimit > 0 || l.rateLimitWindow > 0 || l.tokenLimit > 0 || l.dailyCostLimit > 0 || l.totalCostLimit > 0 || l.weeklyOpusCostLimit > 0;
+  return l.concurrencyLimit > 0 || l.rateLimitWindow > 0 || l.tokenLimit > 0 || l.dailyCostLimitNanos > 0 || l.totalCostLimitNanos > 0 || l.weeklyOpusCostLimitNanos > 0;
 }
 
 /** The part of a key record the admin API may change. */

@@ -1,10 +1,18 @@
-// Time as an injectable dependency, so tests can move it.
+// Time as an injectable dependency, so tests can move it. The only module that reads the system's clocks.
 
 export interface Clock {
   now(): number;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Milliseconds since an arbitrary origin, never going backwards: for durations, deadlines of loops and timeouts
+ * that run on real timers (a fake wall clock would never reach them), never for dates.
+ */
+export function monotonicNow(): number {
+  return performance.now();
+}
 
 /** A clock tests can set and advance. */
 export class ManualClock implements Clock {

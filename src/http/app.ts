@@ -1,5 +1,6 @@
 // Builds the Fastify application from ready-made services (no module singletons; tests build it the same way).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { PricingTable } from '../accounting/pricing.js';
 import type { Clock } from '../core/clock.js';
 import { newRequestId } from '../core/ids.js';
 import type { Logger } from '../platform/logger.js';
@@ -15,9 +16,14 @@ import type { TokenImport } from '../services/token-import.js';
 import type { AccountWindows } from '../services/windows.js';
 import type { AdminAuth } from '../services/admin-auth.js';
 import type { ApiKeyService } from '../services/api-keys.js';
-import type { Store } from '../store/types.js';
+import type { UsageQueries } from '../accounting/usage-queries.js';
+import type { AccountHistory } from '../services/account-history.js';
+import type { StatsSessions } from '../services/stats-sessions.js';
+import type { StoreHealth } from '../services/store-health.js';
 import type { Alerts } from '../services/alerts/index.js';
 import type { SettingsService } from '../services/settings.js';
+import type { AccountTester } from '../services/account-tester.js';
+import type { TestSchedules } from '../services/scheduled-tests/schedules.js';
 import type { TrustProxy } from '../config/trust-proxy.js';
 import { adminApi } from './admin/index.js';
 import { health } from './health.js';
@@ -31,7 +37,11 @@ import { frameworkErrors, rootNotFound } from './framework-errors.js';
 import { legacyRedirects } from './legacy-redirects.js';
 
 export interface AppDeps {
-  store: Store;
+  /** Usage statistics, the request log and limit bars (admin API, key-holder pages). */
+  usage: UsageQueries;
+  storeHealth: StoreHealth;
+  statsSessions: StatsSessions;
+  accountHistory: AccountHistory;
   keys: ApiKeyService;
   accounts: AccountService;
   groups: GroupService;
@@ -47,6 +57,11 @@ export interface AppDeps {
   tokenImport: TokenImport;
   settings: SettingsService;
   alerts: Alerts;
+  /** The price table in effect (bundled + PRICING_FILE): the one the recorder prices with. */
+  pricing: PricingTable;
+  /** The one-request account test (Test button, scheduled tests) and the accounts' test schedules. */
+  tester: AccountTester;
+  schedules: TestSchedules;
   clock: Clock;
   log: Logger;
   requestMaxBytes: number;
@@ -97,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Connections beyond the cap are closed as they arrive (the kernel's backlog is not a limit).
   if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
-  const surface = { keys: deps.keys, gate: deps.gate, store: deps.store, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
+  const surface = { keys: deps.keys, gate: deps.gate, usage: deps.usage, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
   app.setNotFoundHandler(rootNotFound);
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });

@@ -3,6 +3,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { systemClock } from '../core/clock.js';
 import { privateDir, privateFile, tightenFiles } from './private-files.js';
 
 type Boom = ReturnType<typeof pino.destination>;
@@ -40,7 +41,7 @@ export class DailyLogFile {
 
   constructor(private readonly opts: DailyLogOptions) {
     this.prefix = opts.prefix ?? 'relay';
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? systemClock.now;
     this.pattern = new RegExp(`^${this.prefix}-(\\d{4}-\\d{2}-\\d{2})\\.log$`);
     // Logs name keys, accounts and client addresses: files 0600 (older ones tightened too), a new folder 0700. An
     // existing folder keeps its mode: LOG_DIR may be a shared place like /var/log.

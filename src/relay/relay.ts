@@ -31,8 +31,8 @@ export interface RelayDeps {
   limits: LimitsRepo;
   clock: Clock;
   log: Logger;
-  /** Most accounts one request may try (failover bound). */
-  maxAttempts: number;
+  /** Most accounts one request may try (failover bound); read per request (Settings › Relay behaviour). */
+  maxAttempts: () => number;
   /** Told about every finished request (metrics); must not throw or block. */
   observers?: RequestObserver[];
   /** Sees the response head of every upstream answer (e.g. subscription usage windows). */
@@ -118,7 +118,8 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
   const refreshed = new Set<string>();
   let busy = 0;
   let last: Extract<AttemptResult, { kind: 'failed' }> | null = null;
-  for (let i = 0; i < sel.order.length && out.attempts < deps.maxAttempts; i++) {
+  const maxAttempts = deps.maxAttempts();
+  for (let i = 0; i < sel.order.length && out.attempts < maxAttempts; i++) {
     const entry = sel.order[i];
     out.account = entry;
     out.attempts++;

@@ -26,7 +26,8 @@ export class AccountHealth {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly policy: CooldownPolicy = DEFAULT_COOLDOWNS,
+    /** The cooldowns, or a getter read at every failure (Settings › Relay behaviour changes them at run time). */
+    private readonly policy: CooldownPolicy | (() => CooldownPolicy) = DEFAULT_COOLDOWNS,
   ) {
     // Not awaited: a failure (the store just went away) must not become an unhandled rejection, which would end
     // the process; the next event or reconnect ('*') reloads.
@@ -65,7 +66,7 @@ export class AccountHealth {
   /** Applies the policy to a failure of this account; returns the reason set, if any. */
   async report(id: string, cls: FailureClass, ctx: { httpStatus?: number; requestId?: string }): Promise<HealthReason | null> {
     const now = this.clock.now();
-    const reason = reasonFor(cls, { now, ...ctx }, this.policy);
+    const reason = reasonFor(cls, { now, ...ctx }, typeof this.policy === 'function' ? this.policy() : this.policy);
     if (!reason) return null;
     const next = mergeReason(this.get(id), reason, now);
     this.reasons.set(id, next);

@@ -1,16 +1,20 @@
 // What the account detail drawer shows besides the live state: the health history (every change of an account's
-// reasons made by this instance: entered a cooldown, recovered, reset) and the result of the last test. Kept in
-// the store (kv `acct-health-log:<id>`, the newest HISTORY_MAX changes of the last HISTORY_DAYS days; kv
-// `acct-last-test:<id>`), so every instance's drawer sees the same.
+// reasons made by this instance: entered a cooldown, recovered, reset), the result of the last test and the runs of
+// its scheduled test. Kept in the store (kv `acct-health-log:<id>`, the newest HISTORY_MAX changes of the last
+// HISTORY_DAYS days; kv `acct-last-test:<id>`; kv `acct-test-log:<id>`, the newest TEST_LOG_MAX scheduled runs), so
+// every instance's drawer sees the same.
 import type { Clock } from '../core/clock.js';
 import type { HealthReason } from '../scheduling/health-policy.js';
 import type { KvRepo } from '../store/types.js';
 
 const HISTORY_MAX = 200;
 const HISTORY_DAYS = 7;
+const TEST_LOG_MAX = 50;
+const TEST_LOG_DAYS = 30;
 const DAY_MS = 86_400_000;
 const logKey = (id: string) => `acct-health-log:${id}`;
 const testKey = (id: string) => `acct-last-test:${id}`;
+const testLogKey = (id: string) => `acct-test-log:${id}`;
 
 export interface HealthChange {
   at: number;
@@ -27,7 +31,7 @@ export interface TestRecord {
   model: string;
   text: string | null;
   error: string | null;
-  /** `manual` from the Test button (scheduled tests would say `scheduled`). */
+  /** `manual` from the Test button, `scheduled` from the account's scheduled test. */
   trigger: 'manual' | 'scheduled';
 }
 
@@ -59,10 +63,27 @@ export class AccountHistory {
     }
   }
 
+  /** Keeps a test's outcome as the account's last test; a scheduled run also joins the scheduled-test log. */
   async recordTest(id: string, r: Omit<TestRecord, 'at'>): Promise<TestRecord> {
     const rec: TestRecord = { at: this.clock.now(), ...r };
     await this.kv.set(testKey(id), JSON.stringify(rec), 30 * DAY_MS);
+    if (rec.trigger === 'scheduled') {
+      // Only one instance runs a given scheduled test (a claim in the store), so this read-modify-write has no rival.
+      const list = [rec, ...(await this.scheduledRuns(id))].filter((e) => e.at > rec.at - TEST_LOG_DAYS * DAY_MS).slice(0, TEST_LOG_MAX);
+      await this.kv.set(testLogKey(id), JSON.stringify(list), TEST_LOG_DAYS * DAY_MS);
+    }
     return rec;
+  }
+
+  /** The scheduled test's runs, newest first. */
+  async scheduledRuns(id: string): Promise<TestRecord[]> {
+    const v = await this.kv.get(testLogKey(id));
+    if (!v) return [];
+    try {
+      return JSON.parse(v) as TestRecord[];
+    } catch {
+      return [];
+    }
   }
 
   async lastTest(id: string): Promise<TestRecord | null> {
@@ -71,6 +92,6 @@ export class AccountHistory {
   }
 
   async forget(id: string): Promise<void> {
-    await Promise.all([this.kv.delete(logKey(id)), this.kv.delete(testKey(id))]);
+    await Promise.all([this.kv.delete(logKey(id)), this.kv.delete(testKey(id)), this.kv.delete(testLogKey(id))]);
   }
 }

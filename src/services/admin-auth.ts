@@ -29,8 +29,8 @@ export interface AdminSession {
   sid: string;
 }
 
-/** kv `adminsession:<sid>` → {username, at, ip}, expiring with the token. */
-const SESSION_KV = 'adminsession:';
+/** kv flag: an admin changed the generated password through the UI (the login page stops pointing at init.json). */
+const PASSWORD_CHANGED_KV = 'ui:password-changed';
 
 export interface EnsureAdminResult {
   username: string;
@@ -87,23 +87,9 @@ export async function ensureAdmin(
  * and the change event empties every instance's session cache. Returns how many ended.
  */
 export async function revokeAdminSessions(store: Store, username: string, exceptSid?: string): Promise<number> {
-  let n = 0;
-  for (const e of await store.kv.scan(SESSION_KV)) {
-    if (e.key === SESSION_KV + exceptSid || readRecord(e.value)?.username !== username) continue;
-    await store.kv.delete(e.key);
-    n++;
-  }
+  const n = await store.adminSessions.removeByUser(username, exceptSid);
   store.publish({ entity: 'admin', id: username });
   return n;
-}
-
-function readRecord(v: string): { username: string } | null {
-  try {
-    const r = JSON.parse(v) as { username?: unknown };
-    return typeof r.username === 'string' ? { username: r.username } : null;
-  } catch {
-    return null;
-  }
 }
 
 const MAX_CACHED_SESSIONS = 10_000;
@@ -162,9 +148,9 @@ export class AdminAuth {
     }
     const sid = randomHex(16);
     const ttlMs = this.opts.sessionHours * 3_600_000;
-    await this.store.kv.set(SESSION_KV + sid, JSON.stringify({ username: user.username, at: this.clock.now(), ip: address }), ttlMs);
+    await this.store.adminSessions.put({ sid, username: user.username, createdAt: this.clock.now(), ip: address }, ttlMs);
     const token = this.sign({ sub: user.username, typ: 'admin', sid });
-    return { token, username: user.username, sid, expiresAt: Date.now() + ttlMs };
+    return { token, username: user.username, sid, expiresAt: this.clock.now() + ttlMs };
   }
 
   /** Returns the session of a valid, unrevoked token, or throws 401. */
@@ -186,9 +172,8 @@ export class AdminAuth {
   /** Ends one session (logout). */
   async logout(sid: string): Promise<void> {
     this.live.delete(sid);
-    const rec = await this.store.kv.get(SESSION_KV + sid);
-    await this.store.kv.delete(SESSION_KV + sid);
-    this.store.publish({ entity: 'admin', id: rec ? readRecord(rec)?.username : undefined });
+    const rec = await this.store.adminSessions.remove(sid);
+    this.store.publish({ entity: 'admin', id: rec?.username });
   }
 
   /** Ends every session of `username` but `exceptSid` ("log out everywhere"). */
@@ -211,12 +196,29 @@ export class AdminAuth {
     return user !== null && (await this.checkPassword(password, user.passwordHash));
   }
 
+  /** True once an admin changed the password through the UI (then the login page no longer points at init.json). */
+  async passwordChangedInUi(): Promise<boolean> {
+    return (await this.store.kv.get(PASSWORD_CHANGED_KV)) !== null;
+  }
+
+  /** Remembers that an admin changed the password through the UI. */
+  async markPasswordChangedInUi(): Promise<void> {
+    await this.store.kv.set(PASSWORD_CHANGED_KV, '1');
+  }
+
+  /** Whether `username` still signs in with the generated first-start password (the UI then asks for a new one). */
+  async mustChangePassword(username: string): Promise<boolean> {
+    if (!/^cr_admin_/.test(username)) return false;
+    if (await this.passwordChangedInUi()) return false;
+    const user = await this.store.admins.get(username);
+    return user !== null && user.updatedAt === user.createdAt;
+  }
+
   private async isLive(sid: string, username: string): Promise<boolean> {
     const now = this.clock.now();
     const c = this.live.get(sid);
     if (c && now - c.at < this.cacheMs) return c.username === username;
-    const v = await this.store.kv.get(SESSION_KV + sid);
-    const rec = v === null ? null : readRecord(v);
+    const rec = await this.store.adminSessions.get(sid);
     if (!rec || rec.username !== username) {
       this.live.delete(sid);
       return false;

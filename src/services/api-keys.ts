@@ -49,7 +49,7 @@ export function limitProblems(l: ApiKeyLimits, expiresAt: number | null): { path
     if (l.activationDays <= 0) out.push({ path: 'activationDays', message: 'must be a positive number in activation mode' });
     if (expiresAt !== null) out.push({ path: 'expiresAt', message: 'cannot be set in activation mode (expiry starts at first use)' });
   }
-  if ((l.rateLimitRequests > 0 || l.rateLimitCost > 0) && l.rateLimitWindow <= 0) {
+  if ((l.rateLimitRequests > 0 || l.rateLimitCostNanos > 0) && l.rateLimitWindow <= 0) {
     out.push({ path: 'rateLimitWindow', message: 'must be set (minutes) when rateLimitRequests or rateLimitCost is set' });
   }
   if (l.enableClientRestriction && l.allowedClients.length === 0) out.push({ path: 'allowedClients', message: 'must list at least one client when the restriction is on' });

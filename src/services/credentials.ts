@@ -2,7 +2,7 @@
 // refreshed before use when due, and once after the upstream rejects them — under a store lock, so two relay
 // instances never refresh the same account at once, and rotated tokens are saved in one write.
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../core/clock.js';
+import { monotonicNow, type Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
@@ -140,7 +140,8 @@ export class Credentials {
     const id = entry.account.id;
     const lock = `lock:refresh:${id}`;
     const token = `${this.owner}:${randomBytes(6).toString('base64url')}`;
-    const deadline = Date.now() + this.waitMs;
+    // A real-time budget (the wait is real sleeps), so the monotonic clock, not the injected wall clock.
+    const deadline = monotonicNow() + this.waitMs;
     for (;;) {
       if (await store.kv.setIfAbsent(lock, token, this.lockTtlMs)) {
         try {
@@ -164,7 +165,7 @@ export class Credentials {
         if (this.goodEnough(entry, stored.secrets, reason)) return this.remember(id, stored);
         // The holder failed or gave up; try to take the lock ourselves.
       }
-      if (Date.now() > deadline) throw new RelayError('UPSTREAM_TIMEOUT', 'Timed out waiting for another instance to refresh the credentials');
+      if (monotonicNow() > deadline) throw new RelayError('UPSTREAM_TIMEOUT', 'Timed out waiting for another instance to refresh the credentials');
     }
   }
 

@@ -2,6 +2,7 @@
 // Secrets stay sealed unless the export is asked to decrypt them; relay keys are only ever HMACs, so a target
 // must share the source's ENCRYPTION_KEY for them (and for sealed secrets) to work — the document carries a check.
 import type { Account } from '../core/account.js';
+import { groupRecord, type AccountGroup } from '../core/account-group.js';
 import type { ApiKey } from '../core/api-key.js';
 import { RelayError } from '../core/errors.js';
 import type { Secrets } from '../platform/secrets.js';
@@ -10,10 +11,15 @@ import type { Store } from '../store/types.js';
 export const EXPORT_FORMAT = 'crs-export';
 export const EXPORT_VERSION = 1;
 /**
- * kv namespaces of durable configuration: settings and account groups (accounts and key bindings refer to groups).
- * Entries with an expiry are runtime state (sessions, health, locks) and never exported.
+ * kv namespaces of durable configuration. Entries with an expiry are runtime state (sessions, health, locks) and
+ * never exported.
  */
-export const SETTINGS_NAMESPACES = ['settings:', 'group:'];
+export const SETTINGS_NAMESPACES = ['settings:'];
+/**
+ * Account groups (accounts and key bindings refer to them) travel among the settings as `group:<id>` entries
+ * holding the group's JSON: the document format of the versions that kept them in kv.
+ */
+const GROUP_ENTRY = 'group:';
 const KEY_CHECK_INPUT = 'crs-export-key-check';
 
 /** An account in an export: as stored, or with `secrets` and `proxy` opened when the export was decrypted. */
@@ -59,6 +65,7 @@ export async function exportData(store: Store, secrets: Secrets, opts: ExportOpt
       if ((await store.kv.ttl(entry.key)) === Infinity) settings.push(entry);
     }
   }
+  for (const g of await store.groups.list()) settings.push({ key: GROUP_ENTRY + g.id, value: JSON.stringify(groupRecord(g)) });
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -98,7 +105,24 @@ export function parseExportDocument(value: unknown): ExportDocument {
   if (typeof doc.keyCheck !== 'string') throw bad('keyCheck is missing');
   for (const k of doc.apiKeys!) if (typeof k?.id !== 'string' || typeof k.hash !== 'string') throw bad('an API key lacks id or hash');
   for (const a of doc.accounts!) if (typeof a?.id !== 'string' || typeof a.kind !== 'string') throw bad('an account lacks id or kind');
+  for (const s of doc.settings!) {
+    if (typeof s?.key !== 'string' || typeof s.value !== 'string') throw bad('a setting lacks key or value');
+    if (s.key.startsWith(GROUP_ENTRY) && !groupOf(s)) throw bad(`${s.key} is not an account group`);
+  }
   return doc as ExportDocument;
+}
+
+/** The group a `group:<id>` settings entry holds (the id is the entry's), or null when it holds none. */
+function groupOf(s: { key: string; value: string }): AccountGroup | null {
+  let v: Partial<AccountGroup> | null;
+  try {
+    v = JSON.parse(s.value) as Partial<AccountGroup> | null;
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || typeof v.name !== 'string') return null;
+  const id = s.key.slice(GROUP_ENTRY.length);
+  return { id, name: v.name, description: typeof v.description === 'string' ? v.description : '', createdAt: Number(v.createdAt) || 0, updatedAt: Number(v.updatedAt) || 0 };
 }
 
 /** Finds records of the document that already exist in the store. */
@@ -110,6 +134,12 @@ async function conflicts(store: Store, doc: ExportDocument): Promise<string[]> {
   }
   for (const a of doc.accounts) if (await store.accounts.get(a.id)) found.push(`account ${a.id} (${a.name})`);
   for (const s of doc.settings) {
+    const group = s.key.startsWith(GROUP_ENTRY) ? groupOf(s) : null;
+    if (group) {
+      const cur = await store.groups.get(group.id);
+      if (cur !== null && JSON.stringify(groupRecord(cur)) !== JSON.stringify(group)) found.push(`setting ${s.key}`);
+      continue;
+    }
     const cur = await store.kv.get(s.key);
     if (cur !== null && cur !== s.value) found.push(`setting ${s.key}`);
   }
@@ -148,7 +178,11 @@ export async function importData(store: Store, secrets: Secrets, doc: ExportDocu
     await store.accounts.remove(a.id);
     await store.accounts.create(record);
   }
-  for (const s of doc.settings) await store.kv.set(s.key, s.value);
+  for (const s of doc.settings) {
+    const group = s.key.startsWith(GROUP_ENTRY) ? groupOf(s) : null;
+    if (group) await store.groups.put(group);
+    else await store.kv.set(s.key, s.value);
+  }
   store.publish({ entity: '*' });
   return { apiKeys: doc.apiKeys.length, accounts: doc.accounts.length, settings: doc.settings.length, replaced: found.length, warnings };
 }

@@ -1,20 +1,13 @@
-// Account groups: named sets of accounts a key can be bound to. Kept in the store (kv `group:<id>`); membership
+// Account groups: named sets of accounts a key can be bound to. Kept in the store's groups repository; membership
 // lives on the accounts (`groupIds`), so the scheduler needs nothing else.
+import type { AccountGroup } from '../core/account-group.js';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Store } from '../store/types.js';
 import type { AccountService } from './accounts.js';
 
-export interface AccountGroup {
-  id: string;
-  name: string;
-  description: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-const KEY = (id: string) => `group:${id}`;
+export type { AccountGroup };
 
 export class GroupService {
   constructor(
@@ -24,14 +17,13 @@ export class GroupService {
   ) {}
 
   async list(): Promise<AccountGroup[]> {
-    const rows = await this.store.kv.scan('group:');
-    return rows.map((r) => JSON.parse(r.value) as AccountGroup).sort((a, b) => a.name.localeCompare(b.name));
+    return (await this.store.groups.list()).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(id: string): Promise<AccountGroup> {
-    const v = await this.store.kv.get(KEY(id));
-    if (!v) throw new RelayError('NOT_FOUND', 'Group not found');
-    return JSON.parse(v) as AccountGroup;
+    const g = await this.store.groups.get(id);
+    if (!g) throw new RelayError('NOT_FOUND', 'Group not found');
+    return g;
   }
 
   async create(input: { name: string; description?: string }): Promise<AccountGroup> {
@@ -40,15 +32,14 @@ export class GroupService {
     }
     const now = this.clock.now();
     const g: AccountGroup = { id: newId(), name: input.name, description: input.description ?? '', createdAt: now, updatedAt: now };
-    await this.store.kv.set(KEY(g.id), JSON.stringify(g));
-    this.store.publish({ entity: 'group', id: g.id });
+    // The repository announces the change (entity 'group') to every instance.
+    await this.store.groups.put(g);
     return g;
   }
 
   async update(id: string, patch: { name?: string; description?: string }): Promise<AccountGroup> {
     const g = { ...(await this.get(id)), ...patch, updatedAt: this.clock.now() };
-    await this.store.kv.set(KEY(id), JSON.stringify(g));
-    this.store.publish({ entity: 'group', id });
+    await this.store.groups.put(g);
     return g;
   }
 
@@ -78,7 +69,6 @@ export class GroupService {
       throw new RelayError('CONFLICT', `The group still has ${members.length} account(s); remove them or use ?force=true`, { details: { accounts: members } });
     }
     if (members.length) await this.setMembers(id, { remove: members });
-    await this.store.kv.delete(KEY(id));
-    this.store.publish({ entity: 'group', id });
+    await this.store.groups.remove(id);
   }
 }

@@ -81,6 +81,11 @@ export class KeyGate {
     return held;
   }
 
+  /** Clears a key's counters (window, daily, weekly, total) and leases: the operator's reset. Statistics stay. */
+  async resetCounters(keyId: string): Promise<void> {
+    await this.store.limits.reset(keyId);
+  }
+
   /** The atomic part: concurrency, rate window, cost and token caps (no store call when the key has none). */
   private async admitCounted(key: ApiKey, req: AdmissionRequest, mayWait: boolean): Promise<Admission> {
     const l = key.limits;

@@ -10,7 +10,7 @@ import type { Secrets } from '../platform/secrets.js';
 import { newPkce, parsePastedCode } from '../providers/oauth-token.js';
 import { OAUTH_PROVIDERS, oauthKind } from '../providers/registry.js';
 import type { ProviderDefaults } from '../providers/types.js';
-import type { KvRepo } from '../store/types.js';
+import type { OAuthSessionRepo } from '../store/types.js';
 import { checkProxyUrl } from './url-policy.js';
 
 export { OAUTH_PROVIDERS };
@@ -59,7 +59,7 @@ export interface TakenSession {
 }
 
 export interface OAuthSessionsDeps {
-  kv: KvRepo;
+  sessions: OAuthSessionRepo;
   secrets: Secrets;
   clock: Clock;
   log: Logger;
@@ -68,8 +68,6 @@ export interface OAuthSessionsDeps {
   fetchFor(proxyUrl: string | null): typeof fetch;
   ttlMs?: number;
 }
-
-const key = (id: string) => `oauth:session:${id}`;
 
 export class OAuthSessions {
   private readonly ttlMs: number;
@@ -144,7 +142,7 @@ export class OAuthSessions {
       throw new RelayError('VALIDATION_FAILED', `oauthSessionId: this session signs in to ${rec.provider}, not a ${kind} account`);
     }
     if (!rec.exchanged) throw new RelayError('VALIDATION_FAILED', 'oauthSessionId: exchange the code of this session first');
-    if (!(await this.deps.kv.deleteIfEquals(key(id), raw))) throw new RelayError('OAUTH_SESSION_EXPIRED');
+    if (!(await this.deps.sessions.take(id, raw))) throw new RelayError('OAUTH_SESSION_EXPIRED');
     return {
       kind,
       secrets: { ...rec.exchanged.secrets },
@@ -152,13 +150,13 @@ export class OAuthSessions {
       identity: rec.exchanged.identity,
       restore: async () => {
         const left = rec.expiresAt - this.deps.clock.now();
-        if (left > 0) await this.deps.kv.set(key(id), raw, left);
+        if (left > 0) await this.deps.sessions.put(id, raw, left);
       },
     };
   }
 
   private async read(id: string): Promise<{ rec: SessionRecord; raw: string }> {
-    const raw = /^[A-Za-z0-9-]{1,64}$/.test(id) ? await this.deps.kv.get(key(id)) : null;
+    const raw = /^[A-Za-z0-9-]{1,64}$/.test(id) ? await this.deps.sessions.get(id) : null;
     if (!raw) throw new RelayError('OAUTH_SESSION_EXPIRED');
     let rec: SessionRecord;
     try {
@@ -174,7 +172,7 @@ export class OAuthSessions {
   private async write(rec: SessionRecord, prev: string | null): Promise<void> {
     const sealed = this.deps.secrets.seal(JSON.stringify(rec));
     const ttl = Math.max(1, rec.expiresAt - this.deps.clock.now());
-    if (prev !== null && !(await this.deps.kv.deleteIfEquals(key(rec.id), prev))) throw new RelayError('OAUTH_SESSION_EXPIRED');
-    await this.deps.kv.set(key(rec.id), sealed, ttl);
+    if (prev === null) await this.deps.sessions.put(rec.id, sealed, ttl);
+    else if (!(await this.deps.sessions.replace(rec.id, prev, sealed, ttl))) throw new RelayError('OAUTH_SESSION_EXPIRED');
   }
 }

@@ -1,6 +1,7 @@
 // Prometheus metrics of the relay. The hot path only bumps numbers in maps that exist after the first request of
 // a label combination (no string building, no label hashing); prom-client reads them when /metrics is scraped.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { monotonicNow } from '../core/clock.js';
 import type { RequestObserver, RequestOutcome } from '../relay/types.js';
 import { healthState } from '../scheduling/health-policy.js';
 import type { AccountHealth } from './account-health.js';
@@ -117,11 +118,11 @@ export class RelayMetrics {
    * their last steps (usage record, observers); shutdown waits for them before draining the recorder.
    */
   async settled(quietMs = 20, maxMs = 2000): Promise<void> {
-    const deadline = Date.now() + maxMs;
+    const deadline = monotonicNow() + maxMs;
     for (;;) {
       const seen = this.observed;
       await new Promise((r) => setTimeout(r, quietMs));
-      if ((this.inFlight <= 0 && this.observed === seen) || Date.now() > deadline) return;
+      if ((this.inFlight <= 0 && this.observed === seen) || monotonicNow() > deadline) return;
     }
   }
 

@@ -1,8 +1,17 @@
 // The runtime settings sections edited in Settings, as zod shapes and defaults. A stored document only holds what
-// an operator changed; reading merges it over the defaults, so a new field needs no migration.
+// an operator changed; reading merges it over the defaults (some of which come from the environment: see
+// relayDefaultsFromConfig), so a new field needs no migration.
 import { z } from 'zod';
+import type { SchedulingConfig } from '../config/index.js';
+import type { CooldownPolicy } from '../scheduling/health-policy.js';
 
-/** Relay behaviour: the concurrency wait queue's defaults (the reference project's names). */
+const seconds = (max: number) => z.number().int().min(1).max(max);
+
+/**
+ * Relay behaviour: the concurrency wait queue's defaults (the reference project's names); stickiness, failover and
+ * the cooldown per failure class when the upstream does not say how long (defaults from STICKY_*, FAILOVER_* and
+ * COOLDOWN_*_SEC).
+ */
 export const relaySettingsShape = {
   /** Keys whose own setting is "default" wait for a slot instead of an immediate 429. */
   concurrentRequestQueueEnabled: z.boolean(),
@@ -12,6 +21,26 @@ export const relaySettingsShape = {
   concurrentRequestQueueMaxSizeMultiplier: z.number().min(0).max(100),
   /** Longest wait before the normal 429 (ms). */
   concurrentRequestQueueTimeoutMs: z.number().int().min(1000).max(600_000),
+  /** How long a conversation stays on its account after its last turn (hours). */
+  stickySessionTtlHours: z.number().min(0.01).max(720),
+  /** Renew the binding when less than this is left (minutes; 0 = never renew). */
+  stickySessionRenewalThresholdMinutes: z.number().int().min(0).max(43_200),
+  /** Most accounts one request tries before the client gets the error. */
+  failoverMaxAttempts: z.number().int().min(1).max(20),
+  /** 429 without a reset header (a reset header always wins). */
+  cooldownRateLimitedSec: seconds(604_800),
+  /** 429 of a short burst limit (requests or tokens per minute). */
+  cooldownThrottledSec: seconds(86_400),
+  /** 529 overloaded. */
+  cooldownOverloadedSec: seconds(86_400),
+  /** Other 5xx. */
+  cooldownServerErrorSec: seconds(86_400),
+  /** Timeout, connection refused or reset. */
+  cooldownNetworkSec: seconds(86_400),
+  /** 401 (credentials refused). */
+  cooldownUnauthorizedSec: seconds(604_800),
+  /** A bare 403 without an account-level signal. */
+  cooldownForbiddenSec: seconds(86_400),
 };
 
 export const RELAY_DEFAULTS: RelaySettings = {
@@ -19,7 +48,53 @@ export const RELAY_DEFAULTS: RelaySettings = {
   concurrentRequestQueueMaxSize: 3,
   concurrentRequestQueueMaxSizeMultiplier: 0,
   concurrentRequestQueueTimeoutMs: 10_000,
+  stickySessionTtlHours: 1,
+  stickySessionRenewalThresholdMinutes: 15,
+  failoverMaxAttempts: 3,
+  cooldownRateLimitedSec: 3600,
+  cooldownThrottledSec: 15,
+  cooldownOverloadedSec: 60,
+  cooldownServerErrorSec: 60,
+  cooldownNetworkSec: 30,
+  cooldownUnauthorizedSec: 1800,
+  cooldownForbiddenSec: 60,
 };
+
+/** The relay section's defaults that the environment sets (STICKY_*, FAILOVER_MAX_ATTEMPTS, COOLDOWN_*_SEC). */
+export function relayDefaultsFromConfig(s: SchedulingConfig): Partial<RelaySettings> {
+  const c = s.cooldowns;
+  return {
+    stickySessionTtlHours: s.stickyTtlMs / 3_600_000,
+    stickySessionRenewalThresholdMinutes: Math.round(s.stickyRenewBelowMs / 60_000),
+    failoverMaxAttempts: s.maxAttempts,
+    cooldownRateLimitedSec: c.rateLimitedSec,
+    cooldownThrottledSec: c.throttledSec,
+    cooldownOverloadedSec: c.overloadedSec,
+    cooldownServerErrorSec: c.serverErrorSec,
+    cooldownNetworkSec: c.networkSec,
+    cooldownUnauthorizedSec: c.unauthorizedSec,
+    cooldownForbiddenSec: c.forbiddenSec,
+  };
+}
+
+/** The health policy's cooldowns from the relay section (`maxSec`, the cap on upstream hints, stays configured). */
+export function cooldownPolicy(r: RelaySettings, maxSec: number): CooldownPolicy {
+  return {
+    rateLimitedSec: r.cooldownRateLimitedSec,
+    throttledSec: r.cooldownThrottledSec,
+    overloadedSec: r.cooldownOverloadedSec,
+    serverErrorSec: r.cooldownServerErrorSec,
+    networkSec: r.cooldownNetworkSec,
+    unauthorizedSec: r.cooldownUnauthorizedSec,
+    forbiddenSec: r.cooldownForbiddenSec,
+    maxSec,
+  };
+}
+
+/** Sticky-session timings from the relay section. */
+export function stickyTimings(r: RelaySettings): { ttlMs: number; renewBelowMs: number } {
+  return { ttlMs: Math.round(r.stickySessionTtlHours * 3_600_000), renewBelowMs: r.stickySessionRenewalThresholdMinutes * 60_000 };
+}
 
 /** Notifications: when alerts fire and how often (the channels are kept apart: they carry sealed secrets). */
 export const notificationSettingsShape = {
@@ -62,6 +137,9 @@ export interface SettingsSections {
 }
 export type SectionName = keyof SettingsSections;
 
+/** Defaults given at start (from the environment) over the built-in ones. */
+export type SectionDefaults = { [N in SectionName]?: Partial<SettingsSections[N]> };
+
 export const SECTIONS: { [N in SectionName]: { shape: z.ZodRawShape; defaults: SettingsSections[N] } } = {
   relay: { shape: relaySettingsShape, defaults: RELAY_DEFAULTS },
   notifications: { shape: notificationSettingsShape, defaults: NOTIFICATION_DEFAULTS },
@@ -70,5 +148,9 @@ export const SECTIONS: { [N in SectionName]: { shape: z.ZodRawShape; defaults: S
 
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
 
-/** What PATCH /admin/settings/:section takes: any subset of the section's fields. */
-export const sectionPatchSchema = (name: SectionName) => z.strictObject(SECTIONS[name].shape).partial();
+/** What PATCH /admin/settings/:section takes: any subset of the section's fields; null puts a field back to its default. */
+export const sectionPatchSchema = (name: SectionName) =>
+  z.strictObject(Object.fromEntries(Object.entries(SECTIONS[name].shape).map(([k, f]) => [k, (f as z.ZodType).nullable()]))).partial();
+
+/** A section change: new values, or null for "back to the default". */
+export type SectionPatch<N extends SectionName> = { [K in keyof SettingsSections[N]]?: SettingsSections[N][K] | null };

@@ -1,10 +1,11 @@
 // Runtime settings: one document per section in the store (kv `settings:<section>`), cached in memory and reloaded
-// on every instance when one changes (change event `settings`). Reads never touch the store.
-import { z } from 'zod';
+// on every instance when one changes (change event `settings`). Reads never touch the store. A field nobody set
+// follows its default: the environment's when given at start (e.g. COOLDOWN_*_SEC), else the built-in one.
+import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Store } from '../store/types.js';
-import { SECTION_NAMES, SECTIONS, type SectionName, type SettingsSections } from './settings-schemas.js';
+import { SECTION_NAMES, SECTIONS, type SectionDefaults, type SectionName, type SectionPatch, type SettingsSections } from './settings-schemas.js';
 
 const kvKey = (name: SectionName) => `settings:${name}`;
 
@@ -29,6 +30,7 @@ export class SettingsService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly envDefaults: SectionDefaults = {},
   ) {
     store.onChange((e) => {
       if (e.entity === 'settings' && e.id && (SECTION_NAMES as string[]).includes(e.id)) void this.reload(e.id as SectionName);
@@ -44,21 +46,30 @@ export class SettingsService {
   /** The section's values: what an operator set, over the defaults. */
   get<N extends SectionName>(name: N): SettingsSections[N] {
     const s = this.cache.get(name) as Stored<N> | undefined;
-    return { ...SECTIONS[name].defaults, ...(s?.values ?? {}) } as SettingsSections[N];
+    return { ...this.defaults(name), ...(s?.values ?? {}) };
+  }
+
+  /** What the section's fields are when nobody set them. */
+  defaults<N extends SectionName>(name: N): SettingsSections[N] {
+    return { ...SECTIONS[name].defaults, ...(this.envDefaults[name] ?? {}) };
   }
 
   view<N extends SectionName>(name: N): SectionView<N> {
     const s = this.cache.get(name);
     const iso = (t: number | null | undefined) => (t ? new Date(t).toISOString() : null);
-    return { values: this.get(name), defaults: SECTIONS[name].defaults, updatedAt: iso(s?.updatedAt), updatedBy: s?.updatedBy ?? null };
+    return { values: this.get(name), defaults: this.defaults(name), updatedAt: iso(s?.updatedAt), updatedBy: s?.updatedBy ?? null };
   }
 
-  /** Stores a change to a section (validated with `sectionPatchSchema`); every instance reloads. */
-  async patch<N extends SectionName>(name: N, patch: Partial<SettingsSections[N]>, by: string): Promise<SectionView<N>> {
-    const cur = (this.cache.get(name) as Stored<N> | undefined)?.values ?? {};
-    const next: Stored<N> = { values: { ...cur, ...patch }, updatedAt: this.clock.now(), updatedBy: by };
+  /** Stores a change to a section (validated with `sectionPatchSchema`; null = back to the default); every instance reloads. */
+  async patch<N extends SectionName>(name: N, patch: SectionPatch<N>, by: string): Promise<SectionView<N>> {
+    const values: Record<string, unknown> = { ...((this.cache.get(name) as Stored<N> | undefined)?.values ?? {}) };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete values[k];
+      else if (v !== undefined) values[k] = v;
+    }
+    const next: Stored<N> = { values: values as Partial<SettingsSections[N]>, updatedAt: this.clock.now(), updatedBy: by };
     await this.store.kv.set(kvKey(name), JSON.stringify(next));
-    this.cache.set(name, next as Stored<SectionName>);
+    this.cache.set(name, next);
     this.store.publish({ entity: 'settings', id: name });
     return this.view(name);
   }

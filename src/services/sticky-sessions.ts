@@ -1,6 +1,6 @@
 // Sticky sessions: conversation → account, shared through the store (kv `sticky:<keyId>:<conversation>`) with a
 // TTL renewed while the conversation goes on, and a short in-memory cache so a busy conversation costs no store
-// round trip per turn.
+// round trip per turn. The timings may be a getter (Settings › Relay behaviour changes them at run time).
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/types.js';
 
@@ -24,13 +24,15 @@ const MAX_CACHE = 50_000;
 export class StickySessions {
   private readonly cache = new Map<string, Cached>();
   private readonly cacheMs: number;
+  private readonly timings: () => StickyOptions;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly opts: StickyOptions,
+    opts: StickyOptions | (() => StickyOptions),
   ) {
-    this.cacheMs = opts.cacheMs ?? 5_000;
+    this.timings = typeof opts === 'function' ? opts : () => opts;
+    this.cacheMs = (typeof opts === 'function' ? opts().cacheMs : opts.cacheMs) ?? 5_000;
   }
 
   private key(keyId: string, conversation: string): string {
@@ -54,9 +56,10 @@ export class StickySessions {
     const k = this.key(keyId, conversation);
     const now = this.clock.now();
     const c = this.cache.get(k);
-    const renewDue = this.opts.renewBelowMs > 0 && (c?.expiresAt ?? 0) - now < this.opts.renewBelowMs;
+    const { ttlMs, renewBelowMs } = this.timings();
+    const renewDue = renewBelowMs > 0 && (c?.expiresAt ?? 0) - now < renewBelowMs;
     if (c && c.accountId === accountId && c.expiresAt > now && !renewDue) return;
-    await this.store.kv.set(k, accountId, this.opts.ttlMs);
-    this.cache.set(k, { accountId, expiresAt: now + this.opts.ttlMs, cachedAt: now });
+    await this.store.kv.set(k, accountId, ttlMs);
+    this.cache.set(k, { accountId, expiresAt: now + ttlMs, cachedAt: now });
   }
 }

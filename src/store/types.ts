@@ -1,7 +1,8 @@
 // The one storage interface. SQLite (default) and Redis implement it and pass the same contract suite
 // (test/store-contract.test.ts). SQL lives only under store/sqlite, Redis key names only in store/redis/keys.ts.
 import type { Account } from '../core/account.js';
-import type { AdminUser } from '../core/admin.js';
+import type { AccountGroup } from '../core/account-group.js';
+import type { AdminSessionRecord, AdminUser } from '../core/admin.js';
 import type { ApiKey } from '../core/api-key.js';
 import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../core/usage-event.js';
 
@@ -56,6 +57,43 @@ export interface AccountRepo {
   touch(lastUsed: ReadonlyMap<string, number>): Promise<void>;
 }
 
+export interface GroupRepo {
+  get(id: string): Promise<AccountGroup | null>;
+  /** Every group, in creation order (createdAt, then id). */
+  list(): Promise<AccountGroup[]>;
+  /** Creates or replaces the group with this id. */
+  put(group: AccountGroup): Promise<void>;
+  /** Returns false when the group did not exist. */
+  remove(id: string): Promise<boolean>;
+}
+
+/**
+ * Subscription OAuth authorisations in progress: an opaque (sealed) record per session id, expiring after `ttlMs`.
+ * Expired sessions are never returned. The compare-and-swap methods let any instance finish what another started
+ * and hand the tokens out exactly once.
+ */
+export interface OAuthSessionRepo {
+  get(id: string): Promise<string | null>;
+  /** Milliseconds until the session expires; null when absent or expired. */
+  ttl(id: string): Promise<number | null>;
+  /** Creates or overwrites the session. */
+  put(id: string, sealed: string, ttlMs: number): Promise<void>;
+  /** Replaces the session only while it still holds `prev` (nobody replaced or took it meanwhile); true when replaced. */
+  replace(id: string, prev: string, next: string, ttlMs: number): Promise<boolean>;
+  /** Removes the session only while it still holds `sealed`: of concurrent takers exactly one gets true. */
+  take(id: string, sealed: string): Promise<boolean>;
+}
+
+/** Server-side admin sessions, each expiring with its token. Expired sessions are never returned or counted. */
+export interface AdminSessionRepo {
+  get(sid: string): Promise<AdminSessionRecord | null>;
+  put(session: AdminSessionRecord, ttlMs: number): Promise<void>;
+  /** Ends one session; returns it, or null when it was not live. */
+  remove(sid: string): Promise<AdminSessionRecord | null>;
+  /** Ends every live session of `username` but `exceptSid`; returns how many ended. */
+  removeByUser(username: string, exceptSid?: string): Promise<number>;
+}
+
 /** A position in the request log: the (ts, requestId) of the last entry a page showed. */
 export interface RequestLogCursor {
   ts: number;
@@ -88,7 +126,7 @@ export interface UsageRepo {
 }
 
 /**
- * Small shared state with expiry: sticky sessions, health states, OAuth sessions, locks. Values are strings
+ * Small shared state with expiry: sticky sessions, health states, settings, locks. Values are strings
  * (callers serialise). `ttlMs` omitted = no expiry. Expired entries are never returned.
  */
 export interface KvRepo {
@@ -208,6 +246,9 @@ export interface Store {
   readonly admins: AdminRepo;
   readonly apiKeys: ApiKeyRepo;
   readonly accounts: AccountRepo;
+  readonly groups: GroupRepo;
+  readonly oauthSessions: OAuthSessionRepo;
+  readonly adminSessions: AdminSessionRepo;
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
   readonly limits: LimitsRepo;

@@ -5,6 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { SocksProxy } from 'socks';
 import { buildConnector } from 'undici';
+import { monotonicNow } from '../core/clock.js';
 import { guardedLookup, isMetadataAddress, isMetadataHost, metadataRefused } from './metadata-guard.js';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
 
@@ -43,7 +44,7 @@ export function socksConnector(proxyUrl: URL, opts: SocksConnectorOptions): buil
 }
 
 async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: number, opts: SocksConnectorOptions): Promise<Socket> {
-  const started = Date.now();
+  const started = monotonicNow();
   // Loaded on first use (most relays never talk SOCKS, and the module costs memory) — and before the socket is
   // open, so the handshake is listening from the socket's first moment (a proxy that hangs up at once is seen).
   const { SocksClient } = await import('socks');
@@ -60,7 +61,7 @@ async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: 
       command: 'connect',
       proxy,
       destination: { host: destHost, port },
-      timeout: Math.max(1, opts.timeoutMs - (Date.now() - started)),
+      timeout: Math.max(1, opts.timeoutMs - (monotonicNow() - started)),
       existing_socket: socket,
     });
     const s = tunnel as Socket;

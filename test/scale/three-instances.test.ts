@@ -78,7 +78,7 @@ describe('three relay processes on one Redis', async () => {
 
   test('daily cost cap: costs settled on any instance count on every instance', { skip: skip ?? false }, async () => {
     // claude-sonnet-4-5 at $3/M input, $15/M output: 100k input + 1k output = $0.315 per request; cap $1 → 4 served.
-    const k = await newKey({ dailyCostLimit: 1 });
+    const k = await newKey({ dailyCostLimitNanos: 1_000_000_000 });
     fake.reset();
     fake.setDefault({ kind: 'reply', usage: { input_tokens: 100_000, output_tokens: 1000 } });
     const statuses: number[] = [];

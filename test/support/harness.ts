@@ -18,6 +18,8 @@ export interface TestRelay {
   url: string;
   dataDir: string;
   adminToken: string;
+  /** Logs in again (a session that expired on a test clock); admin() and adminToken use the new session. */
+  login(): Promise<void>;
   /** fetch against the admin API with the session token. */
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }>;
   createKey(body?: Record<string, unknown>): Promise<{ id: string; key: string }>;
@@ -56,12 +58,15 @@ export async function startRelay(opts: StartOptions = {}): Promise<TestRelay> {
   await relay.app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(relay.app.server.address() as AddressInfo).port}`;
 
-  const login = await fetch(`${url}/web/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const adminToken = ((await login.json()) as { token: string }).token;
+  const login = async () => {
+    const res = await fetch(`${url}/web/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    return ((await res.json()) as { token: string }).token;
+  };
+  let adminToken = await login();
 
   const admin: TestRelay['admin'] = async (method, path, body) => {
     const res = await fetch(`${url}/admin${path}`, {
@@ -77,7 +82,12 @@ export async function startRelay(opts: StartOptions = {}): Promise<TestRelay> {
     relay,
     url,
     dataDir,
-    adminToken,
+    get adminToken() {
+      return adminToken;
+    },
+    async login() {
+      adminToken = await login();
+    },
     admin,
     async createKey(body = {}) {
       const r = await admin('POST', '/api-keys', { name: 'test key', ...body });

@@ -1,6 +1,7 @@
 // Day-to-day operations in Chromium without the CLI: a group created and given a member through the transfer list
 // (delete refused while it has members, naming them); the account drawer with its health history, recent errors
-// and the last test (run from the drawer); the key drawer with its recent errors; Settings › Data & retention.
+// and the last test (run from the drawer) and its scheduled test (saved, a bad cron refused, the runs listed); the
+// key drawer with its recent errors; Settings › Relay behaviour and Data & retention.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -55,8 +56,11 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     keyId = (await t.createKey({ name: 'ops key' })).id;
     browser = await launch();
     ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
-    // The refused group delete answers 409.
-    w = await watchedPage(ctx, (url, status) => (status === 401 && url.includes('/admin/session')) || (status === 409 && url.includes('/admin/groups/')));
+    // The refused group delete answers 409; the refused cron 400.
+    w = await watchedPage(
+      ctx,
+      (url, status) => (status === 401 && url.includes('/admin/session')) || (status === 409 && url.includes('/admin/groups/')) || (status === 400 && url.includes('/scheduled-test')),
+    );
     page = w.page;
     await page.goto(`${t.url}/web/login`);
     await page.fill('#username', ADMIN.username);
@@ -135,6 +139,41 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await shot(page, 'account-drawer-overview-en-1440');
   });
 
+  test('the drawer’s scheduled test: a preset and a model are saved, a bad cron is refused, the runs are listed', async () => {
+    await page.goto(`${t.url}/web/accounts?account=${alpha}`);
+    const drawer = page.getByTestId('account-drawer');
+    await drawer.locator('.n-tabs-tab', { hasText: 'Tests' }).click();
+    const sched = drawer.getByTestId('scheduled-test');
+    await sched.getByText('No scheduled runs yet').waitFor();
+    assert.equal(await sched.getByTestId('sched-cron').locator('input').inputValue(), '0 8 * * *', 'a daily 08:00 test is proposed');
+    await sched.getByTestId('sched-cron').locator('input').fill('* * * * *');
+    await sched.getByTestId('sched-enabled').click();
+    await sched.getByTestId('sched-save').click();
+    await sched.getByTestId('sched-error').getByText(/more often than every 5 minutes/).waitFor();
+    await sched.getByTestId('sched-preset-every6h').click();
+    assert.equal(await sched.getByTestId('sched-cron').locator('input').inputValue(), '0 */6 * * *');
+    await sched.getByTestId('sched-model').click();
+    await page.keyboard.type('claude-sonnet-4-5');
+    await page.keyboard.press('Enter');
+    await sched.getByText('Unsaved changes').waitFor();
+    await sched.getByTestId('sched-save').click();
+    await sched.getByTestId('sched-next').getByText(/^Next run \d{4}-\d\d-\d\d \d\d:00$/).waitFor();
+    const saved = (await t.admin('GET', `/accounts/${alpha}/scheduled-test`)).json;
+    assert.deepEqual([saved.enabled, saved.cron, saved.model, saved.updatedBy], [true, '0 */6 * * *', 'claude-sonnet-4-5', 'admin']);
+    assert.equal(new Date(Date.parse(saved.nextRunAt) + 8 * 3_600_000).getUTCHours() % 6, 0, 'every 6 h in the reporting time zone');
+    // Runs as the runner records them (it is driven with a fake clock in test/scheduled-tests.test.ts).
+    const run = (at: number, ok: boolean) => ({ at, ok, status: ok ? 200 : 401, latencyMs: 812, model: 'claude-sonnet-4-5', text: ok ? 'pong' : null, error: ok ? null : 'invalid x-api-key ***', trigger: 'scheduled' });
+    await t.relay.store.kv.set(`acct-test-log:${alpha}`, JSON.stringify([run(Date.now() - 60_000, false), run(Date.now() - 6 * 3_600_000, true)]));
+    await page.reload();
+    await drawer.locator('.n-tabs-tab', { hasText: 'Tests' }).click();
+    const history = drawer.getByTestId('sched-history');
+    await history.getByText('invalid x-api-key ***').waitFor();
+    assert.equal(await history.getByText('Failed').count(), 1);
+    assert.equal(await history.getByText('OK', { exact: true }).count(), 1);
+    await checkPage(page, 'en', 'scheduled test');
+    await shot(page, 'account-drawer-scheduled-test-en-1440');
+  });
+
   test('the key drawer lists the key’s recent errors', async () => {
     await page.goto(`${t.url}/web/keys`);
     await page.locator('tr', { hasText: 'ops key' }).getByTestId('key-detail').click();
@@ -144,6 +183,35 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await drawer.getByText('Recent errors (2)').waitFor();
     await checkPage(page, 'en', 'key drawer');
     await shot(page, 'key-drawer-en-1440');
+  });
+
+  test('Settings › Relay behaviour saves failover attempts and a cooldown; a field goes back to its default', async () => {
+    await page.goto(`${t.url}/web/settings`);
+    const card = page.getByTestId('relay-behaviour');
+    const attempts = card.getByTestId('relay-failover').locator('input');
+    await attempts.waitFor();
+    assert.equal(await attempts.inputValue(), '3');
+    await attempts.fill('1');
+    await attempts.blur();
+    const overloaded = card.getByTestId('relay-cooldownOverloadedSec').locator('input');
+    await overloaded.fill('90');
+    await overloaded.blur();
+    await card.getByText('Unsaved changes').waitFor();
+    await card.getByTestId('relay-save').click();
+    await card.getByText(/Last changed by admin at/).waitFor();
+    let r = (await t.admin('GET', '/settings/relay')).json;
+    assert.deepEqual([r.values.failoverMaxAttempts, r.values.cooldownOverloadedSec, r.values.concurrentRequestQueueMaxSize], [1, 90, 3]);
+    assert.equal(t.relay.settings.get('relay').failoverMaxAttempts, 1, 'the running relay has it');
+    await card.getByTestId('relay-reset-cooldownOverloadedSec').click();
+    assert.equal(await overloaded.inputValue(), '60');
+    await card.getByTestId('relay-save').click();
+    await card.getByTestId('relay-reset-cooldownOverloadedSec').waitFor({ state: 'hidden' });
+    r = (await t.admin('GET', '/settings/relay')).json;
+    assert.equal(r.values.cooldownOverloadedSec, 60);
+    await t.admin('PATCH', '/settings/relay', { failoverMaxAttempts: null });
+    await card.scrollIntoViewIfNeeded();
+    await checkPage(page, 'en', 'settings relay behaviour');
+    await shot(page, 'settings-relay-behaviour-en-1440');
   });
 
   test('Settings › Data & retention saves the request-log days', async () => {
@@ -171,7 +239,7 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await page.getByTestId('groups-open').click();
     const modal = page.getByTestId('groups-modal');
     await modal.getByText('账户分组').waitFor();
-    const raw = async () => ((await page.locator('body').innerText()).match(/\b(groups|drawer|retention)\.[a-zA-Z]+/g) ?? []);
+    const raw = async () => ((await page.locator('body').innerText()).match(/\b(groups|drawer|retention|sched|relayb)\.[a-zA-Z]+/g) ?? []);
     assert.deepEqual(await raw(), []);
     await checkPage(page, 'zh-CN', 'groups zh');
     await shot(page, 'groups-zh-1440');
@@ -180,8 +248,14 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await page.getByTestId('account-drawer').getByText('最近 24 小时（每格 10 分钟）').waitFor();
     assert.deepEqual(await raw(), []);
     await shot(page, 'account-drawer-zh-1440');
+    await page.getByTestId('account-drawer').locator('.n-tabs-tab', { hasText: '测试' }).click();
+    await page.getByTestId('scheduled-test').getByText('定时运行记录').waitFor();
+    await page.getByTestId('sched-preset-daily8').getByText('每天 08:00').waitFor();
+    assert.deepEqual(await raw(), []);
+    await shot(page, 'account-drawer-scheduled-test-zh-1440');
     await page.goto(`${t.url}/web/settings`);
     await page.getByTestId('retention-settings').getByText('请求日志保留').waitFor();
+    await page.getByTestId('relay-behaviour').getByText('每个请求最多尝试的账户数').waitFor();
     assert.deepEqual(await raw(), []);
     assert.deepEqual(w.problems, []);
   });

@@ -2,33 +2,30 @@
 // counts per state (/admin/accounts/search), and a one-request test of an account (/admin/accounts/:id/test).
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
-import { isRelayError, RelayError } from '../../core/errors.js';
-import { upstreamBody, upstreamPath } from '../../providers/outgoing.js';
 import { bucketLabel } from '../../core/time-buckets.js';
 import { addRow, emptyBlock, sealBlock, type UsageBlock } from '../../accounting/usage-analytics.js';
 import type { AccountHealth } from '../../services/account-health.js';
-import { AccountHistory } from '../../services/account-history.js';
+import type { AccountHistory } from '../../services/account-history.js';
+import type { AccountTester } from '../../services/account-tester.js';
 import type { AccountPool } from '../../services/account-pool.js';
 import { windowView, type AccountWindows } from '../../services/windows.js';
 import { healthView } from './accounts.js';
 import type { AccountService, AccountView } from '../../services/accounts.js';
-import type { Store } from '../../store/types.js';
-import type { UpstreamClient } from '../../upstream/client.js';
-import type { Credentials } from '../../services/credentials.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 import { accountSearchQuerySchema, accountTestSchema } from './web-schemas.js';
 
 interface Deps {
-  store: Store;
+  usage: UsageQueries;
+  accountHistory: AccountHistory;
   accounts: AccountService;
   pool: AccountPool;
   clock: Clock;
   timezoneOffsetHours: number;
   health: AccountHealth;
   windows: AccountWindows;
-  credentials: Credentials;
-  relay: { upstream: UpstreamClient };
+  tester: AccountTester;
 }
 
 type View = AccountView & { health?: { state?: string; routable?: boolean; notRoutableBecause?: string | null } };
@@ -49,14 +46,12 @@ export function accountState(v: View, now: number): { state: string; routable: b
   return v.schedulable ? { state: 'routable', routable: true } : { state: 'paused', routable: false };
 }
 
-const TEST_TIMEOUT_MS = 60_000;
-
 export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/accounts/search', async (request) => {
     const q = parseInput(accountSearchQuerySchema, request.query);
     const now = deps.clock.now();
     const day = bucketLabel(now, 'day', deps.timezoneOffsetHours);
-    const [list, rows] = await Promise.all([deps.accounts.list(), deps.store.usage.query({ granularity: 'day', fromBucket: day, toBucket: day })]);
+    const [list, rows] = await Promise.all([deps.accounts.list(), deps.usage.rows({ granularity: 'day', fromBucket: day, toBucket: day })]);
     const windows = await deps.windows.getMany(list.map((a) => a.id));
     const today = new Map<string, ReturnType<typeof emptyBlock>>();
     for (const r of rows) {
@@ -91,7 +86,7 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     return { items: items.slice((q.page - 1) * q.pageSize, q.page * q.pageSize), total: items.length, page: q.page, pageSize: q.pageSize, counts };
   });
 
-  const history = new AccountHistory(deps.store.kv, deps.clock);
+  const history = deps.accountHistory;
   const iso = (t: number) => new Date(t).toISOString();
   app.get('/accounts/:id/health-history', async (request) => {
     const id = (request.params as { id: string }).id;
@@ -107,49 +102,8 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     const body = parseInput(accountTestSchema, request.body);
     const id = (request.params as { id: string }).id;
     await deps.accounts.get(id); // 404 for an unknown id
-    const entry = deps.pool.get(id);
-    if (!entry) throw new RelayError('CONFLICT', 'The account’s credentials cannot be read (was ENCRYPTION_KEY changed?)');
-    const t = entry.adapter.test;
-    const model = body.model ?? t.defaultModel;
-    const path = upstreamPath(entry.adapter, t.op, model);
-    if (!path) throw new RelayError('CONFLICT', 'This account kind has no test request');
-    const headers = entry.adapter.wire.requestHeaders({});
-    // current(): an OAuth account's token is refreshed first when it is due
-    const secrets = await deps.credentials.current(entry);
-    entry.adapter.applyAuth(headers, secrets);
-    const json = t.body(model, body.prompt ?? 'Reply with the single word: pong');
-    const payload = Buffer.from(JSON.stringify(upstreamBody(entry.adapter, t.op, { json: () => json, requestedModel: model, model, secrets }) ?? json));
-    // The outcome is kept as the account's last test (the detail drawer shows it); a store failure loses only that.
-    const remember = async <R extends { ok: boolean; status: number; latencyMs: number; model: string; text: string | null; error: string | null }>(r: R): Promise<R> => {
-      await history.recordTest(id, { ...r, trigger: 'manual' }).catch(() => undefined);
-      return r;
-    };
-    const started = performance.now();
-    try {
-      const res = await deps.relay.upstream.send({
-        origin: entry.origin,
-        path: `${entry.basePath}${path}`,
-        method: 'POST',
-        headers,
-        body: payload,
-        signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-        proxyUrl: entry.proxyUrl,
-      });
-      const text = await res.body.text();
-      const latencyMs = Math.round(performance.now() - started);
-      const read = t.read(text);
-      const ok = res.statusCode < 400 && read.error === null;
-      return await remember({
-        ok,
-        status: res.statusCode,
-        latencyMs,
-        model: read.model ?? model,
-        text: ok ? read.text : null,
-        error: ok ? null : (read.error ?? text.slice(0, 300)),
-      });
-    } catch (e) {
-      return await remember({ ok: false, status: 0, latencyMs: Math.round(performance.now() - started), model, text: null, error: isRelayError(e) ? e.message : (e as Error).message });
-    }
+    const { at: _at, trigger: _trigger, ...outcome } = await deps.tester.run(id, { model: body.model, prompt: body.prompt, trigger: 'manual' });
+    return outcome;
   });
 }
 

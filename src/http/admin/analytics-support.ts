@@ -4,7 +4,9 @@ import { RelayError } from '../../core/errors.js';
 import { bucketLabel } from '../../core/time-buckets.js';
 import type { Granularity, UsageRow } from '../../core/usage-event.js';
 import type { Dimension } from '../../accounting/usage-analytics.js';
-import type { Store } from '../../store/types.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
+import type { AccountService } from '../../services/accounts.js';
+import type { ApiKeyService } from '../../services/api-keys.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -47,13 +49,13 @@ export function resolveRange(q: { from?: number; to?: number }, now: number, off
   return { from, to, granularity: g, fromBucket: bucketLabel(from, g, offsetHours), toBucket: bucketLabel(to, g, offsetHours) };
 }
 
-export function readRows(store: Store, r: ResolvedRange, f: { keyId?: string; accountId?: string; model?: string }): Promise<UsageRow[]> {
-  return store.usage.query({ granularity: r.granularity, fromBucket: r.fromBucket, toBucket: r.toBucket, keyId: f.keyId, accountId: f.accountId, model: f.model });
+export function readRows(usage: UsageQueries, r: ResolvedRange, f: { keyId?: string; accountId?: string; model?: string }): Promise<UsageRow[]> {
+  return usage.rows({ granularity: r.granularity, fromBucket: r.fromBucket, toBucket: r.toBucket, keyId: f.keyId, accountId: f.accountId, model: f.model });
 }
 
 /** Names of keys and accounts, read once per call site (the lists are bounded by what an operator created). */
-export async function nameResolver(store: Store): Promise<(d: Dimension, id: string) => string> {
-  const [keys, accounts] = await Promise.all([store.apiKeys.list({ includeDeleted: true }), store.accounts.list()]);
+export async function nameResolver(deps: { keys: ApiKeyService; accounts: AccountService }): Promise<(d: Dimension, id: string) => string> {
+  const [keys, accounts] = await Promise.all([deps.keys.list({ includeDeleted: true }), deps.accounts.list()]);
   const keyNames = new Map(keys.items.map((k) => [k.id, k.name]));
   const accountNames = new Map(accounts.map((a) => [a.id, a.name]));
   return (d, id) => {

@@ -3,14 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { nanosToUsd } from '../../core/money.js';
 import { buildBreakdown, buildSeries, toCsv, type BreakdownRow } from '../../accounting/usage-analytics.js';
-import type { Store } from '../../store/types.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
+import type { AccountService } from '../../services/accounts.js';
+import type { ApiKeyService } from '../../services/api-keys.js';
 import { nameResolver, readRows, resolveRange, tzLabel } from './analytics-support.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 import { breakdownQuerySchema, seriesQuerySchema } from './web-schemas.js';
 
 interface Deps {
-  store: Store;
+  usage: UsageQueries;
+  keys: ApiKeyService;
+  accounts: AccountService;
   clock: Clock;
   timezoneOffsetHours: number;
 }
@@ -32,7 +36,7 @@ async function series(deps: Deps, query: unknown) {
   const q = parseInput(seriesQuerySchema, query);
   const tz = deps.timezoneOffsetHours;
   const range = resolveRange(q, deps.clock.now(), tz, q.granularity, q.granularity === 'hour' ? 86_400_000 : 30 * 86_400_000);
-  const [rows, labelOf] = await Promise.all([readRows(deps.store, range, q), nameResolver(deps.store)]);
+  const [rows, labelOf] = await Promise.all([readRows(deps.usage, range, q), nameResolver(deps)]);
   const s = buildSeries(rows, { ...range, offsetHours: tz, metric: q.metric, groupBy: q.groupBy, top: q.top }, labelOf);
   return {
     ...rangeHeader(range, tz),
@@ -46,7 +50,7 @@ async function breakdown(deps: Deps, query: unknown) {
   const q = parseInput(breakdownQuerySchema, query);
   const tz = deps.timezoneOffsetHours;
   const range = resolveRange(q, deps.clock.now(), tz);
-  const [rows, labelOf] = await Promise.all([readRows(deps.store, range, q), nameResolver(deps.store)]);
+  const [rows, labelOf] = await Promise.all([readRows(deps.usage, range, q), nameResolver(deps)]);
   const b = buildBreakdown(rows, q.dimension, labelOf);
   const needle = q.q?.toLowerCase();
   const items = (needle ? b.rows.filter((r) => r.label.toLowerCase().includes(needle) || r.id.toLowerCase().includes(needle)) : b.rows).sort(SORTERS[q.sort]);

@@ -1,10 +1,11 @@
 // /admin/api-keys (also /admin/keys): create (the key is returned once), list, read, edit, delete.
 import type { FastifyInstance } from 'fastify';
-import type { ApiKey } from '../../core/api-key.js';
+import { limitsToWire, withKeyDefaults, type ApiKey } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import { apiKeyStatus, effectiveExpiry, type ApiKeyService } from '../../services/api-keys.js';
-import { readLimitUsage, type LimitUsage } from '../../accounting/limit-usage.js';
-import type { Store } from '../../store/types.js';
+import type { LimitUsage } from '../../accounting/limit-usage.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
+import type { KeyGate } from '../../services/key-gate.js';
 import { apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema, splitKeyInput } from './schemas.js';
 import { parseInput } from './validate.js';
 
@@ -12,10 +13,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /**
  * The key as the admin API shows it: settings flat, with the reference project's field names (what the create and
- * patch bodies take), and — when given — `limits`, each limit with its current use.
+ * patch bodies take; cost limits in USD), and — when given — `limits`, each limit with its current use.
  */
 export function apiKeyView(k: ApiKey, now: number, states?: LimitUsage[]) {
-  const { activatedAt, ...settings } = k.limits;
+  const { activatedAt, ...settings } = limitsToWire(withKeyDefaults(k).limits);
   const tightest = states?.reduce<LimitUsage | null>((a, b) => (a === null || b.ratio > a.ratio ? b : a), null) ?? null;
   return {
     id: k.id,
@@ -39,9 +40,9 @@ export function apiKeyView(k: ApiKey, now: number, states?: LimitUsage[]) {
   };
 }
 
-export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; clock: Clock; store: Store; timezoneOffsetHours: number }): void {
+export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; clock: Clock; usage: UsageQueries; gate: KeyGate }): void {
   const { keys, clock } = deps;
-  const full = async (k: ApiKey) => apiKeyView(k, clock.now(), await readLimitUsage(deps.store, k, clock.now(), deps.timezoneOffsetHours));
+  const full = async (k: ApiKey) => apiKeyView(k, clock.now(), await deps.usage.limitUsage(k, clock.now()));
   for (const base of ['/api-keys', '/keys']) {
     app.post(base, async (request, reply) => {
       const { base: fields, limits } = splitKeyInput(parseInput(apiKeyCreateSchema, request.body));
@@ -62,7 +63,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { keys: ApiKeyService; 
     // Clears the key's counters (window, daily, weekly, total) and leases; statistics and logs are kept.
     app.post(`${base}/:id/reset-counters`, async (request) => {
       const k = await keys.get((request.params as { id: string }).id);
-      await deps.store.limits.reset(k.id);
+      await deps.gate.resetCounters(k.id);
       return full(k);
     });
     app.delete(`${base}/:id`, async (request, reply) => {

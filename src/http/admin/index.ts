@@ -1,6 +1,7 @@
 // The admin API at /admin: every route requires an admin session (Authorization: Bearer <token>, or the web UI's
 // session cookie) except the few marked public (login).
 import type { FastifyInstance } from 'fastify';
+import type { PricingTable } from '../../accounting/pricing.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AccountPool } from '../../services/account-pool.js';
@@ -13,12 +14,18 @@ import type { TokenImport } from '../../services/token-import.js';
 import type { AccountWindows } from '../../services/windows.js';
 import type { AdminAuth } from '../../services/admin-auth.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
-import type { Store } from '../../store/types.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
+import type { AccountHistory } from '../../services/account-history.js';
+import type { KeyGate } from '../../services/key-gate.js';
+import type { StoreHealth } from '../../services/store-health.js';
 import type { Alerts } from '../../services/alerts/index.js';
 import type { SettingsService } from '../../services/settings.js';
+import type { AccountTester } from '../../services/account-tester.js';
+import type { TestSchedules } from '../../services/scheduled-tests/schedules.js';
 import { accountRoutes } from './accounts.js';
 import { alertRoutes } from './alerts.js';
 import { settingsRoutes } from './settings.js';
+import { scheduledTestRoutes } from './scheduled-tests.js';
 import { groupRoutes } from './groups.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { useAdminErrors } from './errors.js';
@@ -46,9 +53,20 @@ export interface AdminDeps {
   windows: AccountWindows;
   oauthSessions: OAuthSessions;
   tokenImport: TokenImport;
-  store: Store;
+  /** Usage statistics, the request log and limit bars. */
+  usage: UsageQueries;
+  /** Whether the store answers (the system page). */
+  storeHealth: StoreHealth;
+  /** Key admission (the counters reset). */
+  gate: KeyGate;
+  /** Account health changes and last tests (the account drawer). */
+  accountHistory: AccountHistory;
   settings: SettingsService;
   alerts: Alerts;
+  pricing: PricingTable;
+  /** The one-request account test (Test button, scheduled tests). */
+  tester: AccountTester;
+  schedules: TestSchedules;
   clock: Clock;
   log: Logger;
   timezoneOffsetHours: number;
@@ -80,6 +98,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   systemRoutes(app, deps);
   keyExtraRoutes(app, deps);
   accountExtraRoutes(app, deps);
+  scheduledTestRoutes(app, deps);
   settingsRoutes(app, deps);
   alertRoutes(app, deps);
   openApiRoutes(app, deps);

@@ -4,12 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiKey } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
-import { bucketLabel, bucketStart } from '../../core/time-buckets.js';
-import type { Granularity } from '../../core/usage-event.js';
-import { readLimitUsage, type LimitUsage } from '../../accounting/limit-usage.js';
-import { addRow, emptyBlock, sealBlock, type UsageBlock } from '../../accounting/usage-analytics.js';
+import type { LimitUsage } from '../../accounting/limit-usage.js';
+import { emptyBlock, sealBlock } from '../../accounting/usage-analytics.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
-import type { Store } from '../../store/types.js';
 import { apiKeyView } from './api-keys.js';
 import type { RouteDoc } from './route-docs.js';
 import { apiKeyCreateSchema, splitKeyInput } from './schemas.js';
@@ -19,10 +17,9 @@ import { keyBatchCreateSchema, keyRenewSchema, keySearchQuerySchema } from './we
 const DAY = 86_400_000;
 
 interface Deps {
-  store: Store;
+  usage: UsageQueries;
   keys: ApiKeyService;
   clock: Clock;
-  timezoneOffsetHours: number;
 }
 
 type KeyView = ReturnType<typeof apiKeyView> & { limits?: LimitUsage[]; tightest?: { kind: string; ratio: number } | null };
@@ -33,35 +30,20 @@ export function tightestRatio(v: KeyView): number {
 }
 
 /** Adds each key's limit bars; an active key at or past a counted cap shows as exhausted. */
-async function attachLimits(store: Store, rows: { key: ApiKey; view: KeyView }[], now: number, tz: number): Promise<void> {
+async function attachLimits(usageOf: UsageQueries, rows: { key: ApiKey; view: KeyView }[], now: number): Promise<void> {
   await Promise.all(
     rows.map(async (r) => {
-      const usage = await readLimitUsage(store, r.key, now, tz);
+      const usage = await usageOf.limitUsage(r.key, now);
       Object.assign(r.view, apiKeyView(r.key, now, usage));
       if (r.view.status === 'active' && usage.some((u) => u.kind !== 'concurrency' && u.ratio >= 1)) (r.view as { status: string }).status = 'exhausted';
     }),
   );
 }
 
-/** Usage per key over a range ending now: today (day bucket), 7/30 days (day buckets), all (months). */
-async function usageByKey(store: Store, range: string, now: number, tz: number): Promise<Map<string, UsageBlock>> {
-  const g: Granularity = range === 'all' ? 'month' : 'day';
-  const today = bucketLabel(now, 'day', tz);
-  const from = range === 'all' ? bucketLabel(now - 20 * 365 * DAY, 'month', tz) : range === 'today' ? today : bucketLabel(bucketStart(today, tz) - (range === '7d' ? 6 : 29) * DAY, 'day', tz);
-  const rows = await store.usage.query({ granularity: g, fromBucket: from, toBucket: bucketLabel(now, g, tz) });
-  const acc = new Map<string, ReturnType<typeof emptyBlock>>();
-  for (const r of rows) {
-    let b = acc.get(r.keyId);
-    if (!b) acc.set(r.keyId, (b = emptyBlock()));
-    addRow(b, r);
-  }
-  return new Map([...acc.entries()].map(([k, b]) => [k, sealBlock(b)]));
-}
-
 const ZERO = sealBlock(emptyBlock());
 
 export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
-  const { store, keys, clock } = deps;
+  const { usage: usageOf, keys, clock } = deps;
   const id = (p: unknown) => (p as { id: string }).id;
 
   app.get('/keys/search', async (request) => {
@@ -70,14 +52,13 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
     const wantTags = q.tag === undefined ? [] : Array.isArray(q.tag) ? q.tag : [q.tag];
     const [{ items }, usage] = await Promise.all([
       keys.list({ q: q.q, includeDeleted: q.status === 'deleted' }),
-      usageByKey(store, q.usageRange, now, deps.timezoneOffsetHours),
+      usageOf.byKey(q.usageRange, now),
     ]);
-    const tz = deps.timezoneOffsetHours;
     let rows = (await keys.withLastUsed(items.filter((k) => wantTags.every((t) => k.tags.includes(t)))))
       .map((k) => ({ key: k, view: { ...(apiKeyView(k, now) as KeyView), usage: usage.get(k.id) ?? ZERO } }));
     // Limit bars cost a store call per key with limits: for the whole list only when the filter or sort needs them.
     const needAll = q.sort === '-tightestLimit' || q.status === 'exhausted';
-    if (needAll) await attachLimits(store, rows, now, tz);
+    if (needAll) await attachLimits(usageOf, rows, now);
     if (q.status !== 'all') rows = rows.filter((r) => r.view.status === q.status);
     type Row = (typeof rows)[number];
     const by: Record<string, (a: Row['view'], b: Row['view']) => number> = {
@@ -90,7 +71,7 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
     };
     rows.sort((a, b) => by[q.sort](a.view, b.view) || a.view.name.localeCompare(b.view.name));
     const page = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
-    if (!needAll) await attachLimits(store, page, now, tz);
+    if (!needAll) await attachLimits(usageOf, page, now);
     const views = rows.map((r) => r.view);
     return {
       items: page.map((r) => r.view),

@@ -15,6 +15,7 @@ import { requestDocs } from './requests.js';
 import type { RouteDoc } from './route-docs.js';
 import { accountCreateSchema, accountPatchSchema, apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema, usageQuerySchema } from './schemas.js';
 import { sessionDocs } from './session.js';
+import { scheduledTestDocs } from './scheduled-tests.js';
 import { settingsDocs } from './settings.js';
 import { systemDocs } from './system.js';
 
@@ -47,6 +48,7 @@ export const ALL_DOCS: RouteDoc[] = [
   ...systemDocs,
   ...keyExtraDocs,
   ...accountExtraDocs,
+  ...scheduledTestDocs,
   ...oauthDocs,
   ...tokenImportDocs,
   ...groupDocs,

@@ -2,26 +2,22 @@
 // live rates, accounts and keys by state, and a "needs attention" list. Days are in the reporting time zone.
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
-import { bucketLabel, bucketStart } from '../../core/time-buckets.js';
-import { blockOf, cacheHitRate, type UsageBlock } from '../../accounting/usage-analytics.js';
+import { cacheHitRate, type UsageBlock } from '../../accounting/usage-analytics.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
 import type { AccountService } from '../../services/accounts.js';
 import type { AccountHealth } from '../../services/account-health.js';
 import type { AccountPool } from '../../services/account-pool.js';
 import { accountState } from './account-extras.js';
 import { healthView } from './accounts.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
-import type { Store } from '../../store/types.js';
 import { tzLabel } from './analytics-support.js';
 import type { RouteDoc } from './route-docs.js';
 import { overviewQuerySchema } from './web-schemas.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const LIVE_WINDOW_MS = 5 * 60_000;
-const LIVE_SCAN_MAX = 5000;
+const DAY = 24 * 3_600_000;
 
 interface Deps {
-  store: Store;
+  usage: UsageQueries;
   clock: Clock;
   keys: ApiKeyService;
   accounts: AccountService;
@@ -37,37 +33,6 @@ export interface AttentionItem {
   name: string;
   message: string;
   until?: string | null;
-}
-
-async function usageBlocks(store: Store, now: number, tz: number) {
-  const day = bucketLabel(now, 'day', tz);
-  const yStart = bucketStart(day, tz) - DAY;
-  const [today, yesterdaySoFar, yesterday, month] = await Promise.all([
-    store.usage.query({ granularity: 'day', fromBucket: day, toBucket: day }),
-    store.usage.query({ granularity: 'hour', fromBucket: bucketLabel(yStart, 'hour', tz), toBucket: bucketLabel(now - DAY, 'hour', tz) }),
-    store.usage.query({ granularity: 'day', fromBucket: bucketLabel(yStart, 'day', tz), toBucket: bucketLabel(yStart, 'day', tz) }),
-    store.usage.query({ granularity: 'month', fromBucket: bucketLabel(now, 'month', tz), toBucket: bucketLabel(now, 'month', tz) }),
-  ]);
-  return { today: blockOf(today), yesterdaySameTime: blockOf(yesterdaySoFar), yesterday: blockOf(yesterday), monthToDate: blockOf(month) };
-}
-
-async function live(store: Store, now: number) {
-  let requests = 0;
-  let tokens = 0;
-  let before: { ts: number; requestId: string } | undefined;
-  outer: for (let scanned = 0; scanned < LIVE_SCAN_MAX; ) {
-    const batch = await store.usage.recentRequests(500, { before });
-    for (const e of batch) {
-      if (e.ts < now - LIVE_WINDOW_MS) break outer;
-      requests++;
-      tokens += e.usage.input + e.usage.output + e.usage.cacheRead + e.usage.cacheWrite5m + e.usage.cacheWrite1h;
-      before = { ts: e.ts, requestId: e.requestId };
-    }
-    scanned += batch.length;
-    if (batch.length < 500) break;
-  }
-  const minutes = LIVE_WINDOW_MS / 60_000;
-  return { rpm: Math.round((requests / minutes) * 10) / 10, tpm: Math.round(tokens / minutes), windowMinutes: minutes };
 }
 
 type AccountViewLike = Parameters<typeof accountState>[0] & { health?: { reasons?: { message?: string; until?: string | null }[] } };
@@ -124,7 +89,7 @@ export function overviewRoutes(app: FastifyInstance, deps: Deps): void {
     const tz = deps.timezoneOffsetHours;
     const attention: AttentionItem[] = [];
     const accountViews = (await deps.accounts.list()).map((a) => ({ ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)), health: healthView(a, deps.health, deps.pool, now) }) as AccountViewLike);
-    const [blocks, liveRates, keys] = await Promise.all([usageBlocks(deps.store, now, tz), live(deps.store, now), keySummary(deps.keys, now, attention)]);
+    const [blocks, liveRates, keys] = await Promise.all([deps.usage.dashboard(now), deps.usage.liveRates(now), keySummary(deps.keys, now, attention)]);
     const accounts = accountSummary(accountViews, now, attention);
     const t: UsageBlock = blocks.today;
     return {

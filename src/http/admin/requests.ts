@@ -1,18 +1,17 @@
 // /admin/requests: the request log, newest first, paged by an opaque (ts, requestId) cursor; filters that the
-// store cannot index are applied while scanning, with a bound on how far one page scans.
+// store cannot index are applied while scanning (UsageQueries.logPage), with a bound on how far one page scans.
 import type { FastifyInstance } from 'fastify';
 import { RelayError } from '../../core/errors.js';
 import { nanosToMicros } from '../../core/money.js';
 import type { UsageEvent } from '../../core/usage-event.js';
-import type { RequestLogCursor, Store } from '../../store/types.js';
+import type { LogFilter, UsageQueries } from '../../accounting/usage-queries.js';
+import type { AccountService } from '../../services/accounts.js';
+import type { ApiKeyService } from '../../services/api-keys.js';
+import type { RequestLogCursor } from '../../store/types.js';
 import { nameResolver } from './analytics-support.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 import { requestsQuerySchema } from './web-schemas.js';
-
-const SCAN_BATCH = 200;
-/** Entries one page may look at before it answers with what it found and a cursor to go on. */
-const SCAN_MAX = 5000;
 
 export function encodeCursor(c: RequestLogCursor): string {
   return Buffer.from(JSON.stringify([c.ts, c.requestId])).toString('base64url');
@@ -28,7 +27,7 @@ export function decodeCursor(s: string): RequestLogCursor {
   throw new RelayError('VALIDATION_FAILED', 'cursor is not one this API issued', { details: [{ path: 'cursor', message: 'invalid' }] });
 }
 
-type Filter = (e: UsageEvent) => boolean;
+type Filter = LogFilter;
 
 function statusFilter(s: string | undefined): Filter | null {
   if (!s) return null;
@@ -46,27 +45,15 @@ export interface LogPage {
   scanned: number;
 }
 
-/** Reads one page of the log matching `filters` (the key filter is indexed; the others are checked here). */
+/** Reads one page of the log matching `filters`; the cursor in and out is the opaque string of this API. */
 export async function readLogPage(
-  store: Store,
+  usage: UsageQueries,
   q: { keyId?: string; from?: number; to?: number; cursor?: string; limit: number },
   filters: Filter[],
 ): Promise<LogPage> {
-  let before: RequestLogCursor | undefined = q.cursor ? decodeCursor(q.cursor) : q.to !== undefined ? { ts: q.to + 1, requestId: '' } : undefined;
-  const events: UsageEvent[] = [];
-  let scanned = 0;
-  for (;;) {
-    const batch = await store.usage.recentRequests(SCAN_BATCH, { keyId: q.keyId, before });
-    for (const e of batch) {
-      scanned++;
-      if (q.from !== undefined && e.ts < q.from) return { events, nextCursor: null, scanned };
-      before = { ts: e.ts, requestId: e.requestId };
-      if (filters.every((f) => f(e))) events.push(e);
-      if (events.length >= q.limit) return { events, nextCursor: encodeCursor(before), scanned };
-    }
-    if (batch.length < SCAN_BATCH) return { events, nextCursor: null, scanned };
-    if (scanned >= SCAN_MAX) return { events, nextCursor: before ? encodeCursor(before) : null, scanned };
-  }
+  const { cursor, ...rest } = q;
+  const page = await usage.logPage({ ...rest, before: cursor ? decodeCursor(cursor) : undefined }, filters);
+  return { events: page.events, nextCursor: page.next ? encodeCursor(page.next) : null, scanned: page.scanned };
 }
 
 export function requestItem(e: UsageEvent, names?: { key: string; account: string | null }) {
@@ -93,7 +80,7 @@ export function requestItem(e: UsageEvent, names?: { key: string; account: strin
   };
 }
 
-export function requestRoutes(app: FastifyInstance, deps: { store: Store }): void {
+export function requestRoutes(app: FastifyInstance, deps: { usage: UsageQueries; keys: ApiKeyService; accounts: AccountService }): void {
   app.get('/requests', async (request) => {
     const q = parseInput(requestsQuerySchema, request.query);
     const filters: Filter[] = [];
@@ -103,7 +90,7 @@ export function requestRoutes(app: FastifyInstance, deps: { store: Store }): voi
     if (q.minDurationMs !== undefined) filters.push((e) => e.durationMs >= q.minDurationMs!);
     const sf = statusFilter(q.status);
     if (sf) filters.push(sf);
-    const [page, labelOf] = await Promise.all([readLogPage(deps.store, q, filters), nameResolver(deps.store)]);
+    const [page, labelOf] = await Promise.all([readLogPage(deps.usage, q, filters), nameResolver(deps)]);
     return {
       items: page.events.map((e) => requestItem(e, { key: labelOf('key', e.keyId), account: e.accountId ? labelOf('account', e.accountId) : null })),
       nextCursor: page.nextCursor,

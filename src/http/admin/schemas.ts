@@ -1,7 +1,7 @@
 // Admin payload schemas (zod): one source for validation now and the OpenAPI document later.
 import { z } from 'zod';
 import { ACCOUNT_KINDS } from '../../providers/registry.js';
-import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES, type ApiKeyLimits } from '../../core/api-key.js';
+import { CLIENT_IDS, limitsFromWire, SERVICES, WEEKLY_COST_FAMILIES, type ApiKeyLimits, type WireLimits } from '../../core/api-key.js';
 import { GRANULARITIES } from '../../core/usage-event.js';
 
 /** ISO 8601 or epoch milliseconds → epoch ms. */
@@ -30,7 +30,7 @@ const usd = z.number().min(0, 'must be 0 (no limit) or more').max(1_000_000);
 
 /**
  * Key limits, flat, with the reference project's field names and real numbers/booleans (0 = no limit), so
- * operators' habits and exported configurations carry over.
+ * operators' habits and exported configurations carry over. Cost limits in USD (kept in nano-USD: splitKeyInput).
  */
 export const apiKeyLimitFields = {
   /** Services the key may call; `all` (the reference project's value) or an empty list means every service. */
@@ -80,9 +80,9 @@ const apiKeyBaseFields = {
 export const apiKeyCreateSchema = z.strictObject({ name, ...apiKeyBaseFields, ...apiKeyLimitFields });
 export const apiKeyPatchSchema = z.strictObject({ name: name.optional(), ...apiKeyBaseFields, ...apiKeyLimitFields });
 
-const LIMIT_FIELD_NAMES = Object.keys(apiKeyLimitFields) as (keyof ApiKeyLimits)[];
+const LIMIT_FIELD_NAMES = Object.keys(apiKeyLimitFields) as (keyof WireLimits)[];
 
-/** Splits a parsed create/patch body into record fields and the `limits` sub-object the store keeps. */
+/** Splits a parsed create/patch body into record fields and the `limits` sub-object the store keeps (USD → nano-USD). */
 export function splitKeyInput<T extends Record<string, unknown>>(input: T): { base: Record<string, unknown>; limits: Partial<ApiKeyLimits> } {
   const base: Record<string, unknown> = {};
   const limits: Record<string, unknown> = {};
@@ -91,7 +91,7 @@ export function splitKeyInput<T extends Record<string, unknown>>(input: T): { ba
     if ((LIMIT_FIELD_NAMES as string[]).includes(k)) limits[k] = v;
     else base[k] = v;
   }
-  return { base, limits: limits as Partial<ApiKeyLimits> };
+  return { base, limits: limitsFromWire(limits) as Partial<ApiKeyLimits> };
 }
 
 const baseUrl = z.string().trim().max(2048).nullable();

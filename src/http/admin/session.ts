@@ -4,22 +4,20 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 import type { AdminAuth, AdminSession } from '../../services/admin-auth.js';
-import type { Store } from '../../store/types.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 import { loginSchema, logoutQuerySchema, passwordChangeSchema } from './web-schemas.js';
 
 export const SESSION_COOKIE = 'crs_admin';
 const COOKIE_PATH = '/admin';
-/** Set once an admin changed the generated password through the UI: the login page stops pointing at init.json. */
-const PASSWORD_CHANGED_KV = 'ui:password-changed';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface SessionDeps {
   auth: AdminAuth;
-  store: Store;
+  clock: Clock;
   /** The relay's configuration when the composition root passes it (to tell whether init.json is in use). */
   config?: { dataDir?: string; admin?: unknown };
 }
@@ -67,27 +65,20 @@ export async function authenticateAdminRequest(request: FastifyRequest, deps: Se
   return session;
 }
 
-async function mustChangePassword(store: Store, username: string): Promise<boolean> {
-  if (!/^cr_admin_/.test(username)) return false;
-  if ((await store.kv.get(PASSWORD_CHANGED_KV)) !== null) return false;
-  const user = await store.admins.get(username);
-  return user !== null && user.updatedAt === user.createdAt;
-}
-
 export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
-  const { auth, store } = deps;
+  const { auth } = deps;
 
   app.post('/session', { config: { public: true } }, async (request, reply) => {
     const { username, password } = parseInput(loginSchema, request.body);
     const s = await auth.login(username, password, request.ip);
-    const ttl = Math.max(1, s.expiresAt - Date.now());
+    const ttl = Math.max(1, s.expiresAt - deps.clock.now());
     setCookie(reply, request, s.token, Math.floor(ttl / 1000));
     request.log.info({ username: s.username, ip: request.ip }, 'admin session opened');
     return {
       username: s.username,
       expiresAt: new Date(s.expiresAt).toISOString(),
       csrfToken: csrfFor(s.token),
-      mustChangePassword: await mustChangePassword(store, s.username),
+      mustChangePassword: await auth.mustChangePassword(s.username),
     };
   });
 
@@ -96,7 +87,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
     // and nobody changed the password through the UI yet.
     const c = deps.config;
     const generated = c === undefined || (!(c.admin as { password?: unknown } | null | undefined)?.password && c.dataDir !== undefined && existsSync(join(c.dataDir, 'app', 'init.json')));
-    return { initFileHint: generated && (await store.kv.get(PASSWORD_CHANGED_KV)) === null };
+    return { initFileHint: generated && !(await auth.passwordChangedInUi()) };
   });
 
   app.get('/session', async (request) => {
@@ -107,7 +98,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
       expiresAt: new Date(admin.expiresAt).toISOString(),
       via: token ? 'cookie' : 'bearer',
       csrfToken: token ? csrfFor(token) : null,
-      mustChangePassword: await mustChangePassword(store, admin.username),
+      mustChangePassword: await auth.mustChangePassword(admin.username),
     };
   });
 
@@ -129,7 +120,7 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
     }
     // Every other session of this admin (browser or bearer token) ends; this one stays signed in.
     await auth.setPassword(username, newPassword, sid);
-    await store.kv.set(PASSWORD_CHANGED_KV, '1');
+    await auth.markPasswordChangedInUi();
     request.log.info({ username }, 'admin password changed');
     return reply.code(204).send();
   });

@@ -1,5 +1,6 @@
-// /admin/settings: the runtime settings sections (relay behaviour: the wait queue's defaults; notifications; data
-// retention), each with its defaults and who changed it last. Every instance applies a change at once (change event `settings`).
+// /admin/settings: the runtime settings sections (relay behaviour: the wait queue's defaults, stickiness, failover
+// attempts and cooldowns; notifications; data retention), each with its defaults (some from the environment) and who
+// changed it last. Every instance applies a change at once (change event `settings`), without a restart.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RelayError } from '../../core/errors.js';
@@ -20,7 +21,7 @@ export function settingsRoutes(app: FastifyInstance, deps: { settings: SettingsS
   app.patch('/settings/:section', async (request) => {
     const name = section(request.params);
     const patch = parseInput(sectionPatchSchema(name), request.body);
-    return settings.patch(name, patch as never, request.admin?.username ?? 'admin');
+    return settings.patch(name, patch, request.admin?.username ?? 'admin');
   });
 }
 
@@ -31,7 +32,7 @@ export const settingsDocs: RouteDoc[] = [
     method: 'PATCH',
     path: '/admin/settings/{section}',
     tag: 'settings',
-    summary: 'Change fields of a section: relay (concurrency wait queue defaults) or notifications (on/off, near-limit %, de-duplication window, store check interval, language) or retention (request-log days, pruned in the background); the body schema shown is the union of the three',
+    summary: 'Change fields of a section (null puts a field back to its default): relay (concurrency wait queue defaults; sticky-session TTL and renewal; failover attempts; cooldown seconds per failure class when the upstream gives no reset time — defaults from STICKY_*, FAILOVER_MAX_ATTEMPTS, COOLDOWN_*_SEC) or notifications (on/off, near-limit %, de-duplication window, store check interval, language) or retention (request-log days, pruned in the background); the body schema shown is the union of the three',
     body: z.union([sectionPatchSchema('relay'), sectionPatchSchema('notifications'), sectionPatchSchema('retention')]),
   },
 ];

@@ -2,18 +2,20 @@
 // forms need: account kinds with their credential fields and terms, known models, client ids, error codes).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { loadPricing, type PricingTable } from '../../accounting/pricing.js';
+import type { PricingTable } from '../../accounting/pricing.js';
 import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import { ERROR_CATALOGUE } from '../../core/errors.js';
 import { ACCOUNT_KINDS, adapterFor } from '../../providers/registry.js';
-import type { Store } from '../../store/types.js';
+import type { StoreHealth } from '../../services/store-health.js';
 import { tzLabel } from './analytics-support.js';
 import type { RouteDoc } from './route-docs.js';
 
 interface Deps {
-  store: Store;
+  storeHealth: StoreHealth;
   clock: Clock;
+  /** The price table in effect (bundled + PRICING_FILE), whose model names the forms suggest. */
+  pricing: PricingTable;
   timezoneOffsetHours: number;
   version: string;
   startedAt: number;
@@ -27,16 +29,11 @@ const CLIENT_NOTES: Record<string, { label: string; note: string }> = {
 };
 export const KNOWN_CLIENTS = CLIENT_IDS.map((id) => ({ id, label: CLIENT_NOTES[id]?.label ?? id, note: CLIENT_NOTES[id]?.note ?? '' }));
 
-let bundledPricing: PricingTable | null = null;
-/** Model names of the bundled price table, per API family (the forms' suggestions; any other name still works). */
+/** Model names of the price table, per API family (the forms' suggestions; any other name still works). */
 const FAMILY_PATTERNS: Record<string, RegExp> = { anthropic: /^claude-/, openai: /^(gpt-|o\d|codex-)/, gemini: /^gemini-/ };
-let modelsByFamily: Record<string, string[]> | null = null;
-function knownModels(): Record<string, string[]> {
-  if (modelsByFamily) return modelsByFamily;
-  bundledPricing ??= loadPricing({});
-  const names = bundledPricing.models().filter((m) => !m.includes('/') && !m.includes('@'));
-  modelsByFamily = Object.fromEntries(Object.entries(FAMILY_PATTERNS).map(([family, re]) => [family, names.filter((m) => re.test(m)).sort()]));
-  return modelsByFamily;
+function knownModels(pricing: PricingTable): Record<string, string[]> {
+  const names = pricing.models().filter((m) => !m.includes('/') && !m.includes('@'));
+  return Object.fromEntries(Object.entries(FAMILY_PATTERNS).map(([family, re]) => [family, names.filter((m) => re.test(m)).sort()]));
 }
 
 function credentialFields(kind: string): { name: string; required: boolean }[] {
@@ -49,19 +46,17 @@ function credentialFields(kind: string): { name: string; required: boolean }[] {
 }
 
 export function systemRoutes(app: FastifyInstance, deps: Deps): void {
+  // The table is fixed for the process's life: group its names once, on first use.
+  let models: Record<string, string[]> | null = null;
+  const modelsByFamily = () => (models ??= knownModels(deps.pricing));
   app.get('/system', async () => {
-    let store: { kind: string; ok: boolean; latencyMs: number | null; error?: string };
-    try {
-      store = { kind: deps.store.kind, ok: true, latencyMs: Math.round((await deps.store.ping()) * 100) / 100 };
-    } catch (e) {
-      store = { kind: deps.store.kind, ok: false, latencyMs: null, error: (e as Error).message };
-    }
+    const store = await deps.storeHealth.check();
     const now = deps.clock.now();
     return {
       version: deps.version,
       now: new Date(now).toISOString(),
       startedAt: new Date(deps.startedAt).toISOString(),
-      uptimeSec: Math.round((Date.now() - deps.startedAt) / 1000),
+      uptimeSec: Math.round((now - deps.startedAt) / 1000),
       node: process.version,
       store,
       timezoneOffsetHours: deps.timezoneOffsetHours,
@@ -74,8 +69,8 @@ export function systemRoutes(app: FastifyInstance, deps: Deps): void {
       const a = adapterFor(kind);
       return { kind, protocol: a.protocol, oauth: a.refresh !== undefined, credentialFields: credentialFields(kind), terms: a.terms ?? null };
     }),
-    models: Object.values(knownModels()).flat(),
-    modelsByProtocol: knownModels(),
+    models: Object.values(modelsByFamily()).flat(),
+    modelsByProtocol: modelsByFamily(),
     clients: KNOWN_CLIENTS,
     services: SERVICES,
     weeklyCostFamilies: WEEKLY_COST_FAMILIES,

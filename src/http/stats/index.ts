@@ -1,17 +1,14 @@
 // The key-holder API at /stats/api (public, rate-limited): a key is exchanged, in a POST body, for a short-lived
 // read-only token; /me answers to that token or to the relay key itself (x-api-key / Authorization), so a Claude
 // Code status line can call it. Nothing here reveals accounts, other keys or prices per account.
-import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { withKeyDefaults, type ApiKey } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
-import { RelayError } from '../../core/errors.js';
-import { bucketLabel, bucketStart } from '../../core/time-buckets.js';
-import { readLimitUsage } from '../../accounting/limit-usage.js';
-import { blockOf, buildBreakdown, buildSeries } from '../../accounting/usage-analytics.js';
+import { buildBreakdown, buildSeries } from '../../accounting/usage-analytics.js';
+import type { UsageQueries } from '../../accounting/usage-queries.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ApiKeyService } from '../../services/api-keys.js';
-import type { Store } from '../../store/types.js';
+import { isStatsToken, type StatsSessions } from '../../services/stats-sessions.js';
 import { resolveRange, tzLabel } from '../admin/analytics-support.js';
 import { apiKeyView } from '../admin/api-keys.js';
 import { useAdminErrors } from '../admin/errors.js';
@@ -23,7 +20,8 @@ import { PUBLIC_BODY_LIMIT } from '../web-auth.js';
 import { WindowLimiter } from './rate-limit.js';
 
 export interface StatsDeps {
-  store: Store;
+  usage: UsageQueries;
+  statsSessions: StatsSessions;
   keys: ApiKeyService;
   clock: Clock;
   log: Logger;
@@ -31,11 +29,7 @@ export interface StatsDeps {
   requestMaxBytes: number;
 }
 
-const TOKEN_PREFIX = 'st_';
-const TOKEN_TTL_MS = 60 * 60_000;
-const KV = 'statssession:';
 const DAY = 86_400_000;
-const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /** What a key holder may know of their key's settings: no bound account, no other key. */
 function ownSettings(k: ApiKey) {
@@ -53,42 +47,17 @@ function ownSettings(k: ApiKey) {
 async function resolveKey(request: FastifyRequest, deps: StatsDeps): Promise<ApiKey> {
   const auth = request.headers.authorization;
   const bearer = auth ? /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() : undefined;
-  if (bearer?.startsWith(TOKEN_PREFIX)) {
-    const keyId = await deps.store.kv.get(KV + sha(bearer));
-    if (!keyId) throw new RelayError('KEY_INVALID', 'The lookup session has expired; enter the key again');
-    const k = await deps.store.apiKeys.get(keyId);
-    if (!k || k.deletedAt !== null) throw new RelayError('KEY_INVALID', 'Key not recognised');
-    return k;
-  }
+  if (bearer !== undefined && isStatsToken(bearer)) return deps.statsSessions.resolve(bearer);
   const header = request.headers['x-api-key'];
   const presented = (Array.isArray(header) ? header[0] : header) ?? bearer;
   return deps.keys.authenticate(presented);
 }
 
-async function usageSummary(store: Store, keyId: string, now: number, tz: number) {
-  const today = bucketLabel(now, 'day', tz);
-  const todayStart = bucketStart(today, tz);
-  const q = (g: 'day' | 'month', from: string) => store.usage.query({ granularity: g, fromBucket: from, toBucket: bucketLabel(now, g, tz), keyId });
-  const thisMonth = bucketLabel(now, 'month', tz);
-  const [t, d7, d30, month, all] = await Promise.all([
-    q('day', today),
-    q('day', bucketLabel(todayStart - 6 * DAY, 'day', tz)),
-    q('day', bucketLabel(todayStart - 29 * DAY, 'day', tz)),
-    q('month', thisMonth),
-    q('month', bucketLabel(now - 20 * 365 * DAY, 'month', tz)),
-  ]);
-  return { today: blockOf(t), d7: blockOf(d7), d30: blockOf(d30), month: blockOf(month), all: blockOf(all) };
-}
-
 /** Everything a key holder may see about their own key (and nothing about accounts or other keys). */
-export async function keyHolderView(deps: Pick<StatsDeps, 'store' | 'clock' | 'timezoneOffsetHours'>, k: ApiKey) {
+export async function keyHolderView(deps: Pick<StatsDeps, 'usage' | 'clock' | 'timezoneOffsetHours'>, k: ApiKey) {
   const now = deps.clock.now();
   const view = apiKeyView(k, now) as Record<string, unknown>;
-  const [usage, limits, newest] = await Promise.all([
-    usageSummary(deps.store, k.id, now, deps.timezoneOffsetHours),
-    readLimitUsage(deps.store, k, now, deps.timezoneOffsetHours),
-    deps.store.usage.recentRequests(1, { keyId: k.id }),
-  ]);
+  const [usage, limits, newest] = await Promise.all([deps.usage.keySummary(k.id, now), deps.usage.limitUsage(k, now), deps.usage.newest(k.id)]);
   return {
     id: k.id,
     name: k.name,
@@ -97,7 +66,7 @@ export async function keyHolderView(deps: Pick<StatsDeps, 'store' | 'clock' | 't
     prefix: k.prefix,
     expiresAt: view.effectiveExpiresAt,
     createdAt: view.createdAt,
-    lastUsedAt: newest[0] ? new Date(newest[0].ts).toISOString() : view.lastUsedAt,
+    lastUsedAt: newest ? new Date(newest.ts).toISOString() : view.lastUsedAt,
     limits,
     ...ownSettings(k),
     usage,
@@ -108,8 +77,8 @@ export async function keyHolderView(deps: Pick<StatsDeps, 'store' | 'clock' | 't
 
 export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<void> {
   useAdminErrors(app, deps.log, deps.requestMaxBytes);
-  const sessions = new WindowLimiter(20, 60_000);
-  const reads = new WindowLimiter(120, 60_000);
+  const sessions = new WindowLimiter(20, 60_000, deps.clock);
+  const reads = new WindowLimiter(120, 60_000, deps.clock);
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
   });
@@ -118,9 +87,7 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
     sessions.hit(request.ip);
     const { key } = parseInput(statsSessionSchema, request.body);
     const k = await deps.keys.authenticate(key.trim());
-    const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
-    await deps.store.kv.set(KV + sha(token), k.id, TOKEN_TTL_MS);
-    return { token, expiresAt: new Date(Date.now() + TOKEN_TTL_MS).toISOString() };
+    return deps.statsSessions.open(k.id);
   });
 
   app.get('/me', async (request, reply) => {
@@ -140,7 +107,7 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
     const q = parseInput(statsUsageQuerySchema, request.query);
     const tz = deps.timezoneOffsetHours;
     const range = resolveRange(q, deps.clock.now(), tz, q.granularity, q.granularity === 'hour' ? DAY : 30 * DAY);
-    const rows = await deps.store.usage.query({ granularity: range.granularity, fromBucket: range.fromBucket, toBucket: range.toBucket, keyId: k.id });
+    const rows = await deps.usage.rows({ granularity: range.granularity, fromBucket: range.fromBucket, toBucket: range.toBucket, keyId: k.id });
     const label = (_d: unknown, id: string) => id;
     const series = buildSeries(rows, { ...range, offsetHours: tz, metric: 'cost', groupBy: 'none', top: 1 }, label);
     const tokens = buildSeries(rows, { ...range, offsetHours: tz, metric: 'tokens', groupBy: 'tokenType', top: 4 }, label);
@@ -161,7 +128,7 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
     reads.hit(request.ip);
     const k = await resolveKey(request, deps);
     const q = parseInput(statsRequestsQuerySchema, request.query);
-    const page = await readLogPage(deps.store, { keyId: k.id, limit: q.limit }, []);
+    const page = await readLogPage(deps.usage, { keyId: k.id, limit: q.limit }, []);
     return { items: page.events.map((e) => requestItem(e)) };
   });
 }

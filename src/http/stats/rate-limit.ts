@@ -1,5 +1,6 @@
 // A small fixed-window limiter per client address for the public key-holder endpoints (one process; a relay
 // behind several instances limits per instance, which is enough to stop key guessing).
+import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 
 export class WindowLimiter {
@@ -8,10 +9,12 @@ export class WindowLimiter {
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
+    private readonly clock: Clock,
   ) {}
 
   /** Counts a hit for `who`; throws RATE_LIMITED (with retry-after) once the window is full. */
-  hit(who: string, now = Date.now()): void {
+  hit(who: string): void {
+    const now = this.clock.now();
     let e = this.hits.get(who);
     if (!e || e.resetAt <= now) {
       if (this.hits.size > 50_000) this.sweep(now);

@@ -2,6 +2,7 @@
 // with ours), API keys with their limits (keeping its key hash, so holders' keys keep working: services/legacy-keys),
 // account groups and bindings, and usage totals (limit counters seeded from them). Records that exist already are
 // left alone unless `force`; a dry run reports the same plan and writes nothing.
+import type { AccountGroup } from '../../core/account-group.js';
 import { needsAdmission, type ApiKey } from '../../core/api-key.js';
 import { bucketLabel } from '../../core/time-buckets.js';
 import { pastUse } from '../../accounting/limits.js';
@@ -38,7 +39,6 @@ export interface CrsImportReport {
 
 /** kv marker: this key's usage came over already (an import run again adds nothing twice). */
 const usageMarker = (keyId: string) => `crs-import:usage:${keyId}`;
-const GROUP_KV = (id: string) => `group:${id}`;
 
 export async function importFromCrs(src: CrsKeySource, store: Store, secrets: Secrets, opts: CrsImportOptions): Promise<CrsImportReport> {
   const snap = await readSnapshot(src);
@@ -50,15 +50,15 @@ export async function importFromCrs(src: CrsKeySource, store: Store, secrets: Se
 
   // Groups (kept with their ids: keys bind to `group:<id>`), and membership as the accounts' groupIds.
   const groupsOf = new Map<string, string[]>();
-  const groupDocs: { id: string; doc: string }[] = [];
+  const groups: AccountGroup[] = [];
   for (const g of snap.groups) {
     const name = (g.fields.name || `group ${g.id.slice(0, 8)}`).slice(0, 100);
     for (const m of g.members) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.id]);
-    const a = action((await store.kv.get(GROUP_KV(g.id))) !== null);
+    const a = action((await store.groups.get(g.id)) !== null);
     report.groups.push({ id: g.id, name, action: a });
     const created = Date.parse(g.fields.createdAt ?? '');
     const at = Number.isFinite(created) ? created : opts.now;
-    if (a !== 'exists') groupDocs.push({ id: g.id, doc: JSON.stringify({ id: g.id, name, description: (g.fields.description ?? '').slice(0, 500), createdAt: at, updatedAt: opts.now }) });
+    if (a !== 'exists') groups.push({ id: g.id, name, description: (g.fields.description ?? '').slice(0, 500), createdAt: at, updatedAt: opts.now });
   }
 
   const accounts: PlainAccount[] = [];
@@ -103,7 +103,7 @@ export async function importFromCrs(src: CrsKeySource, store: Store, secrets: Se
   if (opts.dryRun) return report;
 
   // Writes: groups, accounts (sealed with this relay's key), keys, then usage and the counters it seeds.
-  for (const g of groupDocs) await store.kv.set(GROUP_KV(g.id), g.doc);
+  for (const g of groups) await store.groups.put(g);
   for (const a of accounts) {
     await store.accounts.remove(a.id);
     await store.accounts.create({ ...a, secrets: secrets.seal(JSON.stringify(a.secrets)), proxy: a.proxy ? secrets.seal(a.proxy) : null });

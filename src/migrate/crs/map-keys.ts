@@ -1,7 +1,9 @@
 // The reference project's API key records (all fields strings, CRS-REFERENCE.md §4.2) as this relay's keys. The
 // limit fields already carry the reference names; what differs is the value types, the binding prefixes and the
-// semantics a combination had there (a window cap without a window never applied, so it is dropped).
+// semantics a combination had there (a window cap without a window never applied, so it is dropped), and cost
+// limits, USD there, kept in nano-USD here.
 import { CLIENT_IDS, DEFAULT_LIMITS, SERVICES, type ApiKey, type ApiKeyLimits } from '../../core/api-key.js';
+import { usdToNanos } from '../../core/money.js';
 import { limitProblems } from '../../services/api-keys.js';
 import { CRS_HASH_PREFIX } from './crypto.js';
 import type { CrsApiKey } from './read.js';
@@ -67,10 +69,10 @@ export function mapApiKey(k: CrsApiKey, now: number): MappedKey | { skip: string
     rateLimitWindow: window,
     // Without a window the reference never applied these caps.
     rateLimitRequests: window > 0 ? num(f.rateLimitRequests) : 0,
-    rateLimitCost: window > 0 ? num(f.rateLimitCost) : 0,
-    dailyCostLimit: num(f.dailyCostLimit),
-    totalCostLimit: num(f.totalCostLimit),
-    weeklyOpusCostLimit: num(f.weeklyOpusCostLimit),
+    rateLimitCostNanos: window > 0 ? usdToNanos(num(f.rateLimitCost)) : 0,
+    dailyCostLimitNanos: usdToNanos(num(f.dailyCostLimit)),
+    totalCostLimitNanos: usdToNanos(num(f.totalCostLimit)),
+    weeklyOpusCostLimitNanos: usdToNanos(num(f.weeklyOpusCostLimit)),
     // The reference counts every Claude-family model toward this cap.
     weeklyCostFamily: 'claude',
     weeklyResetDay: Math.min(7, Math.max(1, num(f.weeklyResetDay, 1))),

@@ -3,6 +3,7 @@
 // failure that may pass (network, 429, 5xx) is retried with exponential backoff, a bounded number of times. The
 // outcome names no secret: errors are scrubbed of the channel's secret values and of URLs beyond their origin.
 import { createTransport } from 'nodemailer';
+import type { Clock } from '../../core/clock.js';
 import { buildRequest, mailOf, readAnswer, type FormatContext } from './formats.js';
 import type { AlertEvent, ResolvedChannel } from './types.js';
 
@@ -10,6 +11,8 @@ export type FetchLike = (url: string, init: { method: string; headers: Record<st
 
 export interface DeliveryOptions {
   fetch: FetchLike;
+  /** Signed webhook timestamps. */
+  clock: Clock;
   /** Per attempt. Default 10 s. */
   timeoutMs?: number;
   /** Further attempts after the first. Default 3. */
@@ -44,7 +47,7 @@ export function scrub(text: string, ch: ResolvedChannel): string {
 }
 
 async function httpAttempt(ch: ResolvedChannel, e: AlertEvent, ctx: FormatContext, opts: DeliveryOptions): Promise<Attempt> {
-  const req = buildRequest(ch, e, Date.now(), ctx);
+  const req = buildRequest(ch, e, opts.clock.now(), ctx);
   try {
     const res = await opts.fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
     const body = (await res.text()).slice(0, 4096);

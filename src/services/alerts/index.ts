@@ -31,7 +31,7 @@ export interface AlertsDeps {
   version: string;
   instance: string;
   timezoneOffsetHours: number;
-  delivery?: Omit<DeliveryOptions, 'fetch'>;
+  delivery?: Omit<DeliveryOptions, 'fetch' | 'clock'>;
   /** Account sweep interval (ms); default 30 s. */
   sweepMs?: number;
 }

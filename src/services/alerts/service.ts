@@ -25,7 +25,7 @@ export interface AlertServiceDeps {
   instance: string;
   timezoneOffsetHours: number;
   /** Retry tuning (tests shorten the backoff). */
-  delivery?: Omit<DeliveryOptions, 'fetch'>;
+  delivery?: Omit<DeliveryOptions, 'fetch' | 'clock'>;
 }
 
 /** How an event is kept from repeating: its identity and for how long. */
@@ -120,7 +120,7 @@ export class AlertService {
       return { ...base, status: 'failed', attempts: 0, httpStatus: 0, error: 'channel secrets cannot be opened (ENCRYPTION_KEY changed?)', at: this.deps.clock.now() };
     }
     const ctx = { offsetHours: this.deps.timezoneOffsetHours, version: this.deps.version };
-    const out = await deliver(ch, event, ctx, { ...this.deps.delivery, retries, fetch: this.deps.fetch });
+    const out = await deliver(ch, event, ctx, { ...this.deps.delivery, retries, fetch: this.deps.fetch, clock: this.deps.clock });
     if (!out.ok) this.deps.log.warn({ event: event.type, channelId: c.id, type: c.type, attempts: out.attempts, err: out.error }, 'alert not delivered');
     return { ...base, status: out.ok ? 'sent' : 'failed', attempts: out.attempts, httpStatus: out.httpStatus, error: out.error, at: this.deps.clock.now() };
   }

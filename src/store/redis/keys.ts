@@ -11,6 +11,13 @@ export interface RedisKeys {
   account(id: string): string;
   readonly accounts: string;
   readonly accountLastUsed: string;
+  group(id: string): string;
+  /** Set of group ids. */
+  readonly groups: string;
+  oauthSession(id: string): string;
+  adminSession(sid: string): string;
+  /** Index of admin sessions: sorted set of sids scored by expiry (trimmed on every write: live sessions only). */
+  readonly adminSessions: string;
   usageAgg(granularity: string, bucket: string): string;
   request(requestId: string): string;
   readonly requests: string;
@@ -34,6 +41,11 @@ export function redisKeys(prefix: string): RedisKeys {
     account: (id) => `${p}account:${id}`,
     accounts: `${p}accounts`,
     accountLastUsed: `${p}account-last-used`,
+    group: (id) => `${p}group:${id}`,
+    groups: `${p}groups`,
+    oauthSession: (id) => `${p}oauth-session:${id}`,
+    adminSession: (sid) => `${p}admin-session:${sid}`,
+    adminSessions: `${p}admin-sessions`,
     usageAgg: (g, b) => `${p}{u}:agg:${g}:${b}`,
     request: (id) => `${p}{u}:req:${id}`,
     requests: `${p}{u}:reqs`,
@@ -43,6 +55,17 @@ export function redisKeys(prefix: string): RedisKeys {
     kvNamespace: (ns) => `${p}kvns:${ns}`,
   };
 }
+
+/**
+ * Where earlier versions kept entities in the kv space (kv keys, before `RedisKeys.kv`): the store moves what it
+ * finds there to the entities' own keys when it opens (legacy-kv.ts). Each is a kv namespace (the part before the
+ * first ':') and the key prefix of its entries.
+ */
+export const LEGACY_KV = {
+  groups: { namespace: 'group', prefix: 'group:' },
+  oauthSessions: { namespace: 'oauth', prefix: 'oauth:session:' },
+  adminSessions: { namespace: 'adminsession', prefix: 'adminsession:' },
+} as const;
 
 /** Separator inside aggregate hash fields: `<keyId>\x1f<accountId>\x1f<model>\x1f<metric>`. */
 export const FIELD_SEP = '\x1f';

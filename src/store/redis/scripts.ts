@@ -37,6 +37,13 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
+/** Replace KEYS[1] only while it holds ARGV[1]: set it to ARGV[2] expiring in ARGV[3] ms. Returns 1 when replaced. */
+export const REPLACE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
 /**
  * Admission for one request of a key: KEYS leases (zset, score = expiry), window (hash start/req/tok/cost),
  * day cost, total (hash cost/tok), week cost, queue (zset waiter → enqueue time), queue expiry (zset waiter →

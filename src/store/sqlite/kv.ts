@@ -1,11 +1,12 @@
-// Small shared state with expiry on SQLite (sticky sessions, health, OAuth sessions, locks).
+// Small shared state with expiry on SQLite (sticky sessions, health, settings, locks).
 import type Database from 'better-sqlite3';
+import type { Clock } from '../../core/clock.js';
 import type { KvRepo } from '../types.js';
 
 type Db = Database.Database;
 
-export function sqliteKv(db: Db): KvRepo {
-  const now = () => Date.now();
+export function sqliteKv(db: Db, clock: Clock): KvRepo {
+  const now = () => clock.now();
   const get = db.prepare<[string, number], { v: string }>('SELECT v FROM kv WHERE k = ? AND (expires_at IS NULL OR expires_at > ?)');
   const set = db.prepare('INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, expires_at = excluded.expires_at');
   const insertIfAbsent = db.prepare(`INSERT INTO kv (k, v, expires_at) VALUES (?, ?, ?)

@@ -1,5 +1,6 @@
 // Key limits on SQLite: counters and concurrency leases, admission in one transaction.
 import type Database from 'better-sqlite3';
+import type { Clock } from '../../core/clock.js';
 import type { AdmitPlan, AdmitResult, LimitCounters, LimitsRepo, QueueStats, SettleItem } from '../types.js';
 
 type Db = Database.Database;
@@ -9,7 +10,7 @@ const DAY_MS = 86_400_000;
 const DAILY_TTL_MS = 3 * DAY_MS;
 const WEEKLY_TTL_MS = 16 * DAY_MS;
 
-export function sqliteLimits(db: Db): LimitsRepo {
+export function sqliteLimits(db: Db, clock: Clock): LimitsRepo {
   const get = db.prepare<[string, string, number], { value: number }>(
     'SELECT value FROM key_counters WHERE key_id = ? AND name = ? AND (expires_at IS NULL OR expires_at > ?)',
   );
@@ -152,7 +153,7 @@ export function sqliteLimits(db: Db): LimitsRepo {
       return countAllWaiters.get(keyId)!.n;
     },
     async leaveQueue(keyId, waiterId, outcome) {
-      if (delWaiter.run(keyId, waiterId).changes > 0) bump(keyId, outcome === 'timeout' ? 'q:timeouts' : 'q:cancelled', 1, Date.now());
+      if (delWaiter.run(keyId, waiterId).changes > 0) bump(keyId, outcome === 'timeout' ? 'q:timeouts' : 'q:cancelled', 1, clock.now());
     },
     async queueStats(keyId, now): Promise<QueueStats> {
       const n = (name: string) => val(keyId, `q:${name}`, now);

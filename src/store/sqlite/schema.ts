@@ -77,4 +77,40 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (key_id, waiter_id)
   ) WITHOUT ROWID;
   `,
+  // Account groups, OAuth sessions and admin sessions get their own tables; what earlier versions kept as JSON in
+  // kv (group:<id>, oauth:session:<id>, adminsession:<sid>) moves over.
+  `
+  CREATE TABLE account_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE oauth_sessions (
+    id TEXT PRIMARY KEY,
+    sealed TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE admin_sessions (
+    sid TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    ip TEXT NOT NULL DEFAULT '',
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX admin_sessions_username ON admin_sessions(username);
+  INSERT OR IGNORE INTO account_groups (id, name, description, created_at, updated_at)
+    SELECT substr(k, 7), COALESCE(json_extract(v, '$.name'), ''), COALESCE(json_extract(v, '$.description'), ''),
+      COALESCE(json_extract(v, '$.createdAt'), 0), COALESCE(json_extract(v, '$.updatedAt'), 0)
+    FROM kv WHERE k >= 'group:' AND k < 'group;' AND json_valid(v) AND json_type(v) = 'object';
+  INSERT OR IGNORE INTO oauth_sessions (id, sealed, expires_at)
+    SELECT substr(k, 15), v, expires_at FROM kv WHERE k >= 'oauth:session:' AND k < 'oauth:session;' AND expires_at IS NOT NULL;
+  INSERT OR IGNORE INTO admin_sessions (sid, username, created_at, ip, expires_at)
+    SELECT substr(k, 14), json_extract(v, '$.username'), COALESCE(json_extract(v, '$.at'), 0), COALESCE(json_extract(v, '$.ip'), ''), expires_at
+    FROM kv WHERE k >= 'adminsession:' AND k < 'adminsession;' AND expires_at IS NOT NULL
+      AND json_valid(v) AND json_type(v) = 'object' AND json_type(v, '$.username') = 'text';
+  DELETE FROM kv WHERE (k >= 'group:' AND k < 'group;') OR (k >= 'oauth:session:' AND k < 'oauth:session;')
+    OR (k >= 'adminsession:' AND k < 'adminsession;');
+  `,
 ];

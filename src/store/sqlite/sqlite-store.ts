@@ -3,17 +3,32 @@
 import Database from 'better-sqlite3';
 import { privateDir, privateFile, tightenFiles } from '../../platform/private-files.js';
 import { dirname } from 'node:path';
+import { monotonicNow, systemClock, type Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 import type { Account } from '../../core/account.js';
 import type { AdminUser } from '../../core/admin.js';
 import type { ApiKey } from '../../core/api-key.js';
-import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
-import { addToAgg, type AggDelta } from '../usage-agg.js';
 import { ChangeHub } from '../change-hub.js';
 import { apiKeySearchText } from '../search.js';
-import type { AccountRepo, AdminRepo, ApiKeyListQuery, ApiKeyRepo, ChangeEvent, KvRepo, LimitsRepo, Store, UsageRepo } from '../types.js';
-import { sqliteLimits } from './limits.js';
+import type {
+  AccountRepo,
+  AdminRepo,
+  AdminSessionRepo,
+  ApiKeyListQuery,
+  ApiKeyRepo,
+  ChangeEvent,
+  GroupRepo,
+  KvRepo,
+  LimitsRepo,
+  OAuthSessionRepo,
+  Store,
+  UsageRepo,
+} from '../types.js';
+import { sqliteGroups } from './groups.js';
 import { sqliteKv } from './kv.js';
+import { sqliteLimits } from './limits.js';
+import { sqliteAdminSessions, sqliteOAuthSessions } from './sessions.js';
+import { sqliteUsage } from './usage.js';
 import { MIGRATIONS } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -21,6 +36,8 @@ export interface SqliteStoreOptions {
   file: string;
   /** How often to look for commits by other processes (ms); 0 disables. */
   pollMs?: number;
+  /** The time expiries are set and read at (default: the system clock). */
+  clock?: Clock;
 }
 
 type Db = Database.Database;
@@ -46,6 +63,9 @@ export class SqliteStore implements Store {
   readonly admins: AdminRepo;
   readonly apiKeys: ApiKeyRepo;
   readonly accounts: AccountRepo;
+  readonly groups: GroupRepo;
+  readonly oauthSessions: OAuthSessionRepo;
+  readonly adminSessions: AdminSessionRepo;
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
   readonly limits: LimitsRepo;
@@ -75,9 +95,13 @@ export class SqliteStore implements Store {
     this.admins = adminRepo(this.db, emit);
     this.apiKeys = apiKeyRepo(this.db, emit);
     this.accounts = accountRepo(this.db, emit);
-    this.usage = usageRepo(this.db);
-    this.kv = sqliteKv(this.db);
-    this.limits = sqliteLimits(this.db);
+    this.groups = sqliteGroups(this.db, emit);
+    const clock = opts.clock ?? systemClock;
+    this.oauthSessions = sqliteOAuthSessions(this.db, clock);
+    this.adminSessions = sqliteAdminSessions(this.db, clock);
+    this.usage = sqliteUsage(this.db);
+    this.kv = sqliteKv(this.db, clock);
+    this.limits = sqliteLimits(this.db, clock);
   }
 
   publish(event: ChangeEvent): void {
@@ -86,9 +110,9 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<number> {
-    const t = performance.now();
+    const t = monotonicNow();
     this.db.prepare('SELECT 1').get();
-    return performance.now() - t;
+    return monotonicNow() - t;
   }
 
   onChange(listener: (event: ChangeEvent) => void): () => void {
@@ -256,75 +280,6 @@ function accountRepo(db: Db, emit: (e: ChangeEvent) => void): AccountRepo {
     async touch(lastUsed) {
       // Bookkeeping only: no change event, caches already hold the times.
       if (lastUsed.size) touchAll(lastUsed);
-    },
-  };
-}
-
-function usageRepo(db: Db): UsageRepo {
-  const upsert = db.prepare(`
-    INSERT INTO usage_agg (granularity, bucket, key_id, account_id, model, requests, errors, input, output,
-      cache_write_5m, cache_write_1h, cache_read, cost_nanos)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (granularity, bucket, key_id, account_id, model) DO UPDATE SET
-      requests = requests + excluded.requests, errors = errors + excluded.errors, input = input + excluded.input,
-      output = output + excluded.output, cache_write_5m = cache_write_5m + excluded.cache_write_5m,
-      cache_write_1h = cache_write_1h + excluded.cache_write_1h, cache_read = cache_read + excluded.cache_read,
-      cost_nanos = cost_nanos + excluded.cost_nanos`);
-  const log = db.prepare('INSERT OR IGNORE INTO request_log (request_id, ts, key_id, doc) VALUES (?, ?, ?, ?)');
-  const record = db.transaction((events: readonly UsageEvent[]) => {
-    // Aggregates of the batch are merged first, so each (bucket, key, account, model) row is written once.
-    const agg = new Map<string, AggDelta>();
-    for (const e of events) {
-      // The log insert is the idempotency guard: a replayed request id changes nothing.
-      if (log.run(e.requestId, e.ts, e.keyId, JSON.stringify(e)).changes === 0) continue;
-      for (const g of ['hour', 'day', 'month'] as const) addToAgg(agg, g, e);
-    }
-    for (const d of agg.values()) {
-      upsert.run(d.g, d.bucket, d.keyId, d.accountId, d.model, d.requests, d.errors, d.input, d.output, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.costNanos);
-    }
-  });
-  const addRows = db.transaction((rows: readonly (UsageRow & { granularity: Granularity })[]) => {
-    for (const d of rows) {
-      upsert.run(d.granularity, d.bucket, d.keyId, d.accountId, d.model, d.requests, d.errors, d.input, d.output, d.cacheWrite5m, d.cacheWrite1h, d.cacheRead, d.costNanos);
-    }
-  });
-  return {
-    async record(events) {
-      if (events.length) record(events);
-    },
-    async addRows(rows) {
-      if (rows.length) addRows(rows);
-    },
-    async query(q: UsageQuery) {
-      const where = ['granularity = ?', 'bucket >= ?', 'bucket <= ?'];
-      const args: unknown[] = [q.granularity, q.fromBucket, q.toBucket];
-      if (q.keyId !== undefined) (where.push('key_id = ?'), args.push(q.keyId));
-      if (q.accountId !== undefined) (where.push('account_id = ?'), args.push(q.accountId));
-      if (q.model !== undefined) (where.push('model = ?'), args.push(q.model));
-      const rows = db
-        .prepare(
-          `SELECT bucket, key_id AS keyId, account_id AS accountId, model, requests, errors, input, output,
-             cache_write_5m AS cacheWrite5m, cache_write_1h AS cacheWrite1h, cache_read AS cacheRead,
-             cost_nanos AS costNanos
-           FROM usage_agg WHERE ${where.join(' AND ')} ORDER BY bucket, key_id, account_id, model`,
-        )
-        .all(...args) as UsageRow[];
-      return rows;
-    },
-    async pruneRequests(before) {
-      return Number(db.prepare('DELETE FROM request_log WHERE ts < ?').run(before).changes);
-    },
-    async recentRequests(limit, filter = {}) {
-      const where: string[] = [];
-      const args: unknown[] = [];
-      if (filter.keyId) (where.push('key_id = ?'), args.push(filter.keyId));
-      if (filter.before) {
-        where.push('(ts < ? OR (ts = ? AND request_id < ?))');
-        args.push(filter.before.ts, filter.before.ts, filter.before.requestId);
-      }
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const rows = db.prepare(`SELECT doc FROM request_log ${w} ORDER BY ts DESC, request_id DESC LIMIT ?`).all(...args, limit) as { doc: string }[];
-      return rows.map((r) => JSON.parse(r.doc) as UsageEvent);
     },
   };
 }

@@ -227,8 +227,22 @@ export default {
     noHistory: 'No health changes in the last 7 days', recovered: 'Recovered: no reason left', errorsHelp: 'Failed requests through this account in the last 3 days (from the request log).',
     noErrors: 'No failed requests in the last 3 days', time: 'Time', errorCode: 'Error', model: 'Model', key: 'Key', requestId: 'Request id',
     lastTest: 'Last test', noTest: 'Not tested yet', modelPh: 'Model (empty = the kind’s default)',
-    scheduledMissing: 'Scheduled tests are not available yet; use Test here or the CLI.',
     usage: 'Usage', account: 'Account', limits: 'Limits', recentErrors: 'Recent errors', keyErrorsHelp: 'Failed requests of this key in the last 3 days (from the request log).',
+  },
+  sched: {
+    title: 'Scheduled test', help: 'Sends the same request as Test on a schedule (cron, times in {tz}); one relay instance runs each test. Every run costs a few tokens.',
+    enabled: 'Run on a schedule', cron: 'When (cron)', presets: { daily8: 'Daily 08:00', every6h: 'Every 6 h', hourly: 'Every hour' }, default: 'default',
+    next: 'Next run {at}', history: 'Scheduled runs', noRuns: 'No scheduled runs yet', result: 'Result', ok: 'OK', failed: 'Failed', duration: 'Duration',
+  },
+  relayb: {
+    title: 'Relay behaviour', help: 'How requests are spread over accounts and how long a failed account rests. Defaults come from the environment (.env); a change applies to the next request on every instance.',
+    stickyTtl: 'Sticky session TTL', stickyRenew: 'Renew when less than', failover: 'Accounts tried per request', hours: 'hours', minutes: 'minutes', seconds: 's',
+    cooldowns: 'Cooldown when the upstream does not say how long', cooldownHelp: 'A 429 with a reset header (and a 529 with retry-after) follows the upstream’s time instead.',
+    cooldown: {
+      cooldownRateLimitedSec: 'Rate limited (429, no reset header)', cooldownThrottledSec: 'Throttled (429, per-minute limit)', cooldownOverloadedSec: 'Overloaded (529)',
+      cooldownServerErrorSec: 'Server error (5xx)', cooldownNetworkSec: 'Timeout or connection error', cooldownUnauthorizedSec: 'Unauthorized (401)', cooldownForbiddenSec: 'Forbidden (403)',
+    },
+    default: 'default {v}', reset: 'Reset to default',
   },
   notFound: { title: 'Page not found', home: 'Back to the dashboard' },
 };

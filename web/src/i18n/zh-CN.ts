@@ -229,8 +229,22 @@ const zh: typeof en = {
     noHistory: '最近 7 天没有健康状态变化', recovered: '已恢复：无异常原因', errorsHelp: '最近 3 天经由此账户失败的请求（来自请求日志）。',
     noErrors: '最近 3 天没有失败的请求', time: '时间', errorCode: '错误', model: '模型', key: 'Key', requestId: '请求 ID',
     lastTest: '上次测试', noTest: '尚未测试', modelPh: '模型（留空 = 该类型的默认模型）',
-    scheduledMissing: '定时测试暂不可用；请在此处手动测试或使用 CLI。',
     usage: '用量', account: '账户', limits: '限制', recentErrors: '最近错误', keyErrorsHelp: '最近 3 天此 Key 失败的请求（来自请求日志）。',
+  },
+  sched: {
+    title: '定时测试', help: '按计划（cron，时间为 {tz}）发送与“测试”相同的请求；每次只由一个中转实例执行。每次运行会消耗少量 token。',
+    enabled: '按计划运行', cron: '时间（cron）', presets: { daily8: '每天 08:00', every6h: '每 6 小时', hourly: '每小时' }, default: '默认',
+    next: '下次运行 {at}', history: '定时运行记录', noRuns: '尚无定时运行记录', result: '结果', ok: '成功', failed: '失败', duration: '耗时',
+  },
+  relayb: {
+    title: '转发行为', help: '请求如何分配到各账户，以及失败的账户休息多久。默认值来自环境变量（.env）；修改后所有实例的下一个请求立即生效。',
+    stickyTtl: '粘性会话有效期', stickyRenew: '剩余少于此时续期', failover: '每个请求最多尝试的账户数', hours: '小时', minutes: '分钟', seconds: '秒',
+    cooldowns: '上游未给出时长时的冷却时间', cooldownHelp: '带重置时间头的 429（以及带 retry-after 的 529）按上游给出的时间冷却。',
+    cooldown: {
+      cooldownRateLimitedSec: '限流（429，无重置时间头）', cooldownThrottledSec: '节流（429，每分钟限额）', cooldownOverloadedSec: '过载（529）',
+      cooldownServerErrorSec: '服务器错误（5xx）', cooldownNetworkSec: '超时或连接错误', cooldownUnauthorizedSec: '未授权（401）', cooldownForbiddenSec: '禁止访问（403）',
+    },
+    default: '默认 {v}', reset: '恢复默认',
   },
   notFound: { title: '页面不存在', home: '返回仪表盘' },
 };

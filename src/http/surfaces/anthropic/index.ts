@@ -13,7 +13,7 @@ import { conversationId } from '../../../scheduling/session-id.js';
 import { modelAllowed } from '../../../accounting/limits.js';
 import type { ApiKey } from '../../../core/api-key.js';
 import type { KeyGate } from '../../../services/key-gate.js';
-import type { Store } from '../../../store/types.js';
+import type { UsageQueries } from '../../../accounting/usage-queries.js';
 import { keyHolderView } from '../../stats/index.js';
 import { WindowLimiter } from '../../stats/rate-limit.js';
 import { anthropicErrors } from './errors.js';
@@ -26,7 +26,7 @@ import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 export interface AnthropicSurfaceDeps {
   keys: ApiKeyService;
   gate: KeyGate;
-  store: Store;
+  usage: UsageQueries;
   timezoneOffsetHours: number;
   relay: RelayDeps;
   clock: Clock;
@@ -90,10 +90,10 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
   });
   // The key holder's own limits, window state, usage and cost (a Claude Code status line can call it).
   // Rate-limited per address, so it cannot be used to guess keys.
-  const lookups = new WindowLimiter(120, 60_000);
+  const lookups = new WindowLimiter(120, 60_000, deps.clock);
   const keyInfo = async (request: FastifyRequest, presented: string | undefined) => {
     lookups.hit(request.ip);
-    return keyHolderView({ store: deps.store, clock: deps.clock, timezoneOffsetHours: deps.timezoneOffsetHours }, await deps.keys.authenticate(presented));
+    return keyHolderView({ usage: deps.usage, clock: deps.clock, timezoneOffsetHours: deps.timezoneOffsetHours }, await deps.keys.authenticate(presented));
   };
   app.get('/v1/key-info', async (request) => keyInfo(request, presentedKey(request.headers)));
   app.post('/v1/key-info', { bodyLimit: PUBLIC_BODY_LIMIT }, async (request) => {

@@ -12,6 +12,16 @@ export interface RelaySettings {
   concurrentRequestQueueMaxSize: number;
   concurrentRequestQueueMaxSizeMultiplier: number;
   concurrentRequestQueueTimeoutMs: number;
+  stickySessionTtlHours: number;
+  stickySessionRenewalThresholdMinutes: number;
+  failoverMaxAttempts: number;
+  cooldownRateLimitedSec: number;
+  cooldownThrottledSec: number;
+  cooldownOverloadedSec: number;
+  cooldownServerErrorSec: number;
+  cooldownNetworkSec: number;
+  cooldownUnauthorizedSec: number;
+  cooldownForbiddenSec: number;
 }
 
 export interface NotificationSettings {

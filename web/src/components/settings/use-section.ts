@@ -1,19 +1,36 @@
 // One settings section in a form: loaded from /admin/settings/:section, edited as a copy, saved with PATCH (only
-// the fields that changed), with a dirty marker and "last changed by X at T".
+// the fields that changed; a field set to its default is sent as null, so it follows the default again), with a
+// dirty marker and "last changed by X at T". `fields` limits a form to some of a section's fields (two cards may
+// edit one section).
 import { computed, ref } from 'vue';
 import { api } from '../../api/client';
 import { errorText } from '../../i18n';
 import type { SectionView } from './types';
 
-export function useSection<T extends object>(name: string) {
+/** What a section's frame (SectionCard.vue) needs of it. */
+export interface SectionState {
+  view: { readonly value: { updatedAt: string | null; updatedBy: string | null } | null };
+  busy: { readonly value: boolean };
+  error: { readonly value: string };
+  dirty: { readonly value: boolean };
+  load(): Promise<void>;
+  save(): Promise<boolean>;
+}
+
+export function useSection<T extends object>(name: string, fields?: (keyof T & string)[]) {
   const view = ref<SectionView<T> | null>(null);
   const form = ref({} as T);
   const busy = ref(false);
   const error = ref('');
   const changed = computed(() => {
     const cur = view.value?.values as Record<string, unknown> | undefined;
+    const defaults = view.value?.defaults as Record<string, unknown> | undefined;
     if (!cur) return {};
-    return Object.fromEntries(Object.entries(form.value).filter(([k, v]) => cur[k] !== v));
+    return Object.fromEntries(
+      Object.entries(form.value)
+        .filter(([k, v]) => (!fields || (fields as string[]).includes(k)) && cur[k] !== v)
+        .map(([k, v]) => [k, defaults && defaults[k] === v ? null : v]),
+    );
   });
   const dirty = computed(() => Object.keys(changed.value).length > 0);
 

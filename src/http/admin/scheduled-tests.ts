@@ -1,0 +1,88 @@
+// /admin/accounts/:id/scheduled-test: an account's scheduled test (`{ enabled, cron, model }`, cron read in the
+// reporting time zone) with its next run and the last runs; the runner in every instance picks a change up at its
+// next tick.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
+import { RelayError } from '../../core/errors.js';
+import { servesModel } from '../../scheduling/selector.js';
+import type { AccountPool } from '../../services/account-pool.js';
+import type { AccountTester } from '../../services/account-tester.js';
+import type { AccountService } from '../../services/accounts.js';
+import { cronProblem } from '../../services/scheduled-tests/cron.js';
+import type { TestSchedules } from '../../services/scheduled-tests/schedules.js';
+import type { RouteDoc } from './route-docs.js';
+import { parseInput } from './validate.js';
+
+export const scheduledTestSchema = z.strictObject({
+  enabled: z.boolean(),
+  /** Five fields (minute hour day-of-month month day-of-week) or a nickname such as @daily. */
+  cron: z.string().trim().min(1).max(100),
+  model: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'must be a model name (letters, digits and . _ : / @ + -)'),
+});
+
+interface Deps {
+  accounts: AccountService;
+  pool: AccountPool;
+  tester: AccountTester;
+  schedules: TestSchedules;
+  clock: Clock;
+  timezoneOffsetHours: number;
+}
+
+/** A 400 in parseInput's shape for a problem found after the schema passed. */
+function invalid(path: string, message: string): RelayError {
+  return new RelayError('VALIDATION_FAILED', `Validation failed: ${path}: ${message}`, { details: [{ path, message }] });
+}
+
+export function scheduledTestRoutes(app: FastifyInstance, deps: Deps): void {
+  const accountId = async (params: unknown) => {
+    const id = (params as { id: string }).id;
+    await deps.accounts.get(id); // 404 for an unknown id
+    return id;
+  };
+
+  app.get('/accounts/:id/scheduled-test', async (request) => {
+    const id = await accountId(request.params);
+    return deps.schedules.view(id, deps.tester.defaultModel(id));
+  });
+
+  app.put('/accounts/:id/scheduled-test', async (request) => {
+    const id = await accountId(request.params);
+    const body = parseInput(scheduledTestSchema, request.body);
+    const problem = cronProblem(body.cron, deps.clock.now(), deps.timezoneOffsetHours);
+    if (problem) throw invalid('cron', problem);
+    const entry = deps.pool.get(id);
+    if (entry && !servesModel(entry, body.model)) {
+      throw invalid(
+        'model',
+        `the account does not serve ${body.model} (it serves: ${[...entry.supportedModels, ...Object.keys(entry.modelMapping)].join(', ')})`,
+      );
+    }
+    await deps.schedules.put(id, body, request.admin?.username ?? 'admin');
+    return deps.schedules.view(id, deps.tester.defaultModel(id));
+  });
+}
+
+export const scheduledTestDocs: RouteDoc[] = [
+  {
+    method: 'GET',
+    path: '/admin/accounts/{id}/scheduled-test',
+    tag: 'accounts',
+    summary:
+      'The account’s scheduled test: enabled, cron (read in the reporting time zone), model, next run, and `history` (the last runs: time, ok, HTTP status, duration, model, error without credentials)',
+  },
+  {
+    method: 'PUT',
+    path: '/admin/accounts/{id}/scheduled-test',
+    tag: 'accounts',
+    summary:
+      'Set the account’s scheduled test; the cron expression must be five fields and fire at most every 5 minutes, the model one the account serves (400 VALIDATION_FAILED otherwise). Several instances run each due test once.',
+    body: scheduledTestSchema,
+  },
+];
