@@ -5,6 +5,7 @@ import type { ApiKey } from '../core/api-key.js';
 import { bucketLabel, bucketStart } from '../core/time-buckets.js';
 import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../core/usage-event.js';
 import type { RequestLogCursor, Store } from '../store/types.js';
+export type { RequestLogCursor };
 import { readLimitUsage, type LimitUsage } from './limit-usage.js';
 import { addRow, blockOf, emptyBlock, sealBlock, type UsageBlock } from './usage-analytics.js';
 import { queryUsageReport, type UsageReportQuery } from './usage-report.js';

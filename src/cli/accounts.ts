@@ -6,7 +6,7 @@ import { providerDefaults } from '../bootstrap.js';
 import { accountCreateSchema } from '../http/admin/schemas.js';
 import { tokenImportSchema } from '../http/admin/token-import.js';
 import { parseInput } from '../http/admin/validate.js';
-import { TokenImport } from '../services/token-import.js';
+import { TokenImport } from '../accounts/token-import.js';
 import { createDispatcherPool } from '../upstream/dispatchers.js';
 import { CliError, print, table, withCore } from './context.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VERSION } from '../bootstrap.js';
 import { writePrivateFile } from '../platform/private-files.js';
-import { exportData, importData, parseExportDocument } from '../services/data-transfer.js';
+import { exportData, importData, parseExportDocument } from '../admin/data-transfer.js';
 import { CliError, withCore } from './context.js';
 import { importFromCrsCommand } from './import-crs.js';
 

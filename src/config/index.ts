@@ -3,8 +3,8 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import type { ClaudeOAuthEndpoints, GoogleOAuthEndpoints, OAuthEndpoints } from '../providers/types.js';
-import type { CooldownPolicy } from '../scheduling/health-policy.js';
+import type { ClaudeOAuthEndpoints, GoogleOAuthEndpoints, OAuthEndpoints } from '../core/oauth-endpoints.js';
+import type { CooldownPolicy } from '../core/cooldowns.js';
 import { crossFieldProblems, envSchema, type Env } from './schema.js';
 import type { TrustProxy } from './trust-proxy.js';
 import { parseHostPorts, type HostPort } from './host-ports.js';

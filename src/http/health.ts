@@ -1,8 +1,8 @@
 // GET /health: store reachability and a pool summary; 503 when the store does not answer.
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../core/clock.js';
-import type { AccountPool } from '../services/account-pool.js';
-import type { StoreHealth } from '../services/store-health.js';
+import type { AccountPool } from '../accounts/pool.js';
+import type { StoreHealth } from '../ops/store-health.js';
 
 export interface HealthDeps {
   storeHealth: StoreHealth;

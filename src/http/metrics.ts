@@ -4,7 +4,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { RelayMetrics } from '../services/relay-metrics.js';
+import type { RelayMetrics } from '../ops/relay-metrics.js';
 
 export interface MetricsRouteDeps {
   metrics: RelayMetrics;

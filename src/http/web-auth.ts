@@ -1,9 +1,9 @@
 // Admin login at /web/auth/login: `{username, password}` → `{token, expiresAt, username}`; attempts go through
-// the login limiter (services/login-limiter.ts) before the password is checked.
+// the login limiter (admin/login-limiter.ts) before the password is checked.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
-import type { AdminAuth } from '../services/admin-auth.js';
+import type { AdminAuth } from '../admin/admin-auth.js';
 import { useAdminErrors } from './admin/errors.js';
 import { parseInput } from './admin/validate.js';
 

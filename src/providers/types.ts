@@ -5,27 +5,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { Usage } from '../core/usage.js';
 import type { FailureClass, UpstreamFailure } from '../scheduling/failure.js';
+import type { ClaudeOAuthEndpoints, GoogleOAuthEndpoints, OAuthEndpoints } from '../core/oauth-endpoints.js';
 
-/** Endpoints and client registration of a subscription OAuth flow (PROTOCOLS 3.1, 3.3). */
-export interface OAuthEndpoints {
-  authorizeUrl: string;
-  tokenUrl: string;
-  clientId: string;
-  redirectUri: string;
-  /** Space-separated scopes asked for at authorisation. */
-  scopes: string;
-}
-
-/** Endpoints of the Claude subscription OAuth flow (PROTOCOLS 3.1, 3.2). */
-export interface ClaudeOAuthEndpoints extends OAuthEndpoints {
-  usageUrl: string;
-  profileUrl: string;
-}
-
-/** Endpoints of Google's OAuth for Gemini CLI / Code Assist (PROTOCOLS 3.4): an installed app with a client secret. */
-export interface GoogleOAuthEndpoints extends OAuthEndpoints {
-  clientSecret: string;
-}
+export type { ClaudeOAuthEndpoints, GoogleOAuthEndpoints, OAuthEndpoints } from '../core/oauth-endpoints.js';
 
 export interface ProviderDefaults {
   anthropicApiUrl: string;

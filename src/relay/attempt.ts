@@ -7,7 +7,7 @@ import { upstreamBody, upstreamPath } from '../providers/outgoing.js';
 import type { TapResult, UsageTap } from '../providers/types.js';
 import type { FailureClass } from '../scheduling/failure.js';
 import { upstreamModel } from '../scheduling/selector.js';
-import type { PoolAccount } from '../services/account-pool.js';
+import type { PoolAccount } from '../accounts/pool.js';
 import { toRelayError, type UpstreamResponse } from '../upstream/client.js';
 import { newId } from '../core/ids.js';
 import type { RelayDeps } from './relay.js';

@@ -32,7 +32,7 @@ export interface RelayJob {
   /** The key's binding to one account or a group. */
   binding?: { accountId?: string; groupId?: string; allowFallback?: boolean };
   /** What the key's admission holds (a concurrency lease); released when the request ends. */
-  admission?: import('../services/key-gate.js').Admission;
+  admission?: import('../keys/key-gate.js').Admission;
   stream: boolean;
   /** Record usage (false for count_tokens, which costs nothing). */
   record: boolean;

@@ -9,6 +9,7 @@
 // costs one failed-over attempt per cooldown, while an escalating rule would let one key holder stretch an
 // outage of a shared account at will.
 import type { FailureClass, FailureKind } from './failure.js';
+import type { CooldownPolicy } from '../core/cooldowns.js';
 
 /** Why an account is not routable right now. */
 export interface HealthReason {
@@ -25,19 +26,7 @@ export interface HealthReason {
   requestId?: string;
 }
 
-export interface CooldownPolicy {
-  /** Seconds, when the upstream did not say how long. */
-  rateLimitedSec: number;
-  throttledSec: number;
-  overloadedSec: number;
-  serverErrorSec: number;
-  networkSec: number;
-  unauthorizedSec: number;
-  /** A 403 without an account-level signal. */
-  forbiddenSec: number;
-  /** Longest cooldown any upstream hint may impose. */
-  maxSec: number;
-}
+export type { CooldownPolicy };
 
 export const DEFAULT_COOLDOWNS: CooldownPolicy = {
   rateLimitedSec: 3600,

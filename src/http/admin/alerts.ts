@@ -2,8 +2,8 @@
 // and the history of events with each channel's delivery status.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Alerts } from '../../services/alerts/index.js';
-import { ALERT_EVENTS, CHANNEL_TYPES, channelCreateSchema, channelPatchSchema, SECRET_FIELDS, TYPE_FIELDS } from '../../services/alerts/types.js';
+import type { Alerts } from '../../ops/alerts/index.js';
+import { ALERT_EVENTS, CHANNEL_TYPES, channelCreateSchema, channelPatchSchema, SECRET_FIELDS, TYPE_FIELDS } from '../../ops/alerts/types.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 

@@ -5,8 +5,8 @@ import { bucketLabel } from '../../core/time-buckets.js';
 import type { Granularity, UsageRow } from '../../core/usage-event.js';
 import type { Dimension } from '../../accounting/usage-analytics.js';
 import type { UsageQueries } from '../../accounting/usage-queries.js';
-import type { AccountService } from '../../services/accounts.js';
-import type { ApiKeyService } from '../../services/api-keys.js';
+import type { AccountService } from '../../accounts/accounts.js';
+import type { ApiKeyService } from '../../keys/api-keys.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { limitsToWire, withKeyDefaults, type ApiKey } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
-import { apiKeyStatus, effectiveExpiry, type ApiKeyService } from '../../services/api-keys.js';
+import { apiKeyStatus, effectiveExpiry, type ApiKeyService } from '../../keys/api-keys.js';
 import type { LimitUsage } from '../../accounting/limit-usage.js';
 import type { UsageQueries } from '../../accounting/usage-queries.js';
-import type { KeyGate } from '../../services/key-gate.js';
+import type { KeyGate } from '../../keys/key-gate.js';
 import { apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema, splitKeyInput } from './schemas.js';
 import { parseInput } from './validate.js';
 

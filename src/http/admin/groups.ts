@@ -1,7 +1,7 @@
 // /admin/groups: account groups (CRUD and membership).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { GroupService } from '../../services/groups.js';
+import type { GroupService } from '../../accounts/groups.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 

@@ -7,7 +7,7 @@ import { RelayError } from '../../core/errors.js';
 import type { LimitUsage } from '../../accounting/limit-usage.js';
 import { emptyBlock, sealBlock } from '../../accounting/usage-analytics.js';
 import type { UsageQueries } from '../../accounting/usage-queries.js';
-import type { ApiKeyService } from '../../services/api-keys.js';
+import type { ApiKeyService } from '../../keys/api-keys.js';
 import { apiKeyView } from './api-keys.js';
 import type { RouteDoc } from './route-docs.js';
 import { apiKeyCreateSchema, splitKeyInput } from './schemas.js';

@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Account } from '../../core/account.js';
 import { RelayError } from '../../core/errors.js';
-import type { AccountPool, PoolAccount } from '../../services/account-pool.js';
-import type { AccountService, NewAccountInput } from '../../services/accounts.js';
-import type { Credentials } from '../../services/credentials.js';
-import { OAUTH_PROVIDERS, type OAuthSessions } from '../../services/oauth-sessions.js';
-import { windowView, type AccountWindows } from '../../services/windows.js';
+import type { AccountPool, PoolAccount } from '../../accounts/pool.js';
+import type { AccountService, NewAccountInput } from '../../accounts/accounts.js';
+import type { Credentials } from '../../accounts/credentials.js';
+import { OAUTH_PROVIDERS, type OAuthSessions } from '../../accounts/oauth-sessions.js';
+import { windowView, type AccountWindows } from '../../accounts/health/usage-windows.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 

@@ -6,11 +6,11 @@ import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 import { servesModel } from '../../scheduling/selector.js';
-import type { AccountPool } from '../../services/account-pool.js';
-import type { AccountTester } from '../../services/account-tester.js';
-import type { AccountService } from '../../services/accounts.js';
-import { cronProblem } from '../../services/scheduled-tests/cron.js';
-import type { TestSchedules } from '../../services/scheduled-tests/schedules.js';
+import type { AccountPool } from '../../accounts/pool.js';
+import type { AccountTester } from '../../accounts/tester.js';
+import type { AccountService } from '../../accounts/accounts.js';
+import { cronProblem } from '../../accounts/scheduled-tests/cron.js';
+import type { TestSchedules } from '../../accounts/scheduled-tests/schedules.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 

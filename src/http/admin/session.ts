@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
-import type { AdminAuth, AdminSession } from '../../services/admin-auth.js';
+import type { AdminAuth, AdminSession } from '../../admin/admin-auth.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 import { loginSchema, logoutQuerySchema, passwordChangeSchema } from './web-schemas.js';

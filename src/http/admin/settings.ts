@@ -4,8 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RelayError } from '../../core/errors.js';
-import { SECTION_NAMES, sectionPatchSchema, type SectionName } from '../../services/settings-schemas.js';
-import type { SettingsService } from '../../services/settings.js';
+import { SECTION_NAMES, sectionPatchSchema, type SectionName } from '../../admin/settings-schemas.js';
+import type { SettingsService } from '../../admin/settings.js';
 import type { RouteDoc } from './route-docs.js';
 import { parseInput } from './validate.js';
 

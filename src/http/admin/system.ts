@@ -7,7 +7,7 @@ import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES } from '../../core/api-key.j
 import type { Clock } from '../../core/clock.js';
 import { ERROR_CATALOGUE } from '../../core/errors.js';
 import { ACCOUNT_KINDS, adapterFor } from '../../providers/registry.js';
-import type { StoreHealth } from '../../services/store-health.js';
+import type { StoreHealth } from '../../ops/store-health.js';
 import { tzLabel } from './analytics-support.js';
 import type { RouteDoc } from './route-docs.js';
 

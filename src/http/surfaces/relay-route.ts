@@ -10,8 +10,8 @@ import { RelayError } from '../../core/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { relay, sendRelayError, type RelayDeps } from '../../relay/relay.js';
 import type { RelayJob } from '../../relay/types.js';
-import type { ApiKeyService } from '../../services/api-keys.js';
-import type { KeyGate } from '../../services/key-gate.js';
+import type { ApiKeyService } from '../../keys/api-keys.js';
+import type { KeyGate } from '../../keys/key-gate.js';
 
 export interface RelaySurfaceDeps {
   keys: ApiKeyService;

@@ -14,13 +14,7 @@ export const CRS_SALTS = {
   openaiResponses: 'openai-responses-salt',
 } as const;
 
-/** The prefix our store gives an imported key's reference hash, so it can never equal one of our HMACs. */
-export const CRS_HASH_PREFIX = 'crs-sha256:';
-
-/** The reference project's lookup hash of a relay key. */
-export function crsKeyHash(plaintext: string, encryptionKey: string): string {
-  return createHash('sha256').update(plaintext + encryptionKey).digest('hex');
-}
+export { CRS_HASH_PREFIX, crsKeyHash } from '../../keys/legacy-hash.js';
 
 const ENCRYPTED = /^([0-9a-f]{32}):([0-9a-f]+)$/i;
 const LEGACY = /^(?:[0-9a-f]{32})+$/i;

@@ -1,5 +1,5 @@
 // `crs import --from-crs`: the reference project's accounts (credentials opened with its ENCRYPTION_KEY and sealed
-// with ours), API keys with their limits (keeping its key hash, so holders' keys keep working: services/legacy-keys),
+// with ours), API keys with their limits (keeping its key hash, so holders' keys keep working: keys/legacy-keys),
 // account groups and bindings, and usage totals (limit counters seeded from them). Records that exist already are
 // left alone unless `force`; a dry run reports the same plan and writes nothing.
 import type { AccountGroup } from '../../core/account-group.js';
@@ -7,7 +7,7 @@ import { needsAdmission, type ApiKey } from '../../core/api-key.js';
 import { bucketLabel } from '../../core/time-buckets.js';
 import { pastUse } from '../../accounting/limits.js';
 import type { Secrets } from '../../platform/secrets.js';
-import { rememberLegacyKey } from '../../services/legacy-keys.js';
+import { rememberLegacyKey } from '../../keys/legacy-keys.js';
 import type { Store } from '../../store/types.js';
 import { CrsCipher, CrsDecryptError } from './crypto.js';
 import { mapAccount, type PlainAccount } from './map-accounts.js';

@@ -2,7 +2,7 @@
 // record type for its credentials (opened with that type's salt), and the settings every type shares.
 import { DEFAULT_ACCOUNT_PRIORITY, type Account } from '../../core/account.js';
 import { adapterFor } from '../../providers/registry.js';
-import { checkProxyUrl, checkUpstreamUrl } from '../../services/url-policy.js';
+import { checkProxyUrl, checkUpstreamUrl } from '../../accounts/url-policy.js';
 import { CRS_SALTS, type CrsCipher } from './crypto.js';
 import { list, time } from './map-keys.js';
 import type { CrsAccount, CrsAccountType } from './read.js';

@@ -4,7 +4,7 @@
 // limits, USD there, kept in nano-USD here.
 import { CLIENT_IDS, DEFAULT_LIMITS, SERVICES, type ApiKey, type ApiKeyLimits } from '../../core/api-key.js';
 import { usdToNanos } from '../../core/money.js';
-import { limitProblems } from '../../services/api-keys.js';
+import { limitProblems } from '../../keys/api-keys.js';
 import { CRS_HASH_PREFIX } from './crypto.js';
 import type { CrsApiKey } from './read.js';
 
@@ -96,7 +96,7 @@ export function mapApiKey(k: CrsApiKey, now: number): MappedKey | { skip: string
     name,
     description: (f.description ?? '').slice(0, 500),
     tags: list(f.tags).slice(0, 50),
-    // The reference's hash, marked: matched on first use, then replaced by this relay's (services/legacy-keys.ts).
+    // The reference's hash, marked: matched on first use, then replaced by this relay's (keys/legacy-keys.ts).
     hash: CRS_HASH_PREFIX + f.apiKey.toLowerCase(),
     // The plaintext is unknown until the holder first uses the key.
     prefix: 'cr_…',

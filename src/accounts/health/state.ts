@@ -1,8 +1,8 @@
 // Account health states: reasons with expiry per account, kept in the store (kv `health:<id>`), mirrored in
 // memory for the scheduler, and broadcast so every instance agrees. The policy (what a failure means) is in
 // scheduling/health-policy.ts; this file only keeps and shares the result.
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../platform/logger.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../platform/logger.js';
 import {
   activeReasons,
   availableAt,
@@ -12,9 +12,9 @@ import {
   reasonFor,
   type CooldownPolicy,
   type HealthReason,
-} from '../scheduling/health-policy.js';
-import type { FailureClass } from '../scheduling/failure.js';
-import type { Store } from '../store/types.js';
+} from '../../scheduling/health-policy.js';
+import type { FailureClass } from '../../scheduling/failure.js';
+import type { Store } from '../../store/types.js';
 
 const PREFIX = 'health:';
 

@@ -2,7 +2,7 @@
 // `acct-test-schedule:<id>`) so every instance's runner sees the same; the runs are in the account history.
 import type { Clock } from '../../core/clock.js';
 import type { KvRepo } from '../../store/types.js';
-import type { AccountHistory } from '../account-history.js';
+import type { AccountHistory } from '../history.js';
 import { nextRunAfter } from './cron.js';
 
 const PREFIX = 'acct-test-schedule:';

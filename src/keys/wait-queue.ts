@@ -8,7 +8,7 @@ import type { ApiKeyLimits } from '../core/api-key.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { AdmitResult, Store } from '../store/types.js';
-import type { RelaySettings } from './settings-schemas.js';
+import type { RelaySettings } from '../admin/settings-schemas.js';
 
 /** A key's effective queue: how many may wait and for how long. */
 export interface QueueConfig {

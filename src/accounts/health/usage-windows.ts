@@ -1,10 +1,10 @@
 // Subscription usage windows per account, kept in the store (`windows:<accountId>`, expiring with the latest
 // reset) so every instance and the admin API see what the upstream last reported.
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../platform/logger.js';
-import type { UsageWindow } from '../providers/types.js';
-import type { KvRepo } from '../store/types.js';
-import type { PoolAccount } from './account-pool.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { UsageWindow } from '../../providers/types.js';
+import type { KvRepo } from '../../store/types.js';
+import type { PoolAccount } from '../pool.js';
 
 /** A window as last observed. */
 export interface StoredWindow extends UsageWindow {

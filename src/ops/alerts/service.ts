@@ -5,7 +5,7 @@ import type { Clock } from '../../core/clock.js';
 import { newId } from '../../core/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Store } from '../../store/types.js';
-import type { SettingsService } from '../settings.js';
+import type { SettingsService } from '../../admin/settings.js';
 import type { AlertChannels } from './channels.js';
 import { deliver, type DeliveryOptions, type FetchLike } from './delivery.js';
 import type { AlertHistory } from './history.js';

@@ -6,8 +6,8 @@ import { isRelayError, RelayError } from '../core/errors.js';
 import { upstreamBody, upstreamPath } from '../providers/outgoing.js';
 import { upstreamModel } from '../scheduling/selector.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import type { AccountHistory, TestRecord } from './account-history.js';
-import type { AccountPool } from './account-pool.js';
+import type { AccountHistory, TestRecord } from './history.js';
+import type { AccountPool } from './pool.js';
 import type { Credentials } from './credentials.js';
 
 const TEST_TIMEOUT_MS = 60_000;

@@ -8,7 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Secrets } from '../platform/secrets.js';
 import type { ProviderDefaults, RefreshContext } from '../providers/types.js';
 import type { Store } from '../store/types.js';
-import type { PoolAccount } from './account-pool.js';
+import type { PoolAccount } from './pool.js';
 
 export interface CredentialsDeps {
   store: Store;

@@ -7,7 +7,7 @@ import { RelayError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Secrets } from '../../platform/secrets.js';
 import type { KvRepo } from '../../store/types.js';
-import { checkHostName, checkWebhookUrl } from '../url-policy.js';
+import { checkHostName, checkWebhookUrl } from '../../accounts/url-policy.js';
 import { SECRET_FIELDS, TYPE_FIELDS, type ChannelInput, type ChannelPatch, type ChannelPublic, type ChannelSecrets, type ResolvedChannel, type StoredChannel } from './types.js';
 
 const KEY = 'alertcfg:channels';

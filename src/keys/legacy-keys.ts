@@ -6,7 +6,7 @@
 import { keyDisplayPrefix, type ApiKey } from '../core/api-key.js';
 import type { Clock } from '../core/clock.js';
 import type { Secrets } from '../platform/secrets.js';
-import { CRS_HASH_PREFIX, crsKeyHash } from '../migrate/crs/crypto.js';
+import { CRS_HASH_PREFIX, crsKeyHash } from './legacy-hash.js';
 import type { Store } from '../store/types.js';
 
 /** kv: the reference project's ENCRYPTION_KEY(s) that imported keys were hashed with, sealed with ours. */

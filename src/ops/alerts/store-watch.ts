@@ -4,7 +4,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Store } from '../../store/types.js';
-import type { SettingsService } from '../settings.js';
+import type { SettingsService } from '../../admin/settings.js';
 import type { AlertService } from './service.js';
 
 export interface StoreWatchDeps {

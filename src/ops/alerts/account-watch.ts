@@ -8,7 +8,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { HealthReason } from '../../scheduling/health-policy.js';
 import type { KvRepo } from '../../store/types.js';
-import type { StoredWindow } from '../windows.js';
+import type { StoredWindow } from '../../accounts/health/usage-windows.js';
 import type { AlertService } from './service.js';
 import type { AccountCondition } from './types.js';
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ManualClock } from '../core/clock.js';
-import { silentLogger } from '../platform/logger.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { KvRepo } from '../store/types.js';
-import { AccountWindows, windowView } from './windows.js';
+import { ManualClock } from '../../core/clock.js';
+import { silentLogger } from '../../platform/logger.js';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { KvRepo } from '../../store/types.js';
+import { AccountWindows, windowView } from './usage-windows.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const h5 = (utilization: number, status: 'allowed' | 'warning' | 'rejected' = 'allowed') => ({ id: '5h' as const, utilization, resetsAt: T0 + 3600_000, status });

@@ -3,7 +3,7 @@
 // relayDefaultsFromConfig), so a new field needs no migration.
 import { z } from 'zod';
 import type { SchedulingConfig } from '../config/index.js';
-import type { CooldownPolicy } from '../scheduling/health-policy.js';
+import type { CooldownPolicy } from '../core/cooldowns.js';
 
 const seconds = (max: number) => z.number().int().min(1).max(max);
 

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, type ApiKeyLimits } from '../core/api-key.js';
 import { systemClock } from '../core/clock.js';
 import { silentLogger } from '../platform/logger.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { RELAY_DEFAULTS } from './settings-schemas.js';
+import { RELAY_DEFAULTS } from '../admin/settings-schemas.js';
 import { queueConfig, WaitQueue } from './wait-queue.js';
 
 const limits = (over: Partial<ApiKeyLimits>): ApiKeyLimits => ({ ...DEFAULT_LIMITS, ...over });

@@ -10,7 +10,7 @@ import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { AdmitPlan, AdmitResult, Store } from '../store/types.js';
-import type { RelaySettings } from './settings-schemas.js';
+import type { RelaySettings } from '../admin/settings-schemas.js';
 import { queueConfig, type QueueConfig, type WaitQueue } from './wait-queue.js';
 
 export interface AdmissionRequest {

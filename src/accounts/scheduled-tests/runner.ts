@@ -6,8 +6,8 @@ import type { Clock } from '../../core/clock.js';
 import { isRelayError } from '../../core/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Store } from '../../store/types.js';
-import type { AccountHistory, TestRecord } from '../account-history.js';
-import { scrubSecrets, type AccountTester } from '../account-tester.js';
+import type { AccountHistory, TestRecord } from '../history.js';
+import { scrubSecrets, type AccountTester } from '../tester.js';
 import { lastRunAtOrBefore } from './cron.js';
 import type { TestSchedule, TestSchedules } from './schedules.js';
 

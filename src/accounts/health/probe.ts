@@ -2,13 +2,13 @@
 // overload, rejected credentials) are asked a free question (count_tokens) now and then; a good answer clears
 // those reasons early, on every instance. Rate limits with an announced reset and blocks are left alone: a probe
 // cannot prove those wrong.
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../platform/logger.js';
-import type { FailureKind } from '../scheduling/failure.js';
-import type { UpstreamClient } from '../upstream/client.js';
-import type { AccountHealth } from './account-health.js';
-import type { AccountPool, PoolAccount } from './account-pool.js';
-import type { Credentials } from './credentials.js';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { FailureKind } from '../../scheduling/failure.js';
+import type { UpstreamClient } from '../../upstream/client.js';
+import type { AccountHealth } from './state.js';
+import type { AccountPool, PoolAccount } from '../pool.js';
+import type { Credentials } from '../credentials.js';
 
 const PROBEABLE: ReadonlySet<FailureKind> = new Set(['server_error', 'network', 'overloaded', 'unauthorized', 'forbidden']);
 const PROBE_TIMEOUT_MS = 15_000;

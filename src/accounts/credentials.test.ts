@@ -8,7 +8,7 @@ import { createSecrets } from '../platform/secrets.js';
 import type { ProviderAdapter, ProviderDefaults } from '../providers/types.js';
 import { anthropicTest, anthropicWire, PATHS } from '../providers/anthropic-api/wire.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import type { PoolAccount } from './account-pool.js';
+import type { PoolAccount } from './pool.js';
 import { Credentials } from './credentials.js';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -6,7 +6,7 @@ import { withKeyDefaults } from '../../core/api-key.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { SettleItem, Store } from '../../store/types.js';
-import type { SettingsService } from '../settings.js';
+import type { SettingsService } from '../../admin/settings.js';
 import type { CostLimitKind } from './messages.js';
 import type { AlertService } from './service.js';
 

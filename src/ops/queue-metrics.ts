@@ -1,7 +1,7 @@
 // The concurrency wait queue in /metrics: waiting now, what happened to the requests that waited, and how long
 // they waited, per key (this instance's figures; Prometheus sums the instances).
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { WAIT_BUCKETS, type WaitQueue } from './wait-queue.js';
+import { WAIT_BUCKETS, type WaitQueue } from '../keys/wait-queue.js';
 
 const EVENTS = ['entered', 'served', 'timeouts', 'cancelled', 'rejected'] as const;
 

@@ -4,8 +4,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { monotonicNow } from '../core/clock.js';
 import type { RequestObserver, RequestOutcome } from '../relay/types.js';
 import { healthState } from '../scheduling/health-policy.js';
-import type { AccountHealth } from './account-health.js';
-import type { AccountPool } from './account-pool.js';
+import type { AccountHealth } from '../accounts/health/state.js';
+import type { AccountPool } from '../accounts/pool.js';
 
 /**
  * Process metrics (memory, CPU, event loop, GC) describe the process, not one relay: one registry per process,
