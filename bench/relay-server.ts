@@ -10,14 +10,31 @@ import { resolveSecrets } from '../src/config/secrets-file.js';
 const t0 = performance.now();
 const [mode, dataDir, upstreamPort, accounts = '1', keys = '1'] = process.argv.slice(2);
 const redis = process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: 'bench:' } : {};
-const env = { ...redis, DATA_DIR: dataDir, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(40), ENCRYPTION_KEY: 'k'.repeat(32) };
+const env = {
+  ...redis,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  NODE_ENV: 'production',
+  JWT_SECRET: 'b'.repeat(40),
+  ENCRYPTION_KEY: 'k'.repeat(32),
+};
 const { config } = resolveSecrets(loadConfig({ env, cwd: dataDir, envFile: null }));
 const relay = await createRelay(config);
 if (mode === 'seed') {
   for (let i = 0; i < Number(accounts); i++) {
-    await relay.accounts.create({ kind: 'anthropic-api', name: `bench-${i}`, baseUrl: `http://127.0.0.1:${upstreamPort}`, secrets: { apiKey: `sk-ant-api03-bench-account-${i}` } });
+    await relay.accounts.create({
+      kind: 'anthropic-api',
+      name: `bench-${i}`,
+      baseUrl: `http://127.0.0.1:${upstreamPort}`,
+      secrets: { apiKey: `sk-ant-api03-bench-account-${i}` },
+    });
   }
-  await relay.accounts.create({ kind: 'openai-api', name: 'bench-openai', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, secrets: { apiKey: 'sk-bench-openai-account' } });
+  await relay.accounts.create({
+    kind: 'openai-api',
+    name: 'bench-openai',
+    baseUrl: `http://127.0.0.1:${upstreamPort}/v1`,
+    secrets: { apiKey: 'sk-bench-openai-account' },
+  });
   for (let i = 1; i < Number(keys); i++) await relay.keys.create({ name: `bench-extra-${i}` });
   const { key } = await relay.keys.create({ name: 'bench' });
   await relay.close();

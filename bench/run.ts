@@ -112,7 +112,13 @@ function baseBody(stream: boolean): string {
 /** A Codex-sized Responses request (~30 KB of instructions and tools, CLIENTS 2.1). */
 function responsesRequestBody(): string {
   const para = 'You are Codex, a coding agent. Follow the repository conventions and run the tests. ';
-  const tools = Array.from({ length: 10 }, (_, i) => ({ type: 'function', name: `tool_${i}`, description: para.repeat(3), strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } }));
+  const tools = Array.from({ length: 10 }, (_, i) => ({
+    type: 'function',
+    name: `tool_${i}`,
+    description: para.repeat(3),
+    strict: false,
+    parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] },
+  }));
   return JSON.stringify({
     model: 'gpt-5.5',
     stream: true,
@@ -180,18 +186,37 @@ async function measure(url: string, headers: Record<string, string>, body: strin
   times.sort((a, b) => a - b);
   const cpuUs = cpu0 === null || cpu1 === null || r.requests.total === 0 ? null : ((cpu1 - cpu0) * 1000) / r.requests.total;
   const writes = w0 === null || w1 === null || r.requests.total === 0 ? null : (w1 - w0) / r.requests.total;
-  return { rps: r.requests.average, p50: percentile(times, 50), p99: percentile(times, 99), errors: r.non2xx + r.errors + r.timeouts, cpuUs, writes, total: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    errors: r.non2xx + r.errors + r.timeouts,
+    cpuUs,
+    writes,
+    total: r.requests.total,
+  };
 }
 
 /** Opens 1000 streams the upstream holds open, reads the relay's resident memory, then lets them finish. */
 async function rssWithOpenStreams(port: string, key: string, pid: number | undefined): Promise<string> {
   const { Agent, request } = await import('undici');
   const agent = new Agent({ connections: 1100 });
-  const body = JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 16, stream: true, metadata: { user_id: 'hold' }, messages: [{ role: 'user', content: 'hold' }] });
+  const body = JSON.stringify({
+    model: 'claude-sonnet-5',
+    max_tokens: 16,
+    stream: true,
+    metadata: { user_id: 'hold' },
+    messages: [{ role: 'user', content: 'hold' }],
+  });
   const rss = () => rssMb(pid);
   const before = rss();
   const streams = Array.from({ length: 1000 }, () =>
-    request(`http://127.0.0.1:${port}/api/v1/messages`, { method: 'POST', dispatcher: agent, headers: { 'x-api-key': key, 'content-type': 'application/json' }, body }),
+    request(`http://127.0.0.1:${port}/api/v1/messages`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body,
+    }),
   );
   const responses = await Promise.all(streams);
   await new Promise((r) => setTimeout(r, 1500));
@@ -228,34 +253,73 @@ async function main() {
   type Mode = { mode: string; body: string; baselineBody?: string; direct: Target; bare: Target; relay: Target };
   const modes: Mode[] = [
     ...BODY_KB.flatMap((kb): Mode[] => [
-      { mode: `json${kb}`, body: requestBody(false, kb), direct: [`${up}/v1/messages`, anthropic] as Target, bare: [`${bare}/v1/messages`, anthropic] as Target, relay: [`${relayUrl}/api/v1/messages`, relayKey] as Target },
-      { mode: `sse${kb}`, body: requestBody(true, kb), direct: [`${up}/v1/messages`, anthropic] as Target, bare: [`${bare}/v1/messages`, anthropic] as Target, relay: [`${relayUrl}/api/v1/messages`, relayKey] as Target },
+      {
+        mode: `json${kb}`,
+        body: requestBody(false, kb),
+        direct: [`${up}/v1/messages`, anthropic] as Target,
+        bare: [`${bare}/v1/messages`, anthropic] as Target,
+        relay: [`${relayUrl}/api/v1/messages`, relayKey] as Target,
+      },
+      {
+        mode: `sse${kb}`,
+        body: requestBody(true, kb),
+        direct: [`${up}/v1/messages`, anthropic] as Target,
+        bare: [`${bare}/v1/messages`, anthropic] as Target,
+        relay: [`${relayUrl}/api/v1/messages`, relayKey] as Target,
+      },
     ]),
-    { mode: 'codex', body: responsesRequestBody(), direct: [`${up}/v1/responses`, openai] as Target, bare: [`${bare}/v1/responses`, openai] as Target, relay: [`${relayUrl}/openai/v1/responses`, relayBearer] as Target },
-    { mode: 'chat', body: chatRequestBody(), baselineBody: requestBody(true), direct: [`${up}/v1/messages`, anthropic] as Target, bare: [`${bare}/v1/messages`, anthropic] as Target, relay: [`${relayUrl}/openai/v1/chat/completions`, relayBearer] as Target },
+    {
+      mode: 'codex',
+      body: responsesRequestBody(),
+      direct: [`${up}/v1/responses`, openai] as Target,
+      bare: [`${bare}/v1/responses`, openai] as Target,
+      relay: [`${relayUrl}/openai/v1/responses`, relayBearer] as Target,
+    },
+    {
+      mode: 'chat',
+      body: chatRequestBody(),
+      baselineBody: requestBody(true),
+      direct: [`${up}/v1/messages`, anthropic] as Target,
+      bare: [`${bare}/v1/messages`, anthropic] as Target,
+      relay: [`${relayUrl}/openai/v1/chat/completions`, relayBearer] as Target,
+    },
   ];
   const only = process.env.BENCH_MODES?.split(',');
-  console.log(`bench: ${DURATION_S}s per run, bodies ${BODY_KB.join('/')} KB (codex ${Math.round(responsesRequestBody().length / 1024)} KB, chat ${Math.round(chatRequestBody().length / 1024)} KB), ${ACCOUNTS} account(s) in the pool, ${KEYS} key(s), store ${process.env.BENCH_REDIS_URL ? 'redis' : 'sqlite'}, node ${process.version}`);
+  console.log(
+    `bench: ${DURATION_S}s per run, bodies ${BODY_KB.join('/')} KB (codex ${Math.round(responsesRequestBody().length / 1024)} KB, chat ${Math.round(chatRequestBody().length / 1024)} KB), ${ACCOUNTS} account(s) in the pool, ${KEYS} key(s), store ${process.env.BENCH_REDIS_URL ? 'redis' : 'sqlite'}, node ${process.version}`,
+  );
   const redisBefore = await redisCommandCalls();
   // Memory first, on a relay that has not been through the load runs yet.
   console.log(`relay RSS with 1000 open streams: ${await rssWithOpenStreams(relayPort, key, pids['./relay-server.ts'])}`);
   const results: Record<string, Result> = {};
-  const targetPids: Record<string, number | undefined> = { direct: pids['./upstream.ts'], 'bare proxy': pids['./bare-proxy.ts'], relay: pids['./relay-server.ts'] };
+  const targetPids: Record<string, number | undefined> = {
+    direct: pids['./upstream.ts'],
+    'bare proxy': pids['./bare-proxy.ts'],
+    relay: pids['./relay-server.ts'],
+  };
   for (const m of modes) {
     if (only && !only.includes(m.mode)) continue;
     for (const c of [1, 64]) {
-      for (const [name, [url, headers]] of [['direct', m.direct], ['bare proxy', m.bare], ['relay', m.relay]] as const) {
+      for (const [name, [url, headers]] of [
+        ['direct', m.direct],
+        ['bare proxy', m.bare],
+        ['relay', m.relay],
+      ] as const) {
         const body = name === 'relay' || m.baselineBody === undefined ? m.body : m.baselineBody;
         const w = await measure(url, headers, body, c, 1); // warm-up: connections, JIT
         const r = await measure(url, headers, body, c, DURATION_S, targetPids[name]);
         if (name === 'relay') relayRequestCount += w.total + r.total;
         results[`${name}|${m.mode}|${c}`] = r;
-        console.log(`${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req  writes ${r.writes === null ? '-' : r.writes.toFixed(1)}/req${r.errors ? `  errors ${r.errors}` : ''}`);
+        console.log(
+          `${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req  writes ${r.writes === null ? '-' : r.writes.toFixed(1)}/req${r.errors ? `  errors ${r.errors}` : ''}`,
+        );
       }
     }
   }
   console.log('\nbudget (DESIGN.md): added latency vs direct <= 1 ms p50, <= 5 ms p99 at c=1; throughput at c=64 >= 70% of the bare proxy');
-  console.log('(chat: the relay converts an OpenAI chat stream to and from Anthropic; direct and bare proxy serve the same request as a native Anthropic stream)');
+  console.log(
+    '(chat: the relay converts an OpenAI chat stream to and from Anthropic; direct and bare proxy serve the same request as a native Anthropic stream)',
+  );
   let ok = true;
   for (const { mode } of modes) {
     if (only && !only.includes(mode)) continue;
@@ -280,8 +344,13 @@ async function main() {
     const delta = (name: string) => (redisAfter.get(name) ?? 0) - (redisBefore.get(name) ?? 0);
     const all = [...redisAfter.keys()].reduce((sum, name) => sum + delta(name), 0);
     // Commands a Lua script runs are counted too: EVALSHA calls are the round trips of the usage script.
-    const top = [...redisAfter.keys()].map((name) => [name, delta(name) / n] as const).filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
-    console.log(`redis: ${(all / n).toFixed(2)} commands per relayed request (${relayRequestCount.toLocaleString()} requests): ${top.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    const top = [...redisAfter.keys()]
+      .map((name) => [name, delta(name) / n] as const)
+      .filter(([, v]) => v >= 0.05)
+      .sort((a, b) => b[1] - a[1]);
+    console.log(
+      `redis: ${(all / n).toFixed(2)} commands per relayed request (${relayRequestCount.toLocaleString()} requests): ${top.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
+    );
   }
   console.log(ok ? '\nwithin budget' : '\nover budget (see above)');
 }
@@ -315,7 +384,14 @@ async function firstAnsweredMs(url: string, key: string, body: string): Promise<
 async function soak(url: string, key: string, pid: number | undefined): Promise<void> {
   const rss = () => rssMb(pid);
   const body = requestBody(true, 20);
-  const instance = autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' }, body, connections: 16, duration: SOAK_MIN * 60 });
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' },
+    body,
+    connections: 16,
+    duration: SOAK_MIN * 60,
+  });
   const samples: number[] = [];
   const t0 = Date.now();
   const timer = setInterval(() => {
@@ -327,7 +403,9 @@ async function soak(url: string, key: string, pid: number | undefined): Promise<
   const firstHalf = samples.slice(1, Math.ceil(samples.length / 2));
   const secondHalf = samples.slice(Math.ceil(samples.length / 2));
   const avg = (a: number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
-  console.log(`soak: ${r.requests.total.toLocaleString()} requests (${r.requests.average.toFixed(0)} req/s, ${r.non2xx + r.errors} errors); RSS first half ${avg(firstHalf).toFixed(1)} MB, second half ${avg(secondHalf).toFixed(1)} MB (growth ${(avg(secondHalf) - avg(firstHalf)).toFixed(1)} MB)`);
+  console.log(
+    `soak: ${r.requests.total.toLocaleString()} requests (${r.requests.average.toFixed(0)} req/s, ${r.non2xx + r.errors} errors); RSS first half ${avg(firstHalf).toFixed(1)} MB, second half ${avg(secondHalf).toFixed(1)} MB (growth ${(avg(secondHalf) - avg(firstHalf)).toFixed(1)} MB)`,
+  );
 }
 main()
   .catch((e) => {

@@ -6,9 +6,22 @@ const TEXT_EVENTS = 30;
 
 function sseBody(model: string): string {
   const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-  let s = ev('message_start', { type: 'message_start', message: { id: 'msg_bench', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } } });
+  let s = ev('message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_bench',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+    },
+  });
   s += ev('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  for (let i = 0; i < TEXT_EVENTS; i++) s += ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `word${i} ` } });
+  for (let i = 0; i < TEXT_EVENTS; i++)
+    s += ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `word${i} ` } });
   s += ev('content_block_stop', { type: 'content_block_stop', index: 0 });
   s += ev('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: TEXT_EVENTS } });
   s += ev('message_stop', { type: 'message_stop' });
@@ -34,13 +47,28 @@ function responsesBody(model: string): string {
   s += ev('response.content_part.done', { item_id: 'msg_bench', output_index: 0, content_index: 0, part });
   const done = { ...item, status: 'completed', content: [part] };
   s += ev('response.output_item.done', { output_index: 0, item: done });
-  const usage = { input_tokens: 7500, input_tokens_details: { cached_tokens: 0 }, output_tokens: TEXT_EVENTS, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 7500 + TEXT_EVENTS };
+  const usage = {
+    input_tokens: 7500,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: TEXT_EVENTS,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 7500 + TEXT_EVENTS,
+  };
   s += ev('response.completed', { response: { ...resp, status: 'completed', output: [done], usage } });
   return s;
 }
 const RESPONSES_EVENTS = responsesBody('gpt-5.5').split(/(?<=\n\n)/);
 
-const JSON_BODY = JSON.stringify({ id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-sonnet-5', content: [{ type: 'text', text: 'ok '.repeat(30) }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 30 } });
+const JSON_BODY = JSON.stringify({
+  id: 'msg_bench',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-sonnet-5',
+  content: [{ type: 'text', text: 'ok '.repeat(30) }],
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 7500, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 30 },
+});
 const SSE_EVENTS = sseBody('claude-sonnet-5').split(/(?<=\n\n)/);
 
 const server = createServer((req, res) => {

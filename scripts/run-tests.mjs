@@ -16,6 +16,15 @@ function find(dir, out = []) {
 }
 
 const filters = process.argv.slice(2);
+// The whole suite starts with the lint (type-aware rules, layer boundaries, line length) and the format check;
+// a filtered run (`npm test -- store`) skips them.
+if (filters.length === 0) {
+  const lint = spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' });
+  if (lint.status !== 0) {
+    console.error('lint failed: `npm run format` fixes formatting; the rest is reported above');
+    process.exit(lint.status ?? 1);
+  }
+}
 const files = ['src', 'test']
   .flatMap((d) => find(d))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

@@ -29,7 +29,6 @@ import { StatsSessions } from './keys/stats-sessions.js';
 import { StoreHealth } from './ops/store-health.js';
 import { UsageQueries } from './accounting/usage-queries.js';
 import { createAlerts, type Alerts } from './ops/alerts/index.js';
-import type { FetchLike } from './ops/alerts/delivery.js';
 import { registerQueueMetrics } from './ops/queue-metrics.js';
 import { SettingsService } from './admin/settings.js';
 import { cooldownPolicy, relayDefaultsFromConfig, stickyTimings } from './admin/settings-schemas.js';
@@ -146,7 +145,15 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     let alerts: Alerts | null = null;
     metrics.attach({ pool, health });
     const sticky = new StickySessions(store, clock, () => stickyTimings(settings.get('relay')));
-    const credentials = new Credentials({ store, secrets: core.secrets, clock, log, defaults, fetchFor, onRefresh: (id, outcome) => alerts?.onRefresh(id, outcome) });
+    const credentials = new Credentials({
+      store,
+      secrets: core.secrets,
+      clock,
+      log,
+      defaults,
+      fetchFor,
+      onRefresh: (id, outcome) => alerts?.onRefresh(id, outcome),
+    });
     const probe = new HealthProbe({ pool, health, upstream, credentials, clock, log });
     const waiters = new WaitQueue(store, clock, log);
     registerQueueMetrics(metrics.registry, waiters);
@@ -155,7 +162,10 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const retention = new RequestLogRetention({ store, settings, clock, log });
     // Each instance logs the health changes it makes (the account drawer's history).
     const accountHistory = new AccountHistory(store.kv, clock);
-    health.onSaved((id, reasons) => void accountHistory.recordHealth(id, reasons).catch((e: Error) => log.warn({ accountId: id, err: e.message }, 'health history not written')));
+    health.onSaved(
+      (id, reasons) =>
+        void accountHistory.recordHealth(id, reasons).catch((e: Error) => log.warn({ accountId: id, err: e.message }, 'health history not written')),
+    );
     retention.start();
     const instance = `${hostname()}:${process.pid}`;
     // The Test button and the scheduled tests send the same request; several instances run a due test once.
@@ -178,7 +188,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       windows,
       recorder,
       // Webhooks go through the guarded direct agent: a name resolving to a metadata address is refused at dial time.
-      fetch: fetchFor(null) as unknown as FetchLike,
+      fetch: fetchFor(null),
       version: VERSION,
       instance,
       timezoneOffsetHours: config.timezoneOffsetHours,
@@ -275,5 +285,14 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
 
 /** What provider adapters read from the configuration (API roots, OAuth endpoints). */
 export function providerDefaults(config: ResolvedConfig): ProviderDefaults {
-  return { anthropicApiUrl: config.anthropicApiUrl, claudeOAuth: config.claudeOAuth, openaiApiUrl: config.openaiApiUrl, codexApiUrl: config.codexApiUrl, openaiOAuth: config.openaiOAuth, geminiApiUrl: config.geminiApiUrl, codeAssistApiUrl: config.codeAssistApiUrl, geminiOAuth: config.geminiOAuth };
+  return {
+    anthropicApiUrl: config.anthropicApiUrl,
+    claudeOAuth: config.claudeOAuth,
+    openaiApiUrl: config.openaiApiUrl,
+    codexApiUrl: config.codexApiUrl,
+    openaiOAuth: config.openaiOAuth,
+    geminiApiUrl: config.geminiApiUrl,
+    codeAssistApiUrl: config.codeAssistApiUrl,
+    geminiOAuth: config.geminiOAuth,
+  };
 }

@@ -34,10 +34,16 @@ async function main(): Promise<void> {
   if (relay.admin.source === 'generated') {
     log.warn({ username: relay.admin.username, file: relay.admin.initFile }, 'first start: admin credentials written to init.json');
   } else if (relay.admin.envPasswordIgnored) {
-    log.info({ username: relay.admin.username }, 'admin exists: ADMIN_PASSWORD only seeds the first start; the stored password is kept (reset it with: crs admin reset-password)');
+    log.info(
+      { username: relay.admin.username },
+      'admin exists: ADMIN_PASSWORD only seeds the first start; the stored password is kept (reset it with: crs admin reset-password)',
+    );
   }
   if (config.extraCaCerts && !config.extraCaCerts.inEffect) {
-    log.warn({ file: config.extraCaCerts.file }, 'NODE_EXTRA_CA_CERTS is set in .env but not in the process environment, so Node did not load it: export it before starting (deploy.sh does)');
+    log.warn(
+      { file: config.extraCaCerts.file },
+      'NODE_EXTRA_CA_CERTS is set in .env but not in the process environment, so Node did not load it: export it before starting (deploy.sh does)',
+    );
   }
   await relay.app.listen({ host: config.host, port: config.port });
   if (relay.metricsApp && config.metricsBind) {

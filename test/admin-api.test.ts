@@ -14,7 +14,12 @@ describe('admin API', () => {
   after(() => t.close());
 
   test('admin routes need a session: 401 in the admin error shape', async () => {
-    for (const [method, path] of [['GET', '/accounts'], ['POST', '/api-keys'], ['GET', '/usage'], ['GET', '/nope']] as const) {
+    for (const [method, path] of [
+      ['GET', '/accounts'],
+      ['POST', '/api-keys'],
+      ['GET', '/usage'],
+      ['GET', '/nope'],
+    ] as const) {
       const res = await fetch(`${t.url}/admin${path}`, { method });
       assert.equal(res.status, 401, `${method} ${path}`);
       const body = (await res.json()) as any;
@@ -26,7 +31,11 @@ describe('admin API', () => {
   });
 
   test('login: wrong password 401, right password a working token', async () => {
-    const bad = await fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: 'nope' }) });
+    const bad = await fetch(`${t.url}/web/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: ADMIN.username, password: 'nope' }),
+    });
     assert.equal(bad.status, 401);
     assert.equal(((await bad.json()) as any).error.code, 'LOGIN_FAILED');
     const ok = await fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
@@ -48,7 +57,12 @@ describe('admin API', () => {
     const paths = bad.json.error.details.map((d: any) => d.path);
     for (const p of ['name', 'priority']) assert.ok(paths.includes(p), `details mention ${p}: ${paths}`);
 
-    const badUrl = await t.admin('POST', '/accounts', { kind: 'anthropic-api', name: 'a', apiKey: 'sk-ant-api03-abcdefgh', baseUrl: 'http://169.254.169.254/latest' });
+    const badUrl = await t.admin('POST', '/accounts', {
+      kind: 'anthropic-api',
+      name: 'a',
+      apiKey: 'sk-ant-api03-abcdefgh',
+      baseUrl: 'http://169.254.169.254/latest',
+    });
     assert.equal(badUrl.status, 400);
     assert.match(badUrl.json.error.message, /baseUrl/);
     const badProxy = await t.admin('POST', '/accounts', { kind: 'anthropic-api', name: 'a', apiKey: 'sk-ant-api03-abcdefgh', proxy: 'ftp://x:1' });
@@ -57,7 +71,14 @@ describe('admin API', () => {
     assert.equal(badKind.status, 400);
 
     const secret = 'sk-ant-api03-VERYSECRETVALUE-1234';
-    const created = await t.admin('POST', '/accounts', { kind: 'anthropic-api', name: 'Main', apiKey: secret, baseUrl: 'http://127.0.0.1:9/v1/', priority: 10, proxy: 'socks5://user:pw@10.0.0.1:1080' });
+    const created = await t.admin('POST', '/accounts', {
+      kind: 'anthropic-api',
+      name: 'Main',
+      apiKey: secret,
+      baseUrl: 'http://127.0.0.1:9/v1/',
+      priority: 10,
+      proxy: 'socks5://user:pw@10.0.0.1:1080',
+    });
     assert.equal(created.status, 201);
     const a = created.json;
     assert.equal(a.baseUrl, 'http://127.0.0.1:9');
@@ -110,7 +131,10 @@ describe('admin API', () => {
     assert.equal(alias.json.id, k.id);
 
     const search = await t.admin('GET', '/api-keys?q=TEAM-A');
-    assert.deepEqual(search.json.items.map((x: any) => x.id), [k.id]);
+    assert.deepEqual(
+      search.json.items.map((x: any) => x.id),
+      [k.id],
+    );
     assert.equal(search.json.total, 1);
 
     const bad = await t.admin('PATCH', `/api-keys/${k.id}`, { isActive: 'yes', expiresAt: 'tomorrow' });
@@ -125,8 +149,14 @@ describe('admin API', () => {
 
     const del = await t.admin('DELETE', `/api-keys/${k.id}`);
     assert.equal(del.json.status, 'deleted');
-    assert.equal((await t.admin('GET', '/api-keys')).json.items.some((x: any) => x.id === k.id), false);
-    assert.equal((await t.admin('GET', '/api-keys?includeDeleted=true')).json.items.some((x: any) => x.id === k.id), true);
+    assert.equal(
+      (await t.admin('GET', '/api-keys')).json.items.some((x: any) => x.id === k.id),
+      false,
+    );
+    assert.equal(
+      (await t.admin('GET', '/api-keys?includeDeleted=true')).json.items.some((x: any) => x.id === k.id),
+      true,
+    );
     assert.equal((await t.admin('DELETE', `/api-keys/${k.id}?permanent=true`)).status, 204);
     assert.equal((await t.admin('GET', `/api-keys/${k.id}`)).status, 404);
   });
@@ -142,7 +172,11 @@ describe('admin API', () => {
   });
 
   test('malformed JSON to the admin API is a 400 in the admin shape', async () => {
-    const res = await fetch(`${t.url}/admin/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' }, body: '{"name":' });
+    const res = await fetch(`${t.url}/admin/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     assert.equal(res.status, 400);
     const body = (await res.json()) as any;
     assert.equal(body.error.code, 'BAD_JSON');
@@ -154,7 +188,10 @@ describe('admin API', () => {
     assert.equal((await t.admin('GET', '/usage?granularity=hour&from=2000-01-01&to=2026-01-01')).status, 400);
     const ok = await t.admin('GET', '/usage?granularity=day&from=2026-01-01T00:00:00Z&to=2026-01-03T00:00:00Z');
     assert.equal(ok.status, 200);
-    assert.deepEqual(ok.json.buckets.map((b: any) => b.bucket), ['2026-01-01', '2026-01-02', '2026-01-03']);
+    assert.deepEqual(
+      ok.json.buckets.map((b: any) => b.bucket),
+      ['2026-01-01', '2026-01-02', '2026-01-03'],
+    );
     assert.equal(ok.json.totals.requests, 0);
   });
 });
@@ -170,7 +207,11 @@ describe('first start without ADMIN_USERNAME/ADMIN_PASSWORD', () => {
       assert.ok(init.adminPassword.length >= 16);
       const stored = await t.relay.store.admins.get(init.adminUsername);
       assert.ok(stored?.passwordHash.startsWith('scrypt$'), 'only a scrypt hash is stored');
-      const res = await fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: init.adminUsername, password: init.adminPassword }) });
+      const res = await fetch(`${t.url}/web/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: init.adminUsername, password: init.adminPassword }),
+      });
       assert.equal(res.status, 200);
     } finally {
       await t.close();
@@ -183,7 +224,11 @@ describe('login rate limit', () => {
     const t = await startRelay();
     try {
       const attempt = (password: string) =>
-        fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password }) });
+        fetch(`${t.url}/web/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: ADMIN.username, password }),
+        });
       for (let i = 0; i < 10; i++) assert.equal((await attempt('wrong')).status, 401);
       const limited = await attempt(ADMIN.password);
       assert.equal(limited.status, 429);

@@ -14,7 +14,7 @@ import { systemClock } from '../src/core/clock.js';
 import type { AdminUser } from '../src/core/admin.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { hashPassword } from '../src/platform/secrets.js';
-import { ensureAdmin } from '../src/services/admin-auth.js';
+import { ensureAdmin } from '../src/admin/admin-auth.js';
 import type { Store } from '../src/store/types.js';
 import { crsCli } from './support/crs.js';
 
@@ -37,7 +37,11 @@ function deployment(envText: string) {
 }
 
 async function login(url: string, username: string, password: string): Promise<{ status: number; token?: string }> {
-  const res = await fetch(`${url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${url}/web/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   const body = (await res.json()) as { token?: string };
   return { status: res.status, token: body.token };
 }
@@ -173,7 +177,11 @@ test('ensureAdmin: an existing admin is left alone without hashing anything (no 
 
     // another ADMIN_USERNAME than the existing admin's: that admin is created (seeded) once
     const other = adminStore(existing);
-    const created = await ensureAdmin(other.store, systemClock, { dataDir: dir, fromEnv: { username: 'second', password: 'second-password' }, scryptN: 16_384 });
+    const created = await ensureAdmin(other.store, systemClock, {
+      dataDir: dir,
+      fromEnv: { username: 'second', password: 'second-password' },
+      scryptN: 16_384,
+    });
     assert.deepEqual(created, { username: 'second', source: 'env' });
     assert.deepEqual(other.calls, ['get second', 'put second']);
   } finally {

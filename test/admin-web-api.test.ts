@@ -35,7 +35,10 @@ describe('admin API for the web UI', () => {
     fake.enqueue({ kind: 'reply', usage: { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 300 } });
     await sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] });
     for (let i = 0; i < 4; i++) await sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: `n${i}` }] });
-    await waitFor(() => t.relay.store.usage.recentRequests(10, { keyId: key.id }), (r) => r.length >= 5);
+    await waitFor(
+      () => t.relay.store.usage.recentRequests(10, { keyId: key.id }),
+      (r) => r.length >= 5,
+    );
   });
   after(async () => {
     await t.close();
@@ -58,7 +61,11 @@ describe('admin API for the web UI', () => {
     const noCsrf = await fetch(`${t.url}/admin/keys`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"name":"x"}' });
     assert.equal(noCsrf.status, 403);
     assert.equal(((await noCsrf.json()) as any).error.code, 'CSRF_FAILED');
-    const withCsrf = await fetch(`${t.url}/admin/keys`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: '{"name":"csrf-ok"}' });
+    const withCsrf = await fetch(`${t.url}/admin/keys`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: '{"name":"csrf-ok"}',
+    });
     assert.equal(withCsrf.status, 201);
     const out = await fetch(`${t.url}/admin/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrfToken } });
     assert.equal(out.status, 204);
@@ -71,7 +78,11 @@ describe('admin API for the web UI', () => {
   });
 
   test('wrong login answers 401 LOGIN_FAILED; the password change checks the current password', async () => {
-    const bad = await fetch(`${t.url}/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'nope' }) });
+    const bad = await fetch(`${t.url}/admin/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'nope' }),
+    });
     assert.equal(bad.status, 401);
     assert.equal(((await bad.json()) as any).error.code, 'LOGIN_FAILED');
     const wrong = await t.admin('PUT', '/me/password', { currentPassword: 'nope', newPassword: 'another-password-1' });
@@ -97,11 +108,17 @@ describe('admin API for the web UI', () => {
     const costMicros = Math.round(events.reduce((s, e) => s + e.costNanos, 0) / 1000);
     const s = await t.admin('GET', '/usage/series?granularity=hour&metric=cost&groupBy=model');
     assert.equal(s.status, 200);
-    assert.deepEqual(s.json.series.map((x: any) => x.id), ['claude-sonnet-5']);
+    assert.deepEqual(
+      s.json.series.map((x: any) => x.id),
+      ['claude-sonnet-5'],
+    );
     const sum = s.json.buckets.reduce((a: number, b: any) => a + b.values['claude-sonnet-5'], 0);
     assert.ok(Math.abs(sum - costMicros / 1e6) < 1e-6, `${sum} vs ${costMicros}`);
     const tokens = await t.admin('GET', '/usage/series?metric=tokens&groupBy=tokenType');
-    assert.deepEqual(tokens.json.series.map((x: any) => x.id), ['input', 'output', 'cacheWrite', 'cacheRead']);
+    assert.deepEqual(
+      tokens.json.series.map((x: any) => x.id),
+      ['input', 'output', 'cacheWrite', 'cacheRead'],
+    );
     const b = await t.admin('GET', `/usage/breakdown?dimension=key&from=${Date.now() - 3_600_000}`);
     const row = b.json.items.find((x: any) => x.id === key.id);
     assert.equal(row.label, 'web-key');
@@ -147,7 +164,10 @@ describe('admin API for the web UI', () => {
     assert.equal(keys.json.items[0].name, 'web-key');
     assert.equal(keys.json.items[0].usage.requests, 5);
     const tags = await t.admin('GET', '/keys/tags');
-    assert.deepEqual(tags.json.items.find((x: any) => x.tag === 'team-a'), { tag: 'team-a', count: 1 });
+    assert.deepEqual(
+      tags.json.items.find((x: any) => x.tag === 'team-a'),
+      { tag: 'team-a', count: 1 },
+    );
     const accounts = await t.admin('GET', '/accounts/search');
     assert.equal(accounts.json.items[0].id, accountId);
     assert.equal(accounts.json.items[0].today.requests, 5);
@@ -157,7 +177,10 @@ describe('admin API for the web UI', () => {
   test('keys: batch create, renew, soft delete and restore', async () => {
     const batch = await t.admin('POST', '/keys/batch-create', { baseName: 'batch', count: 3, settings: { tags: ['b'] } });
     assert.equal(batch.status, 201);
-    assert.deepEqual(batch.json.items.map((i: any) => i.name), ['batch-001', 'batch-002', 'batch-003']);
+    assert.deepEqual(
+      batch.json.items.map((i: any) => i.name),
+      ['batch-001', 'batch-002', 'batch-003'],
+    );
     const id = batch.json.items[0].id;
     const renewed = await t.admin('POST', `/keys/${id}/renew`, { extendDays: 7 });
     assert.ok(Date.parse(renewed.json.expiresAt) > Date.now() + 6 * 86_400_000);
@@ -177,16 +200,25 @@ describe('admin API for the web UI', () => {
   test('openapi.json documents the UI endpoints from their zod schemas', async () => {
     const r = await t.admin('GET', '/openapi.json');
     assert.equal(r.json.openapi, '3.1.0');
-    for (const p of ['/admin/session', '/admin/overview', '/admin/usage/series', '/admin/requests', '/admin/keys', '/stats/api/me']) assert.ok(r.json.paths[p], p);
+    for (const p of ['/admin/session', '/admin/overview', '/admin/usage/series', '/admin/requests', '/admin/keys', '/stats/api/me'])
+      assert.ok(r.json.paths[p], p);
     const params = r.json.paths['/admin/usage/series'].get.parameters.map((p: any) => p.name);
     for (const n of ['granularity', 'metric', 'groupBy']) assert.ok(params.includes(n), n);
     assert.deepEqual(r.json.paths['/admin/keys'].post.requestBody.content['application/json'].schema.required, ['name']);
   });
 
   test('key-holder API: key in the body for a token; /me by token or by the key itself; unknown key refused', async () => {
-    const bad = await fetch(`${t.url}/stats/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'cr_' + '0'.repeat(64) }) });
+    const bad = await fetch(`${t.url}/stats/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'cr_' + '0'.repeat(64) }),
+    });
     assert.equal(bad.status, 401);
-    const s = await fetch(`${t.url}/stats/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: key.key }) });
+    const s = await fetch(`${t.url}/stats/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: key.key }),
+    });
     const { token } = (await s.json()) as { token: string };
     assert.match(token, /^st_/);
     const me = (await (await fetch(`${t.url}/stats/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as any;
@@ -230,7 +262,7 @@ describe('PRICING_FILE: one price table for recorded costs and the admin API', (
       const logged = await t.admin('GET', `/requests?keyId=${k.id}`);
       assert.equal(logged.json.items[0].costMicros, 6300);
       const meta = (await t.admin('GET', '/meta')).json;
-      assert.ok(meta.models.includes('claude-intranet-1'), 'the file\'s models are suggested');
+      assert.ok(meta.models.includes('claude-intranet-1'), "the file's models are suggested");
       assert.ok(meta.modelsByProtocol.anthropic.includes('claude-intranet-1'));
     } finally {
       await t.close();

@@ -30,7 +30,12 @@ async function startSmtp(): Promise<{ port: number; mails: Mail[]; close(): Prom
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), user: (session.user as string | undefined) ?? null, data: Buffer.concat(chunks).toString('utf8') });
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: (session.user as string | undefined) ?? null,
+          data: Buffer.concat(chunks).toString('utf8'),
+        });
         cb();
       });
     },
@@ -76,7 +81,10 @@ describe('alert channels', () => {
   test('generic webhook: the documented JSON, signed with HMAC-SHA256 over "<timestamp>.<body>"', async () => {
     const id = await channel({ name: 'ops hook', type: 'webhook', url: `${hook.url}/hooks/crs?token=abc123`, secret: 'whsec-generic-1' });
     const d = await sendTest(id);
-    assert.deepEqual({ status: d.status, attempts: d.attempts, httpStatus: d.httpStatus, error: d.error }, { status: 'sent', attempts: 1, httpStatus: 200, error: null });
+    assert.deepEqual(
+      { status: d.status, attempts: d.attempts, httpStatus: d.httpStatus, error: d.error },
+      { status: 'sent', attempts: 1, httpStatus: 200, error: null },
+    );
     const h = hook.received[0];
     assert.equal(h.method, 'POST');
     assert.equal(h.path, '/hooks/crs');
@@ -180,11 +188,24 @@ describe('alert channels', () => {
     const h = hook.received[0];
     assert.equal(h.path, '/push');
     assert.deepEqual(Object.keys(h.json).sort(), ['body', 'device_key', 'group', 'title']);
-    assert.deepEqual({ device_key: h.json.device_key, title: h.json.title, group: h.json.group }, { device_key: 'bark-device-key-1', title: 'Test notification: phone', group: 'relay' });
+    assert.deepEqual(
+      { device_key: h.json.device_key, title: h.json.title, group: h.json.group },
+      { device_key: 'bark-device-key-1', title: 'Test notification: phone', group: 'relay' },
+    );
   });
 
   test('SMTP mail through a real SMTP exchange, with authentication', async () => {
-    const id = await channel({ name: 'mail', type: 'smtp', host: '127.0.0.1', port: smtp.port, secure: false, username: 'alerts', password: 'mail-secret-pw', from: 'relay@example.com', to: ['ops@example.com', 'lead@example.com'] });
+    const id = await channel({
+      name: 'mail',
+      type: 'smtp',
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      username: 'alerts',
+      password: 'mail-secret-pw',
+      from: 'relay@example.com',
+      to: ['ops@example.com', 'lead@example.com'],
+    });
     const d = await sendTest(id);
     assert.equal(d.status, 'sent', JSON.stringify(d));
     const m = smtp.mails.at(-1)!;
@@ -193,14 +214,28 @@ describe('alert channels', () => {
     assert.equal(m.user, 'alerts');
     assert.match(m.data, /Subject: \[Claude Relay\] Test notification: mail/);
     assert.match(m.data, /the channel works/);
-    const wrong = await channel({ name: 'mail2', type: 'smtp', host: '127.0.0.1', port: smtp.port, username: 'alerts', password: 'wrong-password', from: 'relay@example.com', to: ['ops@example.com'] });
+    const wrong = await channel({
+      name: 'mail2',
+      type: 'smtp',
+      host: '127.0.0.1',
+      port: smtp.port,
+      username: 'alerts',
+      password: 'wrong-password',
+      from: 'relay@example.com',
+      to: ['ops@example.com'],
+    });
     const refused = await sendTest(wrong);
     assert.equal(refused.status, 'failed');
     assert.ok(!JSON.stringify(refused).includes('wrong-password'));
   });
 
   test('secrets are sealed at rest and never shown, logged or recorded; edits keep what is left out', async () => {
-    const id = await channel({ name: 'sealed', type: 'dingtalk', url: `${hook.url}/robot/send?access_token=tok-very-secret-42`, secret: 'SECsealed-secret-77' });
+    const id = await channel({
+      name: 'sealed',
+      type: 'dingtalk',
+      url: `${hook.url}/robot/send?access_token=tok-very-secret-42`,
+      secret: 'SECsealed-secret-77',
+    });
     const raw = await t.relay.store.kv.get('alertcfg:channels');
     assert.ok(raw && !raw.includes('tok-very-secret-42') && !raw.includes('SECsealed-secret-77'), 'sealed in the store');
     const list = await t.admin('GET', '/notifications/channels');
@@ -217,7 +252,16 @@ describe('alert channels', () => {
     assert.deepEqual(unsigned.json.secretsSet, ['url'], 'an empty string removes the signing secret');
     const history = await t.admin('GET', '/notifications/history?limit=200');
     const dump = JSON.stringify(history.json) + logged.join('');
-    for (const s of ['tok-very-secret-42', 'SECsealed-secret-77', 'wecom-key-123', 'TG-token-abc', 'bark-device-key-1', 'mail-secret-pw', 'whsec-generic-1', 'slacksecretpart']) {
+    for (const s of [
+      'tok-very-secret-42',
+      'SECsealed-secret-77',
+      'wecom-key-123',
+      'TG-token-abc',
+      'bark-device-key-1',
+      'mail-secret-pw',
+      'whsec-generic-1',
+      'slacksecretpart',
+    ]) {
       assert.ok(!dump.includes(s), `"${s}" leaked into the history or a log line`);
     }
     assert.equal((await t.admin('DELETE', `/notifications/channels/${id}`)).status, 204);
@@ -237,7 +281,10 @@ describe('alert channels', () => {
     for (const [body, field] of cases) {
       const r = await t.admin('POST', '/notifications/channels', body);
       assert.equal(r.status, 400, `${JSON.stringify(body)} → ${r.status}`);
-      assert.ok(r.json.error.details.some((d: { path: string }) => d.path === field), `${JSON.stringify(body)}: ${JSON.stringify(r.json.error)}`);
+      assert.ok(
+        r.json.error.details.some((d: { path: string }) => d.path === field),
+        `${JSON.stringify(body)}: ${JSON.stringify(r.json.error)}`,
+      );
     }
   });
 
@@ -250,7 +297,10 @@ describe('alert channels', () => {
     const top = h.json.items[0];
     assert.equal(top.event.type, 'test');
     assert.equal(top.event.subject.name, 'flaky');
-    assert.deepEqual(top.deliveries.map((x: { channelName: string; status: string }) => [x.channelName, x.status]), [['flaky', 'failed']]);
+    assert.deepEqual(
+      top.deliveries.map((x: { channelName: string; status: string }) => [x.channelName, x.status]),
+      [['flaky', 'failed']],
+    );
     assert.ok(Date.parse(h.json.items[0].event.at) >= Date.parse(h.json.items[1].event.at));
   });
 });

@@ -17,7 +17,11 @@ const MSG = { model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function post(url: string, key: string) {
-  const res = await fetch(`${url}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(MSG) });
+  const res = await fetch(`${url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify(MSG),
+  });
   return { status: res.status, json: (await res.json()) as any };
 }
 
@@ -61,12 +65,18 @@ describe('alerts from the relay (SQLite)', () => {
     assert.ok(second.at - first.at >= 900, `backoff before the retry (${second.at - first.at} ms)`);
     assert.ok(Date.now() - started < 6000);
     assert.equal(second.json.severity, 'critical');
-    assert.deepEqual({ ...second.json.data, reason: undefined, until: undefined }, { accountId, accountName: 'team-console-1', accountKind: 'anthropic-api', state: 'blocked', reason: undefined, until: undefined });
+    assert.deepEqual(
+      { ...second.json.data, reason: undefined, until: undefined },
+      { accountId, accountName: 'team-console-1', accountKind: 'anthropic-api', state: 'blocked', reason: undefined, until: undefined },
+    );
     assert.match(second.json.data.reason, /organization has been disabled/);
     await t.relay.alerts.service.drain();
     const history = (await t.admin('GET', '/notifications/history?limit=5')).json.items;
     const entry = history.find((e: any) => e.event.id === first.json.id);
-    assert.deepEqual(entry.deliveries.map((d: any) => ({ status: d.status, attempts: d.attempts, httpStatus: d.httpStatus })), [{ status: 'sent', attempts: 2, httpStatus: 200 }]);
+    assert.deepEqual(
+      entry.deliveries.map((d: any) => ({ status: d.status, attempts: d.attempts, httpStatus: d.httpStatus })),
+      [{ status: 'sent', attempts: 2, httpStatus: 200 }],
+    );
 
     assert.equal((await t.admin('POST', `/accounts/${accountId}/reset-health`)).status, 200);
     const rec = await hook.waitFor((h) => h.json?.event === 'account_recovered');
@@ -125,7 +135,10 @@ describe('alerts from the relay (SQLite)', () => {
 });
 
 describe('alerts when the store goes away (a separate redis-server)', async () => {
-  const noRedis = existsSync('/usr/bin/redis-server') || process.env.PATH?.split(':').some((d) => existsSync(join(d, 'redis-server'))) ? null : 'redis-server is not installed';
+  const noRedis =
+    existsSync('/usr/bin/redis-server') || process.env.PATH?.split(':').some((d) => existsSync(join(d, 'redis-server')))
+      ? null
+      : 'redis-server is not installed';
   let hook: WebhookReceiver;
   let t: TestRelay;
   let port: number;
@@ -167,7 +180,17 @@ describe('alerts when the store goes away (a separate redis-server)', async () =
     await startRedis();
     t = await startRelay({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     await t.admin('PATCH', '/settings/notifications', { storeCheckSeconds: 1, language: 'en' });
-    assert.equal((await t.admin('POST', '/notifications/channels', { name: 'ops', type: 'webhook', url: `${hook.url}/alerts`, events: ['store_unreachable', 'store_recovered'] })).status, 201);
+    assert.equal(
+      (
+        await t.admin('POST', '/notifications/channels', {
+          name: 'ops',
+          type: 'webhook',
+          url: `${hook.url}/alerts`,
+          events: ['store_unreachable', 'store_recovered'],
+        })
+      ).status,
+      201,
+    );
   });
   after(async () => {
     if (noRedis) return;

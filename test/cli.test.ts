@@ -25,12 +25,29 @@ test('crs: keys, accounts and usage on the store a running relay shares', async 
   const t = await startRelay();
   try {
     // The CLI resolves the same secrets (DATA_DIR/app/secrets.json), so keys it creates work on the relay.
-    const created = await crs(t.dataDir, ['keys', 'create', '--name', 'from-cli', '--tags', 'a,b', '--set', 'concurrencyLimit=2', '--set', 'permissions=claude', '--set', 'enableModelRestriction=true', '--set', 'restrictedModels=claude-opus-4-8']);
+    const created = await crs(t.dataDir, [
+      'keys',
+      'create',
+      '--name',
+      'from-cli',
+      '--tags',
+      'a,b',
+      '--set',
+      'concurrencyLimit=2',
+      '--set',
+      'permissions=claude',
+      '--set',
+      'enableModelRestriction=true',
+      '--set',
+      'restrictedModels=claude-opus-4-8',
+    ]);
     const key = created.stdout.trim();
     assert.match(key, API_KEY_PATTERN);
     assert.match(created.stderr, /shown only now/);
 
-    const added = await crs(t.dataDir, ['accounts', 'add', '--name', 'cli-acct', '--base-url', fake.url, '--json'], { CRS_ACCOUNT_API_KEY: 'sk-ant-api03-from-cli-9999' });
+    const added = await crs(t.dataDir, ['accounts', 'add', '--name', 'cli-acct', '--base-url', fake.url, '--json'], {
+      CRS_ACCOUNT_API_KEY: 'sk-ant-api03-from-cli-9999',
+    });
     const account = JSON.parse(added.stdout);
     assert.equal(account.secretHint, 'sk-ant-…9999');
     assert.equal(account.baseUrl, fake.url);
@@ -60,10 +77,15 @@ test('crs: keys, accounts and usage on the store a running relay shares', async 
     assert.equal(mine.concurrencyLimit, 2);
     assert.deepEqual(mine.permissions, ['claude']);
     assert.deepEqual(mine.restrictedModels, ['claude-opus-4-8']);
-    const updated = JSON.parse((await crs(t.dataDir, ['keys', 'update', mine.id, '--set', 'dailyCostLimit=12.5', '--set', 'allowedClients=claude_code,codex_cli', '--json'])).stdout);
+    const updated = JSON.parse(
+      (await crs(t.dataDir, ['keys', 'update', mine.id, '--set', 'dailyCostLimit=12.5', '--set', 'allowedClients=claude_code,codex_cli', '--json'])).stdout,
+    );
     assert.equal(updated.dailyCostLimit, 12.5);
     assert.deepEqual(updated.allowedClients, ['claude_code', 'codex_cli']);
-    await assert.rejects(crs(t.dataDir, ['keys', 'update', mine.id, '--set', 'concurrencyLimit=-1']), (e: { code: number; stderr: string }) => e.code === 2 && /concurrencyLimit/.test(e.stderr));
+    await assert.rejects(
+      crs(t.dataDir, ['keys', 'update', mine.id, '--set', 'concurrencyLimit=-1']),
+      (e: { code: number; stderr: string }) => e.code === 2 && /concurrencyLimit/.test(e.stderr),
+    );
     assert.equal(mine.key, undefined);
     await crs(t.dataDir, ['keys', 'disable', mine.id]);
     const deadline2 = Date.now() + 3000;
@@ -105,7 +127,11 @@ test('crs admin reset-password prints a new password that logs in', async () => 
     const { stdout } = await crs(t.dataDir, ['admin', 'reset-password', '--username', 'ops']);
     const password = stdout.trim();
     assert.ok(password.length >= 16);
-    const res = await fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', password }) });
+    const res = await fetch(`${t.url}/web/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ops', password }),
+    });
     assert.equal(res.status, 200);
   } finally {
     await t.close();

@@ -23,7 +23,11 @@ async function monthTotals(t: TestRelay, keyId: string) {
 }
 
 const ask = (t: TestRelay, key: string) =>
-  new Anthropic({ baseURL: `${t.url}/api`, apiKey: key, maxRetries: 0 }).messages.create({ model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user', content: 'after the migration' }] });
+  new Anthropic({ baseURL: `${t.url}/api`, apiKey: key, maxRetries: 0 }).messages.create({
+    model: 'claude-sonnet-5',
+    max_tokens: 16,
+    messages: [{ role: 'user', content: 'after the migration' }],
+  });
 
 describe('crs import --from-crs (its Redis)', () => {
   let fake: FakeUpstream;
@@ -66,7 +70,9 @@ describe('crs import --from-crs (its Redis)', () => {
     const none = await crsCli(t.dataDir, ['import', '--from-crs', '--redis-url', TEST_REDIS_URL, '--redis-prefix', prefix]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /needs the reference project’s ENCRYPTION_KEY/);
-    const wrong = await crsCli(t.dataDir, ['import', '--from-crs', '--redis-url', TEST_REDIS_URL, '--redis-prefix', prefix], { CRS_ENCRYPTION_KEY: 'w'.repeat(32) });
+    const wrong = await crsCli(t.dataDir, ['import', '--from-crs', '--redis-url', TEST_REDIS_URL, '--redis-prefix', prefix], {
+      CRS_ENCRYPTION_KEY: 'w'.repeat(32),
+    });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /cannot decrypt .* is it the reference project’s key/);
     assert.equal((await t.admin('GET', '/accounts')).json.total, 0);
@@ -84,7 +90,10 @@ describe('crs import --from-crs (its Redis)', () => {
     assert.deepEqual(console.secrets, { apiKey: H.secrets.consoleKey });
     assert.ok(!console.sealed.includes(H.secrets.consoleKey));
     const claude = (await t.admin('GET', `/accounts/${H.ids.claude}`)).json;
-    assert.deepEqual([claude.kind, claude.priority, claude.shared, claude.groupIds, claude.identity], ['anthropic-oauth', 10, false, [H.ids.group], { email: 'owner@example.com', plan: 'max' }]);
+    assert.deepEqual(
+      [claude.kind, claude.priority, claude.shared, claude.groupIds, claude.identity],
+      ['anthropic-oauth', 10, false, [H.ids.group], { email: 'owner@example.com', plan: 'max' }],
+    );
     const group = await t.admin('GET', `/groups/${H.ids.group}`);
     assert.equal(group.status, 200, JSON.stringify(group.json));
     assert.equal(group.json.name, 'claude-team');
@@ -113,7 +122,17 @@ describe('crs import --from-crs (its Redis)', () => {
     assert.equal(view.usage.all.requests, 42, JSON.stringify(view.usage.all));
     const key = (await t.admin('GET', `/api-keys/${H.ids.alpha}`)).json;
     assert.deepEqual(
-      [key.concurrencyLimit, key.rateLimitWindow, key.rateLimitRequests, key.dailyCostLimit, key.weeklyOpusCostLimit, key.weeklyResetDay, key.restrictedModels, key.claudeAccountId, key.tags],
+      [
+        key.concurrencyLimit,
+        key.rateLimitWindow,
+        key.rateLimitRequests,
+        key.dailyCostLimit,
+        key.weeklyOpusCostLimit,
+        key.weeklyResetDay,
+        key.restrictedModels,
+        key.claudeAccountId,
+        key.tags,
+      ],
       [2, 60, 100, 20, 50, 3, ['claude-opus-4-1'], `group:${H.ids.group}`, ['alpha', 'prod']],
     );
 

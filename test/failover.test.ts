@@ -143,7 +143,8 @@ describe('failover and health', () => {
 
   test('when every account cools down, the relay answers itself with retry-after', async () => {
     const soon = Math.floor(Date.now() / 1000) + 120;
-    for (const k of [KEY_A, KEY_B, KEY_C]) fake.enqueue({ kind: 'error', status: 429, unified: 'rejected_5h', headers: { 'anthropic-ratelimit-unified-reset': String(soon) } }, { apiKey: k });
+    for (const k of [KEY_A, KEY_B, KEY_C])
+      fake.enqueue({ kind: 'error', status: 429, unified: 'rejected_5h', headers: { 'anthropic-ratelimit-unified-reset': String(soon) } }, { apiKey: k });
     await assert.rejects(sdk.messages.create(MSG), Anthropic.RateLimitError);
     const calls = fake.requests.length;
     await assert.rejects(sdk.messages.create(MSG), (e: unknown) => {
@@ -281,7 +282,10 @@ describe('two relay instances on one Redis', async () => {
     // A learns that the bound account is rate-limited; B skips it without trying it.
     const other = bound === KEY_A ? KEY_B : KEY_A;
     const boundId = bound === KEY_A ? accts.A : accts.B;
-    fake.enqueue({ kind: 'error', status: 429, unified: 'rejected_7d', headers: { 'anthropic-ratelimit-unified-reset': String(Math.floor(Date.now() / 1000) + 600) } }, { apiKey: bound });
+    fake.enqueue(
+      { kind: 'error', status: 429, unified: 'rejected_7d', headers: { 'anthropic-ratelimit-unified-reset': String(Math.floor(Date.now() / 1000) + 600) } },
+      { apiKey: bound },
+    );
     await viaA.messages.create({ ...MSG, metadata: sessionMeta('shared-conv') });
     const deadline = Date.now() + 2000;
     while (b.relay.health.get(boundId).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -324,7 +328,10 @@ describe('the active probe and account groups', () => {
     assert.equal(t.relay.health.get(a).length, 0);
     assert.equal(t.relay.health.get(b)[0]?.code, 'rate_limited', 'a probe does not second-guess an announced reset');
     const probes = fake.requests.filter((r) => r.path === '/v1/messages/count_tokens');
-    assert.deepEqual(probes.map((r) => r.headers['x-api-key']), [KEY_A, KEY_A]);
+    assert.deepEqual(
+      probes.map((r) => r.headers['x-api-key']),
+      [KEY_A, KEY_A],
+    );
   });
 
   test('groups: create, members, list, refuse to delete a non-empty group unless forced', async () => {
@@ -336,7 +343,10 @@ describe('the active probe and account groups', () => {
     assert.deepEqual(m.json.members, [acct]);
     assert.deepEqual((await t.admin('GET', `/accounts/${acct}`)).json.groupIds, [g.json.id]);
     const list = await t.admin('GET', '/groups');
-    assert.deepEqual(list.json.items.map((x: any) => [x.name, x.members]), [['team-a', [acct]]]);
+    assert.deepEqual(
+      list.json.items.map((x: any) => [x.name, x.members]),
+      [['team-a', [acct]]],
+    );
     const refused = await t.admin('DELETE', `/groups/${g.json.id}`);
     assert.equal(refused.status, 409);
     assert.deepEqual(refused.json.error.details.accounts, [acct]);

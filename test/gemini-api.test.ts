@@ -3,7 +3,7 @@
 // may come, usage and cost, failover on RESOURCE_EXHAUSTED, errors in Google's shape.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, GoogleGenAI } from '@google/genai';
+import { type ApiError, GoogleGenAI } from '@google/genai';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
 import { startRelay, type TestRelay } from './support/harness.js';
 
@@ -39,7 +39,11 @@ describe('Gemini SDK on a gemini-api account', () => {
   });
 
   test('generateContent: the account key goes upstream (never the relay key), usage and cost are recorded', async () => {
-    fake.enqueue({ kind: 'gemini_reply', text: 'Bonjour!', usage: { promptTokenCount: 1200, cachedContentTokenCount: 1000, candidatesTokenCount: 3, thoughtsTokenCount: 40 } });
+    fake.enqueue({
+      kind: 'gemini_reply',
+      text: 'Bonjour!',
+      usage: { promptTokenCount: 1200, cachedContentTokenCount: 1000, candidatesTokenCount: 3, thoughtsTokenCount: 40 },
+    });
     const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: hi, config: { systemInstruction: 'Be terse.' } });
     assert.equal(r.text, 'Bonjour!');
     assert.equal(r.usageMetadata?.promptTokenCount, 1200);
@@ -85,7 +89,11 @@ describe('Gemini SDK on a gemini-api account', () => {
 
   test('streamGenerateContent without alt=sse: the JSON-array form passes through and its last usage is recorded', async () => {
     fake.enqueue({ kind: 'gemini_reply', text: 'array form', usage: { promptTokenCount: 6 } });
-    const r = await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent`, { method: 'POST', headers: { 'x-goog-api-key': key.key }, body: JSON.stringify({ contents: hi }) });
+    const r = await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': key.key },
+      body: JSON.stringify({ contents: hi }),
+    });
     const arr = (await r.json()) as any[];
     assert.equal(arr.map((c) => c.candidates[0].content?.parts?.[0]?.text ?? '').join(''), 'array form');
     assert.deepEqual(fake.requests[0].query, {});
@@ -96,9 +104,16 @@ describe('Gemini SDK on a gemini-api account', () => {
   test('a stream whose first event is an error fails over before anything reaches the client', async () => {
     fake.enqueue({ kind: 'gemini_reply', stream: { errorAfterEvents: 0 } }, { apiKey: KEY_A });
     let text = '';
-    for await (const c of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'first event fails' }] }] })) text += c.text ?? '';
+    for await (const c of await ai.models.generateContentStream({
+      model: 'gemini-2.5-flash',
+      contents: [{ role: 'user', parts: [{ text: 'first event fails' }] }],
+    }))
+      text += c.text ?? '';
     assert.equal(text, 'echo: first event fails');
-    assert.deepEqual(fake.requests.map((x) => x.headers['x-goog-api-key']), [KEY_A, KEY_B]);
+    assert.deepEqual(
+      fake.requests.map((x) => x.headers['x-goog-api-key']),
+      [KEY_A, KEY_B],
+    );
     assert.equal((await t.admin('GET', `/accounts/${ids.a}`)).json.health.state, 'server_error');
   });
 
@@ -113,12 +128,20 @@ describe('Gemini SDK on a gemini-api account', () => {
 
   test('the relay key is accepted as ?key= and as a bearer token, and is never forwarded; /v1 works too', async () => {
     const body = JSON.stringify({ contents: hi });
-    const viaQuery = await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=${key.key}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const viaQuery = await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=${key.key}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     assert.equal(viaQuery.status, 200);
     const sse = await viaQuery.text();
     assert.ok(sse.startsWith('data: {') && sse.endsWith('\n\n'), 'Gemini CLI framing: `data: ` and a blank line');
     assert.deepEqual(fake.requests[0].query, { alt: 'sse' }, 'only alt goes upstream');
-    const viaBearer = await fetch(`${t.url}/gemini/v1/models/gemini-2.5-flash:generateContent`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` }, body });
+    const viaBearer = await fetch(`${t.url}/gemini/v1/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` },
+      body,
+    });
     assert.equal(viaBearer.status, 200);
     assert.equal(fake.requests[1].path, '/v1beta/models/gemini-2.5-flash:generateContent');
     for (const r of fake.requests) assert.ok(!JSON.stringify(r.headers).includes(key.key) && !JSON.stringify(r.query).includes(key.key));
@@ -147,9 +170,17 @@ describe('Gemini SDK on a gemini-api account', () => {
     const h = { 'x-goog-api-key': key.key };
     const list = (await (await fetch(`${t.url}/gemini/v1beta/models`, { headers: h })).json()) as any;
     assert.ok(list.models.some((m: any) => m.name === 'models/gemini-2.5-flash'));
-    const restricted = await t.createKey({ name: 'flash only', enableModelRestriction: true, modelRestrictionMode: 'whitelist', restrictedModels: ['gemini-2.5-flash'] });
+    const restricted = await t.createKey({
+      name: 'flash only',
+      enableModelRestriction: true,
+      modelRestrictionMode: 'whitelist',
+      restrictedModels: ['gemini-2.5-flash'],
+    });
     const only = (await (await fetch(`${t.url}/gemini/v1beta/models?key=${restricted.key}`)).json()) as any;
-    assert.deepEqual(only.models.map((m: any) => m.name), ['models/gemini-2.5-flash']);
+    assert.deepEqual(
+      only.models.map((m: any) => m.name),
+      ['models/gemini-2.5-flash'],
+    );
     assert.equal((await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-pro?key=${restricted.key}`)).status, 404);
   });
 
@@ -158,7 +189,10 @@ describe('Gemini SDK on a gemini-api account', () => {
     const started = Date.now();
     const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: hi });
     assert.equal(r.text, 'echo: hello gemini');
-    assert.deepEqual(fake.requests.map((x) => x.headers['x-goog-api-key']), [KEY_A, KEY_B]);
+    assert.deepEqual(
+      fake.requests.map((x) => x.headers['x-goog-api-key']),
+      [KEY_A, KEY_B],
+    );
     const a = (await t.admin('GET', `/accounts/${ids.a}`)).json.health;
     assert.equal(a.state, 'rate_limited');
     const until = Date.parse(a.reasons[0].until);

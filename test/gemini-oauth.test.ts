@@ -18,7 +18,11 @@ describe('Gemini CLI (Google login) accounts', () => {
   let key: { id: string; key: string };
   let ai: GoogleGenAI;
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${t.url}/gemini${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': key.key, ...headers }, body: JSON.stringify(body) });
+    fetch(`${t.url}/gemini${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': key.key, ...headers },
+      body: JSON.stringify(body),
+    });
 
   before(async () => {
     fake = await createFakeUpstream();
@@ -47,7 +51,9 @@ describe('Gemini CLI (Google login) accounts', () => {
     assert.match(auth.searchParams.get('scope') ?? '', /cloud-platform/);
     assert.match(s.json.terms, /Google/);
     const code = fake.gemini.oauth.authorize(s.json.authUrl);
-    const x = await t.admin('POST', `/oauth/sessions/${s.json.sessionId}/exchange`, { code: `https://codeassist.google.com/authcode?code=${encodeURIComponent(code)}&state=${auth.searchParams.get('state')}` });
+    const x = await t.admin('POST', `/oauth/sessions/${s.json.sessionId}/exchange`, {
+      code: `https://codeassist.google.com/authcode?code=${encodeURIComponent(code)}&state=${auth.searchParams.get('state')}`,
+    });
     assert.equal(x.status, 200, JSON.stringify(x.json));
     assert.deepEqual([x.json.identity.email, x.json.identity.org, x.json.identity.plan], ['gemini-user@example.com', 'fake-project-12345', 'free-tier']);
     assert.deepEqual(fake.gemini.calls, { loadCodeAssist: 1, onboardUser: 2 }, 'onboarding polled until done');
@@ -59,7 +65,13 @@ describe('Gemini CLI (Google login) accounts', () => {
     assert.match(secrets.refreshToken, /^1\/\//);
     const meta = (await t.admin('GET', '/meta')).json;
     const kinds = meta.accountKinds.filter((k: any) => k.kind.startsWith('gemini'));
-    assert.deepEqual(kinds.map((k: any) => [k.kind, k.protocol, k.oauth]), [['gemini-api', 'gemini', false], ['gemini-oauth', 'gemini', true]]);
+    assert.deepEqual(
+      kinds.map((k: any) => [k.kind, k.protocol, k.oauth]),
+      [
+        ['gemini-api', 'gemini', false],
+        ['gemini-oauth', 'gemini', true],
+      ],
+    );
     assert.ok(kinds[1].credentialFields.some((f: any) => f.name === 'projectId' && f.required));
   });
 
@@ -93,7 +105,11 @@ describe('Gemini CLI (Google login) accounts', () => {
     assert.equal(text, 'echo: hello code assist');
     const streamed = fake.requests.find((x) => x.path === '/v1internal:streamGenerateContent')!;
     assert.deepEqual(streamed.query, { alt: 'sse' });
-    const arr = await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent`, { method: 'POST', headers: { 'x-goog-api-key': key.key }, body: JSON.stringify({ contents: hi }) });
+    const arr = await fetch(`${t.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': key.key },
+      body: JSON.stringify({ contents: hi }),
+    });
     const parts = ((await arr.json()) as any[]).map((c) => c.candidates[0].content?.parts?.[0]?.text ?? '');
     assert.equal(parts.join(''), 'echo: hello code assist', 'the JSON-array stream unwrapped element by element');
     const count = await ai.models.countTokens({ model: 'gemini-2.5-flash', contents: hi });
@@ -106,7 +122,11 @@ describe('Gemini CLI (Google login) accounts', () => {
 
   test('Gemini CLI’s own Code Assist calls pass through, pointed at the serving account’s project', async () => {
     await addGeminiOAuthAccount(t, fake);
-    const load = await post('/v1internal:loadCodeAssist', { cloudaicompanionProject: 'client-project', metadata: { pluginType: 'GEMINI', duetProject: 'client-project' } }, { 'user-agent': 'GeminiCLI/0.61.0/gemini-2.5-flash (linux; x64)' });
+    const load = await post(
+      '/v1internal:loadCodeAssist',
+      { cloudaicompanionProject: 'client-project', metadata: { pluginType: 'GEMINI', duetProject: 'client-project' } },
+      { 'user-agent': 'GeminiCLI/0.61.0/gemini-2.5-flash (linux; x64)' },
+    );
     assert.equal(load.status, 200);
     assert.equal(((await load.json()) as any).cloudaicompanionProject, 'fake-project-12345');
     const sentLoad = fake.requests.at(-1)!.json;
@@ -152,7 +172,13 @@ describe('Gemini CLI (Google login) accounts', () => {
     fake.enqueue({ kind: 'error', status: 429, retryAfter: 120 }, { endpoint: 'gemini_generate', apiKey: 'gemini-user@example.com' });
     const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: [{ role: 'user', parts: [{ text: 'failover please' }] }] });
     assert.equal(r.text, 'echo: failover please');
-    assert.deepEqual(fake.requests.filter((x) => x.method === 'POST' && x.path !== '/token').map((x) => x.path).slice(-2), ['/v1internal:generateContent', '/v1beta/models/gemini-2.5-flash:generateContent']);
+    assert.deepEqual(
+      fake.requests
+        .filter((x) => x.method === 'POST' && x.path !== '/token')
+        .map((x) => x.path)
+        .slice(-2),
+      ['/v1internal:generateContent', '/v1beta/models/gemini-2.5-flash:generateContent'],
+    );
     const h = (await t.admin('GET', `/accounts/${id}`)).json.health;
     assert.equal(h.state, 'rate_limited');
     assert.ok(Date.parse(h.reasons[0].until) > Date.now() + 100_000);

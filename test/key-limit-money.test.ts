@@ -10,8 +10,8 @@ import { bucketLabel } from '../src/core/time-buckets.js';
 import { apiKeyView } from '../src/http/admin/api-keys.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { createSecrets } from '../src/platform/secrets.js';
-import { ApiKeyService } from '../src/services/api-keys.js';
-import { KeyGate } from '../src/services/key-gate.js';
+import { ApiKeyService } from '../src/keys/api-keys.js';
+import { KeyGate } from '../src/keys/key-gate.js';
 import { openRedisStore } from '../src/store/redis/redis-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
@@ -114,14 +114,18 @@ for (const b of backends) {
       const gate = new KeyGate(store, clock, silentLogger(), { timezoneOffsetHours: TZ });
       const key = await keys.authenticate(plaintext);
       const req = { service: 'claude' as const, model: 'claude-sonnet-4-5', client: null };
-      const spend = (costNanos: number) => store.limits.settle([{ keyId: key.id, at: clock.now(), tokens: 1, costNanos, dailyLabel: bucketLabel(clock.now(), 'day', TZ), weeklyLabel: null }]);
+      const spend = (costNanos: number) =>
+        store.limits.settle([{ keyId: key.id, at: clock.now(), tokens: 1, costNanos, dailyLabel: bucketLabel(clock.now(), 'day', TZ), weeklyLabel: null }]);
       // $0.07 + $0.02 + $0.009999999: as USD floats these do not add up to what they say; as nano-USD they do.
       await spend(70_000_000);
       await spend(20_000_000);
       await spend(9_999_999);
       (await gate.admit(key, req)).release();
       await spend(1);
-      await assert.rejects(gate.admit(key, req), (e) => isRelayError(e) && e.code === 'KEY_DAILY_COST_LIMIT' && /Daily cost limit of \$0\.1 reached/.test(e.message));
+      await assert.rejects(
+        gate.admit(key, req),
+        (e) => isRelayError(e) && e.code === 'KEY_DAILY_COST_LIMIT' && /Daily cost limit of \$0\.1 reached/.test(e.message),
+      );
     });
   });
 }

@@ -13,7 +13,11 @@ const MSG = { model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user
 const CLAUDE_CODE_HEADERS = { 'user-agent': 'claude-cli/2.1.197 (external, sdk-cli)', 'x-app': 'cli', 'anthropic-beta': 'claude-code-20250219' };
 
 async function post(url: string, key: string, body: object = MSG, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any = null;
   try {
@@ -55,12 +59,47 @@ describe('key limits (SQLite)', () => {
   });
   beforeEach(() => fake.reset());
 
-  const refusals: { name: string; limits: Record<string, unknown>; setup?: (t: TestRelay, key: string) => Promise<void>; body?: object; headers?: Record<string, string>; status: number; type: string; message: RegExp; retryAfter?: (v: number) => boolean }[] = [
+  const refusals: {
+    name: string;
+    limits: Record<string, unknown>;
+    setup?: (t: TestRelay, key: string) => Promise<void>;
+    body?: object;
+    headers?: Record<string, string>;
+    status: number;
+    type: string;
+    message: RegExp;
+    retryAfter?: (v: number) => boolean;
+  }[] = [
     { name: 'service permission', limits: { permissions: ['openai'] }, status: 403, type: 'permission_error', message: /may not call the claude API/ },
-    { name: 'model blacklist', limits: { enableModelRestriction: true, restrictedModels: ['claude-sonnet-5'] }, status: 403, type: 'permission_error', message: /may not use the model claude-sonnet-5/ },
-    { name: 'model whitelist', limits: { enableModelRestriction: true, modelRestrictionMode: 'whitelist', restrictedModels: ['claude-opus-4-8'] }, status: 403, type: 'permission_error', message: /may not use the model/ },
-    { name: 'client restriction: the SDK is not Claude Code', limits: { enableClientRestriction: true, allowedClients: ['claude_code'] }, status: 403, type: 'permission_error', message: /allowed clients|only be used from: claude_code/ },
-    { name: 'client restriction: an unknown client', limits: { enableClientRestriction: true, allowedClients: ['gemini_cli', 'codex_cli'] }, headers: { 'user-agent': 'curl/8' }, status: 403, type: 'permission_error', message: /gemini_cli, codex_cli/ },
+    {
+      name: 'model blacklist',
+      limits: { enableModelRestriction: true, restrictedModels: ['claude-sonnet-5'] },
+      status: 403,
+      type: 'permission_error',
+      message: /may not use the model claude-sonnet-5/,
+    },
+    {
+      name: 'model whitelist',
+      limits: { enableModelRestriction: true, modelRestrictionMode: 'whitelist', restrictedModels: ['claude-opus-4-8'] },
+      status: 403,
+      type: 'permission_error',
+      message: /may not use the model/,
+    },
+    {
+      name: 'client restriction: the SDK is not Claude Code',
+      limits: { enableClientRestriction: true, allowedClients: ['claude_code'] },
+      status: 403,
+      type: 'permission_error',
+      message: /allowed clients|only be used from: claude_code/,
+    },
+    {
+      name: 'client restriction: an unknown client',
+      limits: { enableClientRestriction: true, allowedClients: ['gemini_cli', 'codex_cli'] },
+      headers: { 'user-agent': 'curl/8' },
+      status: 403,
+      type: 'permission_error',
+      message: /gemini_cli, codex_cli/,
+    },
     {
       name: 'rate window: requests',
       limits: { rateLimitWindow: 1, rateLimitRequests: 1 },
@@ -116,7 +155,17 @@ describe('key limits (SQLite)', () => {
       type: 'billing_error',
       message: /Token limit of 5/,
     },
-    { name: 'expired key', limits: {}, setup: async (t, key) => void (await t.admin('PATCH', `/api-keys/${(await t.relay.keys.list({})).items.find((k) => k.prefix === key.slice(0, 11))!.id}`, { expiresAt: '2020-01-01T00:00:00Z' })), status: 401, type: 'authentication_error', message: /expired/ },
+    {
+      name: 'expired key',
+      limits: {},
+      setup: async (t, key) =>
+        void (await t.admin('PATCH', `/api-keys/${(await t.relay.keys.list({})).items.find((k) => k.prefix === key.slice(0, 11))!.id}`, {
+          expiresAt: '2020-01-01T00:00:00Z',
+        })),
+      status: 401,
+      type: 'authentication_error',
+      message: /expired/,
+    },
   ];
 
   for (const c of refusals) {
@@ -156,7 +205,11 @@ describe('key limits (SQLite)', () => {
     // count_tokens honours the client restriction (P8 item 7; the reference skips it): Claude Code passes, another
     // client does not.
     const countFrom = (headers: Record<string, string>) =>
-      fetch(`${t.url}/api/v1/messages/count_tokens`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model: 'claude-sonnet-5', messages: MSG.messages }) });
+      fetch(`${t.url}/api/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'claude-sonnet-5', messages: MSG.messages }),
+      });
     assert.equal((await countFrom(CLAUDE_CODE_HEADERS)).status, 200);
     assert.equal((await countFrom({})).status, 403, 'count_tokens from another client is refused like any other call of a Claude-Code-only key');
   });
@@ -175,14 +228,22 @@ describe('key limits (SQLite)', () => {
     assert.deepEqual(again.statuses, [200, 200, 200, 200]);
     const view = await t.admin('GET', `/api-keys/${(await t.relay.keys.list({ q: 'conc' })).items[0].id}`);
     const queue = { waiting: 0, entered: 0, served: 0, timeouts: 0, cancelled: 0, rejected: 0, waitMsTotal: 0 };
-    assert.deepEqual(view.json.limits.find((l: any) => l.kind === 'concurrency'), { kind: 'concurrency', limit: 4, used: 0, ratio: 0, resetsAt: null, queue });
+    assert.deepEqual(
+      view.json.limits.find((l: any) => l.kind === 'concurrency'),
+      { kind: 'concurrency', limit: 4, used: 0, ratio: 0, resetsAt: null, queue },
+    );
   });
 
   test('a client that disconnects releases its concurrency slot', async () => {
     const { key } = await t.createKey({ name: 'conc-abort', concurrencyLimit: 1 });
     fake.enqueue({ kind: 'reply', stream: { delayMs: 200 } });
     const ac = new AbortController();
-    const res = await fetch(`${t.url}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ ...MSG, stream: true }), signal: ac.signal });
+    const res = await fetch(`${t.url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...MSG, stream: true }),
+      signal: ac.signal,
+    });
     assert.equal(res.status, 200);
     assert.equal((await post(t.url, key)).status, 429, 'the slot is taken while streaming');
     ac.abort();
@@ -261,7 +322,13 @@ describe('key limits (SQLite)', () => {
   });
 
   test('validation: wrong types and cross-field rules are 400 with field errors', async () => {
-    const bad = await t.admin('POST', '/api-keys', { name: 'x', concurrencyLimit: '4', permissions: ['claude', 'bogus'], weeklyResetDay: 8, allowedClients: ['cursor'] });
+    const bad = await t.admin('POST', '/api-keys', {
+      name: 'x',
+      concurrencyLimit: '4',
+      permissions: ['claude', 'bogus'],
+      weeklyResetDay: 8,
+      allowedClients: ['cursor'],
+    });
     assert.equal(bad.status, 400);
     const paths = bad.json.error.details.map((d: any) => d.path.split('.')[0]).sort();
     assert.deepEqual([...new Set(paths)], ['allowedClients', 'concurrencyLimit', 'permissions', 'weeklyResetDay']);
@@ -271,7 +338,25 @@ describe('key limits (SQLite)', () => {
   });
 
   test('settings round-trip with the reference field names, real numbers and booleans', async () => {
-    const fields = { concurrencyLimit: 3, rateLimitWindow: 60, rateLimitRequests: 100, rateLimitCost: 2.5, tokenLimit: 1_000_000, dailyCostLimit: 10, totalCostLimit: 100, weeklyOpusCostLimit: 30, weeklyCostFamily: 'opus', weeklyResetDay: 3, weeklyResetHour: 9, permissions: ['claude'], enableModelRestriction: true, restrictedModels: ['claude-opus-4-8'], enableClientRestriction: true, allowedClients: ['claude_code', 'codex_cli'], dedicatedFallback: true };
+    const fields = {
+      concurrencyLimit: 3,
+      rateLimitWindow: 60,
+      rateLimitRequests: 100,
+      rateLimitCost: 2.5,
+      tokenLimit: 1_000_000,
+      dailyCostLimit: 10,
+      totalCostLimit: 100,
+      weeklyOpusCostLimit: 30,
+      weeklyCostFamily: 'opus',
+      weeklyResetDay: 3,
+      weeklyResetHour: 9,
+      permissions: ['claude'],
+      enableModelRestriction: true,
+      restrictedModels: ['claude-opus-4-8'],
+      enableClientRestriction: true,
+      allowedClients: ['claude_code', 'codex_cli'],
+      dedicatedFallback: true,
+    };
     const created = await t.admin('POST', '/api-keys', { name: 'roundtrip', tags: ['t'], owner: 'alice', ...fields });
     assert.equal(created.status, 201);
     const got = (await t.admin('GET', `/api-keys/${created.json.id}`)).json;
@@ -279,7 +364,10 @@ describe('key limits (SQLite)', () => {
     assert.equal(got.owner, 'alice');
     // USD on the wire, integer nano-USD in the record.
     const stored = (await t.relay.store.apiKeys.get(created.json.id))!.limits;
-    assert.deepEqual([stored.rateLimitCostNanos, stored.dailyCostLimitNanos, stored.totalCostLimitNanos, stored.weeklyOpusCostLimitNanos], [2_500_000_000, 10e9, 100e9, 30e9]);
+    assert.deepEqual(
+      [stored.rateLimitCostNanos, stored.dailyCostLimitNanos, stored.totalCostLimitNanos, stored.weeklyOpusCostLimitNanos],
+      [2_500_000_000, 10e9, 100e9, 30e9],
+    );
     const patched = (await t.admin('PATCH', `/api-keys/${created.json.id}`, { concurrencyLimit: 0, enableModelRestriction: false })).json;
     assert.equal(patched.concurrencyLimit, 0);
     assert.equal(patched.enableModelRestriction, false);
@@ -335,7 +423,8 @@ describe('key limits (SQLite)', () => {
     assert.equal(bad.status, 401);
     // guessing is rate-limited per address
     let limited = 0;
-    for (let i = 0; i < 130; i++) if ((await fetch(`${t.url}/api/v1/key-info`, { headers: { 'x-api-key': `cr_${String(i).padStart(64, '0')}` } })).status === 429) limited++;
+    for (let i = 0; i < 130; i++)
+      if ((await fetch(`${t.url}/api/v1/key-info`, { headers: { 'x-api-key': `cr_${String(i).padStart(64, '0')}` } })).status === 429) limited++;
     assert.ok(limited > 0, 'guesses beyond the limit get 429');
   });
 });

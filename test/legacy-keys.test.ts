@@ -7,8 +7,8 @@ import { DEFAULT_LIMITS, type ApiKey } from '../src/core/api-key.js';
 import type { Clock } from '../src/core/clock.js';
 import { CRS_HASH_PREFIX, crsKeyHash } from '../src/migrate/crs/crypto.js';
 import { createSecrets } from '../src/platform/secrets.js';
-import { ApiKeyService } from '../src/services/api-keys.js';
-import { rememberLegacyKey } from '../src/services/legacy-keys.js';
+import { ApiKeyService } from '../src/keys/api-keys.js';
+import { rememberLegacyKey } from '../src/keys/legacy-keys.js';
 import { openRedisStore } from '../src/store/redis/redis-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/types.js';
@@ -79,7 +79,10 @@ for (const b of backends) {
       const k = imported('k-swap', 'cr_swap');
       await store.apiKeys.create(k);
       const ours = secrets.hashApiKey('cr_swap');
-      const [a, c] = await Promise.all([store.apiKeys.replaceHash(k.id, k.hash, ours, { prefix: 'cr_swap' }), store.apiKeys.replaceHash(k.id, k.hash, ours, { prefix: 'cr_swap' })]);
+      const [a, c] = await Promise.all([
+        store.apiKeys.replaceHash(k.id, k.hash, ours, { prefix: 'cr_swap' }),
+        store.apiKeys.replaceHash(k.id, k.hash, ours, { prefix: 'cr_swap' }),
+      ]);
       assert.equal(a?.hash, ours);
       assert.equal(c?.hash, ours);
       assert.equal((await store.apiKeys.getByHash(ours))?.id, k.id);
@@ -95,11 +98,44 @@ for (const b of backends) {
 
     test('addRows: rows land in their buckets, add up on repeat, and write no request log', async (t) => {
       if (skip) return t.skip(skip);
-      const row = { granularity: 'month' as const, bucket: '2026-06', keyId: 'k-rows', accountId: '', model: 'claude-sonnet-4-5', requests: 5, errors: 0, input: 100, output: 20, cacheWrite5m: 3, cacheWrite1h: 2, cacheRead: 50, costNanos: 1_500_000_000 };
-      await store.usage.addRows([row, { ...row, granularity: 'day', bucket: '2026-06-03' }, { ...row, granularity: 'hour', bucket: '2026-06-03T10', requests: 1 }]);
+      const row = {
+        granularity: 'month' as const,
+        bucket: '2026-06',
+        keyId: 'k-rows',
+        accountId: '',
+        model: 'claude-sonnet-4-5',
+        requests: 5,
+        errors: 0,
+        input: 100,
+        output: 20,
+        cacheWrite5m: 3,
+        cacheWrite1h: 2,
+        cacheRead: 50,
+        costNanos: 1_500_000_000,
+      };
+      await store.usage.addRows([
+        row,
+        { ...row, granularity: 'day', bucket: '2026-06-03' },
+        { ...row, granularity: 'hour', bucket: '2026-06-03T10', requests: 1 },
+      ]);
       await store.usage.addRows([row]);
       const months = await store.usage.query({ granularity: 'month', fromBucket: '2026-01', toBucket: '2026-12', keyId: 'k-rows' });
-      assert.deepEqual(months, [{ bucket: '2026-06', keyId: 'k-rows', accountId: '', model: 'claude-sonnet-4-5', requests: 10, errors: 0, input: 200, output: 40, cacheWrite5m: 6, cacheWrite1h: 4, cacheRead: 100, costNanos: 3_000_000_000 }]);
+      assert.deepEqual(months, [
+        {
+          bucket: '2026-06',
+          keyId: 'k-rows',
+          accountId: '',
+          model: 'claude-sonnet-4-5',
+          requests: 10,
+          errors: 0,
+          input: 200,
+          output: 40,
+          cacheWrite5m: 6,
+          cacheWrite1h: 4,
+          cacheRead: 100,
+          costNanos: 3_000_000_000,
+        },
+      ]);
       assert.equal((await store.usage.query({ granularity: 'day', fromBucket: '2026-06-01', toBucket: '2026-06-30', keyId: 'k-rows' }))[0].requests, 5);
       assert.equal((await store.usage.query({ granularity: 'hour', fromBucket: '2026-06-03T00', toBucket: '2026-06-03T23', keyId: 'k-rows' }))[0].requests, 1);
       assert.deepEqual(await store.usage.recentRequests(10, { keyId: 'k-rows' }), []);
@@ -166,6 +202,9 @@ describe('ApiKeyService: the reference hash as a fallback on a miss', () => {
     await rememberLegacyKey(store, secrets, CRS_KEY, Date.now());
     await rememberLegacyKey(store, secrets, 'second-reference-key-32-chars-xx', Date.now());
     const stored = JSON.parse((await store.kv.get('settings:crs-import'))!) as { keys: string[] };
-    assert.deepEqual(stored.keys.map((k) => secrets.open(k)), [CRS_KEY, 'second-reference-key-32-chars-xx']);
+    assert.deepEqual(
+      stored.keys.map((k) => secrets.open(k)),
+      [CRS_KEY, 'second-reference-key-32-chars-xx'],
+    );
   });
 });

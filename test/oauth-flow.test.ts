@@ -181,7 +181,14 @@ describe('Claude subscription (OAuth) accounts', () => {
 
     const r = await t.admin('POST', `/accounts/${id}/refresh-windows`);
     assert.equal(r.status, 200, JSON.stringify(r.json));
-    assert.deepEqual(r.json.windows.map((w: any) => [w.id, w.utilization]), [['5h', 0.24], ['7d', 0.36], ['7d_sonnet', 0.01]]);
+    assert.deepEqual(
+      r.json.windows.map((w: any) => [w.id, w.utilization]),
+      [
+        ['5h', 0.24],
+        ['7d', 0.36],
+        ['7d_sonnet', 0.01],
+      ],
+    );
     const usageCall = fake.requests.find((x) => x.path === '/api/oauth/usage');
     assert.match(usageCall?.headers.authorization ?? '', /^Bearer sk-ant-oat01-/);
     assert.equal(usageCall?.headers['anthropic-beta'], 'oauth-2025-04-20');
@@ -262,7 +269,10 @@ describe('Claude subscription (OAuth) accounts', () => {
       const x = await t.admin('POST', `/oauth/sessions/${s.json.sessionId}/exchange`, { code: fake.oauth.authorize(s.json.authUrl) });
       assert.equal(x.status, 200, JSON.stringify(x.json));
       const fakePort = Number(new URL(fake.url).port);
-      assert.ok(socks.records.some((r) => r.port === fakePort), 'the exchange went through the proxy');
+      assert.ok(
+        socks.records.some((r) => r.port === fakePort),
+        'the exchange went through the proxy',
+      );
       const created = await t.admin('POST', '/accounts', { kind: 'anthropic-oauth', name: 'proxied', oauthSessionId: s.json.sessionId });
       assert.deepEqual(created.json.proxy, { type: 'socks5', host: new URL(socks.url).host });
       await t.relay.pool.reload();

@@ -9,7 +9,11 @@ import { startRelay, type TestRelay } from './support/harness.js';
 const ACCOUNT_KEY = 'sk-ant-api03-account-secret-CHAT';
 const WEATHER = {
   type: 'function' as const,
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 
 describe('OpenAI chat on the Claude pool', () => {
@@ -32,7 +36,11 @@ describe('OpenAI chat on the Claude pool', () => {
   beforeEach(() => fake.reset());
 
   test('non-streaming: system and user become Anthropic Messages; the answer, finish reason and usage come back in OpenAI’s shape', async () => {
-    fake.enqueue({ kind: 'reply', text: 'Bonjour', usage: { input_tokens: 11, output_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 } });
+    fake.enqueue({
+      kind: 'reply',
+      text: 'Bonjour',
+      usage: { input_tokens: 11, output_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 20 },
+    });
     const r = await sdk.chat.completions.create({
       model: 'claude-sonnet-5',
       messages: [
@@ -66,7 +74,12 @@ describe('OpenAI chat on the Claude pool', () => {
 
   test('streaming with include_usage: text deltas, a finish chunk, then one usage chunk with empty choices', async () => {
     fake.enqueue({ kind: 'reply', text: 'Hello there, 世界', usage: { input_tokens: 7, output_tokens: 5 } });
-    const stream = await sdk.chat.completions.create({ model: 'claude-haiku-4-5-20251001', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await sdk.chat.completions.create({
+      model: 'claude-haiku-4-5-20251001',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     const finishes: string[] = [];
     let usage: OpenAI.CompletionUsage | null | undefined;
@@ -93,7 +106,12 @@ describe('OpenAI chat on the Claude pool', () => {
 
   test('tools: a tool call comes back as tool_calls; the tool result goes up as a tool_result in one user turn', async () => {
     fake.enqueue({ kind: 'reply', scenario: 'tool_use' });
-    const first = await sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'weather in Paris?' }], tools: [WEATHER], tool_choice: 'auto' });
+    const first = await sdk.chat.completions.create({
+      model: 'claude-sonnet-5',
+      messages: [{ role: 'user', content: 'weather in Paris?' }],
+      tools: [WEATHER],
+      tool_choice: 'auto',
+    });
     const call = first.choices[0].message.tool_calls?.[0];
     assert.equal(first.choices[0].finish_reason, 'tool_calls');
     assert.ok(call && call.type === 'function');
@@ -107,14 +125,13 @@ describe('OpenAI chat on the Claude pool', () => {
     await sdk.chat.completions.create({
       model: 'claude-sonnet-5',
       tools: [WEATHER],
-      messages: [
-        { role: 'user', content: 'weather in Paris?' },
-        first.choices[0].message,
-        { role: 'tool', tool_call_id: call.id, content: '18°C, sunny' },
-      ],
+      messages: [{ role: 'user', content: 'weather in Paris?' }, first.choices[0].message, { role: 'tool', tool_call_id: call.id, content: '18°C, sunny' }],
     });
     const msgs = (fake.requests[1].json as { messages: { role: string; content: { type: string; tool_use_id?: string; id?: string }[] }[] }).messages;
-    assert.deepEqual(msgs.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.deepEqual(
+      msgs.map((m) => m.role),
+      ['user', 'assistant', 'user'],
+    );
     assert.ok(msgs[1].content.some((b) => b.type === 'tool_use' && b.id === call.id));
     assert.equal(msgs[2].content[0].type, 'tool_result');
     assert.equal(msgs[2].content[0].tool_use_id, call.id);
@@ -122,7 +139,12 @@ describe('OpenAI chat on the Claude pool', () => {
 
   test('streamed tool calls: index 0 for the first call even after a text block', async () => {
     fake.enqueue({ kind: 'reply', scenario: 'tool_use' });
-    const stream = await sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'weather?' }], tools: [WEATHER], stream: true });
+    const stream = await sdk.chat.completions.create({
+      model: 'claude-sonnet-5',
+      messages: [{ role: 'user', content: 'weather?' }],
+      tools: [WEATHER],
+      stream: true,
+    });
     const calls = new Map<number, { name: string; args: string }>();
     let finish = '';
     for await (const c of stream) {
@@ -142,11 +164,14 @@ describe('OpenAI chat on the Claude pool', () => {
 
   test('errors are OpenAI-shaped: a bad key is 401, a bad request 400 with its param, an upstream 429 keeps its retry-after', async () => {
     const bad = new OpenAI({ baseURL: `${t.url}/openai/v1`, apiKey: 'cr_' + '0'.repeat(64), maxRetries: 0 });
-    await assert.rejects(bad.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.APIError>) => {
-      assert.equal(e.status, 401);
-      assert.equal(e.code, 'invalid_api_key');
-      return true;
-    });
+    await assert.rejects(
+      bad.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'x' }] }),
+      (e: InstanceType<typeof OpenAI.APIError>) => {
+        assert.equal(e.status, 401);
+        assert.equal(e.code, 'invalid_api_key');
+        return true;
+      },
+    );
     await assert.rejects(sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [] }), (e: InstanceType<typeof OpenAI.APIError>) => {
       assert.equal(e.status, 400);
       assert.equal(e.type, 'invalid_request_error');
@@ -154,11 +179,14 @@ describe('OpenAI chat on the Claude pool', () => {
       return true;
     });
     fake.enqueue({ kind: 'error', status: 400, message: 'max_tokens: too large' });
-    await assert.rejects(sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.APIError>) => {
-      assert.equal(e.status, 400);
-      assert.match(e.message, /max_tokens: too large/);
-      return true;
-    });
+    await assert.rejects(
+      sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content: 'x' }] }),
+      (e: InstanceType<typeof OpenAI.APIError>) => {
+        assert.equal(e.status, 400);
+        assert.match(e.message, /max_tokens: too large/);
+        return true;
+      },
+    );
   });
 
   test('the same route under /api and the forced-Claude mount /openai/claude', async () => {

@@ -119,13 +119,23 @@ describe('ChatGPT (Codex) subscription accounts', () => {
     assert.equal(a.health.state, 'rate_limited');
     const until = Date.parse(a.health.availableAt);
     assert.ok(Math.abs(until - (Date.now() + 7200_000)) < 60_000, `cooling until the reset (${a.health.availableAt})`);
-    await assert.rejects(sdk.responses.create({ model: 'gpt-5.5', input: 'again' }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 429 && e.headers?.get('retry-after') !== null);
+    await assert.rejects(
+      sdk.responses.create({ model: 'gpt-5.5', input: 'again' }),
+      (e: InstanceType<typeof OpenAI.APIError>) => e.status === 429 && e.headers?.get('retry-after') !== null,
+    );
     assert.equal(backendCalls().length, 1, 'no second call while the account cools');
   });
 
   test('chat completions for an OpenAI model need an API-key account: a ChatGPT account does not serve them', async () => {
     await addCodexAccount();
-    await assert.rejects(sdk.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'x' }] }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503);
-    assert.deepEqual(fake.requests.map((r) => r.path), ['/oauth/token'], 'only the sign-in reached the provider');
+    await assert.rejects(
+      sdk.chat.completions.create({ model: 'gpt-5.5', messages: [{ role: 'user', content: 'x' }] }),
+      (e: InstanceType<typeof OpenAI.APIError>) => e.status === 503,
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.path),
+      ['/oauth/token'],
+      'only the sign-in reached the provider',
+    );
   });
 });

@@ -10,14 +10,21 @@ import { startRelay, type TestRelay } from './support/harness.js';
 
 const KEY_A = 'sk-openai-account-A-aaaa';
 const KEY_B = 'sk-openai-account-B-bbbb';
-const CODEX_HEADERS = { 'user-agent': 'codex_exec/0.171.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.171.0)', originator: 'codex_exec', accept: 'text/event-stream', 'content-type': 'application/json' };
+const CODEX_HEADERS = {
+  'user-agent': 'codex_exec/0.171.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.171.0)',
+  originator: 'codex_exec',
+  accept: 'text/event-stream',
+  'content-type': 'application/json',
+};
 
 /** Sends a WebSocket upgrade request (fetch cannot) and returns the answer's status line. */
 function websocketUpgrade(url: string, key: string): Promise<string> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const sock = connect(Number(u.port), u.hostname, () =>
-      sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${key}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOpenAI-Beta: responses_websockets=2026-02-06\r\n\r\n`),
+      sock.write(
+        `GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${key}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOpenAI-Beta: responses_websockets=2026-02-06\r\n\r\n`,
+      ),
     );
     sock.once('data', (d) => {
       resolve(String(d).split('\r\n')[0]);
@@ -83,7 +90,15 @@ describe('OpenAI Responses and chat on OpenAI accounts', () => {
     const stream = sdk.responses.stream({
       model: 'gpt-5.5',
       input: [{ role: 'user', content: `list files ${conv}` }],
-      tools: [{ type: 'function', name: 'shell', description: 'run', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } }],
+      tools: [
+        {
+          type: 'function',
+          name: 'shell',
+          description: 'run',
+          strict: false,
+          parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] },
+        },
+      ],
     });
     const types: string[] = [];
     for await (const ev of stream) types.push(ev.type);
@@ -99,8 +114,21 @@ describe('OpenAI Responses and chat on OpenAI accounts', () => {
 
   test('a Codex CLI request: raw SSE bytes identical to the upstream’s, session headers forwarded, conversation sticky', async () => {
     const session = `0b7e5c1e-5b8e-4bde-9d43-${String(conv).padStart(12, '0')}`;
-    const body = JSON.stringify({ model: 'gpt-5.5', stream: true, store: false, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'fix foo.py 多字节' }] }], tools: [{ type: 'custom', name: 'apply_patch', format: { type: 'grammar' } }], prompt_cache_key: session, include: ['reasoning.encrypted_content'] });
-    const post = () => fetch(`${t.url}/openai/v1/responses`, { method: 'POST', headers: { ...CODEX_HEADERS, authorization: `Bearer ${key.key}`, 'session-id': session, 'thread-id': session }, body });
+    const body = JSON.stringify({
+      model: 'gpt-5.5',
+      stream: true,
+      store: false,
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'fix foo.py 多字节' }] }],
+      tools: [{ type: 'custom', name: 'apply_patch', format: { type: 'grammar' } }],
+      prompt_cache_key: session,
+      include: ['reasoning.encrypted_content'],
+    });
+    const post = () =>
+      fetch(`${t.url}/openai/v1/responses`, {
+        method: 'POST',
+        headers: { ...CODEX_HEADERS, authorization: `Bearer ${key.key}`, 'session-id': session, 'thread-id': session },
+        body,
+      });
     fake.enqueue({ kind: 'responses_reply', scenario: 'reasoning', stream: { chunking: 'random', seed: 7 } });
     const res = await post();
     assert.equal(res.status, 200);
@@ -155,7 +183,11 @@ describe('OpenAI Responses and chat on OpenAI accounts', () => {
 
   test('compact path, model list, WebSocket refusal, and a key without the openai permission', async () => {
     fake.enqueue({ kind: 'responses_reply' });
-    const c = await fetch(`${t.url}/openai/responses/compact`, { method: 'POST', headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-5.5', input: 'compact me' }) });
+    const c = await fetch(`${t.url}/openai/responses/compact`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5.5', input: 'compact me' }),
+    });
     assert.equal(c.status, 200);
     assert.equal(fake.requests.at(-1)?.path, '/v1/responses/compact');
     const statusLine = await websocketUpgrade(`${t.url}/openai/v1/responses`, key.key);
@@ -165,16 +197,30 @@ describe('OpenAI Responses and chat on OpenAI accounts', () => {
     assert.ok(names.includes('gpt-5.5') && names.some((n) => n.startsWith('claude-')));
     const claudeOnly = await t.createKey({ name: 'claude only', permissions: ['claude'] });
     const other = new OpenAI({ baseURL: `${t.url}/openai/v1`, apiKey: claudeOnly.key, maxRetries: 0 });
-    await assert.rejects(other.responses.create({ model: 'gpt-5.5', input: 'no' }), (e: InstanceType<typeof OpenAI.APIError>) => e.status === 403 && /openai/.test(e.message));
-    assert.ok((await other.models.list()).data.every((m) => m.id.startsWith('claude-')), 'the list shows only what the key may use');
+    await assert.rejects(
+      other.responses.create({ model: 'gpt-5.5', input: 'no' }),
+      (e: InstanceType<typeof OpenAI.APIError>) => e.status === 403 && /openai/.test(e.message),
+    );
+    assert.ok(
+      (await other.models.list()).data.every((m) => m.id.startsWith('claude-')),
+      'the list shows only what the key may use',
+    );
     const all = await t.createKey({ name: 'all', permissions: 'all' });
-    assert.equal((await t.admin('GET', `/api-keys/${all.id}`)).json.permissions?.length ?? (await t.admin('GET', `/api-keys/${all.id}`)).json.limits?.permissions?.length, 0, '"all" means every service');
+    assert.equal(
+      (await t.admin('GET', `/api-keys/${all.id}`)).json.permissions?.length ?? (await t.admin('GET', `/api-keys/${all.id}`)).json.limits?.permissions?.length,
+      0,
+      '"all" means every service',
+    );
   });
 
   test('Codex-only keys: the client filter recognises Codex CLI', async () => {
     const codexOnly = await t.createKey({ name: 'codex only', enableClientRestriction: true, allowedClients: ['codex_cli'] });
     fake.enqueue({ kind: 'responses_reply' });
-    const ok = await fetch(`${t.url}/openai/v1/responses`, { method: 'POST', headers: { ...CODEX_HEADERS, authorization: `Bearer ${codexOnly.key}` }, body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true }) });
+    const ok = await fetch(`${t.url}/openai/v1/responses`, {
+      method: 'POST',
+      headers: { ...CODEX_HEADERS, authorization: `Bearer ${codexOnly.key}` },
+      body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true }),
+    });
     assert.equal(ok.status, 200);
     await ok.text();
     const other = new OpenAI({ baseURL: `${t.url}/openai/v1`, apiKey: codexOnly.key, maxRetries: 0 });

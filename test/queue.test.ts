@@ -77,7 +77,10 @@ describe('concurrency wait queue (SQLite)', () => {
     assert.equal(maxOpen, 1, 'never two upstream at once');
     const view = await t.admin('GET', `/keys/${id}`);
     const conc = view.json.limits.find((l: { kind: string }) => l.kind === 'concurrency');
-    assert.deepEqual({ ...conc.queue, waitMsTotal: conc.queue.waitMsTotal > 0 }, { waiting: 0, entered: 2, served: 2, timeouts: 0, cancelled: 0, rejected: 0, waitMsTotal: true });
+    assert.deepEqual(
+      { ...conc.queue, waitMsTotal: conc.queue.waitMsTotal > 0 },
+      { waiting: 0, entered: 2, served: 2, timeouts: 0, cancelled: 0, rejected: 0, waitMsTotal: true },
+    );
     const me = await fetch(`${t.url}/stats/api/me`, { headers: { 'x-api-key': key } }).then((r) => r.json() as Promise<any>);
     assert.equal(me.limits.find((l: { kind: string }) => l.kind === 'concurrency').queue.served, 2, 'the key holder sees the queue figures too');
     const metrics = parsePrometheusText(await fetch(`${t.url}/metrics`).then((r) => r.text()));
@@ -209,7 +212,10 @@ describe('concurrency wait queue across two instances (Redis)', async () => {
     const watch = setInterval(() => (maxOpen = Math.max(maxOpen, fake.openResponses())), 2);
     const results = await Promise.all([first, second, third, fourth]);
     clearInterval(watch);
-    assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [200, 200, 200, 200],
+    );
     assert.deepEqual(servedOrder(fake), ['one', 'two', 'three', 'four'], 'FIFO across instances');
     assert.equal(maxOpen, 1, 'one slot for both instances');
     off();

@@ -106,7 +106,9 @@ describe('Anthropic relay end to end', () => {
       .stream({
         model: 'claude-sonnet-5',
         max_tokens: 256,
-        tools: [{ name: 'get_weather', description: 'weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+        tools: [
+          { name: 'get_weather', description: 'weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+        ],
         messages: [{ role: 'user', content: 'weather in Paris?' }],
       })
       .finalMessage();
@@ -119,7 +121,14 @@ describe('Anthropic relay end to end', () => {
   test('Claude Code path (?beta=true), beta headers, and the /claude alias with a bearer key', async () => {
     const cc = await fetch(`${t.url}/api/v1/messages?beta=true`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14', 'user-agent': 'claude-cli/2.1.197 (external, sdk-cli)', 'x-app': 'cli' },
+      headers: {
+        authorization: `Bearer ${key.key}`,
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14',
+        'user-agent': 'claude-cli/2.1.197 (external, sdk-cli)',
+        'x-app': 'cli',
+      },
       body: JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 16, stream: true, messages: [{ role: 'user', content: 'b' }] }),
     });
     assert.equal(cc.status, 200);
@@ -176,18 +185,26 @@ describe('Anthropic relay end to end', () => {
     assert.equal(fake.requests.length, callsBefore, 'no upstream call while the account cools down');
     await t.admin('POST', `/accounts/${accountId}/reset-health`);
     fake.enqueue({ kind: 'error', status: 529 });
-    await assert.rejects(sdk.messages.stream({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage(), (e: unknown) => {
-      assert.ok(e instanceof Anthropic.APIError);
-      assert.equal(e.status, 529);
-      assert.equal((e.error as any)?.error?.type, 'overloaded_error');
-      return true;
-    });
+    await assert.rejects(
+      sdk.messages.stream({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage(),
+      (e: unknown) => {
+        assert.ok(e instanceof Anthropic.APIError);
+        assert.equal(e.status, 529);
+        assert.equal(e.error?.error?.type, 'overloaded_error');
+        return true;
+      },
+    );
   });
 
   test('usage and cost are recorded once per request, with every token kind, and /admin/usage shows them', async () => {
     const k = await t.createKey({ name: 'usage' });
     const client = new Anthropic({ baseURL: `${t.url}/api`, apiKey: k.key, maxRetries: 0 });
-    const usage = { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 3000, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 } };
+    const usage = {
+      input_tokens: 100,
+      output_tokens: 50,
+      cache_read_input_tokens: 3000,
+      cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 },
+    };
     fake.enqueue({ kind: 'reply', usage });
     await client.messages.create({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'a' }] });
     fake.enqueue({ kind: 'reply', usage, usageInDelta: true, stream: { chunking: 'random', startUsage: { output_tokens: 1 } } });
@@ -219,7 +236,12 @@ describe('Anthropic relay end to end', () => {
   test('a client that disconnects mid-stream aborts the upstream; usage so far is recorded as partial', async () => {
     const k = await t.createKey({ name: 'abort' });
     const client = new Anthropic({ baseURL: `${t.url}/api`, apiKey: k.key, maxRetries: 0 });
-    fake.enqueue({ kind: 'reply', text: 'one two three four five six seven eight nine ten', usage: { input_tokens: 420, output_tokens: 99 }, stream: { delayMs: 40, startUsage: { output_tokens: 1 } } });
+    fake.enqueue({
+      kind: 'reply',
+      text: 'one two three four five six seven eight nine ten',
+      usage: { input_tokens: 420, output_tokens: 99 },
+      stream: { delayMs: 40, startUsage: { output_tokens: 1 } },
+    });
     const stream = client.messages.stream({ model: 'claude-sonnet-5', max_tokens: 64, messages: [{ role: 'user', content: 'slow' }] });
     const ended = stream.done().catch((e: unknown) => e);
     await new Promise<void>((resolve) => stream.on('text', () => resolve()));
@@ -260,10 +282,13 @@ describe('Anthropic relay end to end', () => {
 
     fake.enqueue({ kind: 'reply', stream: { errorAfterEvents: 2 } });
     const sdkErr = new Anthropic({ baseURL: `${t.url}/api`, apiKey: k.key, maxRetries: 0 });
-    await assert.rejects(sdkErr.messages.stream({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage(), (e: unknown) => {
-      assert.ok(e instanceof Anthropic.APIError);
-      return true;
-    });
+    await assert.rejects(
+      sdkErr.messages.stream({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage(),
+      (e: unknown) => {
+        assert.ok(e instanceof Anthropic.APIError);
+        return true;
+      },
+    );
   });
 
   test('hop-by-hop, cookie and forwarding headers never go upstream', async () => {

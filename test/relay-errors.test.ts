@@ -8,7 +8,11 @@ import { closedPort, startRelay, type TestRelay } from './support/harness.js';
 const BODY = JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] });
 
 async function post(url: string, headers: Record<string, string>, body: string | Buffer = BODY) {
-  const res = await fetch(`${url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body });
+  const res = await fetch(`${url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: JSON.parse(text) };
 }
@@ -42,7 +46,10 @@ describe('relay errors', () => {
     assertAnthropicError(await post(t.url, { 'x-api-key': 'short' }), 401, 'authentication_error', /format/);
     assertAnthropicError(await post(t.url, { authorization: `Bearer cr_${'0'.repeat(64)}` }), 401, 'authentication_error', /not found/);
     const sdk = new Anthropic({ baseURL: `${t.url}/api`, apiKey: `cr_${'1'.repeat(64)}`, maxRetries: 0 });
-    await assert.rejects(sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }), Anthropic.AuthenticationError);
+    await assert.rejects(
+      sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }),
+      Anthropic.AuthenticationError,
+    );
   });
 
   test('400: malformed JSON, non-object body, missing model', async () => {

@@ -38,7 +38,7 @@ describe('relay on Redis, two instances', async () => {
     await sdk.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
     // The client may see the end of the stream a moment before the relay records it: wait for the record.
     let report = await a.admin('GET', `/usage?keyId=${key.id}&granularity=hour`);
-    for (const until = Date.now() + 3000; report.json.totals.requests === 0 && Date.now() < until; ) {
+    for (const until = Date.now() + 3000; report.json.totals.requests === 0 && Date.now() < until;) {
       await b.relay.recorder.drain();
       report = await a.admin('GET', `/usage?keyId=${key.id}&granularity=hour`);
     }

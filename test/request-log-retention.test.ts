@@ -9,8 +9,8 @@ import { ManualClock } from '../src/core/clock.js';
 import { bucketLabels } from '../src/core/time-buckets.js';
 import type { UsageEvent } from '../src/core/usage-event.js';
 import { silentLogger } from '../src/platform/logger.js';
-import { RequestLogRetention } from '../src/services/request-log-retention.js';
-import { SettingsService } from '../src/services/settings.js';
+import { RequestLogRetention } from '../src/ops/request-log-retention.js';
+import { SettingsService } from '../src/admin/settings.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 const DAY = 86_400_000;
@@ -55,5 +55,9 @@ test('the retention job deletes entries older than the configured days, and agai
   assert.deepEqual(await ids(), ['r0', 'r5'], 'shortening the retention prunes at once');
   assert.equal(job.last?.removed, 1);
   const rows = await store.usage.query({ granularity: 'month', fromBucket: bucketLabels(now - 40 * DAY, 8).month, toBucket: bucketLabels(now, 8).month });
-  assert.equal(rows.reduce((n, r) => n + r.requests, 0), 4, 'usage statistics are not touched');
+  assert.equal(
+    rows.reduce((n, r) => n + r.requests, 0),
+    4,
+    'usage statistics are not touched',
+  );
 });

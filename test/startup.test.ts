@@ -16,21 +16,40 @@ const node = (env: Record<string, string>) => ({
 
 test('a wrong configuration stops start-up with one message naming every problem', async () => {
   await assert.rejects(
-    promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], node({ PORT: 'abc', ENCRYPTION_KEY: 'short', TIMEZONE_OFFSET: '99' })),
+    promisify(execFile)(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), MAIN],
+      node({ PORT: 'abc', ENCRYPTION_KEY: 'short', TIMEZONE_OFFSET: '99' }),
+    ),
     (e: { code: number; stderr: string }) => {
       assert.equal(e.code, 1);
       assert.match(e.stderr, /Invalid configuration:/);
       for (const v of ['PORT', 'ENCRYPTION_KEY: must be exactly 32 characters', 'TIMEZONE_OFFSET', 'JWT_SECRET: is required when NODE_ENV=production']) {
         assert.ok(e.stderr.includes(v), `mentions ${v}: ${e.stderr}`);
       }
-      assert.equal(e.stderr.trim().split('\n').filter((l) => l.includes('claude-relay-service:')).length, 1, 'one message');
+      assert.equal(
+        e.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes('claude-relay-service:')).length,
+        1,
+        'one message',
+      );
       return true;
     },
   );
 });
 
 test('a good configuration listens on BIND_HOST:PORT with SQLite under DATA_DIR and answers /health', async () => {
-  const opts = node({ PORT: '0', BIND_HOST: '127.0.0.1', JWT_SECRET: 'j'.repeat(40), ENCRYPTION_KEY: 'e'.repeat(32), ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'a-long-password', LOG_LEVEL: 'info' });
+  const opts = node({
+    PORT: '0',
+    BIND_HOST: '127.0.0.1',
+    JWT_SECRET: 'j'.repeat(40),
+    ENCRYPTION_KEY: 'e'.repeat(32),
+    ADMIN_USERNAME: 'ops',
+    ADMIN_PASSWORD: 'a-long-password',
+    LOG_LEVEL: 'info',
+  });
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await new Promise<string>((resolve, reject) => {

@@ -183,11 +183,20 @@ for (const backend of backends) {
       for (const k of [a, b, c]) await store.apiKeys.create(k);
       const all = await store.apiKeys.list({ includeDeleted: true });
       assert.equal(all.total, before + 3);
-      assert.deepEqual(all.items.slice(0, 3).map((x) => x.id), [c.id, b.id, a.id]);
+      assert.deepEqual(
+        all.items.slice(0, 3).map((x) => x.id),
+        [c.id, b.id, a.id],
+      );
       const live = await store.apiKeys.list({ q: 'search' });
-      assert.deepEqual(live.items.map((x) => x.id), [b.id, a.id]);
+      assert.deepEqual(
+        live.items.map((x) => x.id),
+        [b.id, a.id],
+      );
       const page = await store.apiKeys.list({ includeDeleted: true, offset: 1, limit: 1 });
-      assert.deepEqual(page.items.map((x) => x.id), [b.id]);
+      assert.deepEqual(
+        page.items.map((x) => x.id),
+        [b.id],
+      );
       assert.equal(page.total, before + 3);
       const pct = await store.apiKeys.list({ q: '%' });
       assert.equal(pct.total, 0, 'LIKE wildcards are literal');
@@ -236,7 +245,11 @@ for (const backend of backends) {
       const renamed = { ...a, name: 'Team A2', updatedAt: 90_005 };
       await store.groups.put(renamed);
       assert.deepEqual(await store.groups.get(a.id), renamed);
-      assert.deepEqual((await store.groups.list()).filter((g) => g.id === a.id), [renamed], 'an overwrite is no second group');
+      assert.deepEqual(
+        (await store.groups.list()).filter((g) => g.id === a.id),
+        [renamed],
+        'an overwrite is no second group',
+      );
       assert.equal(await store.groups.remove(b.id), true);
       assert.equal(await store.groups.remove(b.id), false);
       assert.equal(await store.groups.get(b.id), null);
@@ -297,7 +310,9 @@ for (const backend of backends) {
       const e1 = makeEvent({ keyId: key });
       await store.usage.record([e1]);
       await store.usage.record([e1]); // replay: ignored
-      await store.usage.record([makeEvent({ keyId: key, status: 529, usage: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, costNanos: 0 })]);
+      await store.usage.record([
+        makeEvent({ keyId: key, status: 529, usage: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, costNanos: 0 }),
+      ]);
       await store.usage.record([makeEvent({ keyId: key, model: 'claude-haiku-4-5', accountId: null })]);
       const day = e1.buckets.day;
       const rows = await store.usage.query({ granularity: 'day', fromBucket: day, toBucket: day, keyId: key });
@@ -305,15 +320,37 @@ for (const backend of backends) {
       const sonnet = rows.find((r) => r.model === 'claude-sonnet-4-5')!;
       assert.deepEqual(
         { ...sonnet },
-        { bucket: day, keyId: key, accountId: 'a1', model: 'claude-sonnet-4-5', requests: 2, errors: 1, input: 10, output: 20, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 5, costNanos: 1_000 },
+        {
+          bucket: day,
+          keyId: key,
+          accountId: 'a1',
+          model: 'claude-sonnet-4-5',
+          requests: 2,
+          errors: 1,
+          input: 10,
+          output: 20,
+          cacheWrite5m: 3,
+          cacheWrite1h: 4,
+          cacheRead: 5,
+          costNanos: 1_000,
+        },
       );
       const haiku = rows.find((r) => r.model === 'claude-haiku-4-5')!;
       assert.equal(haiku.accountId, '');
-      const byModel = await store.usage.query({ granularity: 'hour', fromBucket: e1.buckets.hour, toBucket: e1.buckets.hour, keyId: key, model: 'claude-haiku-4-5' });
+      const byModel = await store.usage.query({
+        granularity: 'hour',
+        fromBucket: e1.buckets.hour,
+        toBucket: e1.buckets.hour,
+        keyId: key,
+        model: 'claude-haiku-4-5',
+      });
       assert.equal(byModel.length, 1);
       assert.equal(byModel[0].requests, 1);
       const month = await store.usage.query({ granularity: 'month', fromBucket: e1.buckets.month, toBucket: e1.buckets.month, keyId: key, accountId: 'a1' });
-      assert.equal(month.reduce((s, r) => s + r.requests, 0), 2);
+      assert.equal(
+        month.reduce((s, r) => s + r.requests, 0),
+        2,
+      );
     });
 
     t('usage: a batch merges aggregates and ignores ids seen before or twice in the batch', async () => {
@@ -333,10 +370,21 @@ for (const backend of backends) {
       assert.equal((await store.usage.recentRequests(10, { keyId: key })).length, 3);
     });
 
-    t('usage: model names are client text and never spell another row\'s field (P8 item 6)', async () => {
+    t("usage: model names are client text and never spell another row's field (P8 item 6)", async () => {
       const key = `inject-${seq}`;
       await store.usage.record([makeEvent({ keyId: key, costNanos: 5_000_000 })]);
-      const hostile = ['claude-sonnet-4-5\x1fcostNanos', 'claude-sonnet-4-5\x1f', `a1\x1fclaude-sonnet-4-5`, 'a:b', 'x\ny', 'nul\u0000', 'p|q', '%1F', 'claude-sonnet-4-5%1Fx', '{u}:agg'];
+      const hostile = [
+        'claude-sonnet-4-5\x1fcostNanos',
+        'claude-sonnet-4-5\x1f',
+        `a1\x1fclaude-sonnet-4-5`,
+        'a:b',
+        'x\ny',
+        'nul\u0000',
+        'p|q',
+        '%1F',
+        'claude-sonnet-4-5%1Fx',
+        '{u}:agg',
+      ];
       const zero = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
       for (const model of hostile) await store.usage.record([makeEvent({ keyId: key, model, costNanos: 0, usage: zero })]);
       const month = makeEvent().buckets.month;
@@ -349,7 +397,10 @@ for (const backend of backends) {
       assert.deepEqual(rows.map((r) => r.model).sort(), ['claude-sonnet-4-5', ...hostile].sort(), 'each name is its own row, read back as written');
       for (const r of rows) if (r.model !== 'claude-sonnet-4-5') assert.deepEqual([r.requests, r.costNanos, r.keyId, r.accountId], [1, 0, key, 'a1']);
       const byModel = await store.usage.query({ granularity: 'month', fromBucket: month, toBucket: month, keyId: key, model: 'x\ny' });
-      assert.deepEqual(byModel.map((r) => r.model), ['x\ny']);
+      assert.deepEqual(
+        byModel.map((r) => r.model),
+        ['x\ny'],
+      );
     });
 
     t('usage: bucket ranges are inclusive and exclude other buckets', async () => {
@@ -359,7 +410,10 @@ for (const backend of backends) {
       const d3 = makeEvent({ keyId: key, ts: Date.UTC(2026, 0, 3, 0) });
       for (const e of [d1, d2, d3]) await store.usage.record([e]);
       const rows = await store.usage.query({ granularity: 'day', fromBucket: d1.buckets.day, toBucket: d2.buckets.day, keyId: key });
-      assert.deepEqual(rows.map((r) => r.bucket), [d1.buckets.day, d2.buckets.day]);
+      assert.deepEqual(
+        rows.map((r) => r.bucket),
+        [d1.buckets.day, d2.buckets.day],
+      );
     });
 
     t('usage: recent requests newest first, filterable by key', async () => {
@@ -370,7 +424,10 @@ for (const backend of backends) {
       await store.usage.record([a]);
       await store.usage.record([b]);
       const recent = await store.usage.recentRequests(10, { keyId: key });
-      assert.deepEqual(recent.map((r) => r.requestId), [b.requestId, a.requestId]);
+      assert.deepEqual(
+        recent.map((r) => r.requestId),
+        [b.requestId, a.requestId],
+      );
       assert.deepEqual(recent[0], b);
     });
 
@@ -378,7 +435,9 @@ for (const backend of backends) {
       const key = `cursor-${seq}`;
       const base = Date.now() - 10_000;
       // Five entries, two of them sharing a ts, recorded out of order.
-      const evs = [0, 1, 1, 2, 3].map((dt, i) => makeEvent({ keyId: key, requestId: `req-cur-${seq}-${i}`, ts: base + dt * 1000, buckets: bucketLabels(base + dt * 1000, 8) }));
+      const evs = [0, 1, 1, 2, 3].map((dt, i) =>
+        makeEvent({ keyId: key, requestId: `req-cur-${seq}-${i}`, ts: base + dt * 1000, buckets: bucketLabels(base + dt * 1000, 8) }),
+      );
       await store.usage.record([evs[3], evs[0], evs[4], evs[2], evs[1]]);
       const want = [evs[4], evs[3], evs[2], evs[1], evs[0]].map((e) => e.requestId);
       const seen: string[] = [];
@@ -391,7 +450,10 @@ for (const backend of backends) {
       }
       assert.deepEqual(seen, want, 'every entry once, newest first, ties by request id descending');
       const all = await store.usage.recentRequests(3, { before: { ts: evs[2].ts, requestId: evs[2].requestId } });
-      assert.ok(all.every((r) => r.ts < evs[2].ts || (r.ts === evs[2].ts && r.requestId < evs[2].requestId)), 'the overall log honours the cursor too');
+      assert.ok(
+        all.every((r) => r.ts < evs[2].ts || (r.ts === evs[2].ts && r.requestId < evs[2].requestId)),
+        'the overall log honours the cursor too',
+      );
       assert.ok(all.some((r) => r.requestId === evs[1].requestId));
     });
 
@@ -405,12 +467,22 @@ for (const backend of backends) {
       const kept = makeEvent({ keyId: key, requestId: `${tag}3`, ts: base + 5000, buckets: bucketLabels(base + 5000, 8) });
       await store.usage.record([old1, old2, kept]);
       assert.equal(await store.usage.pruneRequests(base + 5000), 2, 'entries strictly older than the cutoff go');
-      assert.deepEqual((await store.usage.recentRequests(10, { keyId: key })).map((r) => r.requestId), [kept.requestId]);
+      assert.deepEqual(
+        (await store.usage.recentRequests(10, { keyId: key })).map((r) => r.requestId),
+        [kept.requestId],
+      );
       const overall = await store.usage.recentRequests(10, { before: { ts: base + 5001, requestId: '' } });
-      assert.deepEqual(overall.map((r) => r.requestId).filter((id) => id.startsWith(tag)), [kept.requestId]);
+      assert.deepEqual(
+        overall.map((r) => r.requestId).filter((id) => id.startsWith(tag)),
+        [kept.requestId],
+      );
       assert.equal(await store.usage.pruneRequests(base + 5000), 0, 'a second pass finds nothing');
       const rows = await store.usage.query({ granularity: 'day', fromBucket: old1.buckets.day, toBucket: kept.buckets.day, keyId: key });
-      assert.equal(rows.reduce((n, r) => n + r.requests, 0), 3, 'aggregates are kept');
+      assert.equal(
+        rows.reduce((n, r) => n + r.requests, 0),
+        3,
+        'aggregates are kept',
+      );
     });
 
     t('kv: set/get, expiry, getMany, delete', async () => {
@@ -464,7 +536,10 @@ for (const backend of backends) {
       await store.kv.set(`${ns}:c`, 'C', 30);
       await store.kv.set(`${ns}x:a`, 'other namespace');
       await new Promise((r) => setTimeout(r, 60));
-      assert.deepEqual(await store.kv.scan(`${ns}:`), [{ key: `${ns}:a`, value: 'A' }, { key: `${ns}:b`, value: 'B' }]);
+      assert.deepEqual(await store.kv.scan(`${ns}:`), [
+        { key: `${ns}:a`, value: 'A' },
+        { key: `${ns}:b`, value: 'B' },
+      ]);
       assert.deepEqual(await store.kv.scan(`${ns}:b`), [{ key: `${ns}:b`, value: 'B' }]);
     });
 
@@ -502,17 +577,28 @@ for (const backend of backends) {
     t('limits: the wait queue is FIFO and bounded, nobody jumps it, waiters leave or expire, figures are kept', async () => {
       const key = `lq-${seq++}`;
       const now = Date.now();
-      const plan = (lease: string, waiter: string, at = now, ttlMs = 10_000) => ({ now: at, concurrency: { limit: 1, leaseId: lease, ttlMs: 60_000, queue: { waiterId: waiter, maxWaiting: 2, ttlMs } } });
+      const plan = (lease: string, waiter: string, at = now, ttlMs = 10_000) => ({
+        now: at,
+        concurrency: { limit: 1, leaseId: lease, ttlMs: 60_000, queue: { waiterId: waiter, maxWaiting: 2, ttlMs } },
+      });
       assert.deepEqual(await store.limits.admit(key, plan('l1', 'w1')), { ok: true }, 'a free slot is taken at once');
       assert.deepEqual(await store.limits.admit(key, plan('l2', 'w2')), { ok: false, reason: 'queued', position: 1 });
       assert.deepEqual(await store.limits.admit(key, plan('l3', 'w3')), { ok: false, reason: 'queued', position: 2 });
       assert.deepEqual(await store.limits.admit(key, plan('l4', 'w4')), { ok: false, reason: 'queue_full' }, 'a full queue refuses at once');
       assert.equal(await store.limits.release(key, 'l1'), 2, 'release tells how many wait');
-      assert.deepEqual(await store.limits.admit(key, plan('l3', 'w3')), { ok: false, reason: 'queued', position: 2 }, 'the second waiter may not take the slot');
+      assert.deepEqual(
+        await store.limits.admit(key, plan('l3', 'w3')),
+        { ok: false, reason: 'queued', position: 2 },
+        'the second waiter may not take the slot',
+      );
       assert.deepEqual(await store.limits.admit(key, plan('l4', 'w4b')), { ok: false, reason: 'queue_full' }, 'nor may a newcomer');
       assert.deepEqual(await store.limits.admit(key, plan('l2', 'w2')), { ok: true }, 'the first waiter takes it');
       await store.limits.release(key, 'l2');
-      assert.deepEqual(await store.limits.admit(key, plan('l5', 'w5')), { ok: false, reason: 'queued', position: 2 }, 'a newcomer queues behind the waiter, though a slot is free');
+      assert.deepEqual(
+        await store.limits.admit(key, plan('l5', 'w5')),
+        { ok: false, reason: 'queued', position: 2 },
+        'a newcomer queues behind the waiter, though a slot is free',
+      );
       assert.deepEqual(await store.limits.admit(key, plan('l3', 'w3')), { ok: true });
       await store.limits.leaveQueue(key, 'w5', 'cancelled');
       // A waiter of a crashed instance drops out after its ttl: the queue does not stay blocked.
@@ -561,7 +647,14 @@ for (const backend of backends) {
         { keyId: key, at: now, tokens: 500, costNanos: 7_000, dailyLabel: '2026-11-26', weeklyLabel: null },
       ]);
       const c = await store.limits.counters(key, { now, dailyLabel: '2026-11-26', weeklyLabel: '2026-11-23T00:opus', windowMs: 600_000 });
-      assert.deepEqual(c, { window: { start: now, requests: 1, tokens: 1100, costNanos: 11_000 }, dailyCostNanos: 11_000, weeklyCostNanos: 4_000, totalCostNanos: 11_000, totalTokens: 1100, inFlight: 0 });
+      assert.deepEqual(c, {
+        window: { start: now, requests: 1, tokens: 1100, costNanos: 11_000 },
+        dailyCostNanos: 11_000,
+        weeklyCostNanos: 4_000,
+        totalCostNanos: 11_000,
+        totalTokens: 1100,
+        inFlight: 0,
+      });
       const r1 = await store.limits.admit(key, { now, window: win });
       assert.ok(!r1.ok && r1.reason === 'window_tokens');
       const cases: [object, string][] = [
@@ -584,7 +677,13 @@ for (const backend of backends) {
     t('limits: seed sets the cost and token counters', async () => {
       const key = `ls-${seq++}`;
       const now = Date.now();
-      await store.limits.seed(key, { now, totalCostNanos: 900, totalTokens: 50, daily: { label: 'D', costNanos: 300 }, weekly: { label: 'W:opus', costNanos: 200 } });
+      await store.limits.seed(key, {
+        now,
+        totalCostNanos: 900,
+        totalTokens: 50,
+        daily: { label: 'D', costNanos: 300 },
+        weekly: { label: 'W:opus', costNanos: 200 },
+      });
       await store.limits.settle([{ keyId: key, at: now, tokens: 5, costNanos: 10, dailyLabel: 'D', weeklyLabel: 'W:opus' }]);
       const c = await store.limits.counters(key, { now, dailyLabel: 'D', weeklyLabel: 'W:opus', windowMs: 0 });
       assert.deepEqual(c, { window: null, dailyCostNanos: 310, weeklyCostNanos: 210, totalCostNanos: 910, totalTokens: 55, inFlight: 0 });
@@ -653,7 +752,10 @@ describe('Data written by earlier versions: groups and sessions kept in kv move 
   ];
   async function check(store: Store): Promise<void> {
     assert.deepEqual(await store.groups.get(group.id), group);
-    assert.deepEqual((await store.groups.list()).map((g) => g.id), [group.id]);
+    assert.deepEqual(
+      (await store.groups.list()).map((g) => g.id),
+      [group.id],
+    );
     assert.equal(await store.oauthSessions.get('s-legacy'), 'sealed-blob');
     const ttl = await store.oauthSessions.ttl('s-legacy');
     assert.ok(ttl !== null && ttl > 500_000 && ttl <= 600_000, 'the session keeps its expiry');

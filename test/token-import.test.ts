@@ -92,12 +92,23 @@ describe('subscription accounts from pasted tokens', () => {
   test('an access + refresh pair: the profile names the subscriber; the given expiry is kept', async () => {
     const pair = await issue(fake, 'user:profile user:inference');
     const expiresAt = new Date(Date.now() + pair.expiresIn * 1000).toISOString();
-    const r = await t.admin('POST', '/accounts/import-token', { kind: 'anthropic-oauth', name: 'pair', accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt, priority: 5 });
+    const r = await t.admin('POST', '/accounts/import-token', {
+      kind: 'anthropic-oauth',
+      name: 'pair',
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      expiresAt,
+      priority: 5,
+    });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     assert.equal(r.json.source, 'token-pair');
     assert.deepEqual(r.json.identity, { email: 'subscriber@example.com', org: 'Example Org', plan: 'max' });
     assert.equal(r.json.tokenExpiresAt, expiresAt);
-    assert.deepEqual(fake.requests.map((q) => q.path), ['/api/oauth/profile'], 'the profile answered: no count_tokens needed');
+    assert.deepEqual(
+      fake.requests.map((q) => q.path),
+      ['/api/oauth/profile'],
+      'the profile answered: no count_tokens needed',
+    );
     const { secrets } = await storedSecrets(t, r.json.account.id);
     assert.equal(secrets.refreshToken, pair.refreshToken);
     assert.equal(secrets.expiresAt, Date.parse(expiresAt));
@@ -109,7 +120,12 @@ describe('subscription accounts from pasted tokens', () => {
 
   test('an expired access token with its refresh token: refreshed at import (the pair is proven), new tokens saved', async () => {
     const pair = await issue(fake, 'user:profile user:inference');
-    const r = await t.admin('POST', '/accounts/import-token', { name: 'expired pair', accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() - 60_000 });
+    const r = await t.admin('POST', '/accounts/import-token', {
+      name: 'expired pair',
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      expiresAt: Date.now() - 60_000,
+    });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     assert.equal(fake.oauth.refreshCalls, 1);
     const { secrets } = await storedSecrets(t, r.json.account.id);
@@ -141,7 +157,11 @@ describe('subscription accounts from pasted tokens', () => {
     assert.match(apiKey.json.error.message, /API key .*anthropic-api account/);
     const swapped = await t.admin('POST', '/accounts/import-token', { name: 'wrong', accessToken: 'sk-ant-ort01-abcdefghijklmnop' });
     assert.match(swapped.json.error.message, /refresh token/);
-    const noRefresh = await t.admin('POST', '/accounts/import-token', { name: 'old', accessToken: 'sk-ant-oat01-abcdefghijklmnop', expiresAt: Date.now() - 1000 });
+    const noRefresh = await t.admin('POST', '/accounts/import-token', {
+      name: 'old',
+      accessToken: 'sk-ant-oat01-abcdefghijklmnop',
+      expiresAt: Date.now() - 1000,
+    });
     assert.equal(noRefresh.status, 400);
     assert.match(noRefresh.json.error.message, /expired and there is no refresh token/);
     const apiKind = await t.admin('POST', '/accounts/import-token', { kind: 'anthropic-api', name: 'x', accessToken: 'sk-ant-oat01-abcdefghijklmnop' });
@@ -156,7 +176,10 @@ describe('subscription accounts from pasted tokens', () => {
       const r = await t.admin('POST', '/accounts/import-token', { name: 'proxied', accessToken, proxy: proxy.url });
       assert.equal(r.status, 201, JSON.stringify(r.json));
       const port = new URL(fake.url).port;
-      assert.ok(proxy.records.some((x) => x.target.includes(`127.0.0.1:${port}`)), JSON.stringify(proxy.records));
+      assert.ok(
+        proxy.records.some((x) => x.target.includes(`127.0.0.1:${port}`)),
+        JSON.stringify(proxy.records),
+      );
       assert.deepEqual(r.json.account.proxy, { type: 'http', host: new URL(proxy.url).host });
       await t.admin('DELETE', `/accounts/${r.json.account.id}`);
     } finally {
@@ -193,7 +216,9 @@ describe('subscription accounts from pasted tokens', () => {
         env: { ...process.env, DATA_DIR: t.dataDir, NODE_ENV: 'test', REDIS_URL: '', REDIS_HOST: '', ...oauthEnv(fake) },
       });
     const { accessToken } = await issue(fake, 'user:inference');
-    const out = JSON.parse((await crs(['accounts', 'add', '--kind', 'anthropic-oauth', '--name', 'cli setup token', '--access-token', accessToken, '--json'])).stdout);
+    const out = JSON.parse(
+      (await crs(['accounts', 'add', '--kind', 'anthropic-oauth', '--name', 'cli setup token', '--access-token', accessToken, '--json'])).stdout,
+    );
     assert.equal(out.kind, 'anthropic-oauth');
     assert.equal(out.source, 'setup-token');
     assert.equal((await storedSecrets(t, out.id)).secrets.accessToken, accessToken);
@@ -201,15 +226,29 @@ describe('subscription accounts from pasted tokens', () => {
     // A Claude Code credentials file, as `~/.claude/.credentials.json` holds it.
     const pair = await issue(fake, 'user:profile user:inference');
     const file = join(t.dataDir, 'credentials.json');
-    writeFileSync(file, JSON.stringify({ claudeAiOauth: { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() + 3_600_000, scopes: ['user:profile', 'user:inference'], subscriptionType: 'max' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: pair.accessToken,
+          refreshToken: pair.refreshToken,
+          expiresAt: Date.now() + 3_600_000,
+          scopes: ['user:profile', 'user:inference'],
+          subscriptionType: 'max',
+        },
+      }),
+    );
     const text = (await crs(['accounts', 'add', '--kind', 'anthropic-oauth', '--name', 'from file', '--credentials-file', file])).stdout;
     assert.match(text, /Added account "from file" .*token-pair, subscriber@example\.com, max\); the provider accepted the token/);
 
-    await assert.rejects(crs(['accounts', 'add', '--kind', 'anthropic-oauth', '--name', 'bad', '--access-token', 'sk-ant-oat01-' + 'q'.repeat(40)]), (e: { code: number; stderr: string }) => {
-      assert.equal(e.code, 2);
-      assert.match(e.stderr, /The provider refused this token \(HTTP 401/);
-      return true;
-    });
+    await assert.rejects(
+      crs(['accounts', 'add', '--kind', 'anthropic-oauth', '--name', 'bad', '--access-token', 'sk-ant-oat01-' + 'q'.repeat(40)]),
+      (e: { code: number; stderr: string }) => {
+        assert.equal(e.code, 2);
+        assert.match(e.stderr, /The provider refused this token \(HTTP 401/);
+        return true;
+      },
+    );
   });
 
   test('the routes are in /admin/openapi.json', () => {

@@ -110,17 +110,25 @@ describe('upstream proxies', () => {
 
   test('socks5h sends the host name unresolved; socks5 resolves it locally', async () => {
     const baseUrl = `http://localhost:${fake.port}`;
-    await withAccount(socks.urlWith(CREDS, 'socks5h'), async () => {
-      assert.equal((await post()).status, 200);
-      assert.deepEqual(socks.records.at(-1), { host: 'localhost', port: fake.port, addressType: 'domain', method: 'userpass', username: CREDS.username });
-    }, baseUrl);
-    await withAccount(socks.urlWith(CREDS, 'socks5'), async () => {
-      const r = await post();
-      const rec = socks.records.at(-1)!;
-      assert.notEqual(rec.addressType, 'domain');
-      assert.equal(rec.host, (await lookup('localhost')).address);
-      assert.equal(r.status, 200);
-    }, baseUrl);
+    await withAccount(
+      socks.urlWith(CREDS, 'socks5h'),
+      async () => {
+        assert.equal((await post()).status, 200);
+        assert.deepEqual(socks.records.at(-1), { host: 'localhost', port: fake.port, addressType: 'domain', method: 'userpass', username: CREDS.username });
+      },
+      baseUrl,
+    );
+    await withAccount(
+      socks.urlWith(CREDS, 'socks5'),
+      async () => {
+        const r = await post();
+        const rec = socks.records.at(-1)!;
+        assert.notEqual(rec.addressType, 'domain');
+        assert.equal(rec.host, (await lookup('localhost')).address);
+        assert.equal(r.status, 200);
+      },
+      baseUrl,
+    );
   });
 
   test('a wrong proxy password is a 502 naming the proxy, without the password (HTTP and SOCKS5)', async () => {
@@ -150,9 +158,16 @@ describe('upstream proxies', () => {
   });
 
   test('the test HTTP proxy also forwards absolute-URI requests (what a client with proxyTunnel: false sends)', async () => {
-    const agent = new ProxyAgent({ uri: http.url, token: `Basic ${Buffer.from(`${CREDS.username}:${CREDS.password}`).toString('base64')}`, proxyTunnel: false });
+    const agent = new ProxyAgent({
+      uri: http.url,
+      token: `Basic ${Buffer.from(`${CREDS.username}:${CREDS.password}`).toString('base64')}`,
+      proxyTunnel: false,
+    });
     try {
-      const res = await request(`${fake.url}/v1/models`, { dispatcher: agent, headers: { 'x-api-key': 'sk-ant-api03-test', 'anthropic-version': '2023-06-01' } });
+      const res = await request(`${fake.url}/v1/models`, {
+        dispatcher: agent,
+        headers: { 'x-api-key': 'sk-ant-api03-test', 'anthropic-version': '2023-06-01' },
+      });
       await res.body.dump();
       assert.equal(res.statusCode, 200);
       assert.deepEqual(http.records.at(-1), { kind: 'forward', target: `${fake.url}/v1/models`, authorized: true });

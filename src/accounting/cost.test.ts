@@ -99,7 +99,10 @@ for (const c of cases) {
     const cost = computeCost(usage(c.usage), price(c.model));
     const want = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, ...c.nanos };
     assert.deepEqual(Object.fromEntries(cost.lines.map((l) => [l.tokenType, l.costNanos])), want);
-    assert.equal(cost.costNanos, Object.values(want).reduce((a, b) => a + b, 0));
+    assert.equal(
+      cost.costNanos,
+      Object.values(want).reduce((a, b) => a + b, 0),
+    );
     assert.equal(cost.longContext, c.longContext);
     assert.ok(cost.lines.every((l) => Number.isInteger(l.costNanos)));
   });
@@ -124,7 +127,13 @@ test('each line rounds to whole nano-USD on its own', () => {
   const cost = computeCost(usage({ input: 3, output: 7, cacheRead: 10 }), p);
   assert.deepEqual(
     cost.lines.map((l) => [l.usdPerMTok, l.costNanos]),
-    [[0.00015, 0], [0.00015, 1], [0.00015, 0], [0.00015, 0], [0.00015, 2]], // 0.45→0, 1.05→1, 1.5→2
+    [
+      [0.00015, 0],
+      [0.00015, 1],
+      [0.00015, 0],
+      [0.00015, 0],
+      [0.00015, 2],
+    ], // 0.45→0, 1.05→1, 1.5→2
   );
   assert.equal(cost.costNanos, 3);
 });

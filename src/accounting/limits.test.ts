@@ -19,12 +19,24 @@ test('weekStart: the last reset day/hour in the reporting zone', () => {
 });
 
 test('no counted limit: no admission plan (no store round trip)', () => {
-  assert.equal(admissionPlan(L({ enableModelRestriction: true, restrictedModels: ['x'] }), { model: 'm', now: NOW, offsetHours: 8, leaseId: 'l', leaseTtlMs: 1 }), null);
+  assert.equal(
+    admissionPlan(L({ enableModelRestriction: true, restrictedModels: ['x'] }), { model: 'm', now: NOW, offsetHours: 8, leaseId: 'l', leaseTtlMs: 1 }),
+    null,
+  );
 });
 
 test('admission plan: every counted limit, money in nanos, tokenLimit per window or in total', () => {
   const p = admissionPlan(
-    L({ concurrencyLimit: 4, rateLimitWindow: 60, rateLimitRequests: 100, rateLimitCostNanos: 1_500_000_000, tokenLimit: 50_000, dailyCostLimitNanos: 10e9, totalCostLimitNanos: 200e9, weeklyOpusCostLimitNanos: 30e9 }),
+    L({
+      concurrencyLimit: 4,
+      rateLimitWindow: 60,
+      rateLimitRequests: 100,
+      rateLimitCostNanos: 1_500_000_000,
+      tokenLimit: 50_000,
+      dailyCostLimitNanos: 10e9,
+      totalCostLimitNanos: 200e9,
+      weeklyOpusCostLimitNanos: 30e9,
+    }),
     { model: 'claude-opus-4-8', now: NOW, offsetHours: 8, leaseId: 'lease', leaseTtlMs: 300_000 },
   )!;
   assert.deepEqual(p, {
@@ -71,7 +83,15 @@ test('model, service and client restrictions', () => {
 });
 
 test('refusals: status, code, retry-after and reset time', () => {
-  const l = L({ concurrencyLimit: 2, rateLimitWindow: 10, rateLimitRequests: 5, dailyCostLimitNanos: 3e9, weeklyOpusCostLimitNanos: 7e9, totalCostLimitNanos: 9e9, tokenLimit: 100 });
+  const l = L({
+    concurrencyLimit: 2,
+    rateLimitWindow: 10,
+    rateLimitRequests: 5,
+    dailyCostLimitNanos: 3e9,
+    weeklyOpusCostLimitNanos: 7e9,
+    totalCostLimitNanos: 9e9,
+    tokenLimit: 100,
+  });
   const ctx = { now: NOW, offsetHours: 8 };
   const table: [Parameters<typeof refusal>[0], number, string, number | undefined][] = [
     ['concurrency', 429, 'KEY_CONCURRENCY_LIMIT', 1],

@@ -40,7 +40,9 @@ export function countsWeekly(l: ApiKeyLimits, model: string): boolean {
 
 /** The period labels a request at `now` counts in (daily: reporting day; weekly: the key's week and family). */
 export function periodLabels(l: ApiKeyLimits, model: string, now: number, offsetHours: number): { daily: string; weekly: string | null } {
-  const weekly = countsWeekly(l, model) ? `${localLabel(weekStart(now, offsetHours, l.weeklyResetDay, l.weeklyResetHour), offsetHours)}:${l.weeklyCostFamily}` : null;
+  const weekly = countsWeekly(l, model)
+    ? `${localLabel(weekStart(now, offsetHours, l.weeklyResetDay, l.weeklyResetHour), offsetHours)}:${l.weeklyCostFamily}`
+    : null;
   return { daily: bucketLabel(now, 'day', offsetHours), weekly };
 }
 
@@ -113,30 +115,51 @@ const iso = (t: number) => new Date(t).toISOString();
 const usd = (nanos: number) => `$${nanosToUsd(nanos)}`;
 
 /** The refusal a failed admission becomes, with retry-after where waiting helps. */
-export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: number; offsetHours: number; windowEndsAt?: number; queue?: { maxWaiting: number; maxWaitMs: number } }): RelayError {
+export function refusal(
+  reason: AdmitRefusal,
+  l: ApiKeyLimits,
+  ctx: { now: number; offsetHours: number; windowEndsAt?: number; queue?: { maxWaiting: number; maxWaitMs: number } },
+): RelayError {
   const secs = (t: number) => Math.max(1, Math.ceil((t - ctx.now) / 1000));
   switch (reason) {
     case 'concurrency':
-      return new RelayError('KEY_CONCURRENCY_LIMIT', `Concurrency limit exceeded: this key allows ${l.concurrencyLimit} request(s) at once`, { retryAfterSec: 1 });
+      return new RelayError('KEY_CONCURRENCY_LIMIT', `Concurrency limit exceeded: this key allows ${l.concurrencyLimit} request(s) at once`, {
+        retryAfterSec: 1,
+      });
     case 'queue_full': {
       // As the reference project: the queue is full, so try again after about one maximum wait.
       const retryAfterSec = Math.max(1, Math.ceil((ctx.queue?.maxWaitMs ?? 1000) / 1000));
-      return new RelayError('KEY_CONCURRENCY_LIMIT', `Concurrency queue full: this key allows ${l.concurrencyLimit} request(s) at once and ${ctx.queue?.maxWaiting ?? 0} waiting`, { retryAfterSec, details: { queue: 'full' } });
+      return new RelayError(
+        'KEY_CONCURRENCY_LIMIT',
+        `Concurrency queue full: this key allows ${l.concurrencyLimit} request(s) at once and ${ctx.queue?.maxWaiting ?? 0} waiting`,
+        { retryAfterSec, details: { queue: 'full' } },
+      );
     }
     case 'window_requests':
     case 'window_tokens':
     case 'window_cost': {
       const ends = ctx.windowEndsAt ?? ctx.now + l.rateLimitWindow * 60_000;
-      const what = reason === 'window_requests' ? `${l.rateLimitRequests} requests` : reason === 'window_tokens' ? `${l.tokenLimit} tokens` : usd(l.rateLimitCostNanos);
-      return new RelayError('KEY_RATE_LIMITED', `Rate limit exceeded: ${what} per ${l.rateLimitWindow} minute(s); resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
+      const what =
+        reason === 'window_requests' ? `${l.rateLimitRequests} requests` : reason === 'window_tokens' ? `${l.tokenLimit} tokens` : usd(l.rateLimitCostNanos);
+      return new RelayError('KEY_RATE_LIMITED', `Rate limit exceeded: ${what} per ${l.rateLimitWindow} minute(s); resets at ${iso(ends)}`, {
+        retryAfterSec: secs(ends),
+        details: { resetAt: iso(ends) },
+      });
     }
     case 'daily_cost': {
       const ends = dayEndsAt(ctx.now, ctx.offsetHours);
-      return new RelayError('KEY_DAILY_COST_LIMIT', `Daily cost limit of ${usd(l.dailyCostLimitNanos)} reached; resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
+      return new RelayError('KEY_DAILY_COST_LIMIT', `Daily cost limit of ${usd(l.dailyCostLimitNanos)} reached; resets at ${iso(ends)}`, {
+        retryAfterSec: secs(ends),
+        details: { resetAt: iso(ends) },
+      });
     }
     case 'weekly_cost': {
       const ends = weekEndsAt(l, ctx.now, ctx.offsetHours);
-      return new RelayError('KEY_WEEKLY_COST_LIMIT', `Weekly ${l.weeklyCostFamily} cost limit of ${usd(l.weeklyOpusCostLimitNanos)} reached; resets at ${iso(ends)}`, { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } });
+      return new RelayError(
+        'KEY_WEEKLY_COST_LIMIT',
+        `Weekly ${l.weeklyCostFamily} cost limit of ${usd(l.weeklyOpusCostLimitNanos)} reached; resets at ${iso(ends)}`,
+        { retryAfterSec: secs(ends), details: { resetAt: iso(ends) } },
+      );
     }
     case 'total_cost':
       return new RelayError('KEY_TOTAL_COST_LIMIT', `Total cost limit of ${usd(l.totalCostLimitNanos)} reached`);
@@ -147,13 +170,19 @@ export function refusal(reason: AdmitRefusal, l: ApiKeyLimits, ctx: { now: numbe
 
 /** Past use of a key, from the usage aggregates, in the shape the counters keep (for seeding them). */
 export async function pastUse(
-  query: (q: { granularity: 'hour' | 'day' | 'month'; fromBucket: string; toBucket: string; keyId: string }) => Promise<{ model: string; costNanos: number; input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }[]>,
+  query: (q: {
+    granularity: 'hour' | 'day' | 'month';
+    fromBucket: string;
+    toBucket: string;
+    keyId: string;
+  }) => Promise<{ model: string; costNanos: number; input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }[]>,
   keyId: string,
   l: ApiKeyLimits,
   now: number,
   offsetHours: number,
 ) {
-  const tokens = (r: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }) => r.input + r.output + r.cacheWrite5m + r.cacheWrite1h + r.cacheRead;
+  const tokens = (r: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }) =>
+    r.input + r.output + r.cacheWrite5m + r.cacheWrite1h + r.cacheRead;
   const months = await query({ granularity: 'month', fromBucket: '2000-01', toBucket: bucketLabel(now, 'month', offsetHours), keyId });
   const today = bucketLabel(now, 'day', offsetHours);
   const days = await query({ granularity: 'day', fromBucket: today, toBucket: today, keyId });
@@ -161,7 +190,12 @@ export async function pastUse(
   let weekly: { label: string; costNanos: number } | null = null;
   if (labels.weekly) {
     const start = weekStart(now, offsetHours, l.weeklyResetDay, l.weeklyResetHour);
-    const hours = await query({ granularity: 'hour', fromBucket: bucketLabel(start, 'hour', offsetHours), toBucket: bucketLabel(now, 'hour', offsetHours), keyId });
+    const hours = await query({
+      granularity: 'hour',
+      fromBucket: bucketLabel(start, 'hour', offsetHours),
+      toBucket: bucketLabel(now, 'hour', offsetHours),
+      keyId,
+    });
     weekly = { label: labels.weekly, costNanos: hours.filter((r) => countsWeekly(l, r.model)).reduce((s, r) => s + r.costNanos, 0) };
   }
   return {

@@ -19,14 +19,19 @@ export function nameCandidates(model: string): string[] {
   const no1m = lower.replace(/\[1m\]$/, '');
   const noPrefix = stripPrefixes(no1m);
   const noColon = noPrefix.replace(/:\d+$/, '');
-  const bare = claudeHyphens(noColon.replace(/-v\d+$/, '').replace(/@(\d{8})$/, '-$1').replace(/@.*$/, ''));
+  const bare = claudeHyphens(
+    noColon
+      .replace(/-v\d+$/, '')
+      .replace(/@(\d{8})$/, '-$1')
+      .replace(/@.*$/, ''),
+  );
   const undated = bare.replace(DATE_SUFFIX, '');
   return [...new Set([model, lower, no1m, noPrefix, noColon, bare, undated])];
 }
 
 function stripPrefixes(name: string): string {
   let s = name;
-  for (let prev = ''; prev !== s; ) {
+  for (let prev = ''; prev !== s;) {
     prev = s;
     for (const p of PREFIXES) if (s.startsWith(p)) s = s.slice(p.length);
     s = s.replace(REGION_PREFIX, '');

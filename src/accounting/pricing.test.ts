@@ -63,10 +63,7 @@ test('bundled table covers the ids Claude Code, Codex and Gemini CLI send, tagge
 });
 
 test('bundled JSON is LiteLLM-shaped with at most 12 significant digits', () => {
-  const json = JSON.parse(readFileSync(new URL('./pricing/model-prices.json', import.meta.url), 'utf8')) as Record<
-    string,
-    Record<string, unknown>
-  >;
+  const json = JSON.parse(readFileSync(new URL('./pricing/model-prices.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>;
   assert.equal(json.sample_spec, undefined);
   for (const [key, e] of Object.entries(json)) {
     assert.equal(e.mode, 'chat', key);
@@ -207,7 +204,7 @@ test('override file replaces bundled prices and adds models', () => {
   assert.equal(t.size, table.size + 1);
   const sonnet = t.lookup('claude-sonnet-4-5-20250929[1m]');
   assert.equal(sonnet?.model, 'claude-sonnet-4-5-20250929'); // other keys keep the bundled price
-  assert.deepEqual(perMTok(sonnet!.price), [3, 15, 3.75, 6, 0.3]);
+  assert.deepEqual(perMTok(sonnet.price), [3, 15, 3.75, 6, 0.3]);
   const replaced = t.lookup('claude-sonnet-4-5')!;
   assert.deepEqual(perMTok(replaced.price), [1, 2, 1.25, 2, 0.1]);
   assert.equal(replaced.price.above200k, undefined, 'the whole entry is replaced');

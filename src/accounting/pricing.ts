@@ -94,12 +94,7 @@ function parseEntry(key: string, e: Record<string, unknown>): ModelPrice | null 
   return Object.freeze(price);
 }
 
-function levelPrices(
-  claude: boolean,
-  input: number,
-  output: number,
-  cache: { w5?: number; w1?: number; read?: number },
-): TokenPrices {
+function levelPrices(claude: boolean, input: number, output: number, cache: { w5?: number; w1?: number; read?: number }): TokenPrices {
   return {
     input,
     output,

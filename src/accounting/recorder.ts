@@ -87,7 +87,14 @@ export class UsageRecorder {
     const tokens = totalTokens(event.usage);
     // Key counters (limits): what the request used, in the day and week it started in.
     if (r.settle && (tokens > 0 || event.costNanos > 0)) {
-      this.settleQueue.push({ keyId: event.keyId, at: event.ts, tokens, costNanos: event.costNanos, dailyLabel: event.buckets.day, weeklyLabel: r.weeklyLabel ?? null });
+      this.settleQueue.push({
+        keyId: event.keyId,
+        at: event.ts,
+        tokens,
+        costNanos: event.costNanos,
+        dailyLabel: event.buckets.day,
+        weeklyLabel: r.weeklyLabel ?? null,
+      });
     }
     if (this.queue.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushMs);
@@ -119,7 +126,8 @@ export class UsageRecorder {
       await this.store.limits.settle(items);
       for (const l of this.settledListeners) l(items);
     } catch (e) {
-      for (const it of items) this.log.error({ err: (e as Error).message, keyId: it.keyId, tokens: it.tokens, costNanos: it.costNanos }, 'key counter update failed');
+      for (const it of items)
+        this.log.error({ err: (e as Error).message, keyId: it.keyId, tokens: it.tokens, costNanos: it.costNanos }, 'key counter update failed');
     }
   }
 
@@ -139,7 +147,10 @@ export class UsageRecorder {
       }
       // Never silently: every lost request is named with what it used.
       for (const ev of batch) {
-        this.log.error({ err: (e as Error).message, requestId: ev.requestId, keyId: ev.keyId, model: ev.model, usage: ev.usage, costNanos: ev.costNanos }, 'usage write failed');
+        this.log.error(
+          { err: (e as Error).message, requestId: ev.requestId, keyId: ev.keyId, model: ev.model, usage: ev.usage, costNanos: ev.costNanos },
+          'usage write failed',
+        );
       }
     }
   }

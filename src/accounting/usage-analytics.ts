@@ -110,7 +110,10 @@ export function buildSeries(
     const dim = q.groupBy;
     const totals = new Map<string, number>();
     for (const r of rows) totals.set(dimensionOf(r, dim), (totals.get(dimensionOf(r, dim)) ?? 0) + metricOf(r, q.metric));
-    const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, q.top).map(([id]) => id);
+    const top = [...totals.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, q.top)
+      .map(([id]) => id);
     const keep = new Set(top);
     for (const r of rows) {
       const id = dimensionOf(r, dim);
@@ -143,7 +146,11 @@ export interface BreakdownRow extends UsageBlock {
 }
 
 /** One row per dimension value, with shares of cost; unsorted. */
-export function buildBreakdown(rows: readonly UsageRow[], dimension: Dimension, labelOf: (d: Dimension, id: string) => string): { rows: BreakdownRow[]; totals: UsageBlock } {
+export function buildBreakdown(
+  rows: readonly UsageRow[],
+  dimension: Dimension,
+  labelOf: (d: Dimension, id: string) => string,
+): { rows: BreakdownRow[]; totals: UsageBlock } {
   const groups = new Map<string, ReturnType<typeof emptyBlock>>();
   const totals = emptyBlock();
   for (const r of rows) {

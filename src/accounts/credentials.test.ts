@@ -102,7 +102,10 @@ test('another holder of the lock: wait, then use what it stored instead of refre
   assert.equal(await store.kv.setIfAbsent('lock:refresh:acc1', 'other-instance', 10_000), true);
   const waiting = creds.current(entry);
   await new Promise((r) => setTimeout(r, 50));
-  await store.accounts.update('acc1', { secrets: secrets.seal(JSON.stringify({ token: 'from-other', exp: clock.now() + 3600_000 })), updatedAt: clock.now() + 1 });
+  await store.accounts.update('acc1', {
+    secrets: secrets.seal(JSON.stringify({ token: 'from-other', exp: clock.now() + 3600_000 })),
+    updatedAt: clock.now() + 1,
+  });
   await store.kv.deleteIfEquals('lock:refresh:acc1', 'other-instance');
   assert.deepEqual(await waiting, { token: 'from-other', exp: clock.now() + 3600_000 });
   assert.equal(calls.length, 0);

@@ -52,9 +52,11 @@ export function tokenImportKinds(kinds: readonly string[]): string[] {
 function checkShape(t: PastedTokens): void {
   const bad = (path: string, message: string) => new RelayError('VALIDATION_FAILED', `${path}: ${message}`, { details: [{ path, message }] });
   if (/^sk-ant-api/.test(t.accessToken)) throw bad('accessToken', 'this is an API key (sk-ant-api…): add it as an anthropic-api account instead');
-  if (/^sk-ant-ort/.test(t.accessToken)) throw bad('accessToken', 'this is a refresh token (sk-ant-ort…): paste it as refreshToken, with the access token (sk-ant-oat…)');
+  if (/^sk-ant-ort/.test(t.accessToken))
+    throw bad('accessToken', 'this is a refresh token (sk-ant-ort…): paste it as refreshToken, with the access token (sk-ant-oat…)');
   if (/\s/.test(t.accessToken)) throw bad('accessToken', 'contains spaces or line breaks: paste the token alone');
-  if (t.refreshToken && /^sk-ant-oat/.test(t.refreshToken)) throw bad('refreshToken', 'this is an access token (sk-ant-oat…), not a refresh token (sk-ant-ort…)');
+  if (t.refreshToken && /^sk-ant-oat/.test(t.refreshToken))
+    throw bad('refreshToken', 'this is an access token (sk-ant-oat…), not a refresh token (sk-ant-ort…)');
 }
 
 export class TokenImport {

@@ -14,7 +14,11 @@ for (const [input, want] of ok) test(`base URL accepted: ${input}`, () => assert
 
 const bad = ['ftp://x', 'not a url', 'https://user:pw@host', 'https://host/?q=1', 'http://169.254.169.254/latest', 'http://metadata.google.internal/'];
 for (const input of bad) {
-  test(`base URL refused: ${input}`, () => assert.throws(() => checkUpstreamUrl(input), (e: unknown) => e instanceof RelayError && e.status === 400 && /baseUrl/.test(e.message)));
+  test(`base URL refused: ${input}`, () =>
+    assert.throws(
+      () => checkUpstreamUrl(input),
+      (e: unknown) => e instanceof RelayError && e.status === 400 && /baseUrl/.test(e.message),
+    ));
 }
 
 test('proxies: http, https, socks5(h) with host and port', () => {
@@ -23,7 +27,14 @@ test('proxies: http, https, socks5(h) with host and port', () => {
 });
 
 // P8 item 7: every spelling of a metadata address is refused; loopback and private ranges stay allowed.
-const bypasses = ['http://[::ffff:169.254.169.254]/', 'http://100.100.100.200/', 'http://0xa9fea9fe/', 'http://2852039166/', 'http://[fd00:ec2::254]/', 'http://metadata.goog/'];
+const bypasses = [
+  'http://[::ffff:169.254.169.254]/',
+  'http://100.100.100.200/',
+  'http://0xa9fea9fe/',
+  'http://2852039166/',
+  'http://[fd00:ec2::254]/',
+  'http://metadata.goog/',
+];
 for (const input of bypasses) {
   test(`base URL refused (metadata spelling): ${input}`, () => assert.throws(() => checkUpstreamUrl(input), /baseUrl/));
 }

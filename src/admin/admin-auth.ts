@@ -164,7 +164,7 @@ export class AdminAuth {
     } catch {
       throw new RelayError('ADMIN_UNAUTHORIZED', 'Admin session is invalid or has expired; log in again');
     }
-    const sid = claims.sid as string;
+    const sid = claims.sid;
     if (!(await this.isLive(sid, claims.sub))) throw new RelayError('ADMIN_UNAUTHORIZED', 'Admin session was signed out; log in again');
     return { username: claims.sub, expiresAt: claims.exp * 1000, sid };
   }

@@ -122,7 +122,13 @@ function groupOf(s: { key: string; value: string }): AccountGroup | null {
   }
   if (typeof v !== 'object' || v === null || typeof v.name !== 'string') return null;
   const id = s.key.slice(GROUP_ENTRY.length);
-  return { id, name: v.name, description: typeof v.description === 'string' ? v.description : '', createdAt: Number(v.createdAt) || 0, updatedAt: Number(v.updatedAt) || 0 };
+  return {
+    id,
+    name: v.name,
+    description: typeof v.description === 'string' ? v.description : '',
+    createdAt: Number(v.createdAt) || 0,
+    updatedAt: Number(v.updatedAt) || 0,
+  };
 }
 
 /** Finds records of the document that already exist in the store. */
@@ -162,8 +168,14 @@ export async function importData(store: Store, secrets: Secrets, doc: ExportDocu
   }
   const found = await conflicts(store, doc);
   if (found.length > 0 && !opts.force) {
-    const list = found.slice(0, 10).map((f) => `  - ${f}`).join('\n');
-    throw new RelayError('CONFLICT', `${found.length} record(s) already exist; nothing was imported (pass --force to replace them):\n${list}${found.length > 10 ? '\n  …' : ''}`);
+    const list = found
+      .slice(0, 10)
+      .map((f) => `  - ${f}`)
+      .join('\n');
+    throw new RelayError(
+      'CONFLICT',
+      `${found.length} record(s) already exist; nothing was imported (pass --force to replace them):\n${list}${found.length > 10 ? '\n  …' : ''}`,
+    );
   }
   for (const k of doc.apiKeys) {
     const byHash = await store.apiKeys.getByHash(k.hash);

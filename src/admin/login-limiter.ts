@@ -118,5 +118,10 @@ export function sourceOf(address: string): string {
   const h = head ? head.split(':') : [];
   const t = a.includes('::') && tail ? tail.split(':') : [];
   const groups = a.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':') + '::/64';
+  return (
+    groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':') + '::/64'
+  );
 }

@@ -58,7 +58,10 @@ export function accountsCommand(program: Command): void {
       }),
     );
 
-  for (const [name, schedulable] of [['pause', false], ['resume', true]] as const) {
+  for (const [name, schedulable] of [
+    ['pause', false],
+    ['resume', true],
+  ] as const) {
     accounts
       .command(`${name} <id>`)
       .alias(name === 'pause' ? 'disable' : 'enable')
@@ -141,8 +144,11 @@ async function addFromToken(o: AddOptions, tokens: NonNullable<ReturnType<typeof
       const r = await importer.create({ ...settings, tokens: { accessToken, refreshToken, expiresAt, scopes } });
       const v = core.accounts.view(r.account);
       const who = r.identity ? [r.identity.email, r.identity.plan].filter(Boolean).join(', ') : '';
-      print({ ...v, source: r.source, tokenExpiresAt: r.tokenExpiresAt }, o.json === true, () =>
-        `Added account "${v.name}" (id ${v.id}, ${v.kind}, ${r.source}${who ? `, ${who}` : ''}); the provider accepted the token; it expires ${r.tokenExpiresAt}`,
+      print(
+        { ...v, source: r.source, tokenExpiresAt: r.tokenExpiresAt },
+        o.json === true,
+        () =>
+          `Added account "${v.name}" (id ${v.id}, ${v.kind}, ${r.source}${who ? `, ${who}` : ''}); the provider accepted the token; it expires ${r.tokenExpiresAt}`,
       );
     } finally {
       await dispatchers.close();

@@ -40,7 +40,12 @@ export function backupCommand(program: Command, clock: Clock = systemClock): voi
       const r = await restoreStore(c, resolve(file), { force: o.force === true, now: clock.now() });
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
-        const detail = r.kind === 'redis' ? ` (${r.keys} keys${r.deleted ? `, ${r.deleted} old keys deleted` : ''})` : r.previous ? ` (previous database kept as ${r.previous})` : '';
+        const detail =
+          r.kind === 'redis'
+            ? ` (${r.keys} keys${r.deleted ? `, ${r.deleted} old keys deleted` : ''})`
+            : r.previous
+              ? ` (previous database kept as ${r.previous})`
+              : '';
         process.stdout.write(`Restored the ${r.kind} store from ${resolve(file)}${detail}. Start the relay again.\n`);
       }
     });

@@ -21,14 +21,18 @@ export function dataCommands(program: Command): void {
         if (o.out) {
           // 0600 even when the file existed with a wider mode (a --decrypt export holds secrets in plain text).
           writePrivateFile(resolve(o.out), text);
-          process.stderr.write(`Exported ${doc.apiKeys.length} API keys, ${doc.accounts.length} accounts, ${doc.settings.length} settings and groups to ${resolve(o.out)}${doc.decrypted ? ' (secrets in plain text)' : ''}\n`);
+          process.stderr.write(
+            `Exported ${doc.apiKeys.length} API keys, ${doc.accounts.length} accounts, ${doc.settings.length} settings and groups to ${resolve(o.out)}${doc.decrypted ? ' (secrets in plain text)' : ''}\n`,
+          );
         } else process.stdout.write(text);
       }),
     );
 
   program
     .command('import [file]')
-    .description('load an export ("-" reads standard input); refuses records that already exist unless --force. With --from-crs: migrate from the reference project (its Redis or its export file)')
+    .description(
+      'load an export ("-" reads standard input); refuses records that already exist unless --force. With --from-crs: migrate from the reference project (its Redis or its export file)',
+    )
     .option('--force', 'replace records that already exist')
     .option('--ignore-key-check', 'import although the export was made under another ENCRYPTION_KEY')
     .option('--from-crs', 'import the reference project’s accounts, API keys (they keep working), groups and usage')
@@ -51,7 +55,9 @@ export function dataCommands(program: Command): void {
         const doc = parseExportDocument(parsed);
         const r = await importData(core.store, core.secrets, doc, { force: o.force === true, ignoreKeyCheck: o.ignoreKeyCheck === true });
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-        process.stdout.write(`Imported ${r.apiKeys} API keys, ${r.accounts} accounts, ${r.settings} settings and groups${r.replaced ? ` (${r.replaced} replaced)` : ''}\n`);
+        process.stdout.write(
+          `Imported ${r.apiKeys} API keys, ${r.accounts} accounts, ${r.settings} settings and groups${r.replaced ? ` (${r.replaced} replaced)` : ''}\n`,
+        );
       });
     });
 }

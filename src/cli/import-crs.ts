@@ -51,8 +51,14 @@ function text(r: CrsImportReport): string {
     for (const i of items) lines.push(`  ${VERB[i.action].padEnd(9)} ${i.name} (${i.id})${i.extra ?? ''}${i.reason ? `: ${i.reason}` : ''}`);
   };
   section('Account groups', r.groups);
-  section('Accounts', r.accounts.map((a) => ({ ...a, extra: ` → ${a.kind}` })));
-  section('API keys', r.apiKeys.map((k) => ({ ...k, extra: k.usageRows ? `, usage: ${k.usageRows} rows, $${k.costUsd.toFixed(4)} in total` : '' })));
+  section(
+    'Accounts',
+    r.accounts.map((a) => ({ ...a, extra: ` → ${a.kind}` })),
+  );
+  section(
+    'API keys',
+    r.apiKeys.map((k) => ({ ...k, extra: k.usageRows ? `, usage: ${k.usageRows} rows, $${k.costUsd.toFixed(4)} in total` : '' })),
+  );
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   if (!r.dryRun && r.apiKeys.some((k) => k.action === 'create' || k.action === 'replace')) {
     lines.push('Imported keys work unchanged: each is recognised by the reference project’s hash at its first use, then by this relay’s.');
@@ -62,7 +68,10 @@ function text(r: CrsImportReport): string {
 
 export async function importFromCrsCommand(file: string | undefined, o: Options): Promise<void> {
   const encryptionKey = o.crsEncryptionKey ?? process.env.CRS_ENCRYPTION_KEY;
-  if (!encryptionKey) throw new CliError('--from-crs needs the reference project’s ENCRYPTION_KEY: --crs-encryption-key KEY or CRS_ENCRYPTION_KEY (its credentials and key hashes depend on it)');
+  if (!encryptionKey)
+    throw new CliError(
+      '--from-crs needs the reference project’s ENCRYPTION_KEY: --crs-encryption-key KEY or CRS_ENCRYPTION_KEY (its credentials and key hashes depend on it)',
+    );
   const src = await openSource(file, o);
   try {
     await withCore(async (core) => {

@@ -5,7 +5,11 @@ import { apiKeyView } from '../http/admin/api-keys.js';
 import { parseInput } from '../http/admin/validate.js';
 import { print, table, withCore } from './context.js';
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * `--set field=value` (repeatable): any key setting by its admin API name. Values are JSON when they parse
@@ -81,7 +85,10 @@ export function keysCommand(program: Command): void {
       }),
     );
 
-  for (const [name, isActive] of [['disable', false], ['enable', true]] as const) {
+  for (const [name, isActive] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
     keys
       .command(`${name} <id>`)
       .description(`${name} a key`)

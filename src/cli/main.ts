@@ -23,7 +23,10 @@ dataCommands(program);
 backupCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  const details = e instanceof RelayError && Array.isArray(e.details) ? e.details.map((d: { path: string; message: string }) => `\n  - ${d.path}: ${d.message}`).join('') : '';
+  const details =
+    e instanceof RelayError && Array.isArray(e.details)
+      ? e.details.map((d: { path: string; message: string }) => `\n  - ${d.path}: ${d.message}`).join('')
+      : '';
   process.stderr.write(`crs: ${(e as Error).message}${details}\n`);
   process.exit(e instanceof CliError || e instanceof RelayError ? 2 : 1);
 });

@@ -20,12 +20,19 @@ export function usageCommand(program: Command): void {
     .action(async (o) =>
       withCore(async (core) => {
         const q = parseInput(usageQuerySchema, { keyId: o.key, accountId: o.account, model: o.model, from: o.from, to: o.to, granularity: o.granularity });
-        const report = await queryUsageReport(core.store, { ...q, granularity: q.granularity as Granularity }, core.clock.now(), core.config.timezoneOffsetHours);
+        const report = await queryUsageReport(
+          core.store,
+          { ...q, granularity: q.granularity as Granularity },
+          core.clock.now(),
+          core.config.timezoneOffsetHours,
+        );
         print(report, o.json === true, () => {
           const rows = report.buckets.filter((b) => b.requests > 0).map((b) => ({ ...b, cost: `$${b.costUsd.toFixed(4)}` }));
           const totals = { bucket: 'TOTAL', ...report.totals, cost: `$${report.totals.costUsd.toFixed(4)}` };
-          return `Usage by ${report.granularity} (UTC${report.timezoneOffsetHours >= 0 ? '+' : ''}${report.timezoneOffsetHours}), ${report.from} … ${report.to}\n` +
-            table([...rows, totals], ['bucket', 'requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'cost']);
+          return (
+            `Usage by ${report.granularity} (UTC${report.timezoneOffsetHours >= 0 ? '+' : ''}${report.timezoneOffsetHours}), ${report.from} … ${report.to}\n` +
+            table([...rows, totals], ['bucket', 'requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'cost'])
+          );
         });
       }),
     );

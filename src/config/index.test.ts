@@ -41,12 +41,15 @@ test('every problem is reported at once, with the variable names', () => {
 });
 
 test('production requires JWT_SECRET and ENCRYPTION_KEY', () => {
-  assert.throws(() => loadConfig({ env: { NODE_ENV: 'production' }, cwd: tmp() }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /JWT_SECRET: is required/);
-    assert.match(e.message, /ENCRYPTION_KEY: is required/);
-    return true;
-  });
+  assert.throws(
+    () => loadConfig({ env: { NODE_ENV: 'production' }, cwd: tmp() }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /JWT_SECRET: is required/);
+      assert.match(e.message, /ENCRYPTION_KEY: is required/);
+      return true;
+    },
+  );
   const ok = loadConfig({
     env: { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(48), ENCRYPTION_KEY: 'e'.repeat(32) },
     cwd: tmp(),
@@ -110,7 +113,10 @@ test('Claude OAuth endpoints: the real ones by default, each overridable (tests 
   assert.match(d.scopes, /^org:create_api_key user:profile user:inference/);
   assert.equal(d.usageUrl, 'https://api.anthropic.com/api/oauth/usage');
   assert.equal(d.profileUrl, 'https://api.anthropic.com/api/oauth/profile');
-  const c = loadConfig({ env: { CLAUDE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/v1/oauth/token', CLAUDE_OAUTH_SCOPES: ' user:inference   user:profile ' }, cwd: tmp() }).claudeOAuth;
+  const c = loadConfig({
+    env: { CLAUDE_OAUTH_TOKEN_URL: 'http://127.0.0.1:9/v1/oauth/token', CLAUDE_OAUTH_SCOPES: ' user:inference   user:profile ' },
+    cwd: tmp(),
+  }).claudeOAuth;
   assert.equal(c.tokenUrl, 'http://127.0.0.1:9/v1/oauth/token');
   assert.equal(c.scopes, 'user:inference user:profile');
   assert.throws(() => loadConfig({ env: { CLAUDE_OAUTH_USAGE_URL: 'not a url' }, cwd: tmp() }), /CLAUDE_OAUTH_USAGE_URL/);
@@ -132,5 +138,8 @@ test('NODE_EXTRA_CA_CERTS: the file must be readable; a value only in .env is re
   writeFileSync(join(cwd, '.env'), 'NODE_EXTRA_CA_CERTS=ca.pem\n');
   assert.deepEqual(loadConfig({ env: {}, cwd }).extraCaCerts, { file: ca, inEffect: false });
   assert.equal(loadConfig({ env: {}, cwd: tmp() }).extraCaCerts, null);
-  assert.throws(() => loadConfig({ env: { NODE_EXTRA_CA_CERTS: join(cwd, 'missing.pem') }, cwd }), /NODE_EXTRA_CA_CERTS: .*missing\.pem is not a readable file/);
+  assert.throws(
+    () => loadConfig({ env: { NODE_EXTRA_CA_CERTS: join(cwd, 'missing.pem') }, cwd }),
+    /NODE_EXTRA_CA_CERTS: .*missing\.pem is not a readable file/,
+  );
 });

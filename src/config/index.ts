@@ -116,9 +116,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     if (v !== undefined && v !== '') raw[key] = v;
   }
   const parsed = envSchema.safeParse(raw);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
   problems.push(...crossFieldProblems(raw));
   if (raw.NODE_EXTRA_CA_CERTS !== undefined && !isReadableFile(resolve(cwd, raw.NODE_EXTRA_CA_CERTS))) {
     problems.push(`NODE_EXTRA_CA_CERTS: ${raw.NODE_EXTRA_CA_CERTS} is not a readable file (PEM certificates of the CA)`);
@@ -126,8 +124,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR);
-  const clusterNodes = e.REDIS_CLUSTER_NODES ? parseHostPorts(e.REDIS_CLUSTER_NODES) ?? undefined : undefined;
-  const sentinels = e.REDIS_SENTINELS ? parseHostPorts(e.REDIS_SENTINELS) ?? undefined : undefined;
+  const clusterNodes = e.REDIS_CLUSTER_NODES ? (parseHostPorts(e.REDIS_CLUSTER_NODES) ?? undefined) : undefined;
+  const sentinels = e.REDIS_SENTINELS ? (parseHostPorts(e.REDIS_SENTINELS) ?? undefined) : undefined;
   const redis: RedisConfig | null =
     e.REDIS_URL || e.REDIS_HOST || clusterNodes || sentinels
       ? {
@@ -138,7 +136,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
           password: e.REDIS_PASSWORD,
           db: e.REDIS_DB,
           keyPrefix: e.REDIS_KEY_PREFIX ?? (clusterNodes ? '{crs}:' : 'crs:'),
-          ...(clusterNodes ? { clusterNodes } : sentinels ? { sentinels, sentinelName: e.REDIS_SENTINEL_NAME, sentinelPassword: e.REDIS_SENTINEL_PASSWORD } : {}),
+          ...(clusterNodes
+            ? { clusterNodes }
+            : sentinels
+              ? { sentinels, sentinelName: e.REDIS_SENTINEL_NAME, sentinelPassword: e.REDIS_SENTINEL_PASSWORD }
+              : {}),
           commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
         }
       : null;

@@ -33,6 +33,9 @@ export function parseTrustProxy(raw: string): TrustProxy | null {
   if (v === '' || v === 'false' || v === 'no' || v === '0') return false;
   if (v === 'true' || v === 'yes') return 1;
   if (/^\d+$/.test(v)) return Number(v) <= 32 ? Number(v) : null;
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.length > 0 && list.every(validEntry) ? list : null;
 }

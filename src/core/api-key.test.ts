@@ -11,7 +11,10 @@ test('cost limits: USD on the wire ↔ integer nano-USD in the record, exactly',
   }
   assert.equal(limitsFromWire({ dailyCostLimit: 0.1 }).dailyCostLimitNanos, 100_000_000);
   // Field order and the other fields are kept; the nano field wins over a stray USD one.
-  assert.deepEqual(Object.keys(limitsToWire(DEFAULT_LIMITS)), Object.keys(DEFAULT_LIMITS).map((k) => k.replace(/Nanos$/, '')));
+  assert.deepEqual(
+    Object.keys(limitsToWire(DEFAULT_LIMITS)),
+    Object.keys(DEFAULT_LIMITS).map((k) => k.replace(/Nanos$/, '')),
+  );
   assert.deepEqual(limitsFromWire({ tokenLimit: 5, dailyCostLimit: 9, dailyCostLimitNanos: 7 }), { tokenLimit: 5, dailyCostLimitNanos: 7 });
 });
 

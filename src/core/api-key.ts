@@ -123,7 +123,7 @@ export const DEFAULT_LIMITS: Readonly<ApiKeyLimits> = Object.freeze({
   activationDays: 0,
   activationUnit: 'days',
   activatedAt: null,
-}) as ApiKeyLimits;
+});
 
 /** The cost limits' names on the wire (admin API, CLI, the reference project; USD) → their nano-USD fields here. */
 export const COST_LIMIT_FIELDS = {
@@ -172,7 +172,14 @@ export function withKeyDefaults(k: ApiKey): ApiKey {
 
 /** True when any limit needs the store at request time (counters or leases). */
 export function needsAdmission(l: ApiKeyLimits): boolean {
-  return l.concurrencyLimit > 0 || l.rateLimitWindow > 0 || l.tokenLimit > 0 || l.dailyCostLimitNanos > 0 || l.totalCostLimitNanos > 0 || l.weeklyOpusCostLimitNanos > 0;
+  return (
+    l.concurrencyLimit > 0 ||
+    l.rateLimitWindow > 0 ||
+    l.tokenLimit > 0 ||
+    l.dailyCostLimitNanos > 0 ||
+    l.totalCostLimitNanos > 0 ||
+    l.weeklyOpusCostLimitNanos > 0
+  );
 }
 
 /** The part of a key record the admin API may change. */

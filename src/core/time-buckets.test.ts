@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { bucketLabels, bucketRange, bucketStart, labelsBetween, nextBucket } from './time-buckets.js';
 
 const cases = [
-  { name: 'UTC+8: 16:30 UTC is the next local day', ts: Date.UTC(2026, 10, 26, 16, 30), off: 8, want: { hour: '2026-11-27T00', day: '2026-11-27', month: '2026-11' } },
+  {
+    name: 'UTC+8: 16:30 UTC is the next local day',
+    ts: Date.UTC(2026, 10, 26, 16, 30),
+    off: 8,
+    want: { hour: '2026-11-27T00', day: '2026-11-27', month: '2026-11' },
+  },
   { name: 'UTC+8: 15:59 UTC is still today', ts: Date.UTC(2026, 10, 26, 15, 59), off: 8, want: { hour: '2026-11-26T23', day: '2026-11-26', month: '2026-11' } },
   { name: 'UTC: month boundary', ts: Date.UTC(2026, 11, 31, 23, 59), off: 0, want: { hour: '2026-12-31T23', day: '2026-12-31', month: '2026-12' } },
   { name: 'UTC+8: new year locally', ts: Date.UTC(2026, 11, 31, 16, 0), off: 8, want: { hour: '2027-01-01T00', day: '2027-01-01', month: '2027-01' } },

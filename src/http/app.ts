@@ -112,7 +112,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Connections beyond the cap are closed as they arrive (the kernel's backlog is not a limit).
   if (limits.maxConnections > 0) app.server.maxConnections = limits.maxConnections;
-  const surface = { keys: deps.keys, gate: deps.gate, usage: deps.usage, timezoneOffsetHours: deps.timezoneOffsetHours, relay: deps.relay, clock: deps.clock, log: deps.log, requestMaxBytes: deps.requestMaxBytes };
+  const surface = {
+    keys: deps.keys,
+    gate: deps.gate,
+    usage: deps.usage,
+    timezoneOffsetHours: deps.timezoneOffsetHours,
+    relay: deps.relay,
+    clock: deps.clock,
+    log: deps.log,
+    requestMaxBytes: deps.requestMaxBytes,
+  };
   app.setNotFoundHandler(rootNotFound);
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });

@@ -24,7 +24,10 @@ function send(request: FastifyRequest, reply: FastifyReply, err: RelayError): vo
     const out = r.json(err, request.id);
     void reply.code(out.status).headers(out.headers).send(out.body);
   } else {
-    void reply.code(err.status).header('content-type', 'application/json').send(JSON.stringify(adminErrorBody(err, request.id)));
+    void reply
+      .code(err.status)
+      .header('content-type', 'application/json')
+      .send(JSON.stringify(adminErrorBody(err, request.id)));
   }
 }
 

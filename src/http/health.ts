@@ -26,6 +26,9 @@ export async function health(app: FastifyInstance, deps: HealthDeps): Promise<vo
       store,
       accounts: { total: accounts.length, schedulable: accounts.filter((a) => a.account.schedulable).length },
     };
-    return reply.code(store.ok ? 200 : 503).header('cache-control', 'no-store').send(body);
+    return reply
+      .code(store.ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(body);
   });
 }

@@ -48,10 +48,23 @@ export function trackInFlight(server: { on(event: 'request', l: (req: IncomingMe
 export async function metricsRoute(app: FastifyInstance, deps: MetricsRouteDeps): Promise<void> {
   app.get('/metrics', async (request, reply) => {
     if (deps.token === null && !deps.public) {
-      return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: { code: 'UNAUTHORIZED', message: 'Metrics are not public: set METRICS_TOKEN (then send it as a bearer token), METRICS_BIND or METRICS_PUBLIC=true' } });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .header('cache-control', 'no-store')
+        .send({
+          error: {
+            code: 'UNAUTHORIZED',
+            message: 'Metrics are not public: set METRICS_TOKEN (then send it as a bearer token), METRICS_BIND or METRICS_PUBLIC=true',
+          },
+        });
     }
     if (deps.token !== null && !bearerMatches(request.headers.authorization, deps.token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: { code: 'UNAUTHORIZED', message: 'A valid metrics token is required' } });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .header('cache-control', 'no-store')
+        .send({ error: { code: 'UNAUTHORIZED', message: 'A valid metrics token is required' } });
     }
     const body = await deps.metrics.render();
     return reply.header('content-type', deps.metrics.contentType).header('cache-control', 'no-store').send(body);
@@ -65,5 +78,5 @@ export async function metricsRoute(app: FastifyInstance, deps: MetricsRouteDeps)
 export async function buildMetricsApp(deps: Omit<MetricsRouteDeps, 'public'>): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, keepAliveTimeout: 10_000, requestTimeout: 10_000 });
   await app.register(metricsRoute, { ...deps, public: true });
-  return app as unknown as FastifyInstance;
+  return app;
 }

@@ -2,7 +2,16 @@
 // store change events invalidate (on every instance), and the admin operations.
 import { randomBytes } from 'node:crypto';
 import { pastUse } from '../accounting/limits.js';
-import { API_KEY_PREFIX, DEFAULT_LIMITS, keyDisplayPrefix, needsAdmission, withKeyDefaults, type ApiKey, type ApiKeyLimits, type ApiKeyPatch } from '../core/api-key.js';
+import {
+  API_KEY_PREFIX,
+  DEFAULT_LIMITS,
+  keyDisplayPrefix,
+  needsAdmission,
+  withKeyDefaults,
+  type ApiKey,
+  type ApiKeyLimits,
+  type ApiKeyPatch,
+} from '../core/api-key.js';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -52,7 +61,8 @@ export function limitProblems(l: ApiKeyLimits, expiresAt: number | null): { path
   if ((l.rateLimitRequests > 0 || l.rateLimitCostNanos > 0) && l.rateLimitWindow <= 0) {
     out.push({ path: 'rateLimitWindow', message: 'must be set (minutes) when rateLimitRequests or rateLimitCost is set' });
   }
-  if (l.enableClientRestriction && l.allowedClients.length === 0) out.push({ path: 'allowedClients', message: 'must list at least one client when the restriction is on' });
+  if (l.enableClientRestriction && l.allowedClients.length === 0)
+    out.push({ path: 'allowedClients', message: 'must list at least one client when the restriction is on' });
   return out;
 }
 

@@ -68,7 +68,9 @@ export class KeyGate {
   async admit(key: ApiKey, req: AdmissionRequest): Promise<Admission> {
     const l = key.limits;
     if (!clientAllowed(l, req.client)) {
-      throw new RelayError('KEY_CLIENT_FORBIDDEN', `This API key may only be used from: ${l.allowedClients.join(', ')}`, { details: { allowedClients: l.allowedClients, client: req.client } });
+      throw new RelayError('KEY_CLIENT_FORBIDDEN', `This API key may only be used from: ${l.allowedClients.join(', ')}`, {
+        details: { allowedClients: l.allowedClients, client: req.client },
+      });
     }
     const denied = !serviceAllowed(l, req.service) || !modelAllowed(l, req.model);
     // A request the permission check will refuse does not wait in the queue for a slot it cannot use.
@@ -140,21 +142,33 @@ export class KeyGate {
   }
 
   /** Waits in the key's queue: the store's answer once this waiter's turn came, or the 429 of a wait that ended. */
-  private async waitForSlot(key: ApiKey, waiterId: string, tryAdmit: () => Promise<AdmitResult>, queue: QueueConfig, signal: AbortSignal | undefined): Promise<AdmitResult> {
+  private async waitForSlot(
+    key: ApiKey,
+    waiterId: string,
+    tryAdmit: () => Promise<AdmitResult>,
+    queue: QueueConfig,
+    signal: AbortSignal | undefined,
+  ): Promise<AdmitResult> {
     const end = await this.opts.queue!.waiters.wait(key.id, waiterId, tryAdmit, { maxWaitMs: queue.maxWaitMs, signal });
     if (end.kind === 'answer') return end.result;
     if (end.kind === 'error') throw end.error;
     if (end.kind === 'cancelled') throw cancelled();
-    throw new RelayError('KEY_CONCURRENCY_LIMIT', `Queue timeout: no slot came free within ${Math.round(queue.maxWaitMs / 1000)} s (this key allows ${key.limits.concurrencyLimit} request(s) at once)`, {
-      retryAfterSec: Math.min(30, Math.max(5, Math.ceil(queue.maxWaitMs / 1000))),
-      details: { queue: 'timeout' },
-    });
+    throw new RelayError(
+      'KEY_CONCURRENCY_LIMIT',
+      `Queue timeout: no slot came free within ${Math.round(queue.maxWaitMs / 1000)} s (this key allows ${key.limits.concurrencyLimit} request(s) at once)`,
+      {
+        retryAfterSec: Math.min(30, Math.max(5, Math.ceil(queue.maxWaitMs / 1000))),
+        details: { queue: 'timeout' },
+      },
+    );
   }
 
   private holding(keyId: string, leaseId: string, weeklyLabel: string | null): Admission {
     let released = false;
     const renew = setInterval(() => {
-      this.store.limits.renew(keyId, leaseId, this.leaseTtlMs, this.clock.now()).catch((e: unknown) => this.log.warn({ keyId, err: (e as Error).message }, 'lease renewal failed'));
+      this.store.limits
+        .renew(keyId, leaseId, this.leaseTtlMs, this.clock.now())
+        .catch((e: unknown) => this.log.warn({ keyId, err: (e as Error).message }, 'lease renewal failed'));
     }, this.renewEveryMs).unref();
     return {
       weeklyLabel,

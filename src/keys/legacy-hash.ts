@@ -7,5 +7,7 @@ export const CRS_HASH_PREFIX = 'crs-sha256:';
 
 /** The reference project's lookup hash of a relay key. */
 export function crsKeyHash(plaintext: string, encryptionKey: string): string {
-  return createHash('sha256').update(plaintext + encryptionKey).digest('hex');
+  return createHash('sha256')
+    .update(plaintext + encryptionKey)
+    .digest('hex');
 }

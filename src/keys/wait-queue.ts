@@ -227,7 +227,11 @@ export class WaitQueue {
 
   private count(keyId: string): LocalQueueFigures {
     let f = this.figures.get(keyId);
-    if (!f) this.figures.set(keyId, (f = { entered: 0, served: 0, timeouts: 0, cancelled: 0, rejected: 0, waits: new Array<number>(WAIT_BUCKETS.length + 1).fill(0), waitSum: 0 }));
+    if (!f)
+      this.figures.set(
+        keyId,
+        (f = { entered: 0, served: 0, timeouts: 0, cancelled: 0, rejected: 0, waits: new Array<number>(WAIT_BUCKETS.length + 1).fill(0), waitSum: 0 }),
+      );
     return f;
   }
 }

@@ -21,9 +21,7 @@ export class RequestLogRetention {
   /** The last completed run (for the Settings page). */
   last: { at: number; removed: number; before: number } | null = null;
 
-  constructor(
-    private readonly deps: { store: Store; settings: SettingsService; clock: Clock; log: Logger; intervalMs?: number; startDelayMs?: number },
-  ) {}
+  constructor(private readonly deps: { store: Store; settings: SettingsService; clock: Clock; log: Logger; intervalMs?: number; startDelayMs?: number }) {}
 
   start(): void {
     if (this.timer) return;

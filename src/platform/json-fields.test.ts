@@ -15,7 +15,10 @@ const parses = (s: string): boolean => {
 /** JSON text with random whitespace between tokens (JSON.stringify's indent puts it only in some places). */
 const spaced = (v: unknown, ws: string): string => {
   if (Array.isArray(v)) return `[${ws}${v.map((x) => spaced(x, ws)).join(`${ws},${ws}`)}${ws}]`;
-  if (v && typeof v === 'object') return `{${ws}${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}${ws}:${ws}${spaced(x, ws)}`).join(`${ws},${ws}`)}${ws}}`;
+  if (v && typeof v === 'object')
+    return `{${ws}${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}${ws}:${ws}${spaced(x, ws)}`)
+      .join(`${ws},${ws}`)}${ws}}`;
   return JSON.stringify(v);
 };
 

@@ -83,7 +83,8 @@ function skipValue(b: Buffer, i: number): number {
     const v = b[j];
     if (v === C.OpenObj || v === C.OpenArr) {
       j = skipWs(b, j + 1);
-      if (b[j] === (v === C.OpenObj ? C.CloseObj : C.CloseArr)) j++; // empty: a complete value
+      if (b[j] === (v === C.OpenObj ? C.CloseObj : C.CloseArr))
+        j++; // empty: a complete value
       else {
         stack.push(v);
         continue;
@@ -179,13 +180,16 @@ export class JsonFields {
   view(): Record<string, unknown> {
     if (this.whole) return this.whole;
     const ranges = this.ranges!;
-    return new Proxy({} as Record<string, unknown>, {
-      get: (_t, name) => (typeof name === 'string' ? this.get(name) : undefined),
-      has: (_t, name) => typeof name === 'string' && ranges.has(name),
-      ownKeys: () => [...ranges.keys()],
-      getOwnPropertyDescriptor: (_t, name) =>
-        typeof name === 'string' && ranges.has(name) ? { value: this.get(name), enumerable: true, configurable: true, writable: false } : undefined,
-    });
+    return new Proxy(
+      {},
+      {
+        get: (_t, name) => (typeof name === 'string' ? this.get(name) : undefined),
+        has: (_t, name) => typeof name === 'string' && ranges.has(name),
+        ownKeys: () => [...ranges.keys()],
+        getOwnPropertyDescriptor: (_t, name) =>
+          typeof name === 'string' && ranges.has(name) ? { value: this.get(name), enumerable: true, configurable: true, writable: false } : undefined,
+      },
+    );
   }
 
   /** The whole object. */

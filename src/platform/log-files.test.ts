@@ -43,7 +43,10 @@ test('the app logger: JSON lines in the day file, secrets redacted, no stdout wh
   logs.log.debug('below the level');
   const file = logs.file()!;
   await logs.close();
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 1);
   assert.equal(lines[0].msg, 'hello');
   assert.equal(lines[0].keyId, 'k1');

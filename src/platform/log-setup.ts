@@ -43,7 +43,7 @@ export function createAppLogger(opts: LogSetupOptions): AppLogger {
   if (opts.stdout) {
     pretty = (opts.pretty ?? process.stdout.isTTY === true) && prettyAvailable();
     terminal = pretty
-      ? (pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname,service' } }) as Closeable)
+      ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname,service' } })
       : pino.destination({ sync: false });
   }
   const outputs = [files, terminal].filter((s): s is NonNullable<typeof s> => s !== null);

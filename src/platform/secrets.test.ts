@@ -45,7 +45,7 @@ test('scrypt password hashes verify only the right password', async () => {
   assert.notEqual(await hashPassword('x', 16_384), await hashPassword('x', 16_384));
 });
 
-test('scrypt: OWASP cost by default (N=2^17, beyond Node\'s default maxmem); older hashes verify and ask for a rehash', async () => {
+test("scrypt: OWASP cost by default (N=2^17, beyond Node's default maxmem); older hashes verify and ask for a rehash", async () => {
   const strong = await hashPassword('correct horse');
   assert.match(strong, /^scrypt\$131072\$8\$1\$/);
   assert.equal(await verifyPassword('correct horse', strong), true);

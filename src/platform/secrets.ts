@@ -1,15 +1,6 @@
 // The one crypto module: AES-256-GCM sealing of stored secrets, HMAC of relay keys, scrypt password hashes,
 // random tokens. Keys are derived from ENCRYPTION_KEY with HKDF so each purpose has its own key.
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  scrypt as scryptCb,
-  timingSafeEqual,
-  type ScryptOptions,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const SEAL_VERSION = 'v1';
 const IV_BYTES = 12;
@@ -91,9 +82,7 @@ const LIMITS = { maxN: 1_048_576, maxR: 32, maxP: 16 } as const;
 const maxmemFor = (N: number, r: number) => 256 * N * r;
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 interface ScryptParams {

@@ -26,7 +26,7 @@ function parseChunks(chunks: Uint8Array[]): SseEvent[] {
 
 function split(bytes: Uint8Array, sizes: (i: number) => number): Uint8Array[] {
   const chunks: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = Math.max(1, sizes(i));
     chunks.push(bytes.subarray(i, i + n));
     i += n;
@@ -43,8 +43,7 @@ const cases: { name: string; text: string }[] = [
 for (const c of cases) {
   const bytes = new TextEncoder().encode(c.text);
   test(`${c.name}: whole buffer`, () => assert.deepEqual(parseChunks([bytes]), EXPECTED));
-  test(`${c.name}: one byte at a time (splits UTF-8 and CRLF)`, () =>
-    assert.deepEqual(parseChunks(split(bytes, () => 1)), EXPECTED));
+  test(`${c.name}: one byte at a time (splits UTF-8 and CRLF)`, () => assert.deepEqual(parseChunks(split(bytes, () => 1)), EXPECTED));
   test(`${c.name}: pseudo-random chunking`, () => {
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) + 1;
@@ -87,5 +86,8 @@ test('wants: uninteresting events are skipped whole, in any chunking, and the re
   // CRLF framing takes the full path and gives the same events
   const crlf = new SseParser({ wants: (e) => wanted.has(e) });
   const got = [...crlf.push(text.replace(/\n/g, '\r\n')), ...crlf.end()];
-  assert.deepEqual(got.filter((e) => e.event === '' || wanted.has(e.event)), expected);
+  assert.deepEqual(
+    got.filter((e) => e.event === '' || wanted.has(e.event)),
+    expected,
+  );
 });

@@ -59,7 +59,12 @@ const USER_AGENT = 'claude-relay-service';
  * POST to a token endpoint (JSON or form-encoded body); the answer's JSON with a non-empty access_token, or a
  * stable error code for every failure.
  */
-export async function postToken(tokenUrl: string, body: Record<string, string>, o: TokenCallOptions, encoding: 'json' | 'form' = 'json'): Promise<Record<string, unknown>> {
+export async function postToken(
+  tokenUrl: string,
+  body: Record<string, string>,
+  o: TokenCallOptions,
+  encoding: 'json' | 'form' = 'json',
+): Promise<Record<string, unknown>> {
   let res: Response;
   const form = encoding === 'form';
   try {
@@ -99,10 +104,11 @@ function tokenError(res: Response, json: Record<string, unknown> | null): RelayE
     return new RelayError('OAUTH_INVALID_GRANT', `The provider refused the grant (${detail})`, { details: { status: res.status, error: code } });
   }
   if (res.status === 404 || res.status === 405 || !json) {
-    return new RelayError('OAUTH_ENDPOINT_CHANGED', `The token endpoint answered HTTP ${res.status}; its address may have changed`, { details: { status: res.status } });
+    return new RelayError('OAUTH_ENDPOINT_CHANGED', `The token endpoint answered HTTP ${res.status}; its address may have changed`, {
+      details: { status: res.status },
+    });
   }
   return new RelayError('UPSTREAM_BAD_RESPONSE', `The token endpoint answered HTTP ${res.status}${detail ? ` (${detail})` : ''}`, {
     details: { status: res.status },
   });
 }
-

@@ -6,7 +6,15 @@ import type { ProviderAdapter } from './types.js';
 
 const adapter = {
   paths: { inPath: '/v1beta/models/{model}:generateContent', inBody: '/v1/messages', wrapped: '/v1internal:generateContent' },
-  envelopes: { wrapped: { wrap: (json: Record<string, unknown>, c: { model: string; secrets: unknown }) => ({ model: c.model, project: (c.secrets as { p: string }).p, request: json }) } },
+  envelopes: {
+    wrapped: {
+      wrap: (json: Record<string, unknown>, c: { model: string; secrets: unknown }) => ({
+        model: c.model,
+        project: (c.secrets as { p: string }).p,
+        request: json,
+      }),
+    },
+  },
 } as unknown as ProviderAdapter;
 
 test('paths: {model} filled (encoded), others as they are, unknown ops undefined', () => {
@@ -21,5 +29,9 @@ test('bodies: unchanged (null) when nothing changes; mapped model set only when 
   assert.equal(upstreamBody(adapter, 'inBody', { json: () => json, requestedModel: 'a', model: 'a', secrets: {} }), null);
   assert.deepEqual(upstreamBody(adapter, 'inBody', { json: () => ({ model: 'a', x: 1 }), requestedModel: 'a', model: 'b', secrets: {} }), { model: 'b', x: 1 });
   assert.equal(upstreamBody(adapter, 'inPath', { json: () => json, requestedModel: 'a', model: 'b', secrets: {} }), null, 'the path carries the mapped model');
-  assert.deepEqual(upstreamBody(adapter, 'wrapped', { json: () => json, requestedModel: 'a', model: 'b', secrets: { p: 'proj' } }), { model: 'b', project: 'proj', request: json });
+  assert.deepEqual(upstreamBody(adapter, 'wrapped', { json: () => json, requestedModel: 'a', model: 'b', secrets: { p: 'proj' } }), {
+    model: 'b',
+    project: 'proj',
+    request: json,
+  });
 });

@@ -8,12 +8,12 @@ import { geminiOAuthAdapter } from './gemini-oauth/auth.js';
 import type { OAuthFlow, ProviderAdapter } from './types.js';
 
 const ADAPTERS: readonly ProviderAdapter[] = [
-  anthropicApiAdapter as ProviderAdapter,
-  anthropicOAuthAdapter as ProviderAdapter,
-  openaiApiAdapter as ProviderAdapter,
-  openaiOAuthAdapter as ProviderAdapter,
-  geminiApiAdapter as ProviderAdapter,
-  geminiOAuthAdapter as ProviderAdapter,
+  anthropicApiAdapter,
+  anthropicOAuthAdapter,
+  openaiApiAdapter,
+  openaiOAuthAdapter,
+  geminiApiAdapter,
+  geminiOAuthAdapter,
 ];
 
 const BY_KIND = new Map(ADAPTERS.map((a) => [a.kind, a]));

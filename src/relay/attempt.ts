@@ -121,7 +121,13 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
     if (upstream.statusCode >= 400) {
       const body = await readBounded(upstream.body).catch(() => Buffer.alloc(0));
       const cls = entry.adapter.classify({ status: upstream.statusCode, headers: upstream.headers, body: parseJson(body), at: deps.clock.now() });
-      return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers: wire.responseHeaders(upstream.headers), body }, error: null };
+      return {
+        kind: 'failed',
+        cls,
+        status: upstream.statusCode,
+        answer: { status: upstream.statusCode, headers: wire.responseHeaders(upstream.headers), body },
+        error: null,
+      };
     }
     return await stream(deps, job, entry, upstream, client);
   } finally {
@@ -155,7 +161,13 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
     if (err) {
       const rest = await readBounded(body).catch(() => Buffer.alloc(0));
       const cls = entry.adapter.classify({ status: err.status, headers: upstream.headers, body: err.body, at: deps.clock.now() });
-      return { kind: 'failed', cls, status: upstream.statusCode, answer: { status: upstream.statusCode, headers, body: Buffer.concat([first!, rest]) }, error: null };
+      return {
+        kind: 'failed',
+        cls,
+        status: upstream.statusCode,
+        answer: { status: upstream.statusCode, headers, body: Buffer.concat([first!, rest]) },
+        error: null,
+      };
     }
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';

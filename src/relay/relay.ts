@@ -142,7 +142,8 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
       out.errorCode = r.streamError;
       void deps.health.recordSuccess(entry.id);
       // Not awaited: the answer is complete; recording it must not wait on a store round trip.
-      if (job.conversation) deps.sticky.bind(job.key.id, job.conversation, entry.id).catch((e: unknown) => deps.log.warn({ err: (e as Error).message }, 'sticky bind failed'));
+      if (job.conversation)
+        deps.sticky.bind(job.key.id, job.conversation, entry.id).catch((e: unknown) => deps.log.warn({ err: (e as Error).message }, 'sticky bind failed'));
       return;
     }
     // A rejected credential that can be refreshed gets one refresh and one more try on the same account.
@@ -159,7 +160,10 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
     if (!isRetryable(r.cls.kind)) break;
   }
   // Every try failed: the client sees the last upstream answer as it was (or the relay's transport error).
-  if (!last) throw new RelayError('NO_ACCOUNT', busy ? `Every account that can serve this request is at its concurrency limit (${busy})` : undefined, { retryAfterSec: busy ? 1 : undefined });
+  if (!last)
+    throw new RelayError('NO_ACCOUNT', busy ? `Every account that can serve this request is at its concurrency limit (${busy})` : undefined, {
+      retryAfterSec: busy ? 1 : undefined,
+    });
   out.status = last.status;
   out.errorCode = last.error?.code ?? `upstream_${last.cls.kind}`;
   if (last.answer) sendFailedAnswer(job.res, job.translate ? job.translate.failure(last.answer) : last.answer);
@@ -195,8 +199,33 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
     }).costNanos;
   }
   if (deps.observers?.length) {
-    const outcome = { requestId: job.requestId, endpoint: job.endpoint, keyId: job.key.id, accountId: out.account?.id ?? null, model, stream: job.stream, status, durationMs, usage: tap?.usage ?? null, costNanos, errorCode, attempts: out.attempts };
+    const outcome = {
+      requestId: job.requestId,
+      endpoint: job.endpoint,
+      keyId: job.key.id,
+      accountId: out.account?.id ?? null,
+      model,
+      stream: job.stream,
+      status,
+      durationMs,
+      usage: tap?.usage ?? null,
+      costNanos,
+      errorCode,
+      attempts: out.attempts,
+    };
     for (const o of deps.observers) o(outcome);
   }
-  deps.log.info({ requestId: job.requestId, keyId: job.key.id, accountId: out.account?.id, model: job.model, status, durationMs, stream: job.stream, attempts: out.attempts }, 'relayed');
+  deps.log.info(
+    {
+      requestId: job.requestId,
+      keyId: job.key.id,
+      accountId: out.account?.id,
+      model: job.model,
+      status,
+      durationMs,
+      stream: job.stream,
+      attempts: out.attempts,
+    },
+    'relayed',
+  );
 }

@@ -3,6 +3,8 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { ApiKey } from '../core/api-key.js';
 import type { Operation } from '../providers/types.js';
 import type { RelayError } from '../core/errors.js';
+import type { Admission } from '../keys/key-gate.js';
+import type { Usage } from '../core/usage.js';
 
 /** How an API surface renders the relay's own errors on its wire. */
 export interface ErrorRenderer {
@@ -32,7 +34,7 @@ export interface RelayJob {
   /** The key's binding to one account or a group. */
   binding?: { accountId?: string; groupId?: string; allowFallback?: boolean };
   /** What the key's admission holds (a concurrency lease); released when the request ends. */
-  admission?: import('../keys/key-gate.js').Admission;
+  admission?: Admission;
   stream: boolean;
   /** Record usage (false for count_tokens, which costs nothing). */
   record: boolean;
@@ -78,7 +80,7 @@ export interface RequestOutcome {
   /** Status the client saw (499 when it went away first). */
   status: number;
   durationMs: number;
-  usage: import('../core/usage.js').Usage | null;
+  usage: Usage | null;
   costNanos: number;
   errorCode: string | null;
   /** Accounts tried (failover makes it > 1). */

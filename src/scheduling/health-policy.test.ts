@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeReasons, availableAt, blockingReasons, clearedBySuccess, DEFAULT_COOLDOWNS, healthState, mergeReason, modelFamily, reasonFor } from './health-policy.js';
+import {
+  activeReasons,
+  availableAt,
+  blockingReasons,
+  clearedBySuccess,
+  DEFAULT_COOLDOWNS,
+  healthState,
+  mergeReason,
+  modelFamily,
+  reasonFor,
+} from './health-policy.js';
 import type { FailureClass } from './failure.js';
 
 const NOW = 10_000_000;
@@ -14,7 +24,11 @@ const cases: { name: string; cls: FailureClass; until: number | null | 'none' }[
   { name: 'network: default cooldown', cls: { kind: 'network', reason: 'x' }, until: NOW + 30_000 },
   { name: 'unauthorized: half an hour', cls: { kind: 'unauthorized', reason: 'x' }, until: NOW + 1_800_000 },
   { name: 'blocked (a documented account-level signal): until an operator', cls: { kind: 'blocked', reason: 'x' }, until: null },
-  { name: 'forbidden (a bare 403): a short cooldown, never until an operator', cls: { kind: 'forbidden', reason: 'x' }, until: NOW + DEFAULT_COOLDOWNS.forbiddenSec * 1000 },
+  {
+    name: 'forbidden (a bare 403): a short cooldown, never until an operator',
+    cls: { kind: 'forbidden', reason: 'x' },
+    until: NOW + DEFAULT_COOLDOWNS.forbiddenSec * 1000,
+  },
   { name: 'client errors are not the account’s fault', cls: { kind: 'client_error', reason: 'x' }, until: 'none' },
 ];
 for (const c of cases) {

@@ -79,7 +79,12 @@ export function selectAccounts<A extends CandidateAccount>(input: SelectionInput
     const a = input.accounts.find((x) => x.id === binding.accountId);
     const why = a ? exclusion(a, input) : null;
     if (a && !why) return { order: [a], excluded };
-    if (!binding.allowFallback) return { order: [], excluded: a && why ? [{ account: a, why }] : [], bindingUnavailable: { accountId: binding.accountId, why: why ?? { code: 'missing' } } };
+    if (!binding.allowFallback)
+      return {
+        order: [],
+        excluded: a && why ? [{ account: a, why }] : [],
+        bindingUnavailable: { accountId: binding.accountId, why: why ?? { code: 'missing' } },
+      };
     if (a && why) excluded.push({ account: a, why });
   }
   const inScope = (a: A): Exclusion | null => {
@@ -93,13 +98,7 @@ export function selectAccounts<A extends CandidateAccount>(input: SelectionInput
     if (why) excluded.push({ account: a, why });
     else order.push(a);
   }
-  order.sort(
-    (a, b) =>
-      a.priority - b.priority ||
-      input.lastUsedAt(a.id) - input.lastUsedAt(b.id) ||
-      a.createdAt - b.createdAt ||
-      a.id.localeCompare(b.id),
-  );
+  order.sort((a, b) => a.priority - b.priority || input.lastUsedAt(a.id) - input.lastUsedAt(b.id) || a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   if (input.stickyAccountId) {
     const i = order.findIndex((a) => a.id === input.stickyAccountId);
     if (i > 0) order.unshift(...order.splice(i, 1));
@@ -114,14 +113,18 @@ export function routability(
   now: number,
   inFlight: number,
 ): { routable: boolean; why: Exclusion | null } {
-  const why = exclusion(a, {
-    accounts: [],
-    model: '',
-    family: null,
-    now,
-    health: () => reasons,
-    lastUsedAt: () => 0,
-    inFlight: () => inFlight,
-  }, false);
+  const why = exclusion(
+    a,
+    {
+      accounts: [],
+      model: '',
+      family: null,
+      now,
+      health: () => reasons,
+      lastUsedAt: () => 0,
+      inFlight: () => inFlight,
+    },
+    false,
+  );
   return { routable: why === null, why };
 }

@@ -23,14 +23,20 @@ test('conversationId: both user_id formats and the header give the same id for t
   assert.ok(a);
   assert.equal(a, b);
   assert.equal(a, c);
-  assert.match(a!, /^s:[0-9a-f]{32}$/);
+  assert.match(a, /^s:[0-9a-f]{32}$/);
 });
 
 test('conversationId: content hash of system + first user message; later turns and the billing marker do not change it', () => {
-  const system = [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197.abc; cch=12345;' }, { type: 'text', text: 'You are helpful.' }];
+  const system = [
+    { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197.abc; cch=12345;' },
+    { type: 'text', text: 'You are helpful.' },
+  ];
   const turn1 = { system, messages: [{ role: 'user', content: [{ type: 'text', text: 'refactor foo' }] }] };
   const turn3 = {
-    system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197.def; cch=99999;' }, { type: 'text', text: 'You are helpful.' }],
+    system: [
+      { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.197.def; cch=99999;' },
+      { type: 'text', text: 'You are helpful.' },
+    ],
     messages: [...turn1.messages, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'now bar' }],
   };
   const id1 = conversationId(turn1, {});

@@ -71,11 +71,15 @@ export function responsesConversationId(body: Record<string, unknown>, headers: 
     if (typeof v === 'string' && v) return 's:' + createHash('sha256').update(v).digest('hex').slice(0, 32);
   }
   const meta = body.client_metadata as { session_id?: unknown } | undefined;
-  const explicit = typeof body.prompt_cache_key === 'string' && body.prompt_cache_key ? body.prompt_cache_key : typeof meta?.session_id === 'string' ? meta.session_id : '';
+  const explicit =
+    typeof body.prompt_cache_key === 'string' && body.prompt_cache_key ? body.prompt_cache_key : typeof meta?.session_id === 'string' ? meta.session_id : '';
   if (explicit) return 's:' + createHash('sha256').update(explicit).digest('hex').slice(0, 32);
   const input = Array.isArray(body.input) ? body.input : [];
   const first = input.find((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
-  return conversationId({ system: typeof body.instructions === 'string' ? body.instructions : '', messages: first ? [{ role: 'user', content: contentText(first.content) }] : [] }, {});
+  return conversationId(
+    { system: typeof body.instructions === 'string' ? body.instructions : '', messages: first ? [{ role: 'user', content: contentText(first.content) }] : [] },
+    {},
+  );
 }
 
 /** Text of Responses/Chat content parts (`input_text`, `text`), for the content hash. */
@@ -88,7 +92,10 @@ function contentText(content: unknown): string {
 /** The conversation of a Chat Completions request: a hash of its system messages and first user message. */
 export function chatConversationId(body: Record<string, unknown>, headers: IncomingHttpHeaders): string | null {
   const messages = Array.isArray(body.messages) ? (body.messages as { role?: unknown; content?: unknown }[]) : [];
-  const system = messages.filter((m) => m?.role === 'system' || m?.role === 'developer').map((m) => contentText(m.content)).join('\n');
+  const system = messages
+    .filter((m) => m?.role === 'system' || m?.role === 'developer')
+    .map((m) => contentText(m.content))
+    .join('\n');
   const first = messages.find((m) => m?.role === 'user');
   return conversationId({ system, messages: first ? [{ role: 'user', content: contentText(first.content) }] : [] }, headers);
 }

@@ -169,7 +169,8 @@ export interface QueuePlan {
   ttlMs: number;
 }
 
-export type AdmitRefusal = 'queue_full' | 'concurrency' | 'window_requests' | 'window_tokens' | 'window_cost' | 'daily_cost' | 'total_cost' | 'total_tokens' | 'weekly_cost';
+export type AdmitRefusal =
+  'queue_full' | 'concurrency' | 'window_requests' | 'window_tokens' | 'window_cost' | 'daily_cost' | 'total_cost' | 'total_tokens' | 'weekly_cost';
 
 export type AdmitResult =
   | { ok: true }
@@ -238,7 +239,16 @@ export interface LimitsRepo {
    * Sets a key's cost/token counters (when a key gets its first counted limit, its past use is counted from the
    * usage statistics: until then requests of keys without limits are not settled, which keeps them cheap).
    */
-  seed(keyId: string, s: { now: number; totalCostNanos: number; totalTokens: number; daily: { label: string; costNanos: number }; weekly: { label: string; costNanos: number } | null }): Promise<void>;
+  seed(
+    keyId: string,
+    s: {
+      now: number;
+      totalCostNanos: number;
+      totalTokens: number;
+      daily: { label: string; costNanos: number };
+      weekly: { label: string; costNanos: number } | null;
+    },
+  ): Promise<void>;
 }
 
 export interface Store {

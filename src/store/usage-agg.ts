@@ -14,7 +14,21 @@ export function addToAgg(agg: Map<string, AggDelta>, g: Granularity, e: UsageEve
   const id = JSON.stringify([g, bucket, e.keyId, accountId, e.model]);
   let d = agg.get(id);
   if (!d) {
-    d = { g, bucket, keyId: e.keyId, accountId, model: e.model, requests: 0, errors: 0, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, costNanos: 0 };
+    d = {
+      g,
+      bucket,
+      keyId: e.keyId,
+      accountId,
+      model: e.model,
+      requests: 0,
+      errors: 0,
+      input: 0,
+      output: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+      cacheRead: 0,
+      costNanos: 0,
+    };
     agg.set(id, d);
   }
   const u = e.usage;

@@ -13,7 +13,10 @@ test('the same proxy URL gives the same dispatcher, different URLs different one
   try {
     const urls = ['http://127.0.0.1:3128', 'https://u:p@proxy.test:8443', 'socks5://127.0.0.1:1080', 'socks5h://u:p@127.0.0.1:1080'];
     const first = urls.map((u) => pool.get(u));
-    assert.deepEqual(urls.map((u) => pool.get(u)), first);
+    assert.deepEqual(
+      urls.map((u) => pool.get(u)),
+      first,
+    );
     assert.equal(new Set(first).size, urls.length);
     assert.equal(pool.size, urls.length);
     assert.notEqual(pool.get('http://other:p@127.0.0.1:3128'), pool.get('http://127.0.0.1:3128'));
@@ -29,7 +32,10 @@ test('the same proxy URL gives the same dispatcher, different URLs different one
 test('an unsupported scheme is refused without echoing credentials', async () => {
   const pool = createDispatcherPool(opts);
   try {
-    assert.throws(() => pool.get('ftp://user:secret@127.0.0.1:21'), (e: Error) => !e.message.includes('secret') && /unsupported scheme ftp:/.test(e.message));
+    assert.throws(
+      () => pool.get('ftp://user:secret@127.0.0.1:21'),
+      (e: Error) => !e.message.includes('secret') && /unsupported scheme ftp:/.test(e.message),
+    );
     assert.throws(() => pool.get('not a url'), /invalid proxy URL/);
   } finally {
     await pool.close();
@@ -40,7 +46,10 @@ test('close closes every dispatcher; get and fetchFor throw afterwards', async (
   const pool = createDispatcherPool(opts);
   const all = [pool.get(null), pool.get('http://127.0.0.1:3128'), pool.get('socks5://127.0.0.1:1080')];
   await pool.close();
-  for (const d of all) await assert.rejects(d.request({ origin: 'http://127.0.0.1:1', path: '/', method: 'GET' }), (e: { code?: string }) => /^UND_ERR_(CLOSED|DESTROYED)$/.test(e.code ?? ''));
+  for (const d of all)
+    await assert.rejects(d.request({ origin: 'http://127.0.0.1:1', path: '/', method: 'GET' }), (e: { code?: string }) =>
+      /^UND_ERR_(CLOSED|DESTROYED)$/.test(e.code ?? ''),
+    );
   assert.throws(() => pool.get(null), /closed/);
   assert.throws(() => pool.fetchFor('http://127.0.0.1:3128'), /closed/);
   assert.equal(pool.size, 0);

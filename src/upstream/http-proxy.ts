@@ -47,6 +47,7 @@ class TunnelPool extends Pool {
   }
 
   // One implementation for both overloads; ProxyAgent uses the promise form.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads return void or a promise
   override connect(options: Dispatcher.ConnectOptions, callback?: (err: Error | null, data: Dispatcher.ConnectData) => void): any {
     if (callback) return super.connect(options, (err, data) => callback(err && tunnelError(err, this.#proxyUrl), data));
     return super.connect(options).catch((e: Error) => {

@@ -10,7 +10,19 @@ test('IPv4 spellings inet_aton accepts are normalised', () => {
   for (const s of ['1.2.3.256', '08.1.1.1', 'a.b.c.d', '1..2', '4294967296']) assert.equal(parseIPv4Loose(s), null, s);
 });
 
-const refused = ['169.254.169.254', '[::ffff:169.254.169.254]', '[::ffff:a9fe:a9fe]', '[64:ff9b::a9fe:a9fe]', '0xa9fea9fe', '2852039166', '100.100.100.200', '[fd00:ec2::254]', 'metadata.google.internal', 'METADATA.GOOGLE.INTERNAL.', '169.254.170.2'];
+const refused = [
+  '169.254.169.254',
+  '[::ffff:169.254.169.254]',
+  '[::ffff:a9fe:a9fe]',
+  '[64:ff9b::a9fe:a9fe]',
+  '0xa9fea9fe',
+  '2852039166',
+  '100.100.100.200',
+  '[fd00:ec2::254]',
+  'metadata.google.internal',
+  'METADATA.GOOGLE.INTERNAL.',
+  '169.254.170.2',
+];
 const allowed = ['127.0.0.1', 'localhost', '[::1]', '10.0.0.5', '192.168.1.2', '172.16.0.1', '100.64.0.1', '[fd00::1]', 'api.anthropic.com'];
 for (const h of refused) test(`metadata host refused: ${h}`, () => assert.equal(isMetadataHost(h), true));
 for (const h of allowed) test(`host allowed (loopback, private, names): ${h}`, () => assert.equal(isMetadataHost(h), false));
@@ -41,7 +53,11 @@ test('the direct dispatcher refuses a metadata literal without dialling, and a n
   const pool = createDispatcherPool({ timeoutMs: 2000, connectTimeoutMs: 1000 });
   try {
     for (const origin of ['http://[::ffff:a9fe:a9fe]', 'http://0xa9fea9fe:80']) {
-      await assert.rejects(pool.get(null).request({ origin, path: '/latest/meta-data/', method: 'GET' }), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED_METADATA', origin);
+      await assert.rejects(
+        pool.get(null).request({ origin, path: '/latest/meta-data/', method: 'GET' }),
+        (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED_METADATA',
+        origin,
+      );
     }
   } finally {
     await pool.close();

@@ -11,7 +11,14 @@ import type { buildConnector } from 'undici';
 /** Exact metadata addresses outside link-local (169.254.0.0/16 is refused whole). */
 const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192']);
 const METADATA_V6 = new Set(['fd00:ec2:0:0:0:0:0:254']);
-const METADATA_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'metadata.tencentyun.com', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_NAMES = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata.tencentyun.com',
+  'instance-data',
+  'instance-data.ec2.internal',
+]);
 
 /** IPv4 in any form `inet_aton` accepts (`0xa9fea9fe`, `0251.0376.0251.0376`, `2852039166`, `169.254.43518`), dotted; else null. */
 export function parseIPv4Loose(host: string): string | null {
@@ -77,7 +84,11 @@ export function isMetadataAddress(ip: string): boolean {
 
 /** True for a URL host (bracketed IPv6, any IPv4 spelling, or a name) that is, or spells, a metadata endpoint. */
 export function isMetadataHost(rawHost: string): boolean {
-  const host = rawHost.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const host = rawHost
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   if (METADATA_NAMES.has(host)) return true;
   if (isIP(host) === 6) return isMetadataAddress(host);
   const v4 = parseIPv4Loose(host);
@@ -95,12 +106,16 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
 
 /** `dns.lookup` for sockets (`net.connect({lookup})`): fails when any address the name resolves to is a metadata one. */
 export function guardedLookup(hostname: string, options: object, callback: LookupCallback): void {
-  dnsLookup(hostname, options as never, ((err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
-    if (err) return callback(err, address);
-    const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
-    if (all.some(isMetadataAddress)) return callback(metadataRefused(hostname), Array.isArray(address) ? [] : '');
-    callback(null, address, family);
-  }) as never);
+  dnsLookup(
+    hostname,
+    options as never,
+    ((err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+      if (err) return callback(err, address);
+      const all = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      if (all.some(isMetadataAddress)) return callback(metadataRefused(hostname), Array.isArray(address) ? [] : '');
+      callback(null, address, family);
+    }) as never,
+  );
 }
 
 /** Wraps an undici connector: a metadata literal is refused before dialling (net.connect skips lookup for IPs). */

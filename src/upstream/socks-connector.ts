@@ -26,9 +26,7 @@ export function socksConnector(proxyUrl: URL, opts: SocksConnectorOptions): buil
     host: unbracket(proxyUrl.hostname),
     port: Number(proxyUrl.port) || 1080,
     type: 5,
-    ...(proxyUrl.username || proxyUrl.password
-      ? { userId: decodeURIComponent(proxyUrl.username), password: decodeURIComponent(proxyUrl.password) }
-      : {}),
+    ...(proxyUrl.username || proxyUrl.password ? { userId: decodeURIComponent(proxyUrl.username), password: decodeURIComponent(proxyUrl.password) } : {}),
   };
   return (target, callback) => {
     const host = unbracket(target.hostname);
@@ -64,7 +62,7 @@ async function openTunnel(proxyUrl: URL, proxy: SocksProxy, host: string, port: 
       timeout: Math.max(1, opts.timeoutMs - (monotonicNow() - started)),
       existing_socket: socket,
     });
-    const s = tunnel as Socket;
+    const s = tunnel;
     socket.off('error', noop);
     s.setNoDelay(true);
     s.setKeepAlive(true, 60_000);
@@ -79,7 +77,7 @@ function connectToProxy(proxyUrl: URL, proxy: SocksProxy, timeoutMs: number): Pr
   return new Promise((resolve, reject) => {
     // The proxy's name goes through the metadata guard (net.connect asks `lookup` for names only; literals were
     // checked when the dispatcher was made).
-    const socket = netConnect({ host: proxy.host, port: proxy.port, lookup: guardedLookup as never });
+    const socket = netConnect({ host: proxy.host, port: proxy.port, lookup: guardedLookup });
     const fail = (kind: ProxyFailureKind, detail: string | undefined) => {
       clearTimeout(timer);
       socket.destroy();

@@ -26,7 +26,13 @@ describe('Redis stopped under load', { skip: skip ?? false }, () => {
     fake = await createFakeUpstream();
     fake.setDefault({ kind: 'reply', usage: USAGE });
     relay = await startRelay({
-      env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'crs-fault:', ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40), REDIS_COMMAND_TIMEOUT_MS: '1000' },
+      env: {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: 'crs-fault:',
+        ENCRYPTION_KEY: 'e'.repeat(32),
+        JWT_SECRET: 'j'.repeat(40),
+        REDIS_COMMAND_TIMEOUT_MS: '1000',
+      },
     });
     await relay.addAccount(fake.url);
     // One key whose admission is a store operation (limits), one without limits.
@@ -87,7 +93,10 @@ describe('Redis stopped under load', { skip: skip ?? false }, () => {
   test('killed and restarted: 503 at once while down, recovery unaided, no stall, no double count', async () => {
     let phase = 'up';
     let stop = false;
-    const run = load(() => phase, () => stop);
+    const run = load(
+      () => phase,
+      () => stop,
+    );
     await sleep(800);
     phase = 'down';
     await redis.kill();
@@ -114,8 +123,14 @@ describe('Redis stopped under load', { skip: skip ?? false }, () => {
 
     checkClean(outcomes);
     const by = (p: string) => outcomes.filter((o) => o.phase === p);
-    assert.ok(by('up').every((o) => o.kind === 'ok'), 'all served while Redis was up');
-    assert.ok(by('down').some((o) => o.status === 503), 'requests were refused with 503 while Redis was down');
+    assert.ok(
+      by('up').every((o) => o.kind === 'ok'),
+      'all served while Redis was up',
+    );
+    assert.ok(
+      by('down').some((o) => o.status === 503),
+      'requests were refused with 503 while Redis was down',
+    );
     assert.ok(by('recovered').length > 0 && by('recovered').every((o) => o.kind === 'ok'), 'all served after recovery');
 
     // Usage: each request at most once; every request answered while Redis was up (before and after) recorded.
@@ -134,7 +149,10 @@ describe('Redis stopped under load', { skip: skip ?? false }, () => {
   test('hung (SIGSTOP): requests fail within the command timeout instead of stalling, and recover on SIGCONT', async () => {
     let phase = 'up';
     let stop = false;
-    const run = load(() => phase, () => stop);
+    const run = load(
+      () => phase,
+      () => stop,
+    );
     await sleep(500);
     phase = 'down';
     redis.pause();
@@ -154,7 +172,10 @@ describe('Redis stopped under load', { skip: skip ?? false }, () => {
     stop = true;
     const outcomes = await run;
     checkClean(outcomes);
-    assert.ok(outcomes.some((o) => o.phase === 'down' && o.status === 503), 'requests were refused with 503 while Redis hung');
+    assert.ok(
+      outcomes.some((o) => o.phase === 'down' && o.status === 503),
+      'requests were refused with 503 while Redis hung',
+    );
     assert.ok(outcomes.filter((o) => o.phase === 'recovered').every((o) => o.kind === 'ok'));
     for (const k of [limited, open]) await recordedFor(k.id);
   });

@@ -47,7 +47,13 @@ test('SIGKILL under load, then restart: nothing committed is lost, the relay ser
   await core.accounts.create({ kind: 'anthropic-api', name: 'fake', baseUrl: fake.url, secrets: { apiKey: ACCOUNT_KEY } });
   const open = await core.keys.create({ name: 'open' });
   // The limited key has an account of its own (not shared), so its long streams are the only ones it serves.
-  const dedicated = await core.accounts.create({ kind: 'anthropic-api', name: 'dedicated', baseUrl: fake.url, secrets: { apiKey: DEDICATED_KEY }, shared: false });
+  const dedicated = await core.accounts.create({
+    kind: 'anthropic-api',
+    name: 'dedicated',
+    baseUrl: fake.url,
+    secrets: { apiKey: DEDICATED_KEY },
+    shared: false,
+  });
   const limited = await core.keys.create({ name: 'limited', limits: { concurrencyLimit: 4, claudeAccountId: dedicated.id } });
   await core.close();
   const dbFile = join(env.DATA_DIR, 'app', 'relay.db');
@@ -55,22 +61,41 @@ test('SIGKILL under load, then restart: nothing committed is lost, the relay ser
   let relay = await spawnRelay(dir, env);
   const url = `http://127.0.0.1:${env.PORT}`;
   try {
-    const login = await fetch(`${url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: env.ADMIN_PASSWORD }) });
+    const login = await fetch(`${url}/web/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: env.ADMIN_PASSWORD }),
+    });
     const token = ((await login.json()) as { token: string }).token;
     fake.setDefault({ kind: 'reply', usage: { input_tokens: 30, output_tokens: 7 } });
 
     // Load: short requests on one key, and four long streams holding the other key's four slots.
     let stop = false;
-    const load = loadLoop(4, (w, i) => sendMessage(url, { key: open.key, stream: i % 2 === 0, text: `load ${w} ${i}`, timeoutMs: 15_000 }), () => stop);
-    fake.enqueue({ kind: 'reply', text: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '), stream: { delayMs: 100 } }, { times: 4, apiKey: DEDICATED_KEY });
+    const load = loadLoop(
+      4,
+      (w, i) => sendMessage(url, { key: open.key, stream: i % 2 === 0, text: `load ${w} ${i}`, timeoutMs: 15_000 }),
+      () => stop,
+    );
+    fake.enqueue(
+      { kind: 'reply', text: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '), stream: { delayMs: 100 } },
+      { times: 4, apiKey: DEDICATED_KEY },
+    );
     const longs = Array.from({ length: 4 }, (_, i) => sendMessage(url, { key: limited.key, stream: true, text: `long ${i}`, timeoutMs: 60_000 }));
     await sleep(1500);
 
     // Admin writes confirmed just before the kill.
-    const acct = await fetch(`${url}/admin/accounts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'anthropic-api', name: 'confirmed', apiKey: 'sk-ant-api03-confirmed-0002', baseUrl: fake.url }) });
+    const acct = await fetch(`${url}/admin/accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'anthropic-api', name: 'confirmed', apiKey: 'sk-ant-api03-confirmed-0002', baseUrl: fake.url }),
+    });
     assert.equal(acct.status, 201);
     const acctId = ((await acct.json()) as { id: string }).id;
-    const keyRes = await fetch(`${url}/admin/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'confirmed' }) });
+    const keyRes = await fetch(`${url}/admin/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'confirmed' }),
+    });
     assert.equal(keyRes.status, 201);
     const confirmedKey = (await keyRes.json()) as { id: string; key: string };
 
@@ -86,7 +111,10 @@ test('SIGKILL under load, then restart: nothing committed is lost, the relay ser
     const served = await load;
     const longOutcomes = await Promise.all(longs);
     assert.ok(served.length > committed.length - 1);
-    assert.ok(longOutcomes.every((o) => o.kind !== 'ok'), 'the long streams were cut by the kill');
+    assert.ok(
+      longOutcomes.every((o) => o.kind !== 'ok'),
+      'the long streams were cut by the kill',
+    );
 
     // The database survived the kill whole.
     const db = new Database(dbFile, { readonly: true });

@@ -26,7 +26,20 @@ function floodUpstream() {
       if (!res.write(s)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
     };
     const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-    await send(ev('message_start', { type: 'message_start', message: { id: 'msg_flood', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, usage: { input_tokens: 17, output_tokens: 1 } } }));
+    await send(
+      ev('message_start', {
+        type: 'message_start',
+        message: {
+          id: 'msg_flood',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: 17, output_tokens: 1 },
+        },
+      }),
+    );
     await send(ev('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
     const delta = ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: DELTA_TEXT } });
     while (state.written < TOTAL && !state.closed) await send(delta);
@@ -71,7 +84,10 @@ test('a client reading a 100 MB stream at ~1 MB/s: the relay buffers little, the
   const heapBefore = process.memoryUsage().heapUsed;
 
   const body = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 64000, stream: true, messages: [{ role: 'user', content: 'a very long answer' }] });
-  const req = request(`${relay.url}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key.key, 'content-length': Buffer.byteLength(body) } });
+  const req = request(`${relay.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key.key, 'content-length': Buffer.byteLength(body) },
+  });
   req.end(body);
   const [res] = (await once(req, 'response')) as [IncomingMessage];
   assert.equal(res.statusCode, 200);
@@ -105,7 +121,7 @@ test('a client reading a 100 MB stream at ~1 MB/s: the relay buffers little, the
   // The client gives up: the upstream is closed, the request is recorded once (partial, with the usage seen).
   res.destroy();
   req.destroy();
-  for (const t = Date.now() + 3000; !up.state.closed && Date.now() < t; ) await sleep(20);
+  for (const t = Date.now() + 3000; !up.state.closed && Date.now() < t;) await sleep(20);
   assert.ok(up.state.closed, 'the relay closed the upstream when the client went away');
   assert.equal(up.state.finished, false);
   relay.relay.app.server.off('request', onRequest);

@@ -20,7 +20,9 @@ before(async () => {
   fake = await createFakeUpstream();
   // Long cooldowns: on a loaded machine wave 1 can outlast the default 30–60 s ones, and wave 2 must still see every
   // failed account cooling.
-  relay = await startRelay({ env: { COOLDOWN_NETWORK_SEC: '900', COOLDOWN_SERVER_ERROR_SEC: '900', COOLDOWN_OVERLOADED_SEC: '900', COOLDOWN_THROTTLED_SEC: '900' } });
+  relay = await startRelay({
+    env: { COOLDOWN_NETWORK_SEC: '900', COOLDOWN_SERVER_ERROR_SEC: '900', COOLDOWN_OVERLOADED_SEC: '900', COOLDOWN_THROTTLED_SEC: '900' },
+  });
   for (const [i, k] of KEYS.entries()) ids.push((await relay.addAccount(fake.url, { name: `storm-${i}`, apiKey: k })).id);
 });
 after(async () => {
@@ -48,10 +50,18 @@ test('429/529/500/connection-reset storms and mid-stream cuts: clean answers, ma
 
   const key = await relay.createKey({ name: 'storm' });
   // Wave 1: 40 at once (every account is tried while none is known bad yet).
-  const wave1 = await Promise.all(Array.from({ length: 40 }, (_, i) => sendMessage(relay.url, { key: key.key, stream: true, text: `storm ${i}`, timeoutMs: 20_000 })));
+  const wave1 = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => sendMessage(relay.url, { key: key.key, stream: true, text: `storm ${i}`, timeoutMs: 20_000 })),
+  );
   checkClean(wave1);
-  assert.ok(wave1.some((o) => o.kind === 'ok'), 'some requests were served by the healthy account');
-  assert.ok(wave1.some((o) => o.kind === 'error' && o.status === 200), 'some streams were cut or ended in an error event after they started');
+  assert.ok(
+    wave1.some((o) => o.kind === 'ok'),
+    'some requests were served by the healthy account',
+  );
+  assert.ok(
+    wave1.some((o) => o.kind === 'error' && o.status === 200),
+    'some streams were cut or ended in an error event after they started',
+  );
 
   // Health: each account's state says what it did (shared through the store).
   const list = await relay.admin('GET', '/accounts');
@@ -60,7 +70,10 @@ test('429/529/500/connection-reset storms and mid-stream cuts: clean answers, ma
     const codes = (a.health.reasons as { code: string }[]).map((r) => r.code);
     if (EXPECTED_REASON[i] === null) assert.equal(a.health.routable, true, `the healthy account stays routable: ${JSON.stringify(a.health)}`);
     else {
-      assert.ok(codes.some((c) => EXPECTED_REASON[i]!.includes(c)), `account ${KEYS[i]}: reasons ${codes.join(',')}`);
+      assert.ok(
+        codes.some((c) => EXPECTED_REASON[i]!.includes(c)),
+        `account ${KEYS[i]}: reasons ${codes.join(',')}`,
+      );
       assert.equal(a.health.routable, false);
     }
   }
@@ -69,7 +82,10 @@ test('429/529/500/connection-reset storms and mid-stream cuts: clean answers, ma
   fake.clearRequests();
   const wave2 = await Promise.all(Array.from({ length: 10 }, (_, i) => sendMessage(relay.url, { key: key.key, stream: i % 2 === 0, text: `calm ${i}` })));
   checkClean(wave2);
-  assert.ok(fake.requests.every((r) => r.headers['x-api-key'] === KEYS[4]), 'only the healthy account was tried');
+  assert.ok(
+    fake.requests.every((r) => r.headers['x-api-key'] === KEYS[4]),
+    'only the healthy account was tried',
+  );
 
   // Usage: every request recorded once; the tokens are what the clients were shown.
   const all = [...wave1, ...wave2];

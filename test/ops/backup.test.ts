@@ -72,7 +72,10 @@ function dumpSqlite(file: string): Record<string, unknown[]> {
     const out: Record<string, unknown[]> = {};
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
     for (const { name } of tables) {
-      const columns = (db.prepare(`PRAGMA table_info(${name})`).all() as unknown[]).map((_, i) => i + 1);
+      const columns = db
+        .prepare(`PRAGMA table_info(${name})`)
+        .all()
+        .map((_, i) => i + 1);
       out[name] = db.prepare(`SELECT * FROM ${name} ORDER BY ${columns.join(', ')}`).all();
     }
     out.user_version = [db.pragma('user_version', { simple: true })];
@@ -87,7 +90,6 @@ describe('SQLite', () => {
     const fake = await createFakeUpstream({ apiKeys: [ACCOUNT_KEY] });
     const t = await startRelay({ env: SECRETS });
     const file = join(tempDir(), 'relay-backup.db');
-    let source: Record<string, unknown[]>;
     try {
       await populate(t, fake);
       const b = await crs(t.dataDir, ['backup', '--out', file]);
@@ -98,8 +100,8 @@ describe('SQLite', () => {
       await t.close().catch(() => undefined);
       await fake.close();
     }
-    source = dumpSqlite(file);
-    assert.ok((source.api_keys as unknown[]).length === 2 && (source.usage_agg as unknown[]).length > 0 && (source.kv as unknown[]).length >= 2);
+    const source = dumpSqlite(file);
+    assert.ok(source.api_keys.length === 2 && source.usage_agg.length > 0 && source.kv.length >= 2);
 
     const target = tempDir();
     const r = await crs(target, ['restore', file]);
@@ -235,7 +237,11 @@ describe('export / import', () => {
     assert.ok(!sealedText.includes(data.key), 'relay keys are never exported, only their HMAC');
     const sealed = JSON.parse(sealedText);
     assert.match(sealed.accounts[0].secrets, /^v1\./);
-    assert.deepEqual(sealed.settings, [{ key: 'settings:branding', value: JSON.stringify({ title: 'Relay' }) }], 'settings only; runtime state with an expiry is not exported');
+    assert.deepEqual(
+      sealed.settings,
+      [{ key: 'settings:branding', value: JSON.stringify({ title: 'Relay' }) }],
+      'settings only; runtime state with an expiry is not exported',
+    );
     const opened = JSON.parse(readFileSync(openFile, 'utf8'));
     assert.equal(opened.decrypted, true);
     assert.equal(opened.accounts[0].secrets.apiKey, ACCOUNT_KEY);

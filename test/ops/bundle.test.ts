@@ -29,7 +29,11 @@ function ensureServerBuilt(): void {
   const main = join(ROOT, 'dist', 'main.js');
   if (existsSync(main) && statSync(main).mtimeMs >= newest(join(ROOT, 'src'))) return;
   process.stderr.write('bundle test: dist/ is missing or older than src/; building the relay (tsc)\n');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    timeout: 300_000,
+  });
   execFileSync(process.execPath, ['scripts/copy-assets.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
@@ -72,13 +76,21 @@ test('bundle.sh → unpack.sh → deploy.sh start offline: the relay runs from t
     assert.ok(existsSync(join(app, f)), f);
   }
   for (const dev of ['typescript', 'tsx', 'vite', '@anthropic-ai']) assert.ok(!existsSync(join(app, 'node_modules', dev)), `no dev dependency ${dev}`);
-  assert.match(readFileSync(join(app, 'BUNDLE.txt'), 'utf8'), new RegExp(`node: ${process.version.replace(/\./g, '\\.')} \\(modules ABI ${process.versions.modules}\\)`));
+  assert.match(
+    readFileSync(join(app, 'BUNDLE.txt'), 'utf8'),
+    new RegExp(`node: ${process.version.replace(/\./g, '\\.')} \\(modules ABI ${process.versions.modules}\\)`),
+  );
 
   const docker = stubDocker(join(target, '.stub'));
   const env = offlineEnv(docker.bin);
   assert.equal((await run(app, 'init-env.sh', [], env)).code, 0);
   const port = await freePort();
-  writeFileSync(join(app, '.env'), readFileSync(join(app, '.env'), 'utf8').replace(/^PORT=.*$/m, `PORT=${port}`).replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1'));
+  writeFileSync(
+    join(app, '.env'),
+    readFileSync(join(app, '.env'), 'utf8')
+      .replace(/^PORT=.*$/m, `PORT=${port}`)
+      .replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1'),
+  );
   let started = false;
   try {
     const start = await run(app, 'deploy.sh', ['start'], env);
@@ -106,7 +118,9 @@ test('unpack.sh refuses a damaged part and unpacks nothing', async () => {
   assert.equal(made.code, 0, made.stderr);
   const copy = tempDir('crs-bundle-copy-');
   cpSync(out, copy, { recursive: true });
-  const victim = readdirSync(copy).filter((f) => f.includes('.tar.gz.part-')).sort()[1];
+  const victim = readdirSync(copy)
+    .filter((f) => f.includes('.tar.gz.part-'))
+    .sort()[1];
   const bytes = readFileSync(join(copy, victim));
   bytes[1234] ^= 1;
   writeFileSync(join(copy, victim), bytes);

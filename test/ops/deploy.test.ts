@@ -31,7 +31,9 @@ async function deployDir(extra: string[] = []) {
   const init = await run(dir, 'init-env.sh');
   assert.equal(init.code, 0, init.stderr);
   const port = await freePort();
-  const env = readFileSync(join(dir, '.env'), 'utf8').replace(/^PORT=.*$/m, `PORT=${port}`).replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1');
+  const env = readFileSync(join(dir, '.env'), 'utf8')
+    .replace(/^PORT=.*$/m, `PORT=${port}`)
+    .replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1');
   writeFileSync(join(dir, '.env'), env);
   const docker = stubDocker(join(dir, '.stub'));
   return { dir, port, docker };
@@ -47,7 +49,11 @@ test('deploy.sh (compose): up/ps/logs/down through Docker Compose, data folders,
   });
   await new Promise<void>((r) => fakeContainer.listen(port, '127.0.0.1', r));
   try {
-    const compose = () => docker.calls().filter((c) => c[0] === 'compose' && c[1] !== 'version').map((c) => c.slice(1).join(' '));
+    const compose = () =>
+      docker
+        .calls()
+        .filter((c) => c[0] === 'compose' && c[1] !== 'version')
+        .map((c) => c.slice(1).join(' '));
 
     const start = await run(dir, 'deploy.sh', ['start'], env);
     assert.equal(start.code, 0, start.stdout + start.stderr);
@@ -117,7 +123,10 @@ test('deploy.sh (native, no Docker engine): start, status, logs, restart, stop, 
     assert.equal(readFileSync(join(dir, 'data', 'relay.pid'), 'utf8').trim(), pid);
     assert.equal((await healthOf(port))?.status, 200);
     assert.ok(existsSync(join(dir, 'data', 'app', 'init.json')), 'first start wrote the admin credentials');
-    assert.ok(docker.calls().some((c) => c[0] === 'info'), 'it asked Docker first');
+    assert.ok(
+      docker.calls().some((c) => c[0] === 'info'),
+      'it asked Docker first',
+    );
 
     const again = await run(dir, 'deploy.sh', ['start'], env);
     assert.equal(again.code, 0);
@@ -130,7 +139,10 @@ test('deploy.sh (native, no Docker engine): start, status, logs, restart, stop, 
 
     const logs = await run(dir, 'deploy.sh', ['logs', '--no-follow'], env);
     assert.equal(logs.code, 0, logs.stderr);
-    assert.ok(logs.stdout.split('\n').some((l) => l.startsWith('{') && JSON.parse(l).msg === 'relay listening'), logs.stdout);
+    assert.ok(
+      logs.stdout.split('\n').some((l) => l.startsWith('{') && JSON.parse(l).msg === 'relay listening'),
+      logs.stdout,
+    );
 
     const restart = await run(dir, 'deploy.sh', ['restart'], env);
     assert.equal(restart.code, 0, restart.stdout + restart.stderr);

@@ -49,7 +49,9 @@ test('export-images.sh → load-images.sh: parts under the size, checksums, byte
   assert.ok(calls.some((c) => c[0] === 'save' && c[1] === RELAY));
   assert.ok(calls.some((c) => c[0] === 'save' && c[1] === REDIS));
 
-  const parts = readdirSync(images).filter((f) => f.includes('.part-')).sort();
+  const parts = readdirSync(images)
+    .filter((f) => f.includes('.part-'))
+    .sort();
   assert.ok(parts.length >= 14, `100 kB of incompressible data per image in 16 kB parts: ${parts.length}`);
   for (const p of parts) assert.ok(statSync(join(images, p)).size <= 16 * 1024, `${p} is at most one part size`);
   const sums = readFileSync(join(images, 'checksums.txt'), 'utf8').trim().split('\n');
@@ -58,7 +60,10 @@ test('export-images.sh → load-images.sh: parts under the size, checksums, byte
     const [sum, name] = line.split(/ +/);
     assert.equal(sha256(readFileSync(join(images, name))), sum, name);
   }
-  assert.deepEqual(readFileSync(join(images, 'images.txt'), 'utf8').trim().split('\n'), [`${ARCHIVE[RELAY]}.tar.gz ${RELAY}`, `${ARCHIVE[REDIS]}.tar.gz ${REDIS}`]);
+  assert.deepEqual(readFileSync(join(images, 'images.txt'), 'utf8').trim().split('\n'), [
+    `${ARCHIVE[RELAY]}.tar.gz ${RELAY}`,
+    `${ARCHIVE[REDIS]}.tar.gz ${REDIS}`,
+  ]);
   assert.match(exp.stdout, /next: git add images\/ && git commit/);
   // The parts of each image are its gzip, which holds exactly what docker save wrote.
   for (const image of [RELAY, REDIS]) {
@@ -108,7 +113,9 @@ test('export-images.sh: the default part size stays under 50 MB', async () => {
   const exp = await run(dir, 'export-images.sh', [], { ...env, STUB_SAVE_BYTES: '52000000' });
   assert.equal(exp.code, 0, exp.stderr);
   const images = join(dir, 'images');
-  const sizes = readdirSync(images).filter((f) => f.includes('.part-')).map((f) => statSync(join(images, f)).size);
+  const sizes = readdirSync(images)
+    .filter((f) => f.includes('.part-'))
+    .map((f) => statSync(join(images, f)).size);
   assert.equal(sizes.length, 4);
   assert.ok(Math.max(...sizes) < 50_000_000, `largest part ${Math.max(...sizes)} bytes`);
 });

@@ -22,7 +22,10 @@ function fakeRoot(withSystemBundle = false): string {
     'Types: deb\nURIs: http://upstream.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\n\n' +
       'Types: deb\nURIs: http://upstream.example/debian-security\nSuites: bookworm-security\nComponents: main\n',
   );
-  writeFileSync(join(root, 'etc', 'apt', 'sources.list'), 'deb http://upstream.example/debian bookworm main\ndeb [arch=amd64] https://upstream.example/debian-security bookworm-security main\n# comment http://upstream.example/x\n');
+  writeFileSync(
+    join(root, 'etc', 'apt', 'sources.list'),
+    'deb http://upstream.example/debian bookworm main\ndeb [arch=amd64] https://upstream.example/debian-security bookworm-security main\n# comment http://upstream.example/x\n',
+  );
   if (withSystemBundle) {
     mkdirSync(join(root, 'etc', 'ssl', 'certs'), { recursive: true });
     writeFileSync(join(root, 'etc', 'ssl', 'certs', 'ca-certificates.crt'), PEM(0));
@@ -36,10 +39,23 @@ test('build-env.sh: extra CAs for apt/npm/relay, the Debian mirror in every apt 
   writeFileSync(join(certs, 'b-proxy.pem'), PEM(2));
   writeFileSync(join(certs, 'a-root.crt'), PEM(1));
   writeFileSync(join(certs, 'README.md'), 'not a certificate, not read');
-  const r = await run(ROOT, 'scripts/build-env.sh', ['--root', root, '--certs', certs, '--debian-mirror', 'http://mirror.intranet/', '--npm-registry', 'http://npm.intranet:4873/']);
+  const r = await run(ROOT, 'scripts/build-env.sh', [
+    '--root',
+    root,
+    '--certs',
+    certs,
+    '--debian-mirror',
+    'http://mirror.intranet/',
+    '--npm-registry',
+    'http://npm.intranet:4873/',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(root, 'etc', 'ssl', 'crs-extra-ca.pem'), 'utf8'), `${PEM(1)}\n${PEM(2)}\n`, 'both files, in name order');
-  assert.equal(readFileSync(join(root, 'etc', 'ssl', 'crs-apt-ca.pem'), 'utf8'), `${PEM(0)}${PEM(1)}\n${PEM(2)}\n`, "apt: the system's bundle plus the extra CAs");
+  assert.equal(
+    readFileSync(join(root, 'etc', 'ssl', 'crs-apt-ca.pem'), 'utf8'),
+    `${PEM(0)}${PEM(1)}\n${PEM(2)}\n`,
+    "apt: the system's bundle plus the extra CAs",
+  );
   assert.equal(readFileSync(join(root, 'etc', 'apt', 'apt.conf.d', '99crs-extra-ca'), 'utf8'), 'Acquire::https::CAInfo "/etc/ssl/crs-apt-ca.pem";\n');
   const sources = readFileSync(join(root, 'etc', 'apt', 'sources.list.d', 'debian.sources'), 'utf8');
   assert.match(sources, /^URIs: http:\/\/mirror\.intranet\/debian$/m);
@@ -64,9 +80,15 @@ test('build-env.sh: extra CAs for apt/npm/relay, the Debian mirror in every apt 
 
   // The values also come from the build arguments' environment variables.
   const viaEnv = fakeRoot();
-  const e = await run(ROOT, 'scripts/build-env.sh', ['--root', viaEnv, '--certs', certs], { DEBIAN_MIRROR: 'https://mirror.intranet/deb', NPM_REGISTRY: 'https://npm.intranet/' });
+  const e = await run(ROOT, 'scripts/build-env.sh', ['--root', viaEnv, '--certs', certs], {
+    DEBIAN_MIRROR: 'https://mirror.intranet/deb',
+    NPM_REGISTRY: 'https://npm.intranet/',
+  });
   assert.equal(e.code, 0, e.stderr);
-  assert.match(readFileSync(join(viaEnv, 'etc', 'apt', 'sources.list.d', 'debian.sources'), 'utf8'), /^URIs: https:\/\/mirror\.intranet\/deb\/debian-security$/m);
+  assert.match(
+    readFileSync(join(viaEnv, 'etc', 'apt', 'sources.list.d', 'debian.sources'), 'utf8'),
+    /^URIs: https:\/\/mirror\.intranet\/deb\/debian-security$/m,
+  );
   assert.equal(readFileSync(join(viaEnv, 'etc', 'ssl', 'crs-apt-ca.pem'), 'utf8'), `${PEM(1)}\n${PEM(2)}\n`, 'no system bundle: the extra CAs alone');
 
   // A file that is no certificate, or a mirror that is no URL: refused by name.
@@ -113,18 +135,37 @@ test('build.sh: --ca-cert copies into certs/ (checked as PEM), --debian-mirror a
   const elsewhere = tempDir('crs-ca-');
   writeFileSync(join(elsewhere, 'corp-root.pem'), PEM(7));
   // run from another directory with a relative path, as an operator would
-  const r = spawnSync('bash', [join(dir, 'build.sh'), '--ca-cert', 'corp-root.pem', '--debian-mirror', 'http://mirror.intranet', '--node-image', 'registry.intranet/node:20-bookworm-slim', '--registry', 'http://npm.intranet/'], {
-    cwd: elsewhere,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'bash',
+    [
+      join(dir, 'build.sh'),
+      '--ca-cert',
+      'corp-root.pem',
+      '--debian-mirror',
+      'http://mirror.intranet',
+      '--node-image',
+      'registry.intranet/node:20-bookworm-slim',
+      '--registry',
+      'http://npm.intranet/',
+    ],
+    {
+      cwd: elsewhere,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(readFileSync(join(dir, 'certs', 'corp-root.crt'), 'utf8'), PEM(7));
   assert.deepEqual(docker.calls().at(-1), [
-    'build', '-t', 'claude-relay-service:latest',
-    '--build-arg', 'NPM_REGISTRY=http://npm.intranet/',
-    '--build-arg', 'DEBIAN_MIRROR=http://mirror.intranet',
-    '--build-arg', 'NODE_IMAGE=registry.intranet/node:20-bookworm-slim',
+    'build',
+    '-t',
+    'claude-relay-service:latest',
+    '--build-arg',
+    'NPM_REGISTRY=http://npm.intranet/',
+    '--build-arg',
+    'DEBIAN_MIRROR=http://mirror.intranet',
+    '--build-arg',
+    'NODE_IMAGE=registry.intranet/node:20-bookworm-slim',
     '.',
   ]);
   // the same from the environment
@@ -148,7 +189,9 @@ test('deploy.sh start (compose, plan B): builds the missing image through Compos
   copyFromRoot(dir, ['deploy.sh', 'init-env.sh', '.env.example', 'docker-compose.yml']);
   assert.equal((await run(dir, 'init-env.sh')).code, 0);
   const port = await freePort();
-  const envText = readFileSync(join(dir, '.env'), 'utf8').replace(/^PORT=.*$/m, `PORT=${port}`).replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1');
+  const envText = readFileSync(join(dir, '.env'), 'utf8')
+    .replace(/^PORT=.*$/m, `PORT=${port}`)
+    .replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1');
   writeFileSync(join(dir, '.env'), `${envText}NPM_REGISTRY=http://npm.intranet:4873/\nDEBIAN_MIRROR=http://mirror.intranet\n`);
   const docker = stubDocker(join(dir, '.stub'));
   const env = { PATH: pathWith(docker.bin), STUB_DOCKER_ENGINE: '1', STUB_COMPOSE: '1', START_TIMEOUT: '5' };
@@ -156,12 +199,22 @@ test('deploy.sh start (compose, plan B): builds the missing image through Compos
   const container = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
   await new Promise<void>((r) => container.listen(port, '127.0.0.1', r));
   try {
-    const compose = () => docker.calls().filter((c) => c[0] === 'compose' && c[1] !== 'version').map((c) => c.slice(1).join(' '));
+    const compose = () =>
+      docker
+        .calls()
+        .filter((c) => c[0] === 'compose' && c[1] !== 'version')
+        .map((c) => c.slice(1).join(' '));
     const start = await run(dir, 'deploy.sh', ['start'], { ...env, STUB_MISSING_IMAGE: 'claude-relay-service:latest' });
     assert.equal(start.code, 0, start.stdout + start.stderr);
     assert.deepEqual(compose(), ['build claude-relay-service', 'up -d']);
-    assert.match(start.stdout, /building claude-relay-service:latest \(npm registry: http:\/\/npm\.intranet:4873\/; Debian mirror: http:\/\/mirror\.intranet\)/);
-    assert.equal(readFileSync(join(dir, '.stub', 'build-env.log'), 'utf8'), 'NPM_REGISTRY=http://npm.intranet:4873/ DEBIAN_MIRROR=http://mirror.intranet NODE_IMAGE=node:20-bookworm-slim\n');
+    assert.match(
+      start.stdout,
+      /building claude-relay-service:latest \(npm registry: http:\/\/npm\.intranet:4873\/; Debian mirror: http:\/\/mirror\.intranet\)/,
+    );
+    assert.equal(
+      readFileSync(join(dir, '.stub', 'build-env.log'), 'utf8'),
+      'NPM_REGISTRY=http://npm.intranet:4873/ DEBIAN_MIRROR=http://mirror.intranet NODE_IMAGE=node:20-bookworm-slim\n',
+    );
 
     // The image exists: no build, unless --build.
     assert.equal((await run(dir, 'deploy.sh', ['restart'], env)).code, 0);
@@ -195,7 +248,16 @@ test('NODE_EXTRA_CA_CERTS in .env: deploy.sh hands it to the native relay, which
   const upstream = createHttpsServer({ key: pki.key, cert: pki.cert }, (req, res) => {
     req.resume();
     req.on('end', () => {
-      const body = JSON.stringify({ id: 'msg_tls', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'over tls' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 3, output_tokens: 2 } });
+      const body = JSON.stringify({
+        id: 'msg_tls',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-haiku-4-5',
+        content: [{ type: 'text', text: 'over tls' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 3, output_tokens: 2 },
+      });
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_tls' }).end(body);
     });
   });
@@ -205,7 +267,12 @@ test('NODE_EXTRA_CA_CERTS in .env: deploy.sh hands it to the native relay, which
   // Without the CA, Node refuses the certificate (so what follows proves the variable took effect).
   // (asynchronously: the upstream answers from this process's event loop)
   const plain = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const c = execFile(process.execPath, ['-e', `fetch(${JSON.stringify(upstreamUrl)}).then(() => process.exit(0), (e) => { console.error(e.cause?.code); process.exit(3); })`], { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } }, (_e, _o, stderr) => resolve({ status: c.exitCode, stderr }));
+    const c = execFile(
+      process.execPath,
+      ['-e', `fetch(${JSON.stringify(upstreamUrl)}).then(() => process.exit(0), (e) => { console.error(e.cause?.code); process.exit(3); })`],
+      { encoding: 'utf8', env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
+      (_e, _o, stderr) => resolve({ status: c.exitCode, stderr }),
+    );
   });
   assert.equal(plain.status, 3);
   assert.match(plain.stderr, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
@@ -214,10 +281,15 @@ test('NODE_EXTRA_CA_CERTS in .env: deploy.sh hands it to the native relay, which
   copyFromRoot(dir, ['deploy.sh', 'init-env.sh', '.env.example']);
   assert.equal((await run(dir, 'init-env.sh')).code, 0);
   const port = await freePort();
-  const envText = readFileSync(join(dir, '.env'), 'utf8').replace(/^PORT=.*$/m, `PORT=${port}`).replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1');
+  const envText = readFileSync(join(dir, '.env'), 'utf8')
+    .replace(/^PORT=.*$/m, `PORT=${port}`)
+    .replace(/^BIND_HOST=.*$/m, 'BIND_HOST=127.0.0.1');
   writeFileSync(join(dir, '.env'), `${envText}NODE_EXTRA_CA_CERTS=${pki.ca}\nADMIN_USERNAME=ops\nADMIN_PASSWORD=intranet-admin-1\nADMIN_SCRYPT_N=16384\n`);
   mkdirSync(join(dir, 'dist'));
-  writeFileSync(join(dir, 'dist', 'main.js'), `import { register } from 'tsx/esm/api';\nregister();\nawait import(${JSON.stringify(join(ROOT, 'src', 'main.ts'))});\n`);
+  writeFileSync(
+    join(dir, 'dist', 'main.js'),
+    `import { register } from 'tsx/esm/api';\nregister();\nawait import(${JSON.stringify(join(ROOT, 'src', 'main.ts'))});\n`,
+  );
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   const docker = stubDocker(join(dir, '.stub'));
   const env = { PATH: pathWith(docker.bin), STUB_DOCKER_ENGINE: '0', START_TIMEOUT: '30', NODE_EXTRA_CA_CERTS: '' };
@@ -231,9 +303,19 @@ test('NODE_EXTRA_CA_CERTS in .env: deploy.sh hands it to the native relay, which
     assert.equal((await healthOf(port))?.status, 200);
 
     const base = `http://127.0.0.1:${port}`;
-    const login = (await (await fetch(`${base}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ops', password: 'intranet-admin-1' }) })).json()) as { token: string };
+    const login = (await (
+      await fetch(`${base}/web/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'ops', password: 'intranet-admin-1' }),
+      })
+    ).json()) as { token: string };
     const admin = async (path: string, body: unknown) => {
-      const res = await fetch(`${base}/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${base}/admin${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       assert.equal(res.status, 201, await res.clone().text());
       return (await res.json()) as { id: string; key?: string };
     };
@@ -243,7 +325,11 @@ test('NODE_EXTRA_CA_CERTS in .env: deploy.sh hands it to the native relay, which
     let status = 0;
     let text = '';
     for (let i = 0; i < 40 && status !== 200; i++) {
-      const res = await fetch(`${base}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key!, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }) });
+      const res = await fetch(`${base}/api/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': key!, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+      });
       status = res.status;
       text = await res.text();
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));

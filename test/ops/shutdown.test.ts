@@ -17,7 +17,9 @@ import { cleanupTempDirs, freePort, spawnRelayFromSource, tempDir, type ChildRel
 
 const ACCOUNT_KEY = 'sk-ant-api03-shutdown-account-0001';
 
-after(() => { if (!process.env.KEEP) cleanupTempDirs(); });
+after(() => {
+  if (!process.env.KEEP) cleanupTempDirs();
+});
 
 /** A DATA_DIR with one account (at the fake) and one relay key, written before the relay starts. */
 async function prepare(fake: FakeUpstream, extraEnv: Record<string, string> = {}) {
@@ -110,7 +112,7 @@ test('SIGTERM mid-stream: the stream completes, new connections are refused, exi
     fake.enqueue({ kind: 'reply', text: words, usage: { input_tokens: 21, output_tokens: 45 }, stream: { delayMs: 50 } });
     const res = await startStream(relay.port, p.key);
     assert.equal(res.status, 200);
-    let refused: Promise<string> | null = null;
+    let refused: Promise<string> = Promise.resolve('not tried');
     const body = await readAll(res, () => {
       child.child.kill('SIGTERM');
       // Give the process a moment to close its listener, then try a new connection while the stream still runs.
@@ -133,7 +135,17 @@ test('SIGTERM mid-stream: the stream completes, new connections are refused, exi
     for (const m of ['relay listening', 'shutting down: no new connections; open requests may finish', 'relayed', 'stopped']) {
       assert.ok(messages.includes(m), `log file has "${m}": ${JSON.stringify(messages)}`);
     }
-    assert.ok(!readFileSync(join(p.env.DATA_DIR, 'logs', readdirSync(join(p.env.DATA_DIR, 'logs')).find((f) => f.startsWith('relay-'))!), 'utf8').includes(p.key), 'the relay key never reaches the log');
+    assert.ok(
+      !readFileSync(
+        join(
+          p.env.DATA_DIR,
+          'logs',
+          readdirSync(join(p.env.DATA_DIR, 'logs')).find((f) => f.startsWith('relay-'))!,
+        ),
+        'utf8',
+      ).includes(p.key),
+      'the relay key never reaches the log',
+    );
   } finally {
     if (relay && relay.child.exitCode === null) relay.child.kill('SIGKILL');
     await fake.close();

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const SCRIPTS = ['init-env.sh', 'build.sh', 'export-images.sh', 'load-images.sh', 'deploy.sh', 'bundle.sh', 'scripts/unpack-bundle.sh', 'scripts/build-env.sh'];
+export const SCRIPTS = [
+  'init-env.sh',
+  'build.sh',
+  'export-images.sh',
+  'load-images.sh',
+  'deploy.sh',
+  'bundle.sh',
+  'scripts/unpack-bundle.sh',
+  'scripts/build-env.sh',
+];
 
 const made: string[] = [];
 export function tempDir(prefix = 'crs-ops-'): string {
@@ -44,10 +53,15 @@ export interface RunResult {
 /** Runs a script (bash) in `cwd`, never throwing on a non-zero exit. */
 export function run(cwd: string, script: string, args: string[] = [], env: Record<string, string | undefined> = {}, input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile('bash', [join(cwd, script), ...args], { cwd, env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    const child = execFile(
+      'bash',
+      [join(cwd, script), ...args],
+      { cwd, env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
@@ -143,15 +157,19 @@ export async function spawnRelayFromSource(cwd: string, env: Record<string, stri
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));
-  await waitFor(async () => {
-    if (gone) throw new Error(`relay exited during start:\n${out}`);
-    return (await healthOf(port))?.status === 200;
-  }, 20_000, 'the relay to answer /health').catch((e) => {
+  await waitFor(
+    async () => {
+      if (gone) throw new Error(`relay exited during start:\n${out}`);
+      return (await healthOf(port))?.status === 200;
+    },
+    20_000,
+    'the relay to answer /health',
+  ).catch((e) => {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${out}`);
   });

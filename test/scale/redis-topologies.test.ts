@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cluster, Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { loadConfig } from '../../src/config/index.js';
 import { createRedisClient, scanKeys } from '../../src/store/redis/connection.js';
 import { backupStore, restoreStore } from '../../src/store/backup.js';
@@ -19,7 +19,7 @@ const skip = redisServerSkipReason();
 const SECRETS = { ENCRYPTION_KEY: 'e'.repeat(32), JWT_SECRET: 'j'.repeat(40) };
 
 async function waitUsage(relay: TestRelay, keyId: string, requests: number) {
-  for (const until = Date.now() + 5000; ; ) {
+  for (const until = Date.now() + 5000; ;) {
     await relay.relay.recorder.drain();
     const r = await relay.admin('GET', `/usage?keyId=${keyId}&granularity=day`);
     if (r.json?.totals?.requests >= requests || Date.now() > until) return r.json.totals;
@@ -32,11 +32,17 @@ describe('configuration of Sentinel and Cluster', () => {
 
   test('REDIS_SENTINELS and REDIS_CLUSTER_NODES select the topology; Cluster takes a hash-tagged prefix', () => {
     const s = load({ REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26379', REDIS_SENTINEL_NAME: 'relay', REDIS_PASSWORD: 'pw' }).redis!;
-    assert.deepEqual(s.sentinels, [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 26379 }]);
+    assert.deepEqual(s.sentinels, [
+      { host: '10.0.0.1', port: 26379 },
+      { host: '10.0.0.2', port: 26379 },
+    ]);
     assert.equal(s.sentinelName, 'relay');
     assert.equal(s.keyPrefix, 'crs:');
     const c = load({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,[fd00::1]:7001' }).redis!;
-    assert.deepEqual(c.clusterNodes, [{ host: '10.0.0.1', port: 7000 }, { host: 'fd00::1', port: 7001 }]);
+    assert.deepEqual(c.clusterNodes, [
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'fd00::1', port: 7001 },
+    ]);
     assert.equal(c.keyPrefix, '{crs}:', 'the default prefix on Cluster is a hash tag');
     assert.equal(load({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_KEY_PREFIX: 'x{relay}:' }).redis!.keyPrefix, 'x{relay}:');
   });
@@ -67,7 +73,9 @@ describe('Redis Sentinel', { skip: skip ?? false }, () => {
     set = await startSentinelSet();
     fake = await createFakeUpstream();
     fake.setDefault({ kind: 'reply', usage: { input_tokens: 9, output_tokens: 4 } });
-    relay = await startRelay({ env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name, REDIS_KEY_PREFIX: 'crs-sentinel:', REDIS_COMMAND_TIMEOUT_MS: '1000', ...SECRETS } });
+    relay = await startRelay({
+      env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name, REDIS_KEY_PREFIX: 'crs-sentinel:', REDIS_COMMAND_TIMEOUT_MS: '1000', ...SECRETS },
+    });
     await relay.addAccount(fake.url);
   });
   after(async () => {
@@ -88,13 +96,13 @@ describe('Redis Sentinel', { skip: skip ?? false }, () => {
     await s.connect();
     await s.call('SENTINEL', 'FAILOVER', set.name);
     s.disconnect();
-    for (const until = Date.now() + 10_000; (await set.masterPort()) !== set.replica.port; ) {
+    for (const until = Date.now() + 10_000; (await set.masterPort()) !== set.replica.port;) {
       assert.ok(Date.now() < until, 'the sentinel promoted the replica');
       await sleep(100);
     }
     let served = 0;
     const statuses: number[] = [];
-    for (const until = Date.now() + 10_000; served < 3 && Date.now() < until; ) {
+    for (const until = Date.now() + 10_000; served < 3 && Date.now() < until;) {
       const o = await sendMessage(relay.url, { key: key.key, text: `after failover ${served}` });
       statuses.push(o.status);
       if (o.kind === 'ok') served++;
@@ -108,7 +116,7 @@ describe('Redis Sentinel', { skip: skip ?? false }, () => {
     // refused with 503 during the switch may be in the log too, with its status).
     // A usage write caught by the switch is retried after a second.
     let rows = await relay.relay.store.usage.recentRequests(100, { keyId: key.id });
-    for (const until = Date.now() + 8000; rows.filter((r) => r.status === 200).length < 4 && Date.now() < until; ) {
+    for (const until = Date.now() + 8000; rows.filter((r) => r.status === 200).length < 4 && Date.now() < until;) {
       await sleep(100);
       await relay.relay.recorder.drain();
       rows = await relay.relay.store.usage.recentRequests(100, { keyId: key.id });
@@ -147,7 +155,11 @@ describe('Redis Cluster', { skip: skip ?? false }, () => {
     const key = await relay.createKey({ name: 'cluster', concurrencyLimit: 2, rateLimitWindow: 1, rateLimitRequests: 4, dailyCostLimit: 100 });
     const outcomes = [];
     for (let i = 0; i < 6; i++) outcomes.push(await sendMessage(relay.url, { key: key.key, stream: i % 2 === 0, session: 'cluster-session' }));
-    assert.deepEqual(outcomes.map((o) => o.status), [200, 200, 200, 200, 429, 429], 'the window holds on Cluster');
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      [200, 200, 200, 200, 429, 429],
+      'the window holds on Cluster',
+    );
     const totals = await waitUsage(relay, key.id, 4);
     assert.equal(totals.requests, 4);
     assert.equal(totals.input, 4 * 21);
@@ -208,11 +220,16 @@ describe('Redis Cluster', { skip: skip ?? false }, () => {
       await backupStore(cfg2, file2, Date.now());
       // TTLs aside, and hash fields in any order (Redis keeps no order for them).
       const entries = (f: string) =>
-        readFileSync(f, 'utf8').trim().split('\n').slice(1).map((l) => {
-          const { ttl: _ttl, ...rest } = JSON.parse(l);
-          if (rest.t === 'hash') rest.v = Object.fromEntries(Object.entries(rest.v).sort(([a], [b]) => a.localeCompare(b)));
-          return JSON.stringify(rest);
-        }).sort();
+        readFileSync(f, 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => {
+            const { ttl: _ttl, ...rest } = JSON.parse(l);
+            if (rest.t === 'hash') rest.v = Object.fromEntries(Object.entries(rest.v).sort(([a], [b]) => a.localeCompare(b)));
+            return JSON.stringify(rest);
+          })
+          .sort();
       assert.deepEqual(entries(file2), entries(file));
       // And a restore into a non-empty prefix is refused without --force.
       await assert.rejects(restoreStore(cfg2, file, { force: false, now: Date.now() }), /already holds keys/);

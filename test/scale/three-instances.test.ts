@@ -63,7 +63,10 @@ describe('three relay processes on one Redis', async () => {
     // The slots come back when the requests end: three more are served at once, anywhere.
     fake.setDefault({ kind: 'reply' });
     const again = await Promise.all(Array.from({ length: 3 }, () => sendMessage(relays.next(), { key: k.key })));
-    assert.deepEqual(again.map((o) => o.kind), ['ok', 'ok', 'ok']);
+    assert.deepEqual(
+      again.map((o) => o.kind),
+      ['ok', 'ok', 'ok'],
+    );
   });
 
   test('rate window: 5 requests per minute over 3 instances → exactly 5 of 12 served, the rest 429 with retry-after', { skip: skip ?? false }, async () => {
@@ -72,7 +75,10 @@ describe('three relay processes on one Redis', async () => {
     fake.setDefault({ kind: 'reply' });
     const outcomes: Outcome[] = [];
     for (let i = 0; i < 12; i++) outcomes.push(await sendMessage(relays.next(), { key: k.key }));
-    assert.deepEqual(outcomes.map((o) => o.status), [...Array(5).fill(200), ...Array(7).fill(429)]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      [...Array(5).fill(200), ...Array(7).fill(429)],
+    );
     for (const o of outcomes.slice(5)) assert.ok(Number(o.retryAfter) > 0, 'retry-after on a window refusal');
   });
 
@@ -88,7 +94,7 @@ describe('three relay processes on one Redis', async () => {
       if (o.status === 200) {
         // Costs settle after the answer: wait until this one counts (on the shared store) before the next.
         const want = statuses.filter((s) => s === 200).length * 315_000;
-        for (const until = Date.now() + 5000; ; ) {
+        for (const until = Date.now() + 5000; ;) {
           const rec = (await relays.core.store.apiKeys.get(k.id))!;
           const daily = (await readLimitUsage(relays.core.store, rec, Date.now(), TZ)).find((l) => l.kind === 'cost_daily');
           if ((daily?.used ?? 0) >= want) break; // micro-USD
@@ -130,13 +136,26 @@ describe('three relay processes on one Redis', async () => {
     fake.reset();
     fake.setDefault({ kind: 'reply', usage: { cache_read_input_tokens: 13, cache_creation: { ephemeral_5m_input_tokens: 5, ephemeral_1h_input_tokens: 2 } } });
     const outcomes = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => sendMessage(relays.next(), { key: k.key, stream: i % 2 === 0, text: 'word '.repeat(1 + (i % 17)), model: i % 3 ? 'claude-sonnet-4-5' : 'claude-haiku-4-5' })),
+      Array.from({ length: 60 }, (_, i) =>
+        sendMessage(relays.next(), {
+          key: k.key,
+          stream: i % 2 === 0,
+          text: 'word '.repeat(1 + (i % 17)),
+          model: i % 3 ? 'claude-sonnet-4-5' : 'claude-haiku-4-5',
+        }),
+      ),
     );
-    assert.ok(outcomes.every((o) => o.kind === 'ok'), outcomes.filter((o) => o.kind !== 'ok').map((o) => `${o.status} ${o.body.slice(0, 200)}`).join('\n'));
+    assert.ok(
+      outcomes.every((o) => o.kind === 'ok'),
+      outcomes
+        .filter((o) => o.kind !== 'ok')
+        .map((o) => `${o.status} ${o.body.slice(0, 200)}`)
+        .join('\n'),
+    );
     const reported = sumUsage(outcomes);
     // Each instance writes its usage in batches: wait until all 60 are in the store.
     let totals: any;
-    for (const until = Date.now() + 5000; ; ) {
+    for (const until = Date.now() + 5000; ;) {
       totals = (await queryUsageReport(relays.core.store, { keyId: k.id, granularity: 'day' }, Date.now(), TZ)).totals;
       if (totals.requests >= 60 || Date.now() > until) break;
       await sleep(50);
@@ -155,7 +174,10 @@ describe('three relay processes on one Redis', async () => {
     assert.equal(rows.length, 60);
     const pricing = loadPricing({ file: null });
     const expectedNanos = rows.reduce((s, r) => s + computeCost(r.usage, pricing.lookup(r.model)!.price).costNanos, 0);
-    assert.equal(rows.reduce((s, r) => s + r.costNanos, 0), expectedNanos);
+    assert.equal(
+      rows.reduce((s, r) => s + r.costNanos, 0),
+      expectedNanos,
+    );
     assert.ok(expectedNanos > 0);
     assert.equal(Math.round(totals.costUsd * 1e9), expectedNanos);
     // Requests spread over all three instances' pools (the fake saw every account that was routable).
@@ -176,7 +198,7 @@ describe('three relay processes on one Redis', async () => {
     // Every instance reports the same state for it.
     for (const url of relays.urls) {
       let state = '';
-      for (const until = Date.now() + 3000; state !== 'rate_limited' && Date.now() < until; ) {
+      for (const until = Date.now() + 3000; state !== 'rate_limited' && Date.now() < until;) {
         state = (await relays.admin(url, 'GET', `/accounts/${target.id}`)).json?.health?.state;
         if (state !== 'rate_limited') await sleep(50);
       }
@@ -185,13 +207,17 @@ describe('three relay processes on one Redis', async () => {
     fake.clearRequests();
     // Distinct first messages: distinct conversations, so no stickiness, only least-recently-used.
     for (let i = 0; i < 6; i++) assert.equal((await sendMessage(relays.urls[1 + (i % 2)], { key: k.key, text: `question ${i}` })).kind, 'ok');
-    assert.equal(fake.requests.filter((r) => accountOf(r.headers['x-api-key']) === limited).length, 0, 'instances 1 and 2 never tried the rate-limited account');
+    assert.equal(
+      fake.requests.filter((r) => accountOf(r.headers['x-api-key']) === limited).length,
+      0,
+      'instances 1 and 2 never tried the rate-limited account',
+    );
     assert.equal(new Set(fake.requests.map((r) => accountOf(r.headers['x-api-key']))).size, 2, 'they used both other accounts');
     // A reset on one instance clears it everywhere.
     assert.equal((await relays.admin(relays.urls[2], 'POST', `/accounts/${target.id}/reset-health`)).status, 200);
     for (const url of relays.urls) {
       let state = '';
-      for (const until = Date.now() + 3000; state !== 'healthy' && Date.now() < until; ) {
+      for (const until = Date.now() + 3000; state !== 'healthy' && Date.now() < until;) {
         state = (await relays.admin(url, 'GET', `/accounts/${target.id}`)).json?.health?.state;
         if (state !== 'healthy') await sleep(50);
       }

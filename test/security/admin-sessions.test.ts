@@ -8,7 +8,11 @@ import { ADMIN, startRelay, startRelayPair, type TestRelay } from '../support/ha
 import { redisSkipReason } from '../support/redis.js';
 
 async function token(t: TestRelay, password = ADMIN.password): Promise<string> {
-  const res = await fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password }) });
+  const res = await fetch(`${t.url}/web/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN.username, password }),
+  });
   assert.equal(res.status, 200);
   return ((await res.json()) as { token: string }).token;
 }
@@ -70,7 +74,7 @@ test('a password change ends every other token; the one that changed it stays; t
 test('a token without a server-side session (a forged or pre-revocation token) is refused', async () => {
   const t = await startRelay();
   try {
-    const secret = t.relay.config.jwtSecret!;
+    const secret = t.relay.config.jwtSecret;
     const sign = createSigner({ key: secret, algorithm: 'HS256', expiresIn: 3_600_000 });
     assert.equal(await call(t, sign({ sub: ADMIN.username, typ: 'admin' })), 401, 'no session id');
     assert.equal(await call(t, sign({ sub: ADMIN.username, typ: 'admin', sid: 'f'.repeat(32) })), 401, 'an unknown session');
@@ -116,7 +120,11 @@ test('login answers are never cached', async () => {
   const t = await startRelay();
   try {
     for (const password of [ADMIN.password, 'wrong-password']) {
-      const res = await fetch(`${t.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password }) });
+      const res = await fetch(`${t.url}/web/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: ADMIN.username, password }),
+      });
       await res.arrayBuffer();
       assert.equal(res.headers.get('cache-control'), 'no-store', `status ${res.status}`);
     }

@@ -61,7 +61,11 @@ describe('body limits before authentication', () => {
     test(`public route ${path} takes at most a few KB`, async () => {
       const line = await answerBeforeBody(t.url, path, {}, 200 * 1024, 10);
       assert.match(line, /^HTTP\/1\.1 413 /);
-      const small = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(8000) }) });
+      const small = await fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ x: 'y'.repeat(8000) }),
+      });
       assert.notEqual(small.status, 413, 'an ordinary body still gets through');
       await small.text();
     });

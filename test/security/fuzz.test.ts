@@ -41,29 +41,88 @@ before(async () => {
   const k = await relay.createKey({ name: 'fuzz' });
   relayKey = k.key;
   keyId = k.id;
-  const s = await fetch(`${relay.url}/stats/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: relayKey }) });
+  const s = await fetch(`${relay.url}/stats/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: relayKey }),
+  });
   statsToken = ((await s.json()) as { token: string }).token;
   const anthropic = () => ({ 'x-api-key': relayKey, 'anthropic-version': '2023-06-01' });
   const bearer = () => ({ authorization: `Bearer ${relayKey}` });
   const gemini = () => ({ 'x-goog-api-key': relayKey });
   const admin = () => ({ authorization: `Bearer ${relay.adminToken}` });
-  const stats = () => ({ authorization: `Bearer ${statsToken}` });
   const msg = { model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
   targets = [
     { name: 'messages', method: 'POST', path: '/api/v1/messages', shape: 'anthropic', auth: anthropic, valid: msg },
-    { name: 'messages (claude alias, stream)', method: 'POST', path: '/claude/v1/messages?beta=true', shape: 'anthropic', auth: anthropic, valid: { ...msg, stream: true } },
-    { name: 'count_tokens', method: 'POST', path: '/api/v1/messages/count_tokens', shape: 'anthropic', auth: anthropic, valid: { model: msg.model, messages: msg.messages } },
+    {
+      name: 'messages (claude alias, stream)',
+      method: 'POST',
+      path: '/claude/v1/messages?beta=true',
+      shape: 'anthropic',
+      auth: anthropic,
+      valid: { ...msg, stream: true },
+    },
+    {
+      name: 'count_tokens',
+      method: 'POST',
+      path: '/api/v1/messages/count_tokens',
+      shape: 'anthropic',
+      auth: anthropic,
+      valid: { model: msg.model, messages: msg.messages },
+    },
     { name: 'key-info', method: 'POST', path: '/api/v1/key-info', shape: 'anthropic', auth: () => ({}), valid: { key: 'cr_x' } },
-    { name: 'chat completions (openai)', method: 'POST', path: '/openai/v1/chat/completions', shape: 'openai', auth: bearer, valid: { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] } },
-    { name: 'chat completions (api)', method: 'POST', path: '/api/v1/chat/completions', shape: 'openai', auth: bearer, valid: { model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'hi' }] } },
+    {
+      name: 'chat completions (openai)',
+      method: 'POST',
+      path: '/openai/v1/chat/completions',
+      shape: 'openai',
+      auth: bearer,
+      valid: { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] },
+    },
+    {
+      name: 'chat completions (api)',
+      method: 'POST',
+      path: '/api/v1/chat/completions',
+      shape: 'openai',
+      auth: bearer,
+      valid: { model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+    },
     { name: 'responses', method: 'POST', path: '/openai/v1/responses', shape: 'openai', auth: bearer, valid: { model: 'gpt-5', input: 'hi', stream: true } },
-    { name: 'gemini generateContent', method: 'POST', path: '/gemini/v1beta/models/gemini-2.5-pro:generateContent', shape: 'gemini', auth: gemini, valid: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } },
-    { name: 'gemini code assist', method: 'POST', path: '/gemini/v1internal:generateContent', shape: 'gemini', auth: bearer, valid: { model: 'gemini-2.5-pro', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } } },
+    {
+      name: 'gemini generateContent',
+      method: 'POST',
+      path: '/gemini/v1beta/models/gemini-2.5-pro:generateContent',
+      shape: 'gemini',
+      auth: gemini,
+      valid: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+    },
+    {
+      name: 'gemini code assist',
+      method: 'POST',
+      path: '/gemini/v1internal:generateContent',
+      shape: 'gemini',
+      auth: bearer,
+      valid: { model: 'gemini-2.5-pro', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } },
+    },
     { name: 'admin create key', method: 'POST', path: '/admin/api-keys', shape: 'admin', auth: admin, valid: { name: 'x', concurrencyLimit: 1, tags: ['a'] } },
     { name: 'admin patch key', method: 'PATCH', path: `/admin/api-keys/${keyId}`, shape: 'admin', auth: admin, valid: { description: 'd' } },
-    { name: 'admin create account', method: 'POST', path: '/admin/accounts', shape: 'admin', auth: admin, valid: { kind: 'anthropic-api', name: 'f', apiKey: 'sk-ant-api03-fuzz', baseUrl: fake.url } },
+    {
+      name: 'admin create account',
+      method: 'POST',
+      path: '/admin/accounts',
+      shape: 'admin',
+      auth: admin,
+      valid: { kind: 'anthropic-api', name: 'f', apiKey: 'sk-ant-api03-fuzz', baseUrl: fake.url },
+    },
     { name: 'admin batch create', method: 'POST', path: '/admin/keys/batch-create', shape: 'admin', auth: admin, valid: { count: 1, name: 'b' } },
-    { name: 'admin login', method: 'POST', path: '/web/auth/login', shape: 'admin', auth: () => ({}), valid: { username: 'nobody', password: 'wrong-password' } },
+    {
+      name: 'admin login',
+      method: 'POST',
+      path: '/web/auth/login',
+      shape: 'admin',
+      auth: () => ({}),
+      valid: { username: 'nobody', password: 'wrong-password' },
+    },
     { name: 'stats session', method: 'POST', path: '/stats/api/session', shape: 'admin', auth: () => ({}), valid: { key: 'cr_nothing' } },
   ];
 });
@@ -76,12 +135,18 @@ after(async () => {
 /** One request through node:http (which, unlike fetch, sends any header value it is given). */
 function send(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; text: string; type: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${relay.url}${path}`, { method, headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...headers }, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(res.headers['content-type'] ?? '') }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      `${relay.url}${path}`,
+      { method, headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...headers }, timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), type: String(res.headers['content-type'] ?? '') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within 10 s: ${method} ${path}`)));
     req.on('error', reject);
     req.end(body);
@@ -107,17 +172,38 @@ function checkAnswer(t: Target, r: { status: number; text: string; type: string 
     assert.fail(`${t.name}: a ${r.status} that is not JSON for ${what}: ${r.text.slice(0, 200)}`);
   }
   const ok =
-    t.shape === 'anthropic' ? isAnthropicError(j)
-    : t.shape === 'openai' ? typeof j?.error?.message === 'string'
-    : t.shape === 'gemini' ? typeof j?.error?.message === 'string' && typeof j.error.code === 'number'
-    : typeof j?.error?.code === 'string' && typeof j.error.message === 'string';
+    t.shape === 'anthropic'
+      ? isAnthropicError(j)
+      : t.shape === 'openai'
+        ? typeof j?.error?.message === 'string'
+        : t.shape === 'gemini'
+          ? typeof j?.error?.message === 'string' && typeof j.error.code === 'number'
+          : typeof j?.error?.code === 'string' && typeof j.error.message === 'string';
   assert.ok(ok, `${t.name}: ${r.status} not in the ${t.shape} error shape for ${what}: ${r.text.slice(0, 300)}`);
 }
 
 const weird = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom(null, -1, 0, 1e308, -0, Number.MAX_SAFE_INTEGER + 2, '', ' ', '\u0000', '\u202e', 'a'.repeat(5000), '__proto__', 'constructor', [], {}, [[[[[]]]]], { __proto__: { polluted: true } }),
+  fc.constantFrom(
+    null,
+    -1,
+    0,
+    1e308,
+    -0,
+    Number.MAX_SAFE_INTEGER + 2,
+    '',
+    ' ',
+    '\u0000',
+    '\u202e',
+    'a'.repeat(5000),
+    '__proto__',
+    'constructor',
+    [],
+    {},
+    [[[[[]]]]],
+    { __proto__: { polluted: true } },
+  ),
 );
 
 /** A body to send, described compactly (fast-check prints it on failure) and built when sent. */
@@ -145,7 +231,9 @@ function build(valid: Record<string, unknown>, c: BodyCase): Buffer {
       return Buffer.from(c.bytes);
     case 'deep':
       // Written as text: building the value here would overflow this test's own JSON.stringify.
-      return Buffer.from(JSON.stringify({ ...valid, [c.field]: '__DEEP__' }).replace('"__DEEP__"', `[{"role":"user","content":${'['.repeat(c.n)}${']'.repeat(c.n)}}]`));
+      return Buffer.from(
+        JSON.stringify({ ...valid, [c.field]: '__DEEP__' }).replace('"__DEEP__"', `[{"role":"user","content":${'['.repeat(c.n)}${']'.repeat(c.n)}}]`),
+      );
     case 'bom':
       return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(valid))]);
     case 'empty':
@@ -165,15 +253,19 @@ function bodies(valid: Record<string, unknown>): fc.Arbitrary<BodyCase> {
   const broken = fc.record({ kind: fc.constant('broken' as const), cutAt: fc.integer({ min: 1, max: 60 }), tail: fc.string({ maxLength: 40 }) });
   const raw = fc.record({ kind: fc.constant('raw' as const), bytes: fc.array(fc.nat(255), { maxLength: 300 }) });
   // Deep nesting where handlers walk the body (message content, tools, contents, system).
-  const deep = fc.record({ kind: fc.constant('deep' as const), n: fc.integer({ min: 1000, max: 20000 }), field: fc.constantFrom('messages', 'tools', 'contents', 'input', 'system', 'metadata') });
+  const deep = fc.record({
+    kind: fc.constant('deep' as const),
+    n: fc.integer({ min: 1000, max: 20000 }),
+    field: fc.constantFrom('messages', 'tools', 'contents', 'input', 'system', 'metadata'),
+  });
   return fc.oneof(
     { weight: 5, arbitrary: mutated },
     { weight: 2, arbitrary: anyJson },
     { weight: 2, arbitrary: broken },
     { weight: 1, arbitrary: raw },
     { weight: 2, arbitrary: deep },
-    { weight: 1, arbitrary: fc.constant({ kind: 'bom' } as BodyCase) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'empty' } as BodyCase) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'bom' }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'empty' }) },
   );
 }
 
@@ -200,31 +292,71 @@ async function check<T>(arb: fc.Arbitrary<T>, prop: (v: T) => Promise<void>, num
 /** Header values a client could send (node:http refuses CR, LF and NUL itself). */
 const headerValue = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'abcXYZ019 -_.,;=/:+*()[]{}"\'\t\\?%&'.split('')), maxLength: 60 }),
-  fc.constantFrom('', ' ', 'a'.repeat(7000), '2023-06-01', 'claude-code/2.1.0', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'gzip', 'br', 'identity;q=0', 'ÿ'.repeat(10)),
+  fc.constantFrom(
+    '',
+    ' ',
+    'a'.repeat(7000),
+    '2023-06-01',
+    'claude-code/2.1.0',
+    'application/json',
+    'text/plain',
+    'multipart/form-data; boundary=x',
+    'application/x-www-form-urlencoded',
+    'application/json; charset=latin1',
+    'gzip',
+    'br',
+    'identity;q=0',
+    'ÿ'.repeat(10),
+  ),
 );
 const headers = fc.dictionary(
-  fc.constantFrom('content-type', 'anthropic-version', 'anthropic-beta', 'accept', 'accept-encoding', 'user-agent', 'x-claude-code-session-id', 'session_id', 'x-stainless-helper', 'x-forwarded-for', 'cookie', 'x-csrf-token', 'x-app', 'content-encoding', 'transfer-encoding-x', 'x-goog-user-project'),
+  fc.constantFrom(
+    'content-type',
+    'anthropic-version',
+    'anthropic-beta',
+    'accept',
+    'accept-encoding',
+    'user-agent',
+    'x-claude-code-session-id',
+    'session_id',
+    'x-stainless-helper',
+    'x-forwarded-for',
+    'cookie',
+    'x-csrf-token',
+    'x-app',
+    'content-encoding',
+    'transfer-encoding-x',
+    'x-goog-user-project',
+  ),
   headerValue,
   { maxKeys: 5 },
 );
 
 test('fuzzed bodies at every surface: never a 500, never a hang, errors in the surface shape', async () => {
   for (const t of targets) {
-    await check(bodies(t.valid!), async (b) => {
-      const r = await send(t.method, t.path, { 'content-type': 'application/json', ...t.auth() }, build(t.valid!, b));
-      checkAnswer(t, r, `body ${b.kind === 'deep' ? `${b.field} nested ${b.n} deep` : JSON.stringify(b).slice(0, 200)}`);
-    }, RUNS);
+    await check(
+      bodies(t.valid!),
+      async (b) => {
+        const r = await send(t.method, t.path, { 'content-type': 'application/json', ...t.auth() }, build(t.valid!, b));
+        checkAnswer(t, r, `body ${b.kind === 'deep' ? `${b.field} nested ${b.n} deep` : JSON.stringify(b).slice(0, 200)}`);
+      },
+      RUNS,
+    );
   }
 });
 
 test('fuzzed headers at every surface: never a 500, never a hang, errors in the surface shape', async () => {
   for (const t of targets) {
-    await check(fc.tuple(headers, fc.boolean()), async ([h, json]) => {
-      const body = Buffer.from(JSON.stringify(t.valid));
-      // Credentials are kept (the point is what lies behind them); content-type may be fuzzed away.
-      const r = await send(t.method, t.path, { ...(json ? { 'content-type': 'application/json' } : {}), ...h, ...t.auth() }, body);
-      checkAnswer(t, r, `headers ${JSON.stringify(h).slice(0, 300)}`);
-    }, Math.ceil(RUNS / 2));
+    await check(
+      fc.tuple(headers, fc.boolean()),
+      async ([h, json]) => {
+        const body = Buffer.from(JSON.stringify(t.valid));
+        // Credentials are kept (the point is what lies behind them); content-type may be fuzzed away.
+        const r = await send(t.method, t.path, { ...(json ? { 'content-type': 'application/json' } : {}), ...h, ...t.auth() }, body);
+        checkAnswer(t, r, `headers ${JSON.stringify(h).slice(0, 300)}`);
+      },
+      Math.ceil(RUNS / 2),
+    );
   }
 });
 
@@ -243,19 +375,48 @@ test('fuzzed paths and query strings under every prefix (incl. /web and /stats):
     { prefix: '/web/', shape: 'web', auth: () => ({}) },
   ];
   const segment = fc.oneof(
-    fc.string({ unit: fc.constantFrom(...'abcAZ09-_.~%/?=&:;+!$\'()*,@'.split('')), maxLength: 40 }),
-    fc.constantFrom('..', '../../etc/passwd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%00', '%ff%fe', 'a'.repeat(3000), 'from=2020-01-01&to=2030-01-01&granularity=hour', 'granularity=month&from=0001-01-01', 'limit=-1&cursor=%7B', 'page=99999999999999999999&pageSize=-5', 'q=%25%5C', 'keyId=__proto__'),
+    fc.string({ unit: fc.constantFrom(..."abcAZ09-_.~%/?=&:;+!$'()*,@".split('')), maxLength: 40 }),
+    fc.constantFrom(
+      '..',
+      '../../etc/passwd',
+      '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '%00',
+      '%ff%fe',
+      'a'.repeat(3000),
+      'from=2020-01-01&to=2030-01-01&granularity=hour',
+      'granularity=month&from=0001-01-01',
+      'limit=-1&cursor=%7B',
+      'page=99999999999999999999&pageSize=-5',
+      'q=%25%5C',
+      'keyId=__proto__',
+    ),
   );
   for (const p of prefixes) {
-    await check(segment, async (seg) => {
+    await check(
+      segment,
+      async (seg) => {
         const path = p.prefix + encodeURI(seg).replace(/%25([0-9a-fA-F]{2})/g, '%$1');
         const r = await send('GET', path, p.auth());
         // The client resolves dot segments before sending: a path that climbed out of its prefix is answered by
         // whatever it now names (the root's not-found handler answers in the admin shape).
         const sent = new URL(relay.url + path).pathname;
-        const shape: Shape = /^\/(api|claude)(\/|$)/.test(sent) ? 'anthropic' : sent.startsWith('/openai') ? 'openai' : sent.startsWith('/gemini') ? 'gemini' : sent.startsWith('/web') ? 'web' : 'admin';
-        checkAnswer({ name: `GET ${p.prefix}`, method: 'GET', path, shape: sent.startsWith(p.prefix.replace(/\?$/, '')) ? p.shape : shape, auth: p.auth }, r, path.slice(0, 200));
+        const shape: Shape = /^\/(api|claude)(\/|$)/.test(sent)
+          ? 'anthropic'
+          : sent.startsWith('/openai')
+            ? 'openai'
+            : sent.startsWith('/gemini')
+              ? 'gemini'
+              : sent.startsWith('/web')
+                ? 'web'
+                : 'admin';
+        checkAnswer(
+          { name: `GET ${p.prefix}`, method: 'GET', path, shape: sent.startsWith(p.prefix.replace(/\?$/, '')) ? p.shape : shape, auth: p.auth },
+          r,
+          path.slice(0, 200),
+        );
         if (p.shape === 'web') assert.doesNotMatch(r.text, /root:x:0:0|ENCRYPTION_KEY|JWT_SECRET/, `no file outside the web root: ${path}`);
-    }, RUNS);
+      },
+      RUNS,
+    );
   }
 });

@@ -54,11 +54,30 @@ test('with LOG_LEVEL=debug, no secret of a full scenario reaches the log files o
     // A failed login (a near miss of the password), then a real one.
     const wrongPassword = SECRETS.ADMIN_PASSWORD.replace('7731', '7732');
     seen.push(wrongPassword);
-    assert.equal((await fetch(`${url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: wrongPassword }) })).status, 401);
-    const login = (await json(await fetch(`${url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: SECRETS.ADMIN_PASSWORD }) }))) as { token: string };
+    assert.equal(
+      (
+        await fetch(`${url}/web/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password: wrongPassword }),
+        })
+      ).status,
+      401,
+    );
+    const login = (await json(
+      await fetch(`${url}/web/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: SECRETS.ADMIN_PASSWORD }),
+      }),
+    )) as { token: string };
     seen.push(login.token);
     const admin = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${url}/admin${path}`, { method, headers: { authorization: `Bearer ${login.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${url}/admin${path}`, {
+        method,
+        headers: { authorization: `Bearer ${login.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.status, json: (await json(res)) as any };
     };
 
@@ -69,8 +88,18 @@ test('with LOG_LEVEL=debug, no secret of a full scenario reaches the log files o
     seen.push(apiKey, rejectedKey, proxyPassword);
     fake.setApiKeys([apiKey]);
     assert.equal((await admin('POST', '/accounts', { kind: 'anthropic-api', name: 'main', apiKey, baseUrl: fake.url, priority: 10 })).status, 201);
-    assert.equal((await admin('POST', '/accounts', { kind: 'anthropic-api', name: 'rejected', apiKey: rejectedKey, baseUrl: fake.url, priority: 1 })).status, 201);
-    const proxied = await admin('POST', '/accounts', { kind: 'anthropic-api', name: 'proxied', apiKey: 'sk-ant-api03-LOGSECRET-proxied-0000', baseUrl: fake.url, proxy: `http://proxyuser:${proxyPassword}@127.0.0.1:9`, schedulable: false });
+    assert.equal(
+      (await admin('POST', '/accounts', { kind: 'anthropic-api', name: 'rejected', apiKey: rejectedKey, baseUrl: fake.url, priority: 1 })).status,
+      201,
+    );
+    const proxied = await admin('POST', '/accounts', {
+      kind: 'anthropic-api',
+      name: 'proxied',
+      apiKey: 'sk-ant-api03-LOGSECRET-proxied-0000',
+      baseUrl: fake.url,
+      proxy: `http://proxyuser:${proxyPassword}@127.0.0.1:9`,
+      schedulable: false,
+    });
     assert.equal(proxied.status, 201, JSON.stringify(proxied.json));
     seen.push('sk-ant-api03-LOGSECRET-proxied-0000');
     const session = await admin('POST', '/oauth/sessions', { provider: 'claude' });
@@ -88,13 +117,29 @@ test('with LOG_LEVEL=debug, no secret of a full scenario reaches the log files o
     seen.push(k1.json.key, k2.json.key);
     fake.setDefault({ kind: 'reply' });
     for (let i = 0; i < 4; i++) assert.equal((await sendMessage(url, { key: k1.json.key, stream: i % 2 === 0, text: `hello ${i}` })).kind, 'ok');
-    const viaBearer = await fetch(`${url}/api/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${k2.json.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }) });
+    const viaBearer = await fetch(`${url}/api/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${k2.json.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'x' }] }),
+    });
     assert.equal(viaBearer.status, 200);
     await viaBearer.text();
-    await fetch(`${url}/api/v1/messages/count_tokens`, { method: 'POST', headers: { 'x-api-key': k1.json.key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] }) }).then((r) => r.text());
-    await fetch(`${url}/openai/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${k1.json.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] }) }).then((r) => r.text());
-    await fetch(`${url}/api/v1/key-info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: k1.json.key }) }).then((r) => r.text());
-    const stats = (await (await fetch(`${url}/stats/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: k2.json.key }) })).json()) as { token: string };
+    await fetch(`${url}/api/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': k1.json.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] }),
+    }).then((r) => r.text());
+    await fetch(`${url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${k1.json.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] }),
+    }).then((r) => r.text());
+    await fetch(`${url}/api/v1/key-info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: k1.json.key }) }).then(
+      (r) => r.text(),
+    );
+    const stats = (await (
+      await fetch(`${url}/stats/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: k2.json.key }) })
+    ).json()) as { token: string };
     seen.push(stats.token);
     assert.equal((await fetch(`${url}/stats/api/me`, { headers: { authorization: `Bearer ${stats.token}` } })).status, 200);
     // Wrong keys (a typo of a real one, and a random one) and an upstream error that echoes nothing secret.

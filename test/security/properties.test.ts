@@ -7,13 +7,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SseParser, type SseEvent } from '../../src/platform/sse.js';
-import { AnthropicToChatStream, chatToMessages, isTranslateError, messageToChatCompletion, anthropicErrorToChat } from '../../src/translate/openai-chat-to-anthropic/index.js';
+import {
+  AnthropicToChatStream,
+  chatToMessages,
+  isTranslateError,
+  messageToChatCompletion,
+  anthropicErrorToChat,
+} from '../../src/translate/openai-chat-to-anthropic/index.js';
 import { computeCost, LONG_CONTEXT_THRESHOLD } from '../../src/accounting/cost.js';
 import { loadPricing } from '../../src/accounting/pricing.js';
 import { addUsage, type Usage } from '../../src/core/usage.js';
 import { withKeyDefaults, type ApiKey } from '../../src/core/api-key.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { KeyGate } from '../../src/services/key-gate.js';
+import { KeyGate } from '../../src/keys/key-gate.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { isRelayError } from '../../src/core/errors.js';
 
@@ -43,7 +49,12 @@ function parseChunks(chunks: (Uint8Array | string)[], opts?: ConstructorParamete
 
 // ---- SSE --------------------------------------------------------------------------------------------------------
 
-const fieldText = fc.string({ unit: fc.oneof(fc.constantFrom('a', 'ü', '€', '😀', ' ', ':', '{', '"'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, ''));
+const fieldText = fc
+  .string({
+    unit: fc.oneof(fc.constantFrom('a', 'ü', '€', '😀', ' ', ':', '{', '"'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+    maxLength: 30,
+  })
+  .map((s) => s.replace(/[\r\n]/g, ''));
 const sseEvent = fc.record({
   event: fc.option(fc.constantFrom('message_start', 'content_block_delta', 'ping', 'x'), { nil: undefined }),
   data: fc.array(fieldText, { minLength: 1, maxLength: 3 }),
@@ -101,28 +112,64 @@ test('SSE: arbitrary bytes never throw, and chunking never changes the result', 
 
 // ---- translator ---------------------------------------------------------------------------------------------------
 
-const text = fc.string({ unit: fc.oneof(fc.constantFrom('a', 'é', '中', '😀', '\n', '"', '\\'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 12 });
+const text = fc.string({
+  unit: fc.oneof(fc.constantFrom('a', 'é', '中', '😀', '\n', '"', '\\'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+  maxLength: 12,
+});
 const block = fc.oneof(
   fc.record({ kind: fc.constant('text' as const), parts: fc.array(text, { maxLength: 4 }) }),
   fc.record({ kind: fc.constant('thinking' as const), parts: fc.array(text, { maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('tool' as const), name: fc.constantFrom('get_weather', 'run'), args: fc.jsonValue({ maxDepth: 2 }), cuts: fc.array(fc.nat(), { maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('tool' as const),
+    name: fc.constantFrom('get_weather', 'run'),
+    args: fc.jsonValue({ maxDepth: 2 }),
+    cuts: fc.array(fc.nat(), { maxLength: 4 }),
+  }),
 );
 
 /** An Anthropic Messages stream with the given blocks, optionally cut short or ending in an error event. */
-function anthropicStream(blocks: (typeof block extends fc.Arbitrary<infer T> ? T : never)[], end: 'stop' | 'cut' | 'error', usage: { in: number; out: number }): string {
+function anthropicStream(
+  blocks: (typeof block extends fc.Arbitrary<infer T> ? T : never)[],
+  end: 'stop' | 'cut' | 'error',
+  usage: { in: number; out: number },
+): string {
   const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-  let s = ev('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, usage: { input_tokens: usage.in, output_tokens: 1 } } });
+  let s = ev('message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: usage.in, output_tokens: 1 },
+    },
+  });
   blocks.forEach((b, index) => {
     if (b.kind === 'tool') {
       const json = JSON.stringify(b.args);
-      s += ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${index}`, name: b.name, input: {} } });
+      s += ev('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: `toolu_${index}`, name: b.name, input: {} },
+      });
       for (const piece of cut(new TextEncoder().encode(json), b.cuts).map((x) => new TextDecoder().decode(x))) {
         s += ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } });
       }
     } else {
       const t = b.kind === 'text' ? 'text' : 'thinking';
-      s += ev('content_block_start', { type: 'content_block_start', index, content_block: t === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '' } });
-      for (const p of b.parts) s += ev('content_block_delta', { type: 'content_block_delta', index, delta: t === 'text' ? { type: 'text_delta', text: p } : { type: 'thinking_delta', thinking: p } });
+      s += ev('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: t === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '' },
+      });
+      for (const p of b.parts)
+        s += ev('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: t === 'text' ? { type: 'text_delta', text: p } : { type: 'thinking_delta', thinking: p },
+        });
     }
     s += ev('content_block_stop', { type: 'content_block_stop', index });
   });
@@ -156,7 +203,13 @@ test('translator: any chunking of an Anthropic stream gives the same OpenAI chat
           .map((e) => JSON.parse(e.data))
           .map((j) => j.choices?.[0]?.delta?.content ?? '')
           .join('');
-        assert.equal(content, blocks.filter((b) => b.kind === 'text').flatMap((b) => (b.kind === 'text' ? b.parts : [])).join(''));
+        assert.equal(
+          content,
+          blocks
+            .filter((b) => b.kind === 'text')
+            .flatMap((b) => (b.kind === 'text' ? b.parts : []))
+            .join(''),
+        );
       },
     ),
     runs(250),
@@ -171,7 +224,22 @@ const chatish = fc.record(
     messages: fc.oneof(
       fc.array(
         fc.record(
-          { role: fc.oneof(fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'function'), anyValue), content: fc.oneof(text, anyValue, fc.array(fc.record({ type: fc.oneof(fc.constantFrom('text', 'image_url', 'input_audio', 'file'), anyValue), text: anyValue, image_url: anyValue }, { requiredKeys: [] }))), tool_calls: anyValue, tool_call_id: anyValue, name: anyValue },
+          {
+            role: fc.oneof(fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'function'), anyValue),
+            content: fc.oneof(
+              text,
+              anyValue,
+              fc.array(
+                fc.record(
+                  { type: fc.oneof(fc.constantFrom('text', 'image_url', 'input_audio', 'file'), anyValue), text: anyValue, image_url: anyValue },
+                  { requiredKeys: [] },
+                ),
+              ),
+            ),
+            tool_calls: anyValue,
+            tool_call_id: anyValue,
+            name: anyValue,
+          },
           { requiredKeys: [] },
         ),
         { maxLength: 4 },
@@ -185,7 +253,16 @@ const chatish = fc.record(
     stop: anyValue,
     stream: anyValue,
     stream_options: anyValue,
-    tools: fc.oneof(fc.array(fc.record({ type: anyValue, function: fc.record({ name: anyValue, description: anyValue, parameters: anyValue }, { requiredKeys: [] }) }, { requiredKeys: [] }), { maxLength: 3 }), anyValue),
+    tools: fc.oneof(
+      fc.array(
+        fc.record(
+          { type: anyValue, function: fc.record({ name: anyValue, description: anyValue, parameters: anyValue }, { requiredKeys: [] }) },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+      anyValue,
+    ),
     tool_choice: anyValue,
     reasoning_effort: anyValue,
     n: anyValue,
@@ -200,11 +277,12 @@ test('translator: request conversion of arbitrary JSON either succeeds or throws
   fc.assert(
     fc.property(fc.oneof(chatish, fc.dictionary(fc.string({ maxLength: 8 }), anyValue)), (body) => {
       try {
-        const r = chatToMessages(body as Record<string, unknown>);
+        const r = chatToMessages(body);
         assert.equal(typeof r.request, 'object');
         JSON.stringify(r.request); // serialisable
       } catch (e) {
-        if (!isTranslateError(e)) throw new Error(`chatToMessages threw ${(e as Error)?.name}: ${(e as Error)?.message} for ${JSON.stringify(body).slice(0, 300)}`);
+        if (!isTranslateError(e))
+          throw new Error(`chatToMessages threw ${(e as Error)?.name}: ${(e as Error)?.message} for ${JSON.stringify(body).slice(0, 300)}`);
       }
     }),
     runs(1500),
@@ -231,24 +309,36 @@ test('translator: answers and errors of any shape convert without throwing', () 
 const pricing = loadPricing({ file: null });
 const MODELS = ['claude-sonnet-4-5', 'claude-opus-4-1', 'claude-haiku-4-5', 'claude-sonnet-4', 'gpt-5', 'gemini-2.5-pro'].filter((m) => pricing.lookup(m));
 const tokens = fc.nat(300_000);
-const usage: fc.Arbitrary<Usage> = fc.record({ input: tokens, output: fc.nat(64_000), cacheWrite5m: tokens, cacheWrite1h: tokens, cacheRead: tokens }).map((u) => ({ ...u }) as Usage);
+const usage: fc.Arbitrary<Usage> = fc
+  .record({ input: tokens, output: fc.nat(64_000), cacheWrite5m: tokens, cacheWrite1h: tokens, cacheRead: tokens })
+  .map((u) => ({ ...u }));
 const prompt = (u: Usage) => u.input + u.cacheWrite5m + u.cacheWrite1h + u.cacheRead;
 
 test('cost: never negative, an exact integer, zero for zero usage, and monotone in every token type', () => {
   assert.ok(MODELS.length >= 3, `priced models: ${MODELS.join(',')}`);
   fc.assert(
-    fc.property(fc.constantFrom(...MODELS), usage, fc.constantFrom<keyof Usage>('input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'), fc.nat(1000), (model, u, field, more) => {
-      const price = pricing.lookup(model)!.price;
-      const c = computeCost(u, price);
-      assert.ok(Number.isSafeInteger(c.costNanos) && c.costNanos >= 0);
-      assert.equal(c.costNanos, c.lines.reduce((s, l) => s + l.costNanos, 0));
-      const bigger = { ...u, [field]: (u[field] as number) + more };
-      // Within one pricing level (the long-context switch raises every price, so it only adds).
-      assert.ok(computeCost(bigger, price).costNanos >= c.costNanos);
-    }),
+    fc.property(
+      fc.constantFrom(...MODELS),
+      usage,
+      fc.constantFrom<keyof Usage>('input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'),
+      fc.nat(1000),
+      (model, u, field, more) => {
+        const price = pricing.lookup(model)!.price;
+        const c = computeCost(u, price);
+        assert.ok(Number.isSafeInteger(c.costNanos) && c.costNanos >= 0);
+        assert.equal(
+          c.costNanos,
+          c.lines.reduce((s, l) => s + l.costNanos, 0),
+        );
+        const bigger = { ...u, [field]: u[field] + more };
+        // Within one pricing level (the long-context switch raises every price, so it only adds).
+        assert.ok(computeCost(bigger, price).costNanos >= c.costNanos);
+      },
+    ),
     runs(1000),
   );
-  for (const m of MODELS) assert.equal(computeCost({ input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 } as Usage, pricing.lookup(m)!.price).costNanos, 0);
+  for (const m of MODELS)
+    assert.equal(computeCost({ input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, pricing.lookup(m)!.price).costNanos, 0);
 });
 
 test('cost: each line is the exact price × tokens rounded to the nearest nano-USD (a BigInt reference)', () => {
@@ -288,7 +378,7 @@ test('cost: additive — two requests cost what their sum costs, to one nano-USD
 
 type Op = { kind: 'admit' } | { kind: 'finish'; which: number; costNanos: number } | { kind: 'tick'; ms: number };
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.constant({ kind: 'admit' } as Op) },
+  { weight: 5, arbitrary: fc.constant({ kind: 'admit' }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('finish' as const), which: fc.nat(), costNanos: fc.nat(1_200_000_000) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.nat(5_000) }) },
 );
@@ -303,7 +393,10 @@ test('admission (SQLite store, through KeyGate): never past the daily/total cost
         let now = Date.UTC(2026, 5, 1, 4); // fixed, far from a day boundary in UTC+8
         const clock = { now: () => now };
         const gate = new KeyGate(store, clock, silentLogger(), { timezoneOffsetHours: 8 });
-        const key = withKeyDefaults({ id: 'k1', limits: { concurrencyLimit: caps.concurrency, dailyCostLimit: caps.dailyUsd, totalCostLimit: caps.totalUsd } } as unknown as ApiKey);
+        const key = withKeyDefaults({
+          id: 'k1',
+          limits: { concurrencyLimit: caps.concurrency, dailyCostLimit: caps.dailyUsd, totalCostLimit: caps.totalUsd },
+        } as unknown as ApiKey);
         const held: { release(): void }[] = [];
         let settled = 0;
         try {

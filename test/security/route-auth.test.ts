@@ -80,7 +80,11 @@ before(async () => {
   const claims = JSON.parse(Buffer.from(relay.adminToken.split('.')[1], 'base64url').toString());
   const now = Math.floor(Date.now() / 1000);
   // A second session, signed out: its token is genuine but revoked.
-  const login = await fetch(`${relay.url}/web/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'test-password-123' }) });
+  const login = await fetch(`${relay.url}/web/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'test-password-123' }),
+  });
   const revoked = ((await login.json()) as { token: string }).token;
   assert.equal((await fetch(`${relay.url}/admin/session`, { method: 'DELETE', headers: { authorization: `Bearer ${revoked}` } })).status < 300, true);
   cred.admin = {
@@ -123,14 +127,27 @@ function checkShape(surface: Surface, json: any, where: string): void {
   } else if (surface === 'openai') {
     assert.ok(typeof json?.error?.message === 'string' && 'type' in json.error, `${where}: OpenAI error shape: ${JSON.stringify(json)}`);
   } else if (surface === 'gemini') {
-    assert.ok(typeof json?.error?.message === 'string' && typeof json.error.code === 'number' && typeof json.error.status === 'string', `${where}: Gemini error shape: ${JSON.stringify(json)}`);
+    assert.ok(
+      typeof json?.error?.message === 'string' && typeof json.error.code === 'number' && typeof json.error.status === 'string',
+      `${where}: Gemini error shape: ${JSON.stringify(json)}`,
+    );
   }
 }
 
 test('the route table is read from the server and every route is classified', (t) => {
   assert.ok(routes.length > 80, `${routes.length} routes`);
-  for (const must of ['POST /api/v1/messages', 'GET /admin/accounts/:id', 'DELETE /admin/api-keys/:id', 'POST /openai/v1/chat/completions', 'GET /metrics', 'GET /stats/api/me']) {
-    assert.ok(routes.some((r) => `${r.method} ${r.path}` === must), `${must} is in the table`);
+  for (const must of [
+    'POST /api/v1/messages',
+    'GET /admin/accounts/:id',
+    'DELETE /admin/api-keys/:id',
+    'POST /openai/v1/chat/completions',
+    'GET /metrics',
+    'GET /stats/api/me',
+  ]) {
+    assert.ok(
+      routes.some((r) => `${r.method} ${r.path}` === must),
+      `${must} is in the table`,
+    );
   }
   for (const r of routes) if (!PUBLIC[`${r.method} ${r.path}`] && !(r.method === 'HEAD' && PUBLIC[`GET ${r.path}`])) surfaceOf(r);
   // An allow-listed route that no longer exists hides nothing; say so, so the list is kept tidy.
@@ -176,7 +193,12 @@ test('every protected route refuses every bad credential with a 401 in its surfa
 test('the allow-listed routes answer without credentials and without a 500', async () => {
   for (const id of Object.keys(PUBLIC)) {
     const [method, path] = id.split(' ');
-    const res = await fetch(`${relay.url}${concrete(path)}`, { method, headers: method === 'POST' ? { 'content-type': 'application/json' } : {}, body: method === 'POST' ? '{}' : undefined, redirect: 'manual' });
+    const res = await fetch(`${relay.url}${concrete(path)}`, {
+      method,
+      headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
+      body: method === 'POST' ? '{}' : undefined,
+      redirect: 'manual',
+    });
     const text = await res.text();
     // A fresh clone has no dist/web until a browser test builds it: /web then says so with a 503, which is not a fault.
     const notBuilt = path.startsWith('/web') && res.status === 503 && text.includes('Web admin not built');

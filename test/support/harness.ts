@@ -10,6 +10,7 @@ import { resolveSecrets } from '../../src/config/secrets-file.js';
 import type { Clock } from '../../src/core/clock.js';
 import { silentLogger, type Logger } from '../../src/platform/logger.js';
 import type { Store } from '../../src/store/types.js';
+import type { UsageEvent } from '../../src/core/usage-event.js';
 
 export const ADMIN = { username: 'admin', password: 'test-password-123' };
 
@@ -28,7 +29,7 @@ export interface TestRelay {
    * Waits until `count` requests of a key are recorded (the client can see an answer end a moment before the
    * relay records it) and returns them, newest first.
    */
-  recorded(keyId: string, count?: number): Promise<import('../../src/core/usage-event.js').UsageEvent[]>;
+  recorded(keyId: string, count?: number): Promise<UsageEvent[]>;
   close(): Promise<void>;
 }
 

@@ -32,7 +32,12 @@ export interface MessageOptions {
 
 function usageOf(u: Record<string, number> | undefined) {
   if (!u) return undefined;
-  return { input: u.input_tokens ?? 0, output: u.output_tokens ?? 0, cacheRead: u.cache_read_input_tokens ?? 0, cacheWrite: u.cache_creation_input_tokens ?? 0 };
+  return {
+    input: u.input_tokens ?? 0,
+    output: u.output_tokens ?? 0,
+    cacheRead: u.cache_read_input_tokens ?? 0,
+    cacheWrite: u.cache_creation_input_tokens ?? 0,
+  };
 }
 
 /** Parses a Messages SSE body: complete when it has message_stop; usage from message_start then message_delta. */

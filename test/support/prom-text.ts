@@ -82,7 +82,11 @@ function familyOf(sampleName: string, families: Map<string, Family>): Family | u
 function checkHistogram(f: Family): void {
   const series = new Map<string, { buckets: [number, number][]; count?: number }>();
   const keyOf = (labels: Record<string, string>) =>
-    JSON.stringify(Object.entries(labels).filter(([k]) => k !== 'le').sort(([a], [b]) => a.localeCompare(b)));
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([k]) => k !== 'le')
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   for (const s of f.samples) {
     const entry = series.get(keyOf(s.labels)) ?? { buckets: [] };
     series.set(keyOf(s.labels), entry);

@@ -100,7 +100,7 @@ export async function startHttpProxy(opts: { auth?: ProxyCredentials } = {}): Pr
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.pipe(res);
     });
-    up.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502).end());
+    up.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
     req.pipe(up);
   });
 
@@ -123,7 +123,7 @@ export async function startHttpProxy(opts: { auth?: ProxyCredentials } = {}): Pr
     });
   });
 
-  const l = await listen(server as unknown as Server, 'http', sockets);
+  const l = await listen(server, 'http', sockets);
   return {
     ...l,
     records,
@@ -206,7 +206,7 @@ export async function startSocks5Proxy(opts: { auth?: ProxyCredentials } = {}): 
     let addressType: SocksRecord['addressType'];
     if (atyp === 1) [host, addressType] = [[...(await r.read(4))].join('.'), 'ipv4'];
     else if (atyp === 3) [host, addressType] = [(await r.read((await r.read(1))[0])).toString(), 'domain'];
-    else if (atyp === 4) [host, addressType] = [ipv6((await r.read(16))), 'ipv6'];
+    else if (atyp === 4) [host, addressType] = [ipv6(await r.read(16)), 'ipv6'];
     else return void client.end(SOCKS_REPLY(8));
     const port = (await r.read(2)).readUInt16BE(0);
     records.push({ host, port, addressType, method: method === 2 ? 'userpass' : 'none', username });

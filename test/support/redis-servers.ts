@@ -40,7 +40,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function waitForPing(port: number, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 500, maxRetriesPerRequest: 0 });
+    const r = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      connectTimeout: 500,
+      maxRetriesPerRequest: 0,
+    });
     try {
       await r.connect();
       if ((await r.ping()) === 'PONG') return;
@@ -91,9 +99,17 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   const args = opts.sentinelConfig
     ? [opts.sentinelConfig, '--sentinel', '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no']
     : [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
         ...(opts.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-        '--protected-mode', 'no',
+        '--protected-mode',
+        'no',
         ...(opts.args ?? []),
       ];
   const launch = () => spawn('redis-server', args, { stdio: 'ignore' });

@@ -10,7 +10,13 @@ let probe: Promise<string | null> | null = null;
 /** Resolves to null when Redis is usable, else to the reason to skip. Throws when Redis is required. */
 export function redisSkipReason(): Promise<string | null> {
   probe ??= (async () => {
-    const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = new Redis(TEST_REDIS_URL, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      connectTimeout: 1500,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     try {
       await r.connect();
       await r.ping();

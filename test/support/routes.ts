@@ -1,6 +1,6 @@
 // Every route a running Fastify app has registered, read from its own route table (printRoutes), so a route added
 // later is enumerated without anyone listing it. Each parsed (method, path) is checked against app.hasRoute.
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 export interface RouteEntry {
   method: string;
@@ -28,7 +28,7 @@ export function listRoutes(app: FastifyInstance): RouteEntry[] {
     const path = stack.join('').replace(/([^/])\*$/, '$1/*');
     for (const method of node[2].split(',').map((s) => s.trim())) {
       // A literal colon inside a segment is registered as '::' (e.g. Gemini's `v1internal:generateContent`).
-      const registered = [path, path.replace(/([^/:]):(?!:)/g, '$1::')].find((url) => app.hasRoute({ method: method as HTTPMethods, url }));
+      const registered = [path, path.replace(/([^/:]):(?!:)/g, '$1::')].find((url) => app.hasRoute({ method: method, url }));
       if (!registered) throw new Error(`route table parse error: ${method} ${path} is not a route`);
       out.push({ method, path });
     }

@@ -52,7 +52,16 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       } catch {
         json = undefined;
       }
-      received.push({ method: req.method ?? '', path: u.pathname, rawUrl: req.url ?? '', query: Object.fromEntries(u.searchParams), headers, raw, json, at: Date.now() });
+      received.push({
+        method: req.method ?? '',
+        path: u.pathname,
+        rawUrl: req.url ?? '',
+        query: Object.fromEntries(u.searchParams),
+        headers,
+        raw,
+        json,
+        at: Date.now(),
+      });
       const r = replies.shift() ?? { status: 200, body: { errcode: 0, code: 0, ok: true } };
       res.writeHead(r.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(r.body ?? {}));
@@ -69,7 +78,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       for (;;) {
         const hit = received.find(match);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching webhook within ${ms} ms; received: ${received.map((h) => h.path + ' ' + h.raw.slice(0, 120)).join(' | ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching webhook within ${ms} ms; received: ${received.map((h) => h.path + ' ' + h.raw.slice(0, 120)).join(' | ')}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -145,7 +145,10 @@ describe('web admin in Chromium', { skip: skip ?? false }, () => {
     await once.getByTestId('once-saved').click();
     await once.waitFor({ state: 'detached' });
     await page.getByTestId('keys-table').getByText('e2e-alice').waitFor();
-    const leaked = await page.evaluate((k) => [location.href, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].some((s) => s.includes(k)), relayKey);
+    const leaked = await page.evaluate(
+      (k) => [location.href, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].some((s) => s.includes(k)),
+      relayKey,
+    );
     assert.equal(leaked, false, 'the key is in neither the URL nor storage');
     assert.equal(await page.getByText(relayKey).count(), 0, 'the list shows only the prefix');
   });
@@ -197,7 +200,10 @@ describe('web admin in Chromium', { skip: skip ?? false }, () => {
     await checkPage(page, 'en', 'requests');
     await shot(page, 'requests-en-light-1440');
     await page.goto(`${t.url}/web/keys?usageRange=today`);
-    await page.getByTestId('key-usage').getByText(`1 req · 2,545 · ${usd(costMicros)}`).waitFor();
+    await page
+      .getByTestId('key-usage')
+      .getByText(`1 req · 2,545 · ${usd(costMicros)}`)
+      .waitFor();
     const keyRow = page.getByTestId('keys-table').locator('tr', { hasText: 'e2e-alice' });
     await keyRow.getByText('1 / 3').waitFor();
     await keyRow.getByText(`${usd(costMicros)} / $5.00`).waitFor();
@@ -208,15 +214,24 @@ describe('web admin in Chromium', { skip: skip ?? false }, () => {
     await checkPage(page, 'en', 'usage');
     await shot(page, 'usage-en-light-1440');
     await page.goto(`${t.url}/web/settings`);
-    await page.getByTestId('tz-explain').getByText(/UTC\+08:00/).waitFor();
+    await page
+      .getByTestId('tz-explain')
+      .getByText(/UTC\+08:00/)
+      .waitFor();
     await shot(page, 'settings-en-light-1440');
   });
 
   test('the window limit refuses the fourth request; the key shows as exhausted in the list', async () => {
     const sdk = new Anthropic({ baseURL: `${t.url}/api`, apiKey: relayKey, maxRetries: 0 });
     for (let i = 0; i < 2; i++) await sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user', content: `more ${i}` }] });
-    await assert.rejects(sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user', content: 'one too many' }] }), (e: { status?: number }) => e.status === 429);
-    await assert.rejects(sdk.messages.create({ model: 'claude-opus-4-8', max_tokens: 16, messages: [{ role: 'user', content: 'not allowed' }] }), (e: { status?: number }) => e.status === 403 || e.status === 429);
+    await assert.rejects(
+      sdk.messages.create({ model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user', content: 'one too many' }] }),
+      (e: { status?: number }) => e.status === 429,
+    );
+    await assert.rejects(
+      sdk.messages.create({ model: 'claude-opus-4-8', max_tokens: 16, messages: [{ role: 'user', content: 'not allowed' }] }),
+      (e: { status?: number }) => e.status === 403 || e.status === 429,
+    );
     await page.goto(`${t.url}/web/keys`);
     const row = page.getByTestId('keys-table').locator('tr', { hasText: 'e2e-alice' });
     await row.locator('[data-state=exhausted]').waitFor();
@@ -231,16 +246,29 @@ describe('web admin in Chromium', { skip: skip ?? false }, () => {
     const pub = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
     const s = await watchedPage(pub, (url, status) => status === 401 && url.includes('/stats/api/session'));
     await s.page.goto(`${t.url}/web/stats`);
-    await s.page.getByTestId('stats-key').locator('input').fill('cr_' + '0'.repeat(64));
+    await s.page
+      .getByTestId('stats-key')
+      .locator('input')
+      .fill('cr_' + '0'.repeat(64));
     await s.page.getByTestId('stats-submit').click();
     await s.page.getByTestId('stats-error').getByText('Key not recognised.').waitFor();
     await s.page.getByTestId('stats-key').locator('input').fill(relayKey);
     await s.page.getByTestId('stats-submit').click();
     await s.page.getByTestId('stats-name').getByText('e2e-alice').waitFor();
     await s.page.getByTestId('stats-today').getByText(usd(dayMicros)).waitFor();
-    await s.page.getByTestId('stats-limit').filter({ hasText: 'Window requests' }).getByText(/3 \/ 3/).waitFor();
-    await s.page.getByTestId('stats-restrictions').getByText(/claude-sonnet-5/).waitFor();
-    const leaked = await s.page.evaluate((k) => [location.href, JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.body.innerText].some((x) => x.includes(k)), relayKey);
+    await s.page
+      .getByTestId('stats-limit')
+      .filter({ hasText: 'Window requests' })
+      .getByText(/3 \/ 3/)
+      .waitFor();
+    await s.page
+      .getByTestId('stats-restrictions')
+      .getByText(/claude-sonnet-5/)
+      .waitFor();
+    const leaked = await s.page.evaluate(
+      (k) => [location.href, JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.body.innerText].some((x) => x.includes(k)),
+      relayKey,
+    );
     assert.equal(leaked, false, 'the key is nowhere in the page, URL or storage');
     await s.page.waitForTimeout(400);
     await checkPage(s.page, 'en', 'stats');

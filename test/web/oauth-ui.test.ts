@@ -10,7 +10,7 @@ import { oauthEnv } from '../support/oauth.js';
 import { browserSkipReason, checkPage, ensureWebBuilt, launch, shot, watchedPage, type Watched } from './support/browser.js';
 
 // Browser globals used inside page.evaluate / addInitScript callbacks (they run in the page, not in Node).
-declare const window: any, document: any, navigator: any, location: any, localStorage: any, sessionStorage: any;
+declare const document: any;
 
 const skip = browserSkipReason();
 
@@ -60,7 +60,10 @@ describe('OAuth account flow in Chromium', { skip: skip ?? false }, () => {
     assert.ok(link.startsWith(`${fake.url}/oauth/authorize?`));
     await page.getByTestId('oauth-paste').locator('textarea').fill('not-a-real-code#state');
     await page.getByTestId('oauth-exchange').click();
-    await page.getByTestId('oauth-error').getByText(/expired or was already used/).waitFor();
+    await page
+      .getByTestId('oauth-error')
+      .getByText(/expired or was already used/)
+      .waitFor();
     await shot(page, 'oauth-error-en-light-1280');
     assert.equal(await page.getByTestId('acc-save').isDisabled(), true, 'nothing to save yet');
     await page.getByTestId('oauth-generate').click(); // Regenerate
@@ -92,7 +95,11 @@ describe('OAuth account flow in Chromium', { skip: skip ?? false }, () => {
 
   test('after repeated wrong passwords the login page counts down the lockout', async () => {
     for (let i = 0; i < 10; i++) {
-      await fetch(`${t.url}/admin/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN.username, password: `wrong-${i}` }) });
+      await fetch(`${t.url}/admin/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: ADMIN.username, password: `wrong-${i}` }),
+      });
     }
     const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
     const p = await ctx.newPage();

@@ -20,9 +20,20 @@ describe('OpenAI pages in Chinese and at phone width', { skip: skip ?? false }, 
   before(async () => {
     ensureWebBuilt();
     fake = await createFakeUpstream();
-    t = await startRelay({ env: { OPENAI_OAUTH_AUTHORIZE_URL: `${fake.url}/oauth/authorize`, OPENAI_OAUTH_TOKEN_URL: `${fake.url}/oauth/token`, CODEX_API_URL: `${fake.url}/backend-api/codex` } });
+    t = await startRelay({
+      env: {
+        OPENAI_OAUTH_AUTHORIZE_URL: `${fake.url}/oauth/authorize`,
+        OPENAI_OAUTH_TOKEN_URL: `${fake.url}/oauth/token`,
+        CODEX_API_URL: `${fake.url}/backend-api/codex`,
+      },
+    });
     await t.addAccount(fake.url, { name: 'e2e-claude' });
-    const api = await t.admin('POST', '/accounts', { kind: 'openai-api', name: 'e2e-openai', apiKey: 'sk-proj-layout-test-account', baseUrl: `${fake.url}/v1` });
+    const api = await t.admin('POST', '/accounts', {
+      kind: 'openai-api',
+      name: 'e2e-openai',
+      apiKey: 'sk-proj-layout-test-account',
+      baseUrl: `${fake.url}/v1`,
+    });
     assert.equal(api.status, 201, JSON.stringify(api.json));
     const s = await t.admin('POST', '/oauth/sessions', { provider: 'openai' });
     assert.equal(s.status, 201, JSON.stringify(s.json));
@@ -69,7 +80,10 @@ describe('OpenAI pages in Chinese and at phone width', { skip: skip ?? false }, 
       if (tag === '1440') await shot(p, `account-kinds-zh-light-${tag}`);
       await p.getByTestId('kind-openai-oauth').click();
       await p.getByTestId('oauth-localhost').getByText('最后一个页面打不开——这是正常的').waitFor();
-      await p.getByTestId('oauth-terms').getByText(/OpenAI 的条款/).waitFor();
+      await p
+        .getByTestId('oauth-terms')
+        .getByText(/OpenAI 的条款/)
+        .waitFor();
       await p.getByTestId('oauth-ack').click();
       await p.getByTestId('oauth-generate').click();
       await p.getByTestId('oauth-link').waitFor();

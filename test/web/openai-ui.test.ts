@@ -12,7 +12,6 @@ import { ADMIN, startRelay, type TestRelay } from '../support/harness.js';
 import { browserSkipReason, checkPage, ensureWebBuilt, launch, shot, watchedPage, type Watched } from './support/browser.js';
 
 // Browser globals used inside page.evaluate callbacks (they run in the page, not in Node).
-declare const document: any;
 
 const skip = browserSkipReason();
 const OPENAI_KEY = 'sk-proj-browser-test-openai-account';
@@ -75,7 +74,10 @@ describe('OpenAI accounts, OAuth and key setup in Chromium', { skip: skip ?? fal
     await openai.getByTestId('kind-openai-api').click();
     await page.getByTestId('acc-kind').getByText('OpenAI API key').waitFor();
     assert.equal(await page.getByTestId('acc-baseurl').locator('input').getAttribute('placeholder'), 'https://api.openai.com/v1');
-    await page.getByTestId('acc-baseurl-help').getByText(/ending in \/v1/).waitFor();
+    await page
+      .getByTestId('acc-baseurl-help')
+      .getByText(/ending in \/v1/)
+      .waitFor();
     await page.getByTestId('acc-name').locator('input').fill('e2e-openai');
     await page.getByTestId('acc-apikey').locator('input').fill(OPENAI_KEY);
     await page.getByTestId('acc-baseurl').locator('input').fill(`${fake.url}/v1`);
@@ -105,8 +107,14 @@ describe('OpenAI accounts, OAuth and key setup in Chromium', { skip: skip ?? fal
     const flow = page.getByTestId('oauth-flow');
     assert.equal(await flow.getAttribute('data-provider'), 'openai');
     assert.equal((await page.getByTestId('oauth-terms').innerText()).trim(), codexTerms, 'the terms the server states, before the link');
-    await page.getByTestId('oauth-localhost').getByText(/localhost:1455\/auth\/callback/).waitFor();
-    await page.getByTestId('oauth-localhost').getByText(/Copy the whole address/).waitFor();
+    await page
+      .getByTestId('oauth-localhost')
+      .getByText(/localhost:1455\/auth\/callback/)
+      .waitFor();
+    await page
+      .getByTestId('oauth-localhost')
+      .getByText(/Copy the whole address/)
+      .waitFor();
     assert.equal(await page.getByTestId('oauth-generate').isDisabled(), true, 'the link needs the terms acknowledged first');
     await page.getByTestId('oauth-ack').click();
     const started = page.waitForResponse((r) => r.url().endsWith('/admin/oauth/sessions'));
@@ -123,7 +131,10 @@ describe('OpenAI accounts, OAuth and key setup in Chromium', { skip: skip ?? fal
     const state = new URL(link).searchParams.get('state');
     await page.getByTestId('oauth-paste').locator('textarea').fill(`http://localhost:1455/auth/callback?code=ac_not-a-real-code&state=${state}`);
     await page.getByTestId('oauth-exchange').click();
-    await page.getByTestId('oauth-error').getByText(/expired or was already used/).waitFor();
+    await page
+      .getByTestId('oauth-error')
+      .getByText(/expired or was already used/)
+      .waitFor();
     assert.equal(await page.getByTestId('acc-save').isDisabled(), true, 'nothing to save yet');
     const callback = fake.openaiOAuth.authorize(link);
     assert.ok(callback.startsWith('http://localhost:1455/auth/callback?code='), callback);
@@ -159,7 +170,10 @@ describe('OpenAI accounts, OAuth and key setup in Chromium', { skip: skip ?? fal
     await form.getByTestId('oauth-ack').click();
     await form.getByTestId('oauth-generate').click();
     const link = await form.getByTestId('oauth-link').locator('input').inputValue();
-    await form.getByTestId('oauth-paste').locator('textarea').fill(fake.openaiOAuth.authorize(link, { email: 'codex-renewed@example.com' }));
+    await form
+      .getByTestId('oauth-paste')
+      .locator('textarea')
+      .fill(fake.openaiOAuth.authorize(link, { email: 'codex-renewed@example.com' }));
     await form.getByTestId('oauth-exchange').click();
     await form.getByTestId('oauth-identity').getByText('codex-renewed@example.com').waitFor();
     await shot(page, 'reauth-openai-en-light-1440');
@@ -192,7 +206,8 @@ describe('OpenAI accounts, OAuth and key setup in Chromium', { skip: skip ?? fal
     await page.goto(`${t.url}/web/keys`);
     await page.getByTestId('key-create').click();
     await page.getByTestId('key-name').locator('input').fill('e2e-codex-user');
-    for (const raw of ['openaiAccountId', 'geminiAccountId']) assert.equal(await page.getByTestId('key-form').getByText(raw).count(), 0, `${raw} is laid out as a routing picker, not as a raw field`);
+    for (const raw of ['openaiAccountId', 'geminiAccountId'])
+      assert.equal(await page.getByTestId('key-form').getByText(raw).count(), 0, `${raw} is laid out as a routing picker, not as a raw field`);
     await page.getByTestId('key-perm-openai').click();
     await page.getByTestId('key-routing-openai').click();
     const options = page.locator('.n-base-select-menu:visible .n-base-select-option');
@@ -232,7 +247,10 @@ describe('OpenAI accounts, OAuth and key setup in Chromium', { skip: skip ?? fal
     await checkPage(page, 'en', 'once openai');
     await shot(page, 'key-once-openai-en-light-1440');
     await once.getByTestId('shell-powershell').click();
-    await once.getByTestId('verify-openai-powershell').getByText(/Invoke-RestMethod @req/).waitFor();
+    await once
+      .getByTestId('verify-openai-powershell')
+      .getByText(/Invoke-RestMethod @req/)
+      .waitFor();
     await shot(page, 'key-once-openai-powershell-en-light-1440');
     await once.getByTestId('once-saved').click();
     await once.waitFor({ state: 'detached' });

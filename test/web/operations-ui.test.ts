@@ -59,7 +59,10 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     // The refused group delete answers 409; the refused cron 400.
     w = await watchedPage(
       ctx,
-      (url, status) => (status === 401 && url.includes('/admin/session')) || (status === 409 && url.includes('/admin/groups/')) || (status === 400 && url.includes('/scheduled-test')),
+      (url, status) =>
+        (status === 401 && url.includes('/admin/session')) ||
+        (status === 409 && url.includes('/admin/groups/')) ||
+        (status === 400 && url.includes('/scheduled-test')),
     );
     page = w.page;
     await page.goto(`${t.url}/web/login`);
@@ -91,7 +94,10 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await modal.getByTestId('group-members-save').click();
     await modal.getByTestId('group-count-Team A').getByText('1 routable / 1').waitFor();
     const groups = await t.admin('GET', '/groups');
-    assert.deepEqual(groups.json.items.map((g: { name: string; members: string[] }) => [g.name, g.members]), [['Team A', [alpha]]]);
+    assert.deepEqual(
+      groups.json.items.map((g: { name: string; members: string[] }) => [g.name, g.members]),
+      [['Team A', [alpha]]],
+    );
     const acc = await t.admin('GET', `/accounts/${beta}`);
     assert.deepEqual(acc.json.groupIds, [], 'only the picked account joined');
     await modal.getByTestId('group-delete-Team A').click();
@@ -110,13 +116,16 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
   test('the account drawer shows the health history, recent errors, and the last test run from it', async () => {
     await t.relay.health.report(alpha, { kind: 'rate_limited', reason: 'usage limit reached', until: Date.now() + 3_600_000 }, { httpStatus: 429 });
     await t.relay.health.reset(alpha);
-    await t.relay.store.usage.record([failed({ keyId, accountId: alpha, requestId: 'req-ops-alpha-429' }), failed({ keyId, accountId: beta, requestId: 'req-ops-beta-500', status: 500 })]);
+    await t.relay.store.usage.record([
+      failed({ keyId, accountId: alpha, requestId: 'req-ops-alpha-429' }),
+      failed({ keyId, accountId: beta, requestId: 'req-ops-beta-500', status: 500 }),
+    ]);
     await page.goto(`${t.url}/web/accounts`);
     await page.getByTestId('accounts-table').locator('tr', { hasText: 'alpha' }).getByTestId('acc-detail').click();
     const drawer = page.getByTestId('account-drawer');
     await drawer.getByTestId('health-strip').waitFor();
     await page.waitForURL(new RegExp(`account=${alpha}`));
-    assert.equal(await drawer.getByTestId('health-strip').locator('.cell.warn').count() > 0, true, 'the 24 h strip shows the cooldown');
+    assert.equal((await drawer.getByTestId('health-strip').locator('.cell.warn').count()) > 0, true, 'the 24 h strip shows the cooldown');
     await drawer.locator('.n-tabs-tab', { hasText: 'Health history' }).click();
     const hist = drawer.getByTestId('health-history');
     await hist.getByText('usage limit reached (HTTP 429)').waitFor();
@@ -127,10 +136,16 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await drawer.locator('.n-tabs-tab', { hasText: 'Tests' }).click();
     await drawer.getByText('Not tested yet').waitFor();
     await drawer.getByTestId('drawer-test').click();
-    await drawer.getByTestId('last-test').getByText(/HTTP 200/).waitFor();
+    await drawer
+      .getByTestId('last-test')
+      .getByText(/HTTP 200/)
+      .waitFor();
     const hh = await t.admin('GET', `/accounts/${alpha}/health-history`);
     assert.equal(hh.json.lastTest.ok, true);
-    assert.deepEqual(hh.json.items.map((e: { state: string }) => e.state), ['ok', 'rate_limited']);
+    assert.deepEqual(
+      hh.json.items.map((e: { state: string }) => e.state),
+      ['ok', 'rate_limited'],
+    );
     await checkPage(page, 'en', 'account drawer');
     await shot(page, 'account-drawer-tests-en-1440');
     await drawer.locator('.n-tabs-tab', { hasText: 'Overview' }).click();
@@ -149,7 +164,10 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await sched.getByTestId('sched-cron').locator('input').fill('* * * * *');
     await sched.getByTestId('sched-enabled').click();
     await sched.getByTestId('sched-save').click();
-    await sched.getByTestId('sched-error').getByText(/more often than every 5 minutes/).waitFor();
+    await sched
+      .getByTestId('sched-error')
+      .getByText(/more often than every 5 minutes/)
+      .waitFor();
     await sched.getByTestId('sched-preset-every6h').click();
     assert.equal(await sched.getByTestId('sched-cron').locator('input').inputValue(), '0 */6 * * *');
     await sched.getByTestId('sched-model').click();
@@ -157,12 +175,24 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await page.keyboard.press('Enter');
     await sched.getByText('Unsaved changes').waitFor();
     await sched.getByTestId('sched-save').click();
-    await sched.getByTestId('sched-next').getByText(/^Next run \d{4}-\d\d-\d\d \d\d:00$/).waitFor();
+    await sched
+      .getByTestId('sched-next')
+      .getByText(/^Next run \d{4}-\d\d-\d\d \d\d:00$/)
+      .waitFor();
     const saved = (await t.admin('GET', `/accounts/${alpha}/scheduled-test`)).json;
     assert.deepEqual([saved.enabled, saved.cron, saved.model, saved.updatedBy], [true, '0 */6 * * *', 'claude-sonnet-4-5', 'admin']);
     assert.equal(new Date(Date.parse(saved.nextRunAt) + 8 * 3_600_000).getUTCHours() % 6, 0, 'every 6 h in the reporting time zone');
     // Runs as the runner records them (it is driven with a fake clock in test/scheduled-tests.test.ts).
-    const run = (at: number, ok: boolean) => ({ at, ok, status: ok ? 200 : 401, latencyMs: 812, model: 'claude-sonnet-4-5', text: ok ? 'pong' : null, error: ok ? null : 'invalid x-api-key ***', trigger: 'scheduled' });
+    const run = (at: number, ok: boolean) => ({
+      at,
+      ok,
+      status: ok ? 200 : 401,
+      latencyMs: 812,
+      model: 'claude-sonnet-4-5',
+      text: ok ? 'pong' : null,
+      error: ok ? null : 'invalid x-api-key ***',
+      trigger: 'scheduled',
+    });
     await t.relay.store.kv.set(`acct-test-log:${alpha}`, JSON.stringify([run(Date.now() - 60_000, false), run(Date.now() - 6 * 3_600_000, true)]));
     await page.reload();
     await drawer.locator('.n-tabs-tab', { hasText: 'Tests' }).click();
@@ -239,7 +269,7 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await page.getByTestId('groups-open').click();
     const modal = page.getByTestId('groups-modal');
     await modal.getByText('账户分组').waitFor();
-    const raw = async () => ((await page.locator('body').innerText()).match(/\b(groups|drawer|retention|sched|relayb)\.[a-zA-Z]+/g) ?? []);
+    const raw = async () => (await page.locator('body').innerText()).match(/\b(groups|drawer|retention|sched|relayb)\.[a-zA-Z]+/g) ?? [];
     assert.deepEqual(await raw(), []);
     await checkPage(page, 'zh-CN', 'groups zh');
     await shot(page, 'groups-zh-1440');

@@ -60,7 +60,16 @@ describe('Settings: notifications and the wait queue in Chromium', { skip: skip 
     const form = page.getByTestId('channel-form');
     await form.getByTestId('channel-name').locator('input').fill('Team WeCom');
     // Every type's fields and help render (their messages compile).
-    const helps: Record<string, RegExp> = { 'Webhook (JSON)': /x-crs-signature/, 'DingTalk robot': /SEC… secret/, 'Feishu / Lark robot': /signature verification/, Slack: /incoming-webhook/, 'Telegram bot': /@BotFather/, Bark: /when self-hosted \(default api\.day\.app\)/, 'Email (SMTP)': /STARTTLS/, 'WeCom robot': /group robot/ };
+    const helps: Record<string, RegExp> = {
+      'Webhook (JSON)': /x-crs-signature/,
+      'DingTalk robot': /SEC… secret/,
+      'Feishu / Lark robot': /signature verification/,
+      Slack: /incoming-webhook/,
+      'Telegram bot': /@BotFather/,
+      Bark: /when self-hosted \(default api\.day\.app\)/,
+      'Email (SMTP)': /STARTTLS/,
+      'WeCom robot': /group robot/,
+    };
     for (const [label, help] of Object.entries(helps)) {
       await form.getByTestId('channel-type').click();
       await page.locator('.n-base-select-menu:visible .n-base-select-option').filter({ hasText: label }).click();
@@ -84,7 +93,11 @@ describe('Settings: notifications and the wait queue in Chromium', { skip: skip 
     assert.equal(got.json.msgtype, 'markdown');
     const history = n.getByTestId('alert-history');
     await history.getByTestId('history-subject').filter({ hasText: 'Team WeCom' }).first().waitFor();
-    assert.match((await history.locator('.ev').first().getAttribute('title')) ?? '', /^测试通知：Team WeCom\n/, 'the alert text (default language Chinese) on hover');
+    assert.match(
+      (await history.locator('.ev').first().getAttribute('title')) ?? '',
+      /^测试通知：Team WeCom\n/,
+      'the alert text (default language Chinese) on hover',
+    );
     await history.getByTestId('delivery').filter({ hasText: 'Team WeCom · sent · 1 attempt' }).waitFor();
     // A failing channel: the history says so, with the reason on hover.
     hook.reply({ status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url' } });

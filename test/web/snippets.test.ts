@@ -14,7 +14,19 @@ import { createFakeUpstream, type FakeUpstream } from '../support/fake-upstream/
 import { startRelay, type TestRelay } from '../support/harness.js';
 import { writeStandIns } from './support/client-standins.js';
 import { cmdArgv, parseCmd, parseInvokeRestMethod, parsePowerShell, type ShellEffect } from './support/snippet-shells.js';
-import { CLIENTS, clientSetup, clientsFor, codexConfig, GEMINI_SETTINGS, snippet, statusLine, verifyModel, type Client, type KeyAccess, type Scope } from '../../web/src/utils/snippets.js';
+import {
+  CLIENTS,
+  clientSetup,
+  clientsFor,
+  codexConfig,
+  GEMINI_SETTINGS,
+  snippet,
+  statusLine,
+  verifyModel,
+  type Client,
+  type KeyAccess,
+  type Scope,
+} from '../../web/src/utils/snippets.js';
 
 const SCOPES: Scope[] = ['session', 'persist'];
 const OPENAI_KEY = 'sk-proj-snippet-test-account-key';
@@ -56,7 +68,12 @@ describe('setup snippets against a running relay', () => {
     const meta = await relay.admin('GET', '/meta');
     const geminiKind = (meta.json.accountKinds as { kind: string; protocol: string; oauth: boolean }[]).find((k) => k.protocol === 'gemini' && !k.oauth);
     if (geminiKind) {
-      const ga = await relay.admin('POST', '/accounts', { kind: geminiKind.kind, name: 'gemini-api', apiKey: 'AIzaSy-snippet-test-account-key-000000', baseUrl: fake.url });
+      const ga = await relay.admin('POST', '/accounts', {
+        kind: geminiKind.kind,
+        name: 'gemini-api',
+        apiKey: 'AIzaSy-snippet-test-account-key-000000',
+        baseUrl: fake.url,
+      });
       assert.equal(ga.status, 201, `a ${geminiKind.kind} account on the fake: ${JSON.stringify(ga.json)}`);
     }
     await relay.relay.pool.reload();
@@ -99,7 +116,12 @@ describe('setup snippets against a running relay', () => {
   }
   const lastUpstreamPath = () => fake.requests.at(-1)?.path;
 
-  const UPSTREAM_PATH: Record<Client, string> = { claude: '/v1/messages', codex: '/v1/responses', gemini: '/v1beta/models/gemini-2.5-flash:streamGenerateContent', openai: '/v1/messages' };
+  const UPSTREAM_PATH: Record<Client, string> = {
+    claude: '/v1/messages',
+    codex: '/v1/responses',
+    gemini: '/v1beta/models/gemini-2.5-flash:streamGenerateContent',
+    openai: '/v1/messages',
+  };
 
   for (const client of CLIENTS) {
     for (const scope of SCOPES) {

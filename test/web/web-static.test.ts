@@ -57,7 +57,17 @@ describe('web static serving', () => {
   });
 
   test('path traversal is refused in every spelling', async () => {
-    for (const url of ['/web/../secret.txt', '/web/%2e%2e/secret.txt', '/web/..%2fsecret.txt', '/web/%2E%2E%2Fsecret.txt', '/web//secret.txt', '/web/..\\secret.txt', '/web/assets/%5c..%5csecret.txt', '/web/a/%00', '/web/.%2e/secret.txt']) {
+    for (const url of [
+      '/web/../secret.txt',
+      '/web/%2e%2e/secret.txt',
+      '/web/..%2fsecret.txt',
+      '/web/%2E%2E%2Fsecret.txt',
+      '/web//secret.txt',
+      '/web/..\\secret.txt',
+      '/web/assets/%5c..%5csecret.txt',
+      '/web/a/%00',
+      '/web/.%2e/secret.txt',
+    ]) {
       const r = await app.inject({ url });
       assert.ok(r.statusCode === 400 || r.statusCode === 404, `${url} → ${r.statusCode}`);
       assert.ok(!r.body.includes('outside the root'), url);

@@ -70,7 +70,10 @@ export class AccountHealth {
     if (!reason) return null;
     const next = mergeReason(this.get(id), reason, now);
     this.reasons.set(id, next);
-    this.log.warn({ accountId: id, code: reason.code, until: reason.until, httpStatus: ctx.httpStatus, requestId: ctx.requestId, reason: reason.message }, 'account cooling down');
+    this.log.warn(
+      { accountId: id, code: reason.code, until: reason.until, httpStatus: ctx.httpStatus, requestId: ctx.requestId, reason: reason.message },
+      'account cooling down',
+    );
     await this.save(id, next);
     return reason;
   }

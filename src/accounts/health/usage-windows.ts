@@ -70,9 +70,7 @@ export class AccountWindows {
     try {
       const obs = observe(headers, this.clock.now());
       if (!obs || obs.windows.length === 0) return;
-      this.save(entry.account.id, obs.windows).catch((e: Error) =>
-        this.log.warn({ accountId: entry.account.id, err: e.message }, 'usage windows not saved'),
-      );
+      this.save(entry.account.id, obs.windows).catch((e: Error) => this.log.warn({ accountId: entry.account.id, err: e.message }, 'usage windows not saved'));
     } catch (e) {
       this.log.warn({ accountId: entry.account.id, err: (e as Error).message }, 'usage windows not read');
     }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { bucketLabel } from '../../core/time-buckets.js';
-import { addRow, emptyBlock, sealBlock, type UsageBlock } from '../../accounting/usage-analytics.js';
+import { addRow, emptyBlock, sealBlock } from '../../accounting/usage-analytics.js';
 import type { AccountHealth } from '../../accounts/health/state.js';
 import type { AccountHistory } from '../../accounts/history.js';
 import type { AccountTester } from '../../accounts/tester.js';
@@ -62,16 +62,24 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
     const zero = sealBlock(emptyBlock());
     const needle = q.q?.toLowerCase();
     const all = list.map((a, i) => {
-      const v = { ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)), health: healthView(a, deps.health, deps.pool, now), windows: windows[i].map(windowView) } as View;
+      const v = {
+        ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)),
+        health: healthView(a, deps.health, deps.pool, now),
+        windows: windows[i].map(windowView),
+      } as View;
       const t = today.get(a.id);
-      return { ...v, ...accountState(v, now), today: t ? sealBlock(t) : zero } as View & { state: string; routable: boolean; today: UsageBlock };
+      return { ...v, ...accountState(v, now), today: t ? sealBlock(t) : zero };
     });
     const counts: Record<string, number> = { all: all.length, routable: 0, not_routable: 0 };
     for (const v of all) {
       counts[v.routable ? 'routable' : 'not_routable']++;
       if (!v.routable) counts[v.state] = (counts[v.state] ?? 0) + 1;
     }
-    let items = all.filter((v) => (!q.kind || v.kind === q.kind) && (!needle || v.name.toLowerCase().includes(needle) || v.id.includes(needle) || v.description.toLowerCase().includes(needle)));
+    let items = all.filter(
+      (v) =>
+        (!q.kind || v.kind === q.kind) &&
+        (!needle || v.name.toLowerCase().includes(needle) || v.id.includes(needle) || v.description.toLowerCase().includes(needle)),
+    );
     if (q.state === 'routable') items = items.filter((v) => v.routable);
     else if (q.state === 'not_routable') items = items.filter((v) => !v.routable);
     else if (q.state !== 'all') items = items.filter((v) => v.state === q.state);
@@ -108,7 +116,24 @@ export function accountExtraRoutes(app: FastifyInstance, deps: Deps): void {
 }
 
 export const accountExtraDocs: RouteDoc[] = [
-  { method: 'GET', path: '/admin/accounts/search', tag: 'accounts', summary: 'Accounts filtered by text, kind and state, sorted, paged, each with state, routable and today’s usage; `counts` per state for the chip row', query: accountSearchQuerySchema },
-  { method: 'GET', path: '/admin/accounts/{id}/health-history', tag: 'accounts', summary: 'The account’s health changes of the last 7 days (newest first: state, reasons) and its last test result' },
-  { method: 'POST', path: '/admin/accounts/{id}/test', tag: 'accounts', summary: 'Send one short request through the account (and its proxy): status, latency, reply text or error', body: accountTestSchema },
+  {
+    method: 'GET',
+    path: '/admin/accounts/search',
+    tag: 'accounts',
+    summary: 'Accounts filtered by text, kind and state, sorted, paged, each with state, routable and today’s usage; `counts` per state for the chip row',
+    query: accountSearchQuerySchema,
+  },
+  {
+    method: 'GET',
+    path: '/admin/accounts/{id}/health-history',
+    tag: 'accounts',
+    summary: 'The account’s health changes of the last 7 days (newest first: state, reasons) and its last test result',
+  },
+  {
+    method: 'POST',
+    path: '/admin/accounts/{id}/test',
+    tag: 'accounts',
+    summary: 'Send one short request through the account (and its proxy): status, latency, reply text or error',
+    body: accountTestSchema,
+  },
 ];

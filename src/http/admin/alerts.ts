@@ -19,8 +19,12 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: Alerts }): voi
     events: ALERT_EVENTS,
     secretFields: SECRET_FIELDS,
   }));
-  app.post('/notifications/channels', async (request, reply) => reply.code(201).send(channels.view(await channels.create(parseInput(channelCreateSchema, request.body)))));
-  app.patch('/notifications/channels/:id', async (request) => channels.view(await channels.update(id(request.params), parseInput(channelPatchSchema, request.body))));
+  app.post('/notifications/channels', async (request, reply) =>
+    reply.code(201).send(channels.view(await channels.create(parseInput(channelCreateSchema, request.body)))),
+  );
+  app.patch('/notifications/channels/:id', async (request) =>
+    channels.view(await channels.update(id(request.params), parseInput(channelPatchSchema, request.body))),
+  );
   app.delete('/notifications/channels/:id', async (request, reply) => {
     await channels.remove(id(request.params));
     return reply.code(204).send();
@@ -40,10 +44,39 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: Alerts }): voi
 }
 
 export const alertDocs: RouteDoc[] = [
-  { method: 'GET', path: '/admin/notifications/channels', tag: 'notifications', summary: 'Alert channels (no secret values: a URL hint and the names of the secrets set), the channel types with their fields, the event names' },
-  { method: 'POST', path: '/admin/notifications/channels', tag: 'notifications', summary: 'Add a channel: webhook (generic JSON, optional HMAC secret), wecom, dingtalk and feishu (optional signing secret), slack, telegram, bark, smtp', body: channelCreateSchema },
-  { method: 'PATCH', path: '/admin/notifications/channels/{id}', tag: 'notifications', summary: 'Edit a channel; secret fields left out keep their value, an empty string removes an optional one', body: channelPatchSchema },
+  {
+    method: 'GET',
+    path: '/admin/notifications/channels',
+    tag: 'notifications',
+    summary: 'Alert channels (no secret values: a URL hint and the names of the secrets set), the channel types with their fields, the event names',
+  },
+  {
+    method: 'POST',
+    path: '/admin/notifications/channels',
+    tag: 'notifications',
+    summary: 'Add a channel: webhook (generic JSON, optional HMAC secret), wecom, dingtalk and feishu (optional signing secret), slack, telegram, bark, smtp',
+    body: channelCreateSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/admin/notifications/channels/{id}',
+    tag: 'notifications',
+    summary: 'Edit a channel; secret fields left out keep their value, an empty string removes an optional one',
+    body: channelPatchSchema,
+  },
   { method: 'DELETE', path: '/admin/notifications/channels/{id}', tag: 'notifications', summary: 'Delete a channel' },
-  { method: 'POST', path: '/admin/notifications/test', tag: 'notifications', summary: 'Send a test notification to one channel now (one try) and return the delivery: status, HTTP status, error', body: testSchema },
-  { method: 'GET', path: '/admin/notifications/history', tag: 'notifications', summary: 'The last alert events, newest first, each with its delivery status per channel', query: historyQuerySchema },
+  {
+    method: 'POST',
+    path: '/admin/notifications/test',
+    tag: 'notifications',
+    summary: 'Send a test notification to one channel now (one try) and return the delivery: status, HTTP status, error',
+    body: testSchema,
+  },
+  {
+    method: 'GET',
+    path: '/admin/notifications/history',
+    tag: 'notifications',
+    summary: 'The last alert events, newest first, each with its delivery status per channel',
+    query: historyQuerySchema,
+  },
 ];

@@ -37,14 +37,22 @@ export function storeGranularity(from: number, to: number): Granularity {
   return 'month';
 }
 
-export function resolveRange(q: { from?: number; to?: number }, now: number, offsetHours: number, granularity?: Granularity, defaultSpanMs = DAY): ResolvedRange {
+export function resolveRange(
+  q: { from?: number; to?: number },
+  now: number,
+  offsetHours: number,
+  granularity?: Granularity,
+  defaultSpanMs = DAY,
+): ResolvedRange {
   const to = q.to ?? now;
   const from = q.from ?? to - defaultSpanMs;
   if (from > to) throw new RelayError('VALIDATION_FAILED', 'from must not be after to', { details: [{ path: 'from', message: 'must not be after to' }] });
   const g = granularity ?? storeGranularity(from, to);
   const approx = g === 'hour' ? HOUR : g === 'day' ? DAY : 28 * DAY;
   if ((to - from) / approx > MAX_BUCKETS[g]) {
-    throw new RelayError('VALIDATION_FAILED', `The range is too long for ${g} buckets; use a coarser granularity`, { details: [{ path: 'granularity', message: 'too fine for this range' }] });
+    throw new RelayError('VALIDATION_FAILED', `The range is too long for ${g} buckets; use a coarser granularity`, {
+      details: [{ path: 'granularity', message: 'too fine for this range' }],
+    });
   }
   return { from, to, granularity: g, fromBucket: bucketLabel(from, g, offsetHours), toBucket: bucketLabel(to, g, offsetHours) };
 }

@@ -29,7 +29,13 @@ const SORTERS: Record<string, (a: BreakdownRow, b: BreakdownRow) => number> = {
 
 /** What every analytics answer says about its time range. */
 function rangeHeader(range: { from: number; to: number; granularity: string }, tz: number) {
-  return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), granularity: range.granularity, timezoneOffsetHours: tz, tz: tzLabel(tz) };
+  return {
+    from: new Date(range.from).toISOString(),
+    to: new Date(range.to).toISOString(),
+    granularity: range.granularity,
+    timezoneOffsetHours: tz,
+    tz: tzLabel(tz),
+  };
 }
 
 async function series(deps: Deps, query: unknown) {
@@ -78,21 +84,66 @@ export function analyticsRoutes(app: FastifyInstance, deps: Deps): void {
       ['bucket', 'start', ...s.series.map((x) => x.label)],
       s.buckets.map((b) => [b.bucket, b.start, ...s.series.map((x) => b.values[x.id])]),
     );
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="usage-series-${s.metric}.csv"`).send(csv);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="usage-series-${s.metric}.csv"`)
+      .send(csv);
   });
   app.get('/usage/breakdown.csv', async (request, reply) => {
     const b = await breakdown(deps, request.query);
     const csv = toCsv(
       [b.dimension, 'id', 'requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'totalTokens', 'costUsd', 'share'],
-      b.all.map((r) => [r.label, r.id, r.requests, r.errors, r.input, r.output, r.cacheWrite5m, r.cacheWrite1h, r.cacheRead, r.totalTokens, nanosToUsd(r.costMicros * 1000).toFixed(6), r.share.toFixed(4)]),
+      b.all.map((r) => [
+        r.label,
+        r.id,
+        r.requests,
+        r.errors,
+        r.input,
+        r.output,
+        r.cacheWrite5m,
+        r.cacheWrite1h,
+        r.cacheRead,
+        r.totalTokens,
+        nanosToUsd(r.costMicros * 1000).toFixed(6),
+        r.share.toFixed(4),
+      ]),
     );
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="usage-by-${b.dimension}.csv"`).send(csv);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="usage-by-${b.dimension}.csv"`)
+      .send(csv);
   });
 }
 
 export const analyticsDocs: RouteDoc[] = [
-  { method: 'GET', path: '/admin/usage/series', tag: 'usage', summary: 'Usage over time by hour/day/month in the reporting time zone, grouped by model, key, account or token type (top N + other)', query: seriesQuerySchema },
-  { method: 'GET', path: '/admin/usage/series.csv', tag: 'usage', summary: 'The same series as CSV (UTF-8 BOM)', query: seriesQuerySchema, produces: 'text/csv' },
-  { method: 'GET', path: '/admin/usage/breakdown', tag: 'usage', summary: 'Usage per model, key or account for a range: usage block, share of cost, error and cache-hit rates, totals', query: breakdownQuerySchema },
-  { method: 'GET', path: '/admin/usage/breakdown.csv', tag: 'usage', summary: 'The whole breakdown as CSV (UTF-8 BOM)', query: breakdownQuerySchema, produces: 'text/csv' },
+  {
+    method: 'GET',
+    path: '/admin/usage/series',
+    tag: 'usage',
+    summary: 'Usage over time by hour/day/month in the reporting time zone, grouped by model, key, account or token type (top N + other)',
+    query: seriesQuerySchema,
+  },
+  {
+    method: 'GET',
+    path: '/admin/usage/series.csv',
+    tag: 'usage',
+    summary: 'The same series as CSV (UTF-8 BOM)',
+    query: seriesQuerySchema,
+    produces: 'text/csv',
+  },
+  {
+    method: 'GET',
+    path: '/admin/usage/breakdown',
+    tag: 'usage',
+    summary: 'Usage per model, key or account for a range: usage block, share of cost, error and cache-hit rates, totals',
+    query: breakdownQuerySchema,
+  },
+  {
+    method: 'GET',
+    path: '/admin/usage/breakdown.csv',
+    tag: 'usage',
+    summary: 'The whole breakdown as CSV (UTF-8 BOM)',
+    query: breakdownQuerySchema,
+    produces: 'text/csv',
+  },
 ];

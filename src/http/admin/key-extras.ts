@@ -50,12 +50,11 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
     const q = parseInput(keySearchQuerySchema, request.query);
     const now = clock.now();
     const wantTags = q.tag === undefined ? [] : Array.isArray(q.tag) ? q.tag : [q.tag];
-    const [{ items }, usage] = await Promise.all([
-      keys.list({ q: q.q, includeDeleted: q.status === 'deleted' }),
-      usageOf.byKey(q.usageRange, now),
-    ]);
-    let rows = (await keys.withLastUsed(items.filter((k) => wantTags.every((t) => k.tags.includes(t)))))
-      .map((k) => ({ key: k, view: { ...(apiKeyView(k, now) as KeyView), usage: usage.get(k.id) ?? ZERO } }));
+    const [{ items }, usage] = await Promise.all([keys.list({ q: q.q, includeDeleted: q.status === 'deleted' }), usageOf.byKey(q.usageRange, now)]);
+    let rows = (await keys.withLastUsed(items.filter((k) => wantTags.every((t) => k.tags.includes(t))))).map((k) => ({
+      key: k,
+      view: { ...(apiKeyView(k, now) as KeyView), usage: usage.get(k.id) ?? ZERO },
+    }));
     // Limit bars cost a store call per key with limits: for the whole list only when the filter or sort needs them.
     const needAll = q.sort === '-tightestLimit' || q.status === 'exhausted';
     if (needAll) await attachLimits(usageOf, rows, now);
@@ -111,7 +110,8 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
     if ('never' in body) expiresAt = null;
     else if ('expiresAt' in body) expiresAt = body.expiresAt;
     else expiresAt = Math.max(cur.expiresAt ?? now, now) + body.extendDays * DAY;
-    if (expiresAt !== null && expiresAt <= now) throw new RelayError('VALIDATION_FAILED', 'The new expiry is in the past', { details: [{ path: 'expiresAt', message: 'must be in the future' }] });
+    if (expiresAt !== null && expiresAt <= now)
+      throw new RelayError('VALIDATION_FAILED', 'The new expiry is in the past', { details: [{ path: 'expiresAt', message: 'must be in the future' }] });
     return apiKeyView(await keys.update(cur.id, { expiresAt }), now);
   });
 
@@ -123,9 +123,21 @@ export function keyExtraRoutes(app: FastifyInstance, deps: Deps): void {
 }
 
 export const keyExtraDocs: RouteDoc[] = [
-  { method: 'GET', path: '/admin/keys/search', tag: 'keys', summary: 'Keys filtered by text, tags and status, sorted (incl. closest to a limit), paged, each with a usage block for the range', query: keySearchQuerySchema },
+  {
+    method: 'GET',
+    path: '/admin/keys/search',
+    tag: 'keys',
+    summary: 'Keys filtered by text, tags and status, sorted (incl. closest to a limit), paged, each with a usage block for the range',
+    query: keySearchQuerySchema,
+  },
   { method: 'GET', path: '/admin/keys/tags', tag: 'keys', summary: 'Tags in use with how many keys carry each' },
-  { method: 'POST', path: '/admin/keys/batch-create', tag: 'keys', summary: 'Create 2–500 keys named base-001…; the keys are returned once', body: keyBatchCreateSchema },
+  {
+    method: 'POST',
+    path: '/admin/keys/batch-create',
+    tag: 'keys',
+    summary: 'Create 2–500 keys named base-001…; the keys are returned once',
+    body: keyBatchCreateSchema,
+  },
   { method: 'POST', path: '/admin/keys/{id}/renew', tag: 'keys', summary: 'Extend the expiry by days, set a date, or never expire', body: keyRenewSchema },
   { method: 'POST', path: '/admin/keys/{id}/restore', tag: 'keys', summary: 'Undo a soft delete (the key works again)' },
 ];

@@ -40,18 +40,35 @@ const exchangeSchema = z
 const reauthorizeSchema = z.strictObject({ oauthSessionId: z.string().min(1).max(100) });
 
 export const oauthDocs: RouteDoc[] = [
-  { method: 'POST', path: '/admin/oauth/sessions', tag: 'oauth', summary: 'Start a subscription authorisation: `{sessionId, authUrl, expiresAt, terms}`; the session lives ~10 min in the store', body: sessionCreateSchema },
+  {
+    method: 'POST',
+    path: '/admin/oauth/sessions',
+    tag: 'oauth',
+    summary: 'Start a subscription authorisation: `{sessionId, authUrl, expiresAt, terms}`; the session lives ~10 min in the store',
+    body: sessionCreateSchema,
+  },
   {
     method: 'POST',
     path: '/admin/oauth/sessions/{id}/exchange',
     tag: 'oauth',
-    summary: 'Exchange the pasted `code#state` (or callback URL) for tokens kept sealed in the session: `{identity:{email?, org?, plan?, scopes, tokenExpiresAt}}`',
+    summary:
+      'Exchange the pasted `code#state` (or callback URL) for tokens kept sealed in the session: `{identity:{email?, org?, plan?, scopes, tokenExpiresAt}}`',
     body: exchangeSchema,
-    responses: { '400': 'OAUTH_INVALID_GRANT or VALIDATION_FAILED', '410': 'OAUTH_SESSION_EXPIRED', '502': 'OAUTH_ENDPOINT_CHANGED, OAUTH_PROXY_UNREACHABLE, OAUTH_CLOUDFLARE_BLOCKED' },
+    responses: {
+      '400': 'OAUTH_INVALID_GRANT or VALIDATION_FAILED',
+      '410': 'OAUTH_SESSION_EXPIRED',
+      '502': 'OAUTH_ENDPOINT_CHANGED, OAUTH_PROXY_UNREACHABLE, OAUTH_CLOUDFLARE_BLOCKED',
+    },
   },
   { method: 'POST', path: '/admin/accounts/{id}/refresh-token', tag: 'oauth', summary: 'Refresh the account’s OAuth token now: `{refreshed, tokenExpiresAt}`' },
   { method: 'POST', path: '/admin/accounts/{id}/refresh-windows', tag: 'oauth', summary: 'Fetch the 5h/7d usage windows from the provider now: `{windows}`' },
-  { method: 'POST', path: '/admin/accounts/{id}/reauthorize', tag: 'oauth', summary: 'Swap the account’s credentials for an exchanged session’s: `{identity}`', body: reauthorizeSchema },
+  {
+    method: 'POST',
+    path: '/admin/accounts/{id}/reauthorize',
+    tag: 'oauth',
+    summary: 'Swap the account’s credentials for an exchanged session’s: `{identity}`',
+    body: reauthorizeSchema,
+  },
 ];
 
 type SettingsInput = Omit<NewAccountInput, 'secrets'>;
@@ -60,7 +77,12 @@ type SettingsInput = Omit<NewAccountInput, 'secrets'>;
  * Creates an account from an exchanged session's tokens (plus credential fields the operator entered, e.g. a
  * projectId); the session is used up (or put back if creating fails).
  */
-export async function createFromSession(deps: Pick<OAuthRouteDeps, 'accounts' | 'oauthSessions'>, input: SettingsInput, sessionId: string, extra: Record<string, unknown> = {}): Promise<Account> {
+export async function createFromSession(
+  deps: Pick<OAuthRouteDeps, 'accounts' | 'oauthSessions'>,
+  input: SettingsInput,
+  sessionId: string,
+  extra: Record<string, unknown> = {},
+): Promise<Account> {
   const taken = await deps.oauthSessions.take(sessionId, input.kind);
   try {
     return await deps.accounts.create({ ...input, proxy: input.proxy !== undefined ? input.proxy : taken.proxy, secrets: { ...taken.secrets, ...extra } });

@@ -23,16 +23,38 @@ import { systemDocs } from './system.js';
 const coreDocs: RouteDoc[] = [
   { method: 'POST', path: '/web/auth/login', tag: 'session', summary: 'Log in for scripts: returns a bearer token (no cookie)', public: true },
   { method: 'GET', path: '/admin/accounts', tag: 'accounts', summary: 'Every upstream account (no secrets)' },
-  { method: 'POST', path: '/admin/accounts', tag: 'accounts', summary: 'Add an upstream account (credentials go in, never come out)', body: accountCreateSchema },
+  {
+    method: 'POST',
+    path: '/admin/accounts',
+    tag: 'accounts',
+    summary: 'Add an upstream account (credentials go in, never come out)',
+    body: accountCreateSchema,
+  },
   { method: 'GET', path: '/admin/accounts/{id}', tag: 'accounts', summary: 'One account' },
-  { method: 'PATCH', path: '/admin/accounts/{id}', tag: 'accounts', summary: 'Edit an account (schedulable, priority, credentials by replacement …)', body: accountPatchSchema },
+  {
+    method: 'PATCH',
+    path: '/admin/accounts/{id}',
+    tag: 'accounts',
+    summary: 'Edit an account (schedulable, priority, credentials by replacement …)',
+    body: accountPatchSchema,
+  },
   { method: 'DELETE', path: '/admin/accounts/{id}', tag: 'accounts', summary: 'Delete an account' },
-  { method: 'POST', path: '/admin/accounts/{id}/reset-health', tag: 'accounts', summary: 'Clear every health reason (on every instance); returns the account with its new health' },
+  {
+    method: 'POST',
+    path: '/admin/accounts/{id}/reset-health',
+    tag: 'accounts',
+    summary: 'Clear every health reason (on every instance); returns the account with its new health',
+  },
   { method: 'GET', path: '/admin/keys', tag: 'keys', summary: 'Keys, paged (also at /admin/api-keys)', query: listQuerySchema },
   { method: 'POST', path: '/admin/keys', tag: 'keys', summary: 'Create a key: 201 with `key`, shown only in this answer', body: apiKeyCreateSchema },
   { method: 'GET', path: '/admin/keys/{id}', tag: 'keys', summary: 'One key (no secret)' },
   { method: 'PATCH', path: '/admin/keys/{id}', tag: 'keys', summary: 'Edit a key (limits, tags, enable/disable, expiry …)', body: apiKeyPatchSchema },
-  { method: 'POST', path: '/admin/keys/{id}/reset-counters', tag: 'keys', summary: 'Clear the key’s limit counters (window, daily, weekly, total) and leases; statistics and logs are kept' },
+  {
+    method: 'POST',
+    path: '/admin/keys/{id}/reset-counters',
+    tag: 'keys',
+    summary: 'Clear the key’s limit counters (window, daily, weekly, total) and leases; statistics and logs are kept',
+  },
   { method: 'DELETE', path: '/admin/keys/{id}', tag: 'keys', summary: 'Soft delete (permanent=true purges)' },
   { method: 'GET', path: '/admin/usage', tag: 'usage', summary: 'Token and cost totals per bucket', query: usageQuerySchema },
   { method: 'GET', path: '/admin/openapi.json', tag: 'system', summary: 'This document' },
@@ -86,14 +108,24 @@ const errorShape = {
 export function buildOpenApi(version: string, docs: RouteDoc[] = ALL_DOCS) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const d of docs) {
-    const op: Record<string, unknown> = { summary: d.summary, tags: [d.tag], operationId: `${d.method.toLowerCase()}${d.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}` };
+    const op: Record<string, unknown> = {
+      summary: d.summary,
+      tags: [d.tag],
+      operationId: `${d.method.toLowerCase()}${d.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    };
     const params: unknown[] = [...d.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     if (d.query) params.push(...queryParameters(d.query));
     if (params.length) op.parameters = params;
     if (d.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(d.body) } } };
-    const ok = d.produces ? { description: 'OK', content: { [d.produces]: { schema: { type: 'string' } } } } : { description: 'OK', content: { 'application/json': { schema: {} } } };
-    const responses: Record<string, unknown> = { '200': ok, default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } };
-    for (const [code, text] of Object.entries(d.responses ?? {})) responses[code] = { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const ok = d.produces
+      ? { description: 'OK', content: { [d.produces]: { schema: { type: 'string' } } } }
+      : { description: 'OK', content: { 'application/json': { schema: {} } } };
+    const responses: Record<string, unknown> = {
+      '200': ok,
+      default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    };
+    for (const [code, text] of Object.entries(d.responses ?? {}))
+      responses[code] = { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     op.responses = responses;
     op.security = d.public ? [] : [{ bearer: [] }, { cookie: [] }];
     (paths[d.path] ??= {})[d.method.toLowerCase()] = op;

@@ -76,7 +76,14 @@ async function keySummary(keys: ApiKeyService, now: number, attention: Attention
     if (k.isActive && k.expiresAt !== null && k.expiresAt > now && k.expiresAt - now < 7 * DAY) {
       expiringSoon++;
       if (k.expiresAt - now < 3 * DAY) {
-        attention.push({ kind: 'key_expiring', targetType: 'key', targetId: k.id, name: k.name, message: 'expires soon', until: new Date(k.expiresAt).toISOString() });
+        attention.push({
+          kind: 'key_expiring',
+          targetType: 'key',
+          targetId: k.id,
+          name: k.name,
+          message: 'expires soon',
+          until: new Date(k.expiresAt).toISOString(),
+        });
       }
     }
   }
@@ -88,7 +95,10 @@ export function overviewRoutes(app: FastifyInstance, deps: Deps): void {
     const now = deps.clock.now();
     const tz = deps.timezoneOffsetHours;
     const attention: AttentionItem[] = [];
-    const accountViews = (await deps.accounts.list()).map((a) => ({ ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)), health: healthView(a, deps.health, deps.pool, now) }) as AccountViewLike);
+    const accountViews = (await deps.accounts.list()).map((a) => ({
+      ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)),
+      health: healthView(a, deps.health, deps.pool, now),
+    }));
     const [blocks, liveRates, keys] = await Promise.all([deps.usage.dashboard(now), deps.usage.liveRates(now), keySummary(deps.keys, now, attention)]);
     const accounts = accountSummary(accountViews, now, attention);
     const t: UsageBlock = blocks.today;
@@ -112,7 +122,8 @@ export const overviewDocs: RouteDoc[] = [
     method: 'GET',
     path: '/admin/overview',
     tag: 'overview',
-    summary: 'Dashboard cards: today, yesterdaySameTime, yesterday, monthToDate (usage blocks), live {rpm,tpm}, accounts, keys, cacheHitRate, errorRate, attention[]',
+    summary:
+      'Dashboard cards: today, yesterdaySameTime, yesterday, monthToDate (usage blocks), live {rpm,tpm}, accounts, keys, cacheHitRate, errorRate, attention[]',
     query: overviewQuerySchema,
   },
 ];

@@ -104,7 +104,8 @@ export const requestDocs: RouteDoc[] = [
     method: 'GET',
     path: '/admin/requests',
     tag: 'requests',
-    summary: 'The request log, newest first; `nextCursor` continues it (null at the end). A page scans at most 5,000 entries, so a sparse filter may return fewer rows with a cursor.',
+    summary:
+      'The request log, newest first; `nextCursor` continues it (null at the end). A page scans at most 5,000 entries, so a sparse filter may return fewer rows with a cursor.',
     query: requestsQuerySchema,
   },
 ];

@@ -49,7 +49,10 @@ export const apiKeyLimitFields = {
   /** Requests that may wait; 0 = the Settings default. */
   concurrentRequestQueueMaxSize: count.max(1000).optional(),
   /** Longest wait in ms; 0 = the Settings default. */
-  concurrentRequestQueueTimeoutMs: count.max(600_000).refine((v) => v === 0 || v >= 1000, 'must be 0 (the Settings default) or at least 1000 ms').optional(),
+  concurrentRequestQueueTimeoutMs: count
+    .max(600_000)
+    .refine((v) => v === 0 || v >= 1000, 'must be 0 (the Settings default) or at least 1000 ms')
+    .optional(),
   rateLimitWindow: count.max(525_600).optional(),
   rateLimitRequests: count.optional(),
   rateLimitCost: usd.optional(),
@@ -91,7 +94,7 @@ export function splitKeyInput<T extends Record<string, unknown>>(input: T): { ba
     if ((LIMIT_FIELD_NAMES as string[]).includes(k)) limits[k] = v;
     else base[k] = v;
   }
-  return { base, limits: limitsFromWire(limits) as Partial<ApiKeyLimits> };
+  return { base, limits: limitsFromWire(limits) };
 }
 
 const baseUrl = z.string().trim().max(2048).nullable();
@@ -145,5 +148,8 @@ export const listQuerySchema = z.object({
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  includeDeleted: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  includeDeleted: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });

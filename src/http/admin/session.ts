@@ -48,7 +48,10 @@ export function readCookie(header: string | undefined, name: string): string | u
 function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, maxAgeSec: number): void {
   // Secure only over HTTPS: a Secure cookie set over a plain-HTTP intranet link is dropped and login would loop.
   const secure = request.protocol === 'https' ? '; Secure' : '';
-  void reply.header('set-cookie', `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=${COOKIE_PATH}; Max-Age=${maxAgeSec}; HttpOnly; SameSite=Strict${secure}`);
+  void reply.header(
+    'set-cookie',
+    `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=${COOKIE_PATH}; Max-Age=${maxAgeSec}; HttpOnly; SameSite=Strict${secure}`,
+  );
 }
 
 /**
@@ -86,7 +89,9 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
     // Point at init.json only while generated credentials are in use: no password from the environment, the file exists,
     // and nobody changed the password through the UI yet.
     const c = deps.config;
-    const generated = c === undefined || (!(c.admin as { password?: unknown } | null | undefined)?.password && c.dataDir !== undefined && existsSync(join(c.dataDir, 'app', 'init.json')));
+    const generated =
+      c === undefined ||
+      (!(c.admin as { password?: unknown } | null | undefined)?.password && c.dataDir !== undefined && existsSync(join(c.dataDir, 'app', 'init.json')));
     return { initFileHint: generated && !(await auth.passwordChangedInUi()) };
   });
 
@@ -127,9 +132,29 @@ export function sessionRoutes(app: FastifyInstance, deps: SessionDeps): void {
 }
 
 export const sessionDocs: RouteDoc[] = [
-  { method: 'POST', path: '/admin/session', tag: 'session', summary: 'Log in: sets the HttpOnly session cookie; returns the CSRF token for mutations', body: loginSchema, public: true, responses: { '401': 'LOGIN_FAILED', '429': 'LOGIN_RATE_LIMITED with retryAfterSec' } },
+  {
+    method: 'POST',
+    path: '/admin/session',
+    tag: 'session',
+    summary: 'Log in: sets the HttpOnly session cookie; returns the CSRF token for mutations',
+    body: loginSchema,
+    public: true,
+    responses: { '401': 'LOGIN_FAILED', '429': 'LOGIN_RATE_LIMITED with retryAfterSec' },
+  },
   { method: 'GET', path: '/admin/session/hints', tag: 'session', summary: 'Login-page hints (whether to point at data/app/init.json)', public: true },
   { method: 'GET', path: '/admin/session', tag: 'session', summary: 'Who is signed in, session expiry, CSRF token, mustChangePassword' },
-  { method: 'DELETE', path: '/admin/session', tag: 'session', summary: 'Log out: ends this session, cookie or bearer token (all=true ends every session of this admin)', query: logoutQuerySchema },
-  { method: 'PUT', path: '/admin/me/password', tag: 'session', summary: 'Change the admin password (every other session of this admin ends)', body: passwordChangeSchema },
+  {
+    method: 'DELETE',
+    path: '/admin/session',
+    tag: 'session',
+    summary: 'Log out: ends this session, cookie or bearer token (all=true ends every session of this admin)',
+    query: logoutQuerySchema,
+  },
+  {
+    method: 'PUT',
+    path: '/admin/me/password',
+    tag: 'session',
+    summary: 'Change the admin password (every other session of this admin ends)',
+    body: passwordChangeSchema,
+  },
 ];

@@ -32,7 +32,8 @@ export const settingsDocs: RouteDoc[] = [
     method: 'PATCH',
     path: '/admin/settings/{section}',
     tag: 'settings',
-    summary: 'Change fields of a section (null puts a field back to its default): relay (concurrency wait queue defaults; sticky-session TTL and renewal; failover attempts; cooldown seconds per failure class when the upstream gives no reset time — defaults from STICKY_*, FAILOVER_MAX_ATTEMPTS, COOLDOWN_*_SEC) or notifications (on/off, near-limit %, de-duplication window, store check interval, language) or retention (request-log days, pruned in the background); the body schema shown is the union of the three',
+    summary:
+      'Change fields of a section (null puts a field back to its default): relay (concurrency wait queue defaults; sticky-session TTL and renewal; failover attempts; cooldown seconds per failure class when the upstream gives no reset time — defaults from STICKY_*, FAILOVER_MAX_ATTEMPTS, COOLDOWN_*_SEC) or notifications (on/off, near-limit %, de-duplication window, store check interval, language) or retention (request-log days, pruned in the background); the body schema shown is the union of the three',
     body: z.union([sectionPatchSchema('relay'), sectionPatchSchema('notifications'), sectionPatchSchema('retention')]),
   },
 ];

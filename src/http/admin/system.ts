@@ -38,7 +38,10 @@ function knownModels(pricing: PricingTable): Record<string, string[]> {
 
 function credentialFields(kind: string): { name: string; required: boolean }[] {
   try {
-    const js = z.toJSONSchema(adapterFor(kind).secretsSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] };
+    const js = z.toJSONSchema(adapterFor(kind).secretsSchema, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, unknown>;
+      required?: string[];
+    };
     return Object.keys(js.properties ?? {}).map((name) => ({ name, required: (js.required ?? []).includes(name) }));
   } catch {
     return [];
@@ -82,5 +85,10 @@ export function systemRoutes(app: FastifyInstance, deps: Deps): void {
 
 export const systemDocs: RouteDoc[] = [
   { method: 'GET', path: '/admin/system', tag: 'system', summary: 'Version, uptime, store kind and health, reporting time zone' },
-  { method: 'GET', path: '/admin/meta', tag: 'system', summary: 'Enums the forms need: account kinds (credential fields, OAuth or not, provider terms), known models, client ids, error codes' },
+  {
+    method: 'GET',
+    path: '/admin/meta',
+    tag: 'system',
+    summary: 'Enums the forms need: account kinds (credential fields, OAuth or not, provider terms), known models, client ids, error codes',
+  },
 ];

@@ -18,7 +18,10 @@ const tokenFields = {
   accessToken: z.string().trim().min(8, 'looks too short').max(8192),
   /** The refresh token (`sk-ant-ort01-…`) of a pair; absent/null for a setup token (it cannot be refreshed). */
   refreshToken: z.string().trim().min(8, 'looks too short').max(8192).nullable().optional(),
-  /** When the access token expires (ISO 8601 or epoch ms; epoch seconds are recognised). Unknown: a setup token is taken to last a year, a pair's access token an hour (then it is refreshed). */
+  /**
+   * When the access token expires (ISO 8601 or epoch ms; epoch seconds are recognised). Unknown: a setup token is
+   * taken to last a year, a pair's access token an hour (then it is refreshed).
+   */
   expiresAt: timeInput.nullable().optional(),
   scopes: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
 };
@@ -33,7 +36,8 @@ export const tokenReplaceSchema = z.strictObject(tokenFields);
 
 const RESULT = '`{account, identity:{email?, org?, plan?}|null, source:"setup-token"|"token-pair", tokenExpiresAt}`';
 const REFUSALS = {
-  '400': 'OAUTH_INVALID_GRANT (the provider refused the token: its HTTP status and message) or VALIDATION_FAILED (e.g. an API key or a refresh token pasted as the access token)',
+  '400':
+    'OAUTH_INVALID_GRANT (the provider refused the token: its HTTP status and message) or VALIDATION_FAILED (e.g. an API key or a refresh token pasted as the access token)',
   '502': 'UPSTREAM_UNREACHABLE (the provider could not be reached, through the proxy if one is set) or UPSTREAM_BAD_RESPONSE',
 };
 

@@ -40,7 +40,11 @@ function ownSettings(k: ApiKey) {
       models: l.enableModelRestriction ? { mode: l.modelRestrictionMode === 'whitelist' ? 'allow' : 'deny', list: l.restrictedModels } : null,
       clients: l.enableClientRestriction ? l.allowedClients : null,
     },
-    activation: { mode: l.expirationMode, after: l.expirationMode === 'activation' ? `${l.activationDays} ${l.activationUnit}` : null, activatedAt: l.activatedAt === null ? null : new Date(l.activatedAt).toISOString() },
+    activation: {
+      mode: l.expirationMode,
+      after: l.expirationMode === 'activation' ? `${l.activationDays} ${l.activationUnit}` : null,
+      activatedAt: l.activatedAt === null ? null : new Date(l.activatedAt).toISOString(),
+    },
   };
 }
 
@@ -96,7 +100,9 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
     const body = await keyHolderView(deps, k);
     if ((request.query as { format?: string }).format === 'text') {
       const t = body.usage.today;
-      return reply.type('text/plain; charset=utf-8').send(`${k.name} · today $${(t.costMicros / 1e6).toFixed(2)} · ${t.totalTokens} tokens · ${t.requests} requests\n`);
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send(`${k.name} · today $${(t.costMicros / 1e6).toFixed(2)} · ${t.totalTokens} tokens · ${t.requests} requests\n`);
     }
     return body;
   });
@@ -135,8 +141,36 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
 
 const tokenNote = 'Authorization: Bearer <stats token from POST /stats/api/session>, or the relay key itself in x-api-key / Authorization';
 export const statsDocs: RouteDoc[] = [
-  { method: 'POST', path: '/stats/api/session', tag: 'key-holder', summary: 'Exchange a relay key (in the body, never the URL) for a read-only stats token valid 1 h', body: statsSessionSchema, public: true, responses: { '401': 'KEY_INVALID / KEY_DISABLED / KEY_EXPIRED', '429': 'RATE_LIMITED' } },
-  { method: 'GET', path: '/stats/api/me', tag: 'key-holder', summary: `Own key: name, status, prefix, expiry, limits, usage {today,d7,d30,all}. ${tokenNote}. ?format=text gives one status-line line.`, public: true },
-  { method: 'GET', path: '/stats/api/me/usage', tag: 'key-holder', summary: `Own usage series (cost, tokens by type) and the per-model table. ${tokenNote}`, query: statsUsageQuerySchema, public: true },
-  { method: 'GET', path: '/stats/api/me/requests', tag: 'key-holder', summary: `Own recent requests (no bodies, no account identities). ${tokenNote}`, query: statsRequestsQuerySchema, public: true },
+  {
+    method: 'POST',
+    path: '/stats/api/session',
+    tag: 'key-holder',
+    summary: 'Exchange a relay key (in the body, never the URL) for a read-only stats token valid 1 h',
+    body: statsSessionSchema,
+    public: true,
+    responses: { '401': 'KEY_INVALID / KEY_DISABLED / KEY_EXPIRED', '429': 'RATE_LIMITED' },
+  },
+  {
+    method: 'GET',
+    path: '/stats/api/me',
+    tag: 'key-holder',
+    summary: `Own key: name, status, prefix, expiry, limits, usage {today,d7,d30,all}. ${tokenNote}. ?format=text gives one status-line line.`,
+    public: true,
+  },
+  {
+    method: 'GET',
+    path: '/stats/api/me/usage',
+    tag: 'key-holder',
+    summary: `Own usage series (cost, tokens by type) and the per-model table. ${tokenNote}`,
+    query: statsUsageQuerySchema,
+    public: true,
+  },
+  {
+    method: 'GET',
+    path: '/stats/api/me/requests',
+    tag: 'key-holder',
+    summary: `Own recent requests (no bodies, no account identities). ${tokenNote}`,
+    query: statsRequestsQuerySchema,
+    public: true,
+  },
 ];

@@ -23,7 +23,9 @@ export class WindowLimiter {
     }
     e.count++;
     if (e.count > this.max) {
-      throw new RelayError('RATE_LIMITED', 'Too many lookups from this address; wait and try again', { retryAfterSec: Math.max(1, Math.ceil((e.resetAt - now) / 1000)) });
+      throw new RelayError('RATE_LIMITED', 'Too many lookups from this address; wait and try again', {
+        retryAfterSec: Math.max(1, Math.ceil((e.resetAt - now) / 1000)),
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 // What every relay surface does around the relay loop: the key is checked from the headers before the body is
 // read (a stranger cannot make the relay buffer a large body), the model name is checked at the edge, and the
 // request is handed to the relay with the surface's error renderer.
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { identifyClient } from '../../core/client-id.js';
 import type { ApiKey, Service } from '../../core/api-key.js';
@@ -41,7 +41,10 @@ export function presentedKey(h: IncomingHttpHeaders): string | undefined {
 }
 
 /** An onRequest hook that authenticates the key (401 before any body byte is read). */
-export function authenticateFirst(keys: ApiKeyService, present: (request: FastifyRequest) => string | undefined = (r) => presentedKey(r.headers)): onRequestHookHandler {
+export function authenticateFirst(
+  keys: ApiKeyService,
+  present: (request: FastifyRequest) => string | undefined = (r) => presentedKey(r.headers),
+): onRequestAsyncHookHandler {
   return async (request) => {
     request.relayKey = await keys.authenticate(present(request));
   };

@@ -26,7 +26,9 @@ function bytesToKey(password: string, keyLen: number, ivLen: number): { key: Buf
   let prev = Buffer.alloc(0);
   let len = 0;
   while (len < keyLen + ivLen) {
-    prev = createHash('md5').update(Buffer.concat([prev, pass])).digest();
+    prev = createHash('md5')
+      .update(Buffer.concat([prev, pass]))
+      .digest();
     out.push(prev);
     len += prev.length;
   }

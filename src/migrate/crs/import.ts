@@ -95,7 +95,8 @@ export async function importFromCrs(src: CrsKeySource, store: Store, secrets: Se
     const cost = rows.filter((r) => r.granularity === 'month').reduce((s, r) => s + r.costNanos, 0) / 1e9;
     report.apiKeys.push({ id: k.id, name: m.record.name, action: act, usageRows: rows.length, costUsd: Math.round(cost * 1e6) / 1e6 });
     for (const b of [m.record.limits.claudeAccountId, m.record.limits.openaiAccountId, m.record.limits.geminiAccountId]) {
-      if (b && !b.startsWith('group:') && !snap.accounts.some((a) => a.id === b) && !(await store.accounts.get(b))) warn(`${m.record.name}: bound to account ${b}, which is not in the import`);
+      if (b && !b.startsWith('group:') && !snap.accounts.some((a) => a.id === b) && !(await store.accounts.get(b)))
+        warn(`${m.record.name}: bound to account ${b}, which is not in the import`);
       if (b?.startsWith('group:') && !snap.groups.some((g) => `group:${g.id}` === b)) warn(`${m.record.name}: bound to ${b}, which is not in the import`);
     }
     if (act !== 'exists') keys.push({ record: m.record, rows });

@@ -121,14 +121,16 @@ export type MappedAccount = { account: PlainAccount; warnings: string[] } | { sk
 export function mapAccount(a: CrsAccount, cipher: CrsCipher, groupIds: string[], now: number): MappedAccount {
   const f = a.fields;
   const reader = READERS[a.type];
-  if (a.type === 'gemini' && f.oauthProvider === 'antigravity') return { skip: 'an Antigravity login: its tokens belong to another OAuth client than Gemini CLI’s' };
+  if (a.type === 'gemini' && f.oauthProvider === 'antigravity')
+    return { skip: 'an Antigravity login: its tokens belong to another OAuth client than Gemini CLI’s' };
   const open: Open = (v) => (v ? cipher.open(v, reader.salt) : '');
   const adapter = adapterFor(reader.kind);
   const parsed = adapter.secretsSchema.safeParse(reader.secrets(f, open));
   if (!parsed.success) return { skip: `credentials: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
   const warnings: string[] = [];
   const name = (f.name || `${a.type} ${a.id.slice(0, 8)}`).slice(0, 100);
-  if (f.status && !['active', 'created'].includes(f.status)) warnings.push(`${name}: its state there was "${f.status}"; here it starts healthy (the first failure sets its state again)`);
+  if (f.status && !['active', 'created'].includes(f.status))
+    warnings.push(`${name}: its state there was "${f.status}"; here it starts healthy (the first failure sets its state again)`);
   if (Number(f.dailyQuota) > 0) warnings.push(`${name}: the daily quota ($${f.dailyQuota}) has no counterpart on accounts here; use key limits`);
   let baseUrl: string | null = null;
   const rawBase = reader.baseUrl?.(f) ?? null;
@@ -156,7 +158,10 @@ export function mapAccount(a: CrsAccount, cipher: CrsCipher, groupIds: string[],
     kind: reader.kind,
     name,
     description: (f.description ?? '').slice(0, 500),
-    priority: Number.isFinite(Number(f.priority)) && f.priority !== '' && f.priority !== undefined ? Math.min(1000, Math.max(0, Math.round(Number(f.priority)))) : DEFAULT_ACCOUNT_PRIORITY,
+    priority:
+      Number.isFinite(Number(f.priority)) && f.priority !== '' && f.priority !== undefined
+        ? Math.min(1000, Math.max(0, Math.round(Number(f.priority))))
+        : DEFAULT_ACCOUNT_PRIORITY,
     schedulable: f.isActive !== 'false' && f.schedulable !== 'false',
     baseUrl,
     secrets: parsed.data as Record<string, unknown>,

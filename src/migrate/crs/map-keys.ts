@@ -29,7 +29,10 @@ export function list(v: string | undefined): string[] {
   } catch {
     // not JSON: comma-separated
   }
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A binding value: an account id, `group:<id>`, or the reference's typed forms (`api:<id>`, `responses:<id>`). */
@@ -53,8 +56,10 @@ export function mapApiKey(k: CrsApiKey, now: number): MappedKey | { skip: string
   }
   const clients = list(f.allowedClients);
   const allowedClients = clients.filter((c) => (CLIENT_IDS as readonly string[]).includes(c)) as ApiKeyLimits['allowedClients'];
-  if (clients.length > allowedClients.length) warnings.push(`${name}: allowed clients ${clients.filter((c) => !allowedClients.includes(c as never)).join(',')} are not recognised here and were dropped`);
-  if (f.bedrockAccountId || f.azureOpenaiAccountId || f.droidAccountId) warnings.push(`${name}: its Bedrock/Azure/Droid binding has no counterpart here and was dropped`);
+  if (clients.length > allowedClients.length)
+    warnings.push(`${name}: allowed clients ${clients.filter((c) => !allowedClients.includes(c as never)).join(',')} are not recognised here and were dropped`);
+  if (f.bedrockAccountId || f.azureOpenaiAccountId || f.droidAccountId)
+    warnings.push(`${name}: its Bedrock/Azure/Droid binding has no counterpart here and was dropped`);
 
   const window = num(f.rateLimitWindow);
   const activation = f.expirationMode === 'activation' && num(f.activationDays) > 0;

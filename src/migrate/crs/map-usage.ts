@@ -53,7 +53,16 @@ export function countsOf(h: Record<string, string>): Counts {
 const FIELDS = ['requests', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
 
 function row(granularity: Granularity, bucket: string, keyId: string, model: string, c: Counts): ImportRow {
-  return { granularity, bucket, keyId, accountId: '', model: model || RESIDUAL_MODEL, errors: 0, ...Object.fromEntries(FIELDS.map((f) => [f, c[f]])), costNanos: c.costNanos ?? 0 } as ImportRow;
+  return {
+    granularity,
+    bucket,
+    keyId,
+    accountId: '',
+    model: model || RESIDUAL_MODEL,
+    errors: 0,
+    ...Object.fromEntries(FIELDS.map((f) => [f, c[f]])),
+    costNanos: c.costNanos ?? 0,
+  } as ImportRow;
 }
 
 const sum = (rows: { c: Counts }[]): Counts => {

@@ -21,8 +21,14 @@ test('read: keys (not the hash map or indexes), accounts per type, groups, unsup
   const s = await snap('redis-dump.json');
   assert.deepEqual(s.apiKeys.map((k) => k.fields.name).sort(), ['activation-carol', 'capped-bob', 'deleted-dave', 'legacy-erin', 'team-alpha']);
   assert.deepEqual(s.accounts.map((a) => a.type).sort(), ['claude', 'claude-console', 'gemini', 'gemini', 'gemini-api', 'openai', 'openai-responses']);
-  assert.deepEqual(s.groups.map((g) => [g.fields.name, g.members.length]), [['claude-team', 2]]);
-  assert.deepEqual(s.unsupported, [{ type: 'CCR', count: 1 }, { type: 'AWS Bedrock', count: 1 }]);
+  assert.deepEqual(
+    s.groups.map((g) => [g.fields.name, g.members.length]),
+    [['claude-team', 2]],
+  );
+  assert.deepEqual(s.unsupported, [
+    { type: 'CCR', count: 1 },
+    { type: 'AWS Bedrock', count: 1 },
+  ]);
   const alpha = s.apiKeys.find((k) => k.id === holders.ids.alpha)!;
   assert.equal(alpha.costTotal, 12.345678);
   assert.equal(alpha.usage.filter((u) => u.granularity === 'month' && u.model).length, 3);
@@ -32,7 +38,10 @@ test('read: keys (not the hash map or indexes), accounts per type, groups, unsup
 test('keys: limits by their reference names, bindings without type prefixes, the reference hash kept', async () => {
   const s = await snap('redis-dump.json');
   const map = (n: string) => {
-    const m = mapApiKey(s.apiKeys.find((k) => k.id === holders.ids[n])!, NOW);
+    const m = mapApiKey(
+      s.apiKeys.find((k) => k.id === holders.ids[n])!,
+      NOW,
+    );
     assert.ok(!('skip' in m), JSON.stringify(m));
     return m;
   };
@@ -65,7 +74,10 @@ test('keys: limits by their reference names, bindings without type prefixes, the
 
   const carol = map('carol').record;
   assert.deepEqual([carol.limits.permissions, carol.limits.openaiAccountId, carol.limits.geminiAccountId], [[], holders.ids.responses, holders.ids.geminiApi]);
-  assert.deepEqual([carol.limits.expirationMode, carol.limits.activationDays, carol.limits.activatedAt, carol.expiresAt], ['activation', 30, Date.parse('2026-07-01T00:00:00Z'), null]);
+  assert.deepEqual(
+    [carol.limits.expirationMode, carol.limits.activationDays, carol.limits.activatedAt, carol.expiresAt],
+    ['activation', 30, Date.parse('2026-07-01T00:00:00Z'), null],
+  );
 
   const erin = map('erin');
   assert.deepEqual(erin.record.limits.permissions, ['claude', 'gemini'], 'the legacy comma form');
@@ -83,7 +95,13 @@ test('keys: limits by their reference names, bindings without type prefixes, the
 test('accounts: each type becomes a kind, credentials opened, settings and group membership kept', async () => {
   const s = await snap('redis-dump.json');
   const cipher = new CrsCipher(holders.encryptionKey);
-  const of = (id: string, groups: string[] = []) => mapAccount(s.accounts.find((a) => a.id === id)!, cipher, groups, NOW);
+  const of = (id: string, groups: string[] = []) =>
+    mapAccount(
+      s.accounts.find((a) => a.id === id)!,
+      cipher,
+      groups,
+      NOW,
+    );
   const claude = of(holders.ids.claude, [holders.ids.group]);
   assert.ok(!('skip' in claude));
   assert.deepEqual(
@@ -92,7 +110,16 @@ test('accounts: each type becomes a kind, credentials opened, settings and group
   );
   assert.deepEqual(
     { ...claude.account.secrets },
-    { accessToken: holders.secrets.claudeAccess, refreshToken: holders.secrets.claudeRefresh, expiresAt: Date.parse('2030-01-01T00:00:00Z'), scopes: ['user:inference', 'user:profile'], email: 'owner@example.com', plan: 'max', orgUuid: 'org-fixture', accountUuid: 'acct-fixture' },
+    {
+      accessToken: holders.secrets.claudeAccess,
+      refreshToken: holders.secrets.claudeRefresh,
+      expiresAt: Date.parse('2030-01-01T00:00:00Z'),
+      scopes: ['user:inference', 'user:profile'],
+      email: 'owner@example.com',
+      plan: 'max',
+      orgUuid: 'org-fixture',
+      accountUuid: 'acct-fixture',
+    },
   );
 
   const console = of(holders.ids.console);
@@ -101,19 +128,31 @@ test('accounts: each type becomes a kind, credentials opened, settings and group
   assert.equal(console.account.baseUrl, 'https://vendor.example/api');
   assert.deepEqual(console.account.secrets, { apiKey: holders.secrets.consoleKey });
   assert.equal(console.account.proxy, 'http://u%20s:p%40ss@proxy.intranet:3128');
-  assert.deepEqual([console.account.modelMapping, console.account.supportedModels, console.account.maxConcurrency], [{ 'claude-sonnet-4-5': 'vendor-sonnet' }, ['vendor-sonnet', 'claude-haiku-4-5'], 3]);
+  assert.deepEqual(
+    [console.account.modelMapping, console.account.supportedModels, console.account.maxConcurrency],
+    [{ 'claude-sonnet-4-5': 'vendor-sonnet' }, ['vendor-sonnet', 'claude-haiku-4-5'], 3],
+  );
   assert.match(console.warnings.join('\n'), /state there was "blocked"/);
   assert.match(console.warnings.join('\n'), /daily quota \(\$20\)/);
 
   const openai = of(holders.ids.openai);
   assert.ok(!('skip' in openai));
-  assert.deepEqual([openai.account.kind, openai.account.shared, openai.account.secrets.accountId, openai.account.secrets.email, openai.account.secrets.plan], ['openai-oauth', false, 'chatgpt-acct-123', 'plus@example.com', 'plus']);
+  assert.deepEqual(
+    [openai.account.kind, openai.account.shared, openai.account.secrets.accountId, openai.account.secrets.email, openai.account.secrets.plan],
+    ['openai-oauth', false, 'chatgpt-acct-123', 'plus@example.com', 'plus'],
+  );
   const responses = of(holders.ids.responses);
   assert.ok(!('skip' in responses));
-  assert.deepEqual([responses.account.kind, responses.account.baseUrl, responses.account.secrets.apiKey], ['openai-api', 'https://api.vendor.example/v1', holders.secrets.responsesKey]);
+  assert.deepEqual(
+    [responses.account.kind, responses.account.baseUrl, responses.account.secrets.apiKey],
+    ['openai-api', 'https://api.vendor.example/v1', holders.secrets.responsesKey],
+  );
   const gemini = of(holders.ids.gemini);
   assert.ok(!('skip' in gemini));
-  assert.deepEqual([gemini.account.kind, gemini.account.schedulable, gemini.account.secrets.projectId, gemini.account.secrets.accessToken], ['gemini-oauth', false, 'fixture-project-42', holders.secrets.geminiAccess]);
+  assert.deepEqual(
+    [gemini.account.kind, gemini.account.schedulable, gemini.account.secrets.projectId, gemini.account.secrets.accessToken],
+    ['gemini-oauth', false, 'fixture-project-42', holders.secrets.geminiAccess],
+  );
   const geminiApi = of(holders.ids.geminiApi);
   assert.ok(!('skip' in geminiApi));
   assert.deepEqual([geminiApi.account.kind, geminiApi.account.baseUrl], ['gemini-api', 'https://generativelanguage.example']);
@@ -123,22 +162,52 @@ test('accounts: each type becomes a kind, credentials opened, settings and group
 
 test('usage: month rows add up to the lifetime totals (the uncovered rest in the earliest month); days and hours kept', async () => {
   const s = await snap('redis-dump.json');
-  const rows = usageRows(s.apiKeys.find((k) => k.id === holders.ids.alpha)!, '2026-05');
+  const rows = usageRows(
+    s.apiKeys.find((k) => k.id === holders.ids.alpha)!,
+    '2026-05',
+  );
   const months = rows.filter((r) => r.granularity === 'month');
   const total = (f: 'requests' | 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h' | 'costNanos') => months.reduce((n, r) => n + r[f], 0);
   assert.deepEqual(
-    [total('requests'), total('input'), total('output'), total('cacheRead'), total('cacheWrite5m') + total('cacheWrite1h'), total('cacheWrite1h'), total('costNanos')],
+    [
+      total('requests'),
+      total('input'),
+      total('output'),
+      total('cacheRead'),
+      total('cacheWrite5m') + total('cacheWrite1h'),
+      total('cacheWrite1h'),
+      total('costNanos'),
+    ],
     [40, 30000, 9000, 50000, 2000, 500, 12_345_678_000],
   );
   const rest = months.find((r) => r.model === RESIDUAL_MODEL)!;
   assert.deepEqual([rest.bucket, rest.requests, rest.costNanos], ['2026-06', 5, 1_500_000_000]);
-  assert.deepEqual(rows.filter((r) => r.granularity === 'day').map((r) => [r.bucket, r.model, r.requests]).sort(), [['2026-07-20', 'claude-haiku-4-5', 2], ['2026-07-20', 'claude-sonnet-4-5', 3], ['2026-07-21', 'claude-sonnet-4-5', 2]]);
-  assert.deepEqual(rows.filter((r) => r.granularity === 'hour').map((r) => [r.bucket, r.requests]), [['2026-07-21T09', 2]]);
+  assert.deepEqual(
+    rows
+      .filter((r) => r.granularity === 'day')
+      .map((r) => [r.bucket, r.model, r.requests])
+      .sort(),
+    [
+      ['2026-07-20', 'claude-haiku-4-5', 2],
+      ['2026-07-20', 'claude-sonnet-4-5', 3],
+      ['2026-07-21', 'claude-sonnet-4-5', 2],
+    ],
+  );
+  assert.deepEqual(
+    rows.filter((r) => r.granularity === 'hour').map((r) => [r.bucket, r.requests]),
+    [['2026-07-21T09', 2]],
+  );
   assert.ok(rows.every((r) => r.accountId === '' && r.keyId === holders.ids.alpha));
 
   // Only lifetime totals and a cost total: one row in the key's creation month.
-  const bob = usageRows(s.apiKeys.find((k) => k.id === holders.ids.bob)!, '2026-04');
-  assert.deepEqual(bob.map((r) => [r.granularity, r.bucket, r.model, r.requests, r.input, r.output, r.costNanos]), [['month', '2026-04', RESIDUAL_MODEL, 7, 7000, 700, 10_500_000_000]]);
+  const bob = usageRows(
+    s.apiKeys.find((k) => k.id === holders.ids.bob)!,
+    '2026-04',
+  );
+  assert.deepEqual(
+    bob.map((r) => [r.granularity, r.bucket, r.model, r.requests, r.input, r.output, r.costNanos]),
+    [['month', '2026-04', RESIDUAL_MODEL, 7, 7000, 700, 10_500_000_000]],
+  );
 });
 
 test('the export file (data-transfer v2, decrypted) reads into the same records', async () => {
@@ -146,12 +215,24 @@ test('the export file (data-transfer v2, decrypted) reads into the same records'
   assert.equal(s.apiKeys.length, 5);
   assert.deepEqual(s.accounts.map((a) => a.type).sort(), ['claude', 'gemini']);
   const cipher = new CrsCipher(holders.encryptionKey);
-  const claude = mapAccount(s.accounts.find((a) => a.type === 'claude')!, cipher, [], NOW);
+  const claude = mapAccount(
+    s.accounts.find((a) => a.type === 'claude')!,
+    cipher,
+    [],
+    NOW,
+  );
   assert.ok(!('skip' in claude));
   assert.equal(claude.account.secrets.accessToken, holders.secrets.claudeAccess);
   const alpha = s.apiKeys.find((k) => k.id === holders.ids.alpha)!;
   const months = usageRows(alpha, '2026-05').filter((r) => r.granularity === 'month');
-  assert.equal(months.reduce((n, r) => n + r.requests, 0), 40, 'the totals of the export');
+  assert.equal(
+    months.reduce((n, r) => n + r.requests, 0),
+    40,
+    'the totals of the export',
+  );
   // The export carries no cost total: what the months do not cover has no cost.
-  assert.equal(months.reduce((n, r) => n + r.costNanos, 0), 10_845_678_000);
+  assert.equal(
+    months.reduce((n, r) => n + r.costNanos, 0),
+    10_845_678_000,
+  );
 });

@@ -64,7 +64,12 @@ function parseUsageKey(name: string, ids: Set<string>): { id: string; hash: Omit
   if (m && ids.has(m[1])) {
     const [, id, g, rest] = m;
     if (g === 'alltime') return { id, hash: { model: rest, granularity: 'alltime', bucket: '' } };
-    const p = g === 'hourly' ? /^(.+):(\d{4}-\d{2}-\d{2}):(\d{2})$/.exec(rest) : g === 'daily' ? /^(.+):(\d{4}-\d{2}-\d{2})$/.exec(rest) : /^(.+):(\d{4}-\d{2})$/.exec(rest);
+    const p =
+      g === 'hourly'
+        ? /^(.+):(\d{4}-\d{2}-\d{2}):(\d{2})$/.exec(rest)
+        : g === 'daily'
+          ? /^(.+):(\d{4}-\d{2}-\d{2})$/.exec(rest)
+          : /^(.+):(\d{4}-\d{2})$/.exec(rest);
     if (!p) return null;
     const bucket = g === 'hourly' ? `${p[2]}T${p[3]}` : p[2];
     return { id, hash: { model: p[1], granularity: g === 'hourly' ? 'hour' : g === 'daily' ? 'day' : 'month', bucket } };
@@ -86,7 +91,13 @@ export async function readSnapshot(src: CrsKeySource): Promise<CrsSnapshot> {
     if (!fields || !(fields.apiKey || fields.name)) continue;
     const id = fields.id || name.slice('apikey:'.length);
     const cost = await src.string(`usage:cost:total:${id}`);
-    apiKeys.push({ id, fields, total: await src.hash(`usage:${id}`), costTotal: cost !== null && Number.isFinite(Number(cost)) ? Number(cost) : null, usage: [] });
+    apiKeys.push({
+      id,
+      fields,
+      total: await src.hash(`usage:${id}`),
+      costTotal: cost !== null && Number.isFinite(Number(cost)) ? Number(cost) : null,
+      usage: [],
+    });
   }
   const byId = new Map(apiKeys.map((k) => [k.id, k]));
   const ids = new Set(byId.keys());

@@ -100,6 +100,8 @@ export function exportToKeys(doc: unknown): Map<string, DumpValue> {
   const out = new Map<string, DumpValue>();
   const hash = (key: string, o: Record<string, unknown>) => out.set(key, { type: 'hash', value: strings(o) });
   for (const k of (d.apiKeys as Record<string, unknown>[] | undefined) ?? []) {
+    // The reference project's export is free-form JSON; its usage stats are read field by field below.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const { usageStats, ...fields } = k as Record<string, unknown> & { usageStats?: Record<string, any> };
     const id = str(fields.id);
     if (!id) continue;

@@ -27,7 +27,8 @@ export function accountConditions(reasons: readonly HealthReason[], windows: rea
   const out = new Map<AccountCondition, ConditionFact>();
   for (const r of reasons) {
     if (r.until !== null && r.until <= now) continue;
-    const cond: AccountCondition | null = r.code === 'blocked' ? 'blocked' : r.code === 'unauthorized' ? 'unauthorized' : r.code === 'rate_limited' ? 'quota_exhausted' : null;
+    const cond: AccountCondition | null =
+      r.code === 'blocked' ? 'blocked' : r.code === 'unauthorized' ? 'unauthorized' : r.code === 'rate_limited' ? 'quota_exhausted' : null;
     if (cond && !out.has(cond)) out.set(cond, { reason: r.message + (r.modelFamily ? ` (${r.modelFamily})` : ''), until: r.until });
   }
   if (!out.has('quota_exhausted')) {
@@ -61,7 +62,10 @@ export class AccountWatch {
   constructor(private readonly deps: AccountWatchDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'account alert sweep failed')), this.deps.sweepMs ?? 30_000).unref();
+    this.timer = setInterval(
+      () => void this.sweep().catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'account alert sweep failed')),
+      this.deps.sweepMs ?? 30_000,
+    ).unref();
   }
 
   stop(): void {
@@ -125,7 +129,10 @@ export class AccountWatch {
     if (!acct) return;
     const rec: DownRecord = { since: this.deps.clock.now(), reason: fact.reason };
     if (!(await this.deps.kv.setIfAbsent(key(id, cond), JSON.stringify(rec), KEEP_MS))) return;
-    this.deps.alerts.emit({ type: 'account_unusable', account: { id, name: acct.name, kind: acct.kind }, condition: cond, reason: fact.reason, until: fact.until }, { key: `acct:${id}:${cond}` });
+    this.deps.alerts.emit(
+      { type: 'account_unusable', account: { id, name: acct.name, kind: acct.kind }, condition: cond, reason: fact.reason, until: fact.until },
+      { key: `acct:${id}:${cond}` },
+    );
   }
 
   private async recover(id: string, cond: AccountCondition): Promise<void> {
@@ -134,7 +141,10 @@ export class AccountWatch {
     if (cur === null || !(await this.deps.kv.deleteIfEquals(k, cur))) return;
     const acct = this.deps.account(id);
     if (!acct) return;
-    this.deps.alerts.emit({ type: 'account_recovered', account: { id, name: acct.name, kind: acct.kind }, condition: cond }, { key: `acct:${id}:${cond}:recovered` });
+    this.deps.alerts.emit(
+      { type: 'account_recovered', account: { id, name: acct.name, kind: acct.kind }, condition: cond },
+      { key: `acct:${id}:${cond}:recovered` },
+    );
   }
 
   private background(fn: () => Promise<void>): void {

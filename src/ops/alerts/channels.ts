@@ -8,7 +8,16 @@ import { newId } from '../../core/ids.js';
 import type { Secrets } from '../../platform/secrets.js';
 import type { KvRepo } from '../../store/types.js';
 import { checkHostName, checkWebhookUrl } from '../../accounts/url-policy.js';
-import { SECRET_FIELDS, TYPE_FIELDS, type ChannelInput, type ChannelPatch, type ChannelPublic, type ChannelSecrets, type ResolvedChannel, type StoredChannel } from './types.js';
+import {
+  SECRET_FIELDS,
+  TYPE_FIELDS,
+  type ChannelInput,
+  type ChannelPatch,
+  type ChannelPublic,
+  type ChannelSecrets,
+  type ResolvedChannel,
+  type StoredChannel,
+} from './types.js';
 
 const KEY = 'alertcfg:channels';
 const PUBLIC_FIELDS = ['chatId', 'server', 'group', 'host', 'port', 'secure', 'username', 'from', 'to'] as const;
@@ -84,7 +93,17 @@ export class AlertChannels {
     const now = this.clock.now();
     const { config, secrets } = split(input, {}, {});
     check(input.type, config, secrets);
-    const ch: StoredChannel = { id: newId(), name: input.name, type: input.type, enabled: input.enabled ?? true, events: input.events ?? [], config, sealed: this.secrets.seal(JSON.stringify(secrets)), createdAt: now, updatedAt: now };
+    const ch: StoredChannel = {
+      id: newId(),
+      name: input.name,
+      type: input.type,
+      enabled: input.enabled ?? true,
+      events: input.events ?? [],
+      config,
+      sealed: this.secrets.seal(JSON.stringify(secrets)),
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.save([...all, ch]);
     return ch;
   }
@@ -129,7 +148,7 @@ function split(input: ChannelInput | ChannelPatch, config: ChannelPublic, secret
   for (const f of PUBLIC_FIELDS) if (src[f] !== undefined) c[f] = src[f] === '' ? undefined : src[f];
   for (const f of SECRET_FIELDS) if (src[f] !== undefined) s[f] = src[f] === '' ? undefined : src[f];
   for (const o of [c, s]) for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return { config: c as ChannelPublic, secrets: s as ChannelSecrets };
+  return { config: c, secrets: s };
 }
 
 /** The type's required fields are there, and every URL and host passes the URL policy. */

@@ -7,7 +7,10 @@ import type { Clock } from '../../core/clock.js';
 import { buildRequest, mailOf, readAnswer, type FormatContext } from './formats.js';
 import type { AlertEvent, ResolvedChannel } from './types.js';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface DeliveryOptions {
   fetch: FetchLike;
@@ -55,7 +58,7 @@ async function httpAttempt(ch: ResolvedChannel, e: AlertEvent, ctx: FormatContex
     return v.ok ? { ok: true, httpStatus: res.status } : { ok: false, retry: v.retry, httpStatus: res.status, error: v.error };
   } catch (err) {
     const e2 = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e2.name === 'TimeoutError' ? 'timed out' : e2.cause?.code ?? e2.cause?.message ?? e2.message;
+    const why = e2.name === 'TimeoutError' ? 'timed out' : (e2.cause?.code ?? e2.cause?.message ?? e2.message);
     return { ok: false, retry: true, httpStatus: 0, error: String(why) };
   }
 }
@@ -87,7 +90,13 @@ async function mailAttempt(ch: ResolvedChannel, e: AlertEvent, ctx: FormatContex
 }
 
 /** Delivers `e` to `ch`, retrying what may pass. `onAttempt` sees each failed try (for the history). */
-export async function deliver(ch: ResolvedChannel, e: AlertEvent, ctx: FormatContext, opts: DeliveryOptions, onAttempt?: (n: number, error: string) => void): Promise<DeliveryOutcome> {
+export async function deliver(
+  ch: ResolvedChannel,
+  e: AlertEvent,
+  ctx: FormatContext,
+  opts: DeliveryOptions,
+  onAttempt?: (n: number, error: string) => void,
+): Promise<DeliveryOutcome> {
   const retries = opts.retries ?? 3;
   const base = opts.retryBaseMs ?? 1000;
   const max = opts.retryMaxMs ?? 30_000;

@@ -79,7 +79,12 @@ export function genericPayload(e: AlertEvent) {
 export function buildRequest(ch: ResolvedChannel, e: AlertEvent, now: number, ctx: FormatContext): HttpRequestSpec {
   const s = ch.secrets;
   const lines = bodyLines(e, ctx);
-  const post = (url: string, body: unknown, headers: Record<string, string> = {}): HttpRequestSpec => ({ url, method: 'POST', headers: { ...json(ctx.version), ...headers }, body: JSON.stringify(body) });
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}): HttpRequestSpec => ({
+    url,
+    method: 'POST',
+    headers: { ...json(ctx.version), ...headers },
+    body: JSON.stringify(body),
+  });
   switch (ch.type) {
     case 'webhook': {
       const body = JSON.stringify(genericPayload(e));
@@ -149,12 +154,14 @@ export function readAnswer(type: ChannelType, status: number, body: string): Ans
     doc = null;
   }
   const msg = (v: unknown) => String(v ?? '').slice(0, 200);
-  if ((type === 'wecom' || type === 'dingtalk') && doc && 'errcode' in doc && doc.errcode !== 0) return { ok: false, retry: false, error: `errcode ${msg(doc.errcode)}: ${msg(doc.errmsg)}` };
+  if ((type === 'wecom' || type === 'dingtalk') && doc && 'errcode' in doc && doc.errcode !== 0)
+    return { ok: false, retry: false, error: `errcode ${msg(doc.errcode)}: ${msg(doc.errmsg)}` };
   if (type === 'feishu' && doc) {
     const code = doc.code ?? doc.StatusCode;
     if (code !== undefined && code !== 0) return { ok: false, retry: false, error: `code ${msg(code)}: ${msg(doc.msg ?? doc.StatusMessage)}` };
   }
   if (type === 'telegram' && doc && doc.ok === false) return { ok: false, retry: false, error: msg(doc.description) };
-  if (type === 'bark' && doc && doc.code !== undefined && doc.code !== 200) return { ok: false, retry: false, error: `code ${msg(doc.code)}: ${msg(doc.message)}` };
+  if (type === 'bark' && doc && doc.code !== undefined && doc.code !== 200)
+    return { ok: false, retry: false, error: `code ${msg(doc.code)}: ${msg(doc.message)}` };
   return { ok: true };
 }

@@ -59,7 +59,10 @@ export class AlertHistory {
   private async prune(): Promise<void> {
     const all = await this.kv.scan(PREFIX);
     if (all.length <= this.max) return;
-    const old = all.map((x) => x.key).sort().slice(0, all.length - this.max);
+    const old = all
+      .map((x) => x.key)
+      .sort()
+      .slice(0, all.length - this.max);
     for (const k of old) await this.kv.delete(k);
   }
 }

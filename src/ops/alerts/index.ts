@@ -51,7 +51,19 @@ export interface Alerts {
 export function createAlerts(d: AlertsDeps): Alerts {
   const channels = new AlertChannels(d.store.kv, d.secrets, d.clock);
   const history = new AlertHistory(d.store.kv, d.log);
-  const service = new AlertService({ store: d.store, clock: d.clock, log: d.log, settings: d.settings, channels, history, fetch: d.fetch, version: d.version, instance: d.instance, timezoneOffsetHours: d.timezoneOffsetHours, delivery: d.delivery });
+  const service = new AlertService({
+    store: d.store,
+    clock: d.clock,
+    log: d.log,
+    settings: d.settings,
+    channels,
+    history,
+    fetch: d.fetch,
+    version: d.version,
+    instance: d.instance,
+    timezoneOffsetHours: d.timezoneOffsetHours,
+    delivery: d.delivery,
+  });
   const accounts = new AccountWatch({
     alerts: service,
     kv: d.store.kv,
@@ -66,7 +78,15 @@ export function createAlerts(d: AlertsDeps): Alerts {
     sweepMs: d.sweepMs,
   });
   const keys = new KeyWatch({ alerts: service, store: d.store, settings: d.settings, clock: d.clock, log: d.log, timezoneOffsetHours: d.timezoneOffsetHours });
-  const storeWatch = new StoreWatch({ store: d.store, alerts: service, settings: d.settings, clock: d.clock, log: d.log, instance: d.instance, onRecovered: () => void history.flush() });
+  const storeWatch = new StoreWatch({
+    store: d.store,
+    alerts: service,
+    settings: d.settings,
+    clock: d.clock,
+    log: d.log,
+    instance: d.instance,
+    onRecovered: () => void history.flush(),
+  });
   const offs: (() => void)[] = [];
   return {
     service,

@@ -62,7 +62,8 @@ export class KeyWatch {
     if (!raw || raw.deletedAt !== null) return;
     const key = withKeyDefaults(raw);
     const l = key.limits;
-    if (l.dailyCostLimitNanos <= 0 && l.weeklyOpusCostLimitNanos <= 0 && l.totalCostLimitNanos <= 0 && !(l.rateLimitWindow > 0 && l.rateLimitCostNanos > 0)) return;
+    if (l.dailyCostLimitNanos <= 0 && l.weeklyOpusCostLimitNanos <= 0 && l.totalCostLimitNanos <= 0 && !(l.rateLimitWindow > 0 && l.rateLimitCostNanos > 0))
+      return;
     const now = this.deps.clock.now();
     const near = this.deps.settings.get('notifications').nearLimitPercent / 100;
     for (const u of await readLimitUsage(this.deps.store, key, now, this.deps.timezoneOffsetHours)) {

@@ -10,7 +10,15 @@ export type CostLimitKind = 'cost_daily' | 'cost_weekly' | 'cost_total' | 'windo
 export type AlertInput =
   | { type: 'account_unusable'; account: { id: string; name: string; kind: string }; condition: AccountCondition; reason: string; until: number | null }
   | { type: 'account_recovered'; account: { id: string; name: string; kind: string }; condition: AccountCondition }
-  | { type: 'key_near_limit' | 'key_limit_reached'; key: { id: string; name: string }; limit: CostLimitKind; usedUsd: number; limitUsd: number; ratio: number; resetsAt: number | null }
+  | {
+      type: 'key_near_limit' | 'key_limit_reached';
+      key: { id: string; name: string };
+      limit: CostLimitKind;
+      usedUsd: number;
+      limitUsd: number;
+      ratio: number;
+      resetsAt: number | null;
+    }
   | { type: 'store_unreachable'; store: string; error: string }
   | { type: 'store_recovered'; store: string; downForMs: number }
   | { type: 'test'; channelName: string };
@@ -73,7 +81,14 @@ export function render(input: AlertInput, lang: AlertLanguage, offsetHours: numb
         subject: { kind: 'account', id: input.account.id, name: input.account.name },
         title: zh ? `账户不可用：${input.account.name}` : `Account unusable: ${input.account.name}`,
         lines,
-        data: { accountId: input.account.id, accountName: input.account.name, accountKind: input.account.kind, state: input.condition, reason: input.reason, until: input.until ? new Date(input.until).toISOString() : null },
+        data: {
+          accountId: input.account.id,
+          accountName: input.account.name,
+          accountKind: input.account.kind,
+          state: input.condition,
+          reason: input.reason,
+          until: input.until ? new Date(input.until).toISOString() : null,
+        },
       };
     }
     case 'account_recovered':
@@ -94,15 +109,31 @@ export function render(input: AlertInput, lang: AlertLanguage, offsetHours: numb
       const hit = input.type === 'key_limit_reached';
       const lines = [
         zh ? `API Key：${input.key.name}` : `API key: ${input.key.name}`,
-        zh ? `${what}：已用 ${usd(input.usedUsd)} / ${usd(input.limitUsd)}（${pct}%）` : `${what}: ${usd(input.usedUsd)} of ${usd(input.limitUsd)} used (${pct}%)`,
+        zh
+          ? `${what}：已用 ${usd(input.usedUsd)} / ${usd(input.limitUsd)}（${pct}%）`
+          : `${what}: ${usd(input.usedUsd)} of ${usd(input.limitUsd)} used (${pct}%)`,
       ];
       if (input.resetsAt) lines.push(zh ? `重置时间：${when(input.resetsAt)}` : `Resets at: ${when(input.resetsAt)}`);
       return {
         severity,
         subject: { kind: 'key', id: input.key.id, name: input.key.name },
-        title: hit ? (zh ? `API Key 已达${what}：${input.key.name}` : `API key reached its ${what}: ${input.key.name}`) : zh ? `API Key 接近${what}：${input.key.name}` : `API key nears its ${what}: ${input.key.name}`,
+        title: hit
+          ? zh
+            ? `API Key 已达${what}：${input.key.name}`
+            : `API key reached its ${what}: ${input.key.name}`
+          : zh
+            ? `API Key 接近${what}：${input.key.name}`
+            : `API key nears its ${what}: ${input.key.name}`,
         lines,
-        data: { keyId: input.key.id, keyName: input.key.name, limit: input.limit, usedUsd: input.usedUsd, limitUsd: input.limitUsd, ratio: input.ratio, resetsAt: input.resetsAt ? new Date(input.resetsAt).toISOString() : null },
+        data: {
+          keyId: input.key.id,
+          keyName: input.key.name,
+          limit: input.limit,
+          usedUsd: input.usedUsd,
+          limitUsd: input.limitUsd,
+          ratio: input.ratio,
+          resetsAt: input.resetsAt ? new Date(input.resetsAt).toISOString() : null,
+        },
       };
     }
     case 'store_unreachable':
@@ -110,7 +141,10 @@ export function render(input: AlertInput, lang: AlertLanguage, offsetHours: numb
         severity,
         subject: { kind: 'store', name: input.store },
         title: zh ? `存储不可用（${input.store}）` : `Store unreachable (${input.store})`,
-        lines: [zh ? `错误：${input.error}` : `Error: ${input.error}`, zh ? '中继请求会失败，直到存储恢复。' : 'Relayed requests fail until the store answers again.'],
+        lines: [
+          zh ? `错误：${input.error}` : `Error: ${input.error}`,
+          zh ? '中继请求会失败，直到存储恢复。' : 'Relayed requests fail until the store answers again.',
+        ],
         data: { store: input.store, error: input.error },
       };
     case 'store_recovered':
@@ -118,7 +152,11 @@ export function render(input: AlertInput, lang: AlertLanguage, offsetHours: numb
         severity,
         subject: { kind: 'store', name: input.store },
         title: zh ? `存储已恢复（${input.store}）` : `Store recovered (${input.store})`,
-        lines: [zh ? `中断约 ${Math.max(1, Math.round(input.downForMs / 1000))} 秒。` : `It was unreachable for about ${Math.max(1, Math.round(input.downForMs / 1000))} s.`],
+        lines: [
+          zh
+            ? `中断约 ${Math.max(1, Math.round(input.downForMs / 1000))} 秒。`
+            : `It was unreachable for about ${Math.max(1, Math.round(input.downForMs / 1000))} s.`,
+        ],
         data: { store: input.store, downForMs: input.downForMs },
       };
     case 'test':
@@ -126,7 +164,11 @@ export function render(input: AlertInput, lang: AlertLanguage, offsetHours: numb
         severity,
         subject: { kind: 'test', name: input.channelName },
         title: zh ? `测试通知：${input.channelName}` : `Test notification: ${input.channelName}`,
-        lines: [zh ? '这是一条来自 Claude Relay Service 的测试通知，收到即表示配置正确。' : 'This is a test notification from Claude Relay Service: the channel works.'],
+        lines: [
+          zh
+            ? '这是一条来自 Claude Relay Service 的测试通知，收到即表示配置正确。'
+            : 'This is a test notification from Claude Relay Service: the channel works.',
+        ],
         data: { channel: input.channelName },
       };
   }

@@ -57,9 +57,7 @@ export class AlertService {
       this.deps.log.warn({ event: input.type }, 'alert dropped: too many in progress');
       return;
     }
-    this.track(
-      this.raise(input, dedupe).catch((e: unknown) => this.deps.log.error({ event: input.type, err: (e as Error).message }, 'alert failed')),
-    );
+    this.track(this.raise(input, dedupe).catch((e: unknown) => this.deps.log.error({ event: input.type, err: (e as Error).message }, 'alert failed')));
   }
 
   /** Sends a test event to one channel now (one try) and returns how it went; recorded in the history too. */
@@ -101,7 +99,16 @@ export class AlertService {
       entry.note = 'no channel takes this event';
       return this.deps.history.put(entry);
     }
-    entry.deliveries = channels.map((c) => ({ channelId: c.id, channelName: c.name, type: c.type, status: 'pending', attempts: 0, httpStatus: 0, error: null, at: this.deps.clock.now() }));
+    entry.deliveries = channels.map((c) => ({
+      channelId: c.id,
+      channelName: c.name,
+      type: c.type,
+      status: 'pending',
+      attempts: 0,
+      httpStatus: 0,
+      error: null,
+      at: this.deps.clock.now(),
+    }));
     await this.deps.history.put(entry);
     await Promise.all(
       channels.map(async (c, i) => {
@@ -117,7 +124,14 @@ export class AlertService {
     try {
       ch = this.deps.channels.resolve(c);
     } catch {
-      return { ...base, status: 'failed', attempts: 0, httpStatus: 0, error: 'channel secrets cannot be opened (ENCRYPTION_KEY changed?)', at: this.deps.clock.now() };
+      return {
+        ...base,
+        status: 'failed',
+        attempts: 0,
+        httpStatus: 0,
+        error: 'channel secrets cannot be opened (ENCRYPTION_KEY changed?)',
+        at: this.deps.clock.now(),
+      };
     }
     const ctx = { offsetHours: this.deps.timezoneOffsetHours, version: this.deps.version };
     const out = await deliver(ch, event, ctx, { ...this.deps.delivery, retries, fetch: this.deps.fetch, clock: this.deps.clock });

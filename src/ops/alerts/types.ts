@@ -3,7 +3,15 @@
 import { z } from 'zod';
 
 /** What the relay reports. `test` is the Settings button's. */
-export const ALERT_EVENTS = ['account_unusable', 'account_recovered', 'key_near_limit', 'key_limit_reached', 'store_unreachable', 'store_recovered', 'test'] as const;
+export const ALERT_EVENTS = [
+  'account_unusable',
+  'account_recovered',
+  'key_near_limit',
+  'key_limit_reached',
+  'store_unreachable',
+  'store_recovered',
+  'test',
+] as const;
 export type AlertEventType = (typeof ALERT_EVENTS)[number];
 
 /** Why an account is unusable (the state an `account_unusable` event names). */
@@ -107,7 +115,10 @@ export const channelFields = {
   to: z.array(z.email().max(320)).min(1).max(50),
 };
 
-export const channelCreateSchema = z.strictObject({ ...channelFields, enabled: channelFields.enabled.optional(), events: channelFields.events.optional() }).partial().required({ name: true, type: true });
+export const channelCreateSchema = z
+  .strictObject({ ...channelFields, enabled: channelFields.enabled.optional(), events: channelFields.events.optional() })
+  .partial()
+  .required({ name: true, type: true });
 export const channelPatchSchema = z.strictObject(channelFields).partial().omit({ type: true });
 export type ChannelInput = z.infer<typeof channelCreateSchema>;
 export type ChannelPatch = z.infer<typeof channelPatchSchema>;

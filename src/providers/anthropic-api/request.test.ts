@@ -4,22 +4,20 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './request.js';
 import { anthropicApiAdapter } from './auth.js';
 
 test('upstream headers: allow-listed client headers, forced identity encoding, account auth wins', () => {
-  const h = upstreamRequestHeaders(
-    {
-      'x-api-key': 'cr_client',
-      authorization: 'Bearer cr_client',
-      'anthropic-beta': 'a,b',
-      'x-stainless-os': 'Linux',
-      'user-agent': 'claude-cli/2.1.197',
-      'accept-encoding': 'gzip, br',
-      'content-type': 'text/plain',
-      host: 'relay',
-      connection: 'keep-alive',
-      cookie: 'c=1',
-      'x-forwarded-for': '1.2.3.4',
-      'x-claude-code-session-id': 'sess',
-    },
-  );
+  const h = upstreamRequestHeaders({
+    'x-api-key': 'cr_client',
+    authorization: 'Bearer cr_client',
+    'anthropic-beta': 'a,b',
+    'x-stainless-os': 'Linux',
+    'user-agent': 'claude-cli/2.1.197',
+    'accept-encoding': 'gzip, br',
+    'content-type': 'text/plain',
+    host: 'relay',
+    connection: 'keep-alive',
+    cookie: 'c=1',
+    'x-forwarded-for': '1.2.3.4',
+    'x-claude-code-session-id': 'sess',
+  });
   anthropicApiAdapter.applyAuth(h, { apiKey: 'sk-ant-account' });
   assert.deepEqual(h, {
     'anthropic-beta': 'a,b',

@@ -100,7 +100,12 @@ export class AnthropicJsonTap implements UsageTap {
     try {
       // Only a few top-level fields are read: the message's content is not parsed (json-fields.ts).
       const raw = Buffer.concat(this.chunks);
-      const body = (JsonFields.scan(raw) ?? JsonFields.of(raw, JSON.parse(raw.toString('utf8')))).view() as { type?: unknown; error?: { type?: unknown }; usage?: AnthropicUsage; model?: unknown };
+      const body = (JsonFields.scan(raw) ?? JsonFields.of(raw, JSON.parse(raw.toString('utf8')))).view() as {
+        type?: unknown;
+        error?: { type?: unknown };
+        usage?: AnthropicUsage;
+        model?: unknown;
+      };
       if (body?.type === 'error') return { usage: null, model: null, complete: true, errorType: String(body.error?.type ?? 'error') };
       return {
         usage: body?.usage ? toUsage(body.usage) : null,

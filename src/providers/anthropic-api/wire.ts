@@ -38,7 +38,12 @@ export const anthropicTest: AccountTest = {
   read(body) {
     const j = parseJson(body) as { content?: { type: string; text?: string }[]; error?: { message?: string }; model?: string } | undefined;
     return {
-      text: j?.content ? j.content.filter((c) => c.type === 'text').map((c) => c.text ?? '').join('') : null,
+      text: j?.content
+        ? j.content
+            .filter((c) => c.type === 'text')
+            .map((c) => c.text ?? '')
+            .join('')
+        : null,
       model: j?.model ?? null,
       error: j?.error?.message ?? null,
     };

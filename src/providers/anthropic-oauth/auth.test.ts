@@ -52,11 +52,19 @@ test('refresh.run: token endpoint through ctx.fetch; rotated refresh token and e
   const bodies: unknown[] = [];
   const f = (async (url: string, init: RequestInit) => {
     bodies.push({ url, body: JSON.parse(init.body as string) });
-    return new Response(JSON.stringify({ access_token: 'sk-ant-oat01-NEW', refresh_token: 'sk-ant-ort01-NEW', expires_in: 3600, scope: 'user:inference' }), { status: 200 });
+    return new Response(JSON.stringify({ access_token: 'sk-ant-oat01-NEW', refresh_token: 'sk-ant-ort01-NEW', expires_in: 3600, scope: 'user:inference' }), {
+      status: 200,
+    });
   }) as unknown as typeof fetch;
   const defaults = { anthropicApiUrl: 'x', claudeOAuth: { tokenUrl: 'http://fake/v1/oauth/token', clientId: 'cid' } } as ProviderDefaults;
   const next = await adapter.refresh!.run({ ...S, email: 'a@b.c' }, { now: 1_000, fetch: f, defaults });
-  assert.deepEqual(next, { accessToken: 'sk-ant-oat01-NEW', refreshToken: 'sk-ant-ort01-NEW', expiresAt: 1_000 + 3_600_000, scopes: ['user:inference'], email: 'a@b.c' });
+  assert.deepEqual(next, {
+    accessToken: 'sk-ant-oat01-NEW',
+    refreshToken: 'sk-ant-ort01-NEW',
+    expiresAt: 1_000 + 3_600_000,
+    scopes: ['user:inference'],
+    email: 'a@b.c',
+  });
   assert.deepEqual(bodies, [{ url: 'http://fake/v1/oauth/token', body: { grant_type: 'refresh_token', refresh_token: S.refreshToken, client_id: 'cid' } }]);
 });
 
@@ -70,11 +78,27 @@ const fail = (status: number, message: string, headers: Record<string, string> =
 const classifyCases = [
   { name: 'expired token', in: fail(401, 'OAuth token has expired. Please obtain a new token or refresh your existing token.'), kind: 'unauthorized' },
   { name: 'missing beta', in: fail(401, 'OAuth authentication is currently not supported.'), kind: 'unauthorized' },
-  { name: 'Claude Code only (400)', in: fail(400, 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.'), kind: 'client_error' },
-  { name: 'Claude Code only (403)', in: fail(403, 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.'), kind: 'client_error' },
+  {
+    name: 'Claude Code only (400)',
+    in: fail(400, 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.'),
+    kind: 'client_error',
+  },
+  {
+    name: 'Claude Code only (403)',
+    in: fail(403, 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.'),
+    kind: 'client_error',
+  },
   { name: 'organisation disabled (400)', in: fail(400, 'This organization has been disabled.'), kind: 'blocked' },
-  { name: 'OAuth not allowed for the organisation (403)', in: fail(403, 'OAuth authentication is currently not allowed for this organization.'), kind: 'blocked' },
-  { name: 'usage limit 429 with unified reset', in: fail(429, 'rate limited', { 'anthropic-ratelimit-unified-reset': '2000', 'anthropic-ratelimit-unified-representative-claim': 'five_hour' }), kind: 'rate_limited' },
+  {
+    name: 'OAuth not allowed for the organisation (403)',
+    in: fail(403, 'OAuth authentication is currently not allowed for this organization.'),
+    kind: 'blocked',
+  },
+  {
+    name: 'usage limit 429 with unified reset',
+    in: fail(429, 'rate limited', { 'anthropic-ratelimit-unified-reset': '2000', 'anthropic-ratelimit-unified-representative-claim': 'five_hour' }),
+    kind: 'rate_limited',
+  },
   { name: '429 extra usage', in: fail(429, 'Long context requests require extra usage'), kind: 'client_error' },
   { name: '529', in: fail(529, 'Overloaded'), kind: 'overloaded' },
 ];

@@ -26,7 +26,10 @@ test('PKCE: S256 of the RFC 7636 example; fresh material is 43 base64url chars e
 test('authorise URL: the parameters of PROTOCOLS 3.1, in order', () => {
   const url = new URL(authorizeUrl(CFG, { verifier: 'v', challenge: 'ch', state: 'st' }));
   assert.equal(url.origin + url.pathname, CFG.authorizeUrl);
-  assert.deepEqual([...url.searchParams.keys()], ['code', 'client_id', 'response_type', 'redirect_uri', 'scope', 'code_challenge', 'code_challenge_method', 'state']);
+  assert.deepEqual(
+    [...url.searchParams.keys()],
+    ['code', 'client_id', 'response_type', 'redirect_uri', 'scope', 'code_challenge', 'code_challenge_method', 'state'],
+  );
   assert.equal(url.searchParams.get('code'), 'true');
   assert.equal(url.searchParams.get('scope'), CFG.scopes);
   assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
@@ -58,11 +61,37 @@ function stubFetch(status: number, body: string, contentType = 'application/json
 }
 
 test('code exchange: JSON body of PROTOCOLS 3.1, our own user agent; token set in ms with identity', async () => {
-  const s = stubFetch(200, JSON.stringify({ access_token: 'sk-ant-oat01-a', refresh_token: 'sk-ant-ort01-r', expires_in: 3600, scope: 'user:inference user:profile', organization: { uuid: 'o1', name: 'Org' }, account: { uuid: 'a1', email_address: 'me@x.io' } }));
+  const s = stubFetch(
+    200,
+    JSON.stringify({
+      access_token: 'sk-ant-oat01-a',
+      refresh_token: 'sk-ant-ort01-r',
+      expires_in: 3600,
+      scope: 'user:inference user:profile',
+      organization: { uuid: 'o1', name: 'Org' },
+      account: { uuid: 'a1', email_address: 'me@x.io' },
+    }),
+  );
   const t = await exchangeCode(CFG, { code: 'c0de', state: 'st', verifier: 'ver' }, { fetch: s.fetch, now: 1000, viaProxy: false });
-  assert.deepEqual(t, { accessToken: 'sk-ant-oat01-a', refreshToken: 'sk-ant-ort01-r', expiresAt: 1000 + 3600_000, scopes: ['user:inference', 'user:profile'], email: 'me@x.io', org: 'Org', orgUuid: 'o1', accountUuid: 'a1' });
+  assert.deepEqual(t, {
+    accessToken: 'sk-ant-oat01-a',
+    refreshToken: 'sk-ant-ort01-r',
+    expiresAt: 1000 + 3600_000,
+    scopes: ['user:inference', 'user:profile'],
+    email: 'me@x.io',
+    org: 'Org',
+    orgUuid: 'o1',
+    accountUuid: 'a1',
+  });
   assert.equal(s.calls[0].url, CFG.tokenUrl);
-  assert.deepEqual(JSON.parse(s.calls[0].init.body as string), { grant_type: 'authorization_code', client_id: CFG.clientId, code: 'c0de', redirect_uri: CFG.redirectUri, code_verifier: 'ver', state: 'st' });
+  assert.deepEqual(JSON.parse(s.calls[0].init.body as string), {
+    grant_type: 'authorization_code',
+    client_id: CFG.clientId,
+    code: 'c0de',
+    redirect_uri: CFG.redirectUri,
+    code_verifier: 'ver',
+    state: 'st',
+  });
   const h = s.calls[0].init.headers as Record<string, string>;
   assert.equal(h['content-type'], 'application/json');
   assert.doesNotMatch(h['user-agent'], /claude-cli/, 'the relay does not pose as Claude Code');
@@ -95,6 +124,12 @@ test('transport failures: through a proxy they are the proxy’s', async () => {
   const broken = (async () => {
     throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
   }) as unknown as typeof fetch;
-  await assert.rejects(refreshTokens(CFG, 'rt', { fetch: broken, now: 0, viaProxy: true }), (e: unknown) => e instanceof RelayError && e.code === 'OAUTH_PROXY_UNREACHABLE' && /ECONNREFUSED/.test(e.message));
-  await assert.rejects(refreshTokens(CFG, 'rt', { fetch: broken, now: 0, viaProxy: false }), (e: unknown) => e instanceof RelayError && e.code === 'UPSTREAM_UNREACHABLE');
+  await assert.rejects(
+    refreshTokens(CFG, 'rt', { fetch: broken, now: 0, viaProxy: true }),
+    (e: unknown) => e instanceof RelayError && e.code === 'OAUTH_PROXY_UNREACHABLE' && /ECONNREFUSED/.test(e.message),
+  );
+  await assert.rejects(
+    refreshTokens(CFG, 'rt', { fetch: broken, now: 0, viaProxy: false }),
+    (e: unknown) => e instanceof RelayError && e.code === 'UPSTREAM_UNREACHABLE',
+  );
 });

@@ -58,12 +58,10 @@ function toTokenSet(j: Record<string, unknown>, now: number): TokenSet {
 }
 
 /** Exchanges the pasted code (with the session's verifier) for tokens. */
-export function exchangeCode(
-  cfg: ClaudeOAuthEndpoints,
-  input: { code: string; state: string; verifier: string },
-  o: TokenCallOptions,
-): Promise<TokenSet> {
-  return tokenCall(cfg, {
+export function exchangeCode(cfg: ClaudeOAuthEndpoints, input: { code: string; state: string; verifier: string }, o: TokenCallOptions): Promise<TokenSet> {
+  return tokenCall(
+    cfg,
+    {
       grant_type: 'authorization_code',
       client_id: cfg.clientId,
       code: input.code,

@@ -45,7 +45,9 @@ async function getJson(url: string, headers: Record<string, string>, f: typeof f
   const text = await res.text();
   if (res.status === 401 || res.status === 403) {
     const message = errorMessage(text);
-    throw new RelayError('OAUTH_INVALID_GRANT', `The provider refused the token (HTTP ${res.status}${message ? `: ${message}` : ''})`, { details: { status: res.status, message } });
+    throw new RelayError('OAUTH_INVALID_GRANT', `The provider refused the token (HTTP ${res.status}${message ? `: ${message}` : ''})`, {
+      details: { status: res.status, message },
+    });
   }
   if (!res.ok) throw new RelayError('UPSTREAM_BAD_RESPONSE', `${new URL(url).pathname} answered HTTP ${res.status}`, { details: { status: res.status } });
   try {

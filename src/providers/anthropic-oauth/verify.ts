@@ -15,9 +15,13 @@ const CHECK_MODEL = 'claude-haiku-4-5';
 type Verified = { secrets: AnthropicOAuthSecrets; identity: { email?: string; org?: string; plan?: string } | null };
 
 function refused(status: number, message: string): RelayError {
-  return new RelayError('OAUTH_INVALID_GRANT', `The provider refused this token (HTTP ${status}${message ? `: ${message}` : ''}); check that it was copied whole and is not revoked or expired`, {
-    details: { status },
-  });
+  return new RelayError(
+    'OAUTH_INVALID_GRANT',
+    `The provider refused this token (HTTP ${status}${message ? `: ${message}` : ''}); check that it was copied whole and is not revoked or expired`,
+    {
+      details: { status },
+    },
+  );
 }
 
 function unreachable(ctx: VerifyContext, e: unknown): RelayError {
@@ -63,7 +67,9 @@ async function countTokensCheck(s: AnthropicOAuthSecrets, ctx: VerifyContext): P
   // Authentication comes before everything else the API checks: any other client error or a rate limit means the
   // token was accepted.
   if (res.status < 500 || res.status === 529) return;
-  throw new RelayError('UPSTREAM_BAD_RESPONSE', `The provider answered HTTP ${res.status} while checking the token; try again`, { details: { status: res.status } });
+  throw new RelayError('UPSTREAM_BAD_RESPONSE', `The provider answered HTTP ${res.status} while checking the token; try again`, {
+    details: { status: res.status },
+  });
 }
 
 /** Verifies (and completes) pasted subscription credentials; see the file header. */
@@ -72,11 +78,24 @@ export async function verifyClaudeToken(input: AnthropicOAuthSecrets, ctx: Verif
   if (s.refreshToken && s.expiresAt <= ctx.now) {
     // An expired access token: trade the refresh token now (this also proves the refresh token).
     const t = await refreshTokens(ctx.defaults.claudeOAuth, s.refreshToken, { fetch: ctx.fetch, now: ctx.now, viaProxy: ctx.viaProxy === true });
-    s = { ...s, accessToken: t.accessToken, refreshToken: t.refreshToken ?? s.refreshToken, expiresAt: t.expiresAt, scopes: t.scopes.length ? t.scopes : s.scopes };
+    s = {
+      ...s,
+      accessToken: t.accessToken,
+      refreshToken: t.refreshToken ?? s.refreshToken,
+      expiresAt: t.expiresAt,
+      scopes: t.scopes.length ? t.scopes : s.scopes,
+    };
   }
   try {
     const p = await fetchProfile(ctx.defaults.claudeOAuth, s.accessToken, ctx.fetch);
-    const secrets: AnthropicOAuthSecrets = { ...s, email: p.email ?? s.email, org: p.org ?? s.org, orgUuid: p.orgUuid ?? s.orgUuid, accountUuid: p.accountUuid ?? s.accountUuid, plan: p.plan ?? s.plan };
+    const secrets: AnthropicOAuthSecrets = {
+      ...s,
+      email: p.email ?? s.email,
+      org: p.org ?? s.org,
+      orgUuid: p.orgUuid ?? s.orgUuid,
+      accountUuid: p.accountUuid ?? s.accountUuid,
+      plan: p.plan ?? s.plan,
+    };
     return { secrets, identity: { email: secrets.email, org: secrets.org, plan: secrets.plan } };
   } catch (e) {
     const d = e instanceof RelayError ? (e.details as { status?: number; message?: string } | undefined) : undefined;

@@ -80,7 +80,11 @@ const headerCases = [
     out: { windows: [{ id: '5h', utilization: 0, resetsAt: null, status: 'allowed' }], status: null, representativeClaim: 'overage', resetsAt: null },
   },
   { name: 'API-key response (no unified headers)', in: { 'anthropic-ratelimit-requests-remaining': '10', 'request-id': 'req_1' }, out: null },
-  { name: 'array-valued header takes the first value', in: { [`${P}-5h-utilization`]: ['0.5', '0.6'] }, out: { windows: [{ id: '5h', utilization: 0.5, resetsAt: null, status: 'allowed' }], status: null, representativeClaim: null, resetsAt: null } },
+  {
+    name: 'array-valued header takes the first value',
+    in: { [`${P}-5h-utilization`]: ['0.5', '0.6'] },
+    out: { windows: [{ id: '5h', utilization: 0.5, resetsAt: null, status: 'allowed' }], status: null, representativeClaim: null, resetsAt: null },
+  },
 ];
 for (const c of headerCases) test(`unified headers: ${c.name}`, () => assert.deepEqual(parseUnifiedHeaders(c.in), c.out));
 

@@ -37,7 +37,12 @@ type Json = Record<string, unknown>;
 function textOf(r: Json | null): { text: string; model: string | null } {
   const cand = (Array.isArray(r?.candidates) ? (r.candidates as Json[]) : [])[0];
   const parts = ((cand?.content as { parts?: unknown } | undefined)?.parts ?? []) as Json[];
-  const text = Array.isArray(parts) ? parts.filter((p) => typeof p?.text === 'string' && p.thought !== true).map((p) => p.text as string).join('') : '';
+  const text = Array.isArray(parts)
+    ? parts
+        .filter((p) => typeof p?.text === 'string' && p.thought !== true)
+        .map((p) => p.text as string)
+        .join('')
+    : '';
   return { text, model: typeof r?.modelVersion === 'string' ? r.modelVersion : null };
 }
 
@@ -50,6 +55,7 @@ export function readGeminiAnswer(body: string): { text: string | null; model: st
     return { text: null, model: null, error: body.slice(0, 300) };
   }
   const r = innerResponse(Array.isArray(j) ? j[0] : j);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- r?.error is unknown; the rule misreads `?? null`
   const err = (r?.error ?? null) as { message?: unknown } | null;
   if (err) return { text: null, model: null, error: typeof err.message === 'string' ? err.message : 'error' };
   const { text, model } = textOf(r);

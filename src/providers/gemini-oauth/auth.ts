@@ -54,7 +54,10 @@ const googleFlow: OAuthFlow<GeminiOAuthSecrets> = {
       scopes: t.scopes,
     } as GeminiOAuthSecrets;
     const note = setup.problem ? `Code Assist project not found: ${setup.problem}` : undefined;
-    return { secrets, identity: { email: t.email, org: setup.projectId ?? undefined, plan: setup.tier ?? undefined, scopes: t.scopes, expiresAt: t.expiresAt, note } };
+    return {
+      secrets,
+      identity: { email: t.email, org: setup.projectId ?? undefined, plan: setup.tier ?? undefined, scopes: t.scopes, expiresAt: t.expiresAt, note },
+    };
   },
 };
 
@@ -106,5 +109,10 @@ export const geminiOAuthAdapter: ProviderAdapter<S> = {
   identity: (s) => ({ email: s.email, org: s.projectId, plan: s.tier }),
   terms: GEMINI_TERMS,
   test: geminiTest,
-  probe: { path: '/v1internal:loadCodeAssist', method: 'POST', body: () => ({ metadata: { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' } }), defaultModel: 'gemini-2.5-flash' },
+  probe: {
+    path: '/v1internal:loadCodeAssist',
+    method: 'POST',
+    body: () => ({ metadata: { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' } }),
+    defaultModel: 'gemini-2.5-flash',
+  },
 };

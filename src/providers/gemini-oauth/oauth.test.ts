@@ -20,7 +20,17 @@ test('authorise URL: PKCE S256, offline access with consent (a refresh token), t
   const u = new URL(authorizeUrl(CFG, { challenge: 'ch', state: 'st' }));
   assert.equal(u.origin + u.pathname, CFG.authorizeUrl);
   const q = Object.fromEntries(u.searchParams);
-  assert.deepEqual(q, { client_id: CFG.clientId, redirect_uri: CFG.redirectUri, response_type: 'code', scope: CFG.scopes, code_challenge: 'ch', code_challenge_method: 'S256', state: 'st', access_type: 'offline', prompt: 'consent' });
+  assert.deepEqual(q, {
+    client_id: CFG.clientId,
+    redirect_uri: CFG.redirectUri,
+    response_type: 'code',
+    scope: CFG.scopes,
+    code_challenge: 'ch',
+    code_challenge_method: 'S256',
+    state: 'st',
+    access_type: 'offline',
+    prompt: 'consent',
+  });
 });
 
 test('a Google code (with a slash) is accepted bare, as code#state and inside the callback URL', () => {
@@ -43,19 +53,36 @@ function stub(answers: { status: number; body: unknown }[]): { fetch: typeof fet
 }
 
 test('code exchange: form-encoded with client_secret and code_verifier; email from the id token', async () => {
-  const s = stub([{ status: 200, body: { access_token: 'ya29.a', refresh_token: '1//r', expires_in: 3599, scope: 's1 s2', id_token: `h.${b64({ email: 'me@example.com' })}.sig` } }]);
+  const s = stub([
+    {
+      status: 200,
+      body: { access_token: 'ya29.a', refresh_token: '1//r', expires_in: 3599, scope: 's1 s2', id_token: `h.${b64({ email: 'me@example.com' })}.sig` },
+    },
+  ]);
   const t = await exchangeCode(CFG, { code: '4/0A', verifier: 'ver' }, { fetch: s.fetch, now: 1000, viaProxy: false });
   assert.deepEqual(t, { accessToken: 'ya29.a', refreshToken: '1//r', expiresAt: 1000 + 3599_000, scopes: ['s1', 's2'], email: 'me@example.com' });
   assert.equal(s.calls[0].url, CFG.tokenUrl);
   assert.match(s.calls[0].headers['content-type'], /x-www-form-urlencoded/);
-  assert.deepEqual(Object.fromEntries(new URLSearchParams(s.calls[0].body)), { grant_type: 'authorization_code', code: '4/0A', redirect_uri: CFG.redirectUri, client_id: CFG.clientId, client_secret: 'secret-1', code_verifier: 'ver' });
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(s.calls[0].body)), {
+    grant_type: 'authorization_code',
+    code: '4/0A',
+    redirect_uri: CFG.redirectUri,
+    client_id: CFG.clientId,
+    client_secret: 'secret-1',
+    code_verifier: 'ver',
+  });
 });
 
 test('refresh: form with client_secret; no refresh token in the answer (Google does not rotate)', async () => {
   const s = stub([{ status: 200, body: { access_token: 'ya29.b', expires_in: 100 } }]);
   const t = await refreshTokens(CFG, '1//r', { fetch: s.fetch, now: 0, viaProxy: false });
   assert.deepEqual([t.accessToken, t.refreshToken, t.expiresAt], ['ya29.b', null, 100_000]);
-  assert.deepEqual(Object.fromEntries(new URLSearchParams(s.calls[0].body)), { grant_type: 'refresh_token', client_id: CFG.clientId, client_secret: 'secret-1', refresh_token: '1//r' });
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(s.calls[0].body)), {
+    grant_type: 'refresh_token',
+    client_id: CFG.clientId,
+    client_secret: 'secret-1',
+    refresh_token: '1//r',
+  });
   assert.equal(idTokenEmail('not-a-jwt'), undefined);
 });
 
@@ -81,7 +108,10 @@ test('discovery: onboardUser on the default tier, polled until done', async () =
 });
 
 test('discovery never throws: bounded polling, a tier needing the user’s project, an HTTP error all become a problem', async () => {
-  const never = stub([{ status: 200, body: { allowedTiers: [{ id: 'free-tier', isDefault: true }] } }, { status: 200, body: { done: false } }]);
+  const never = stub([
+    { status: 200, body: { allowedTiers: [{ id: 'free-tier', isDefault: true }] } },
+    { status: 200, body: { done: false } },
+  ]);
   const r1 = await discoverProject(BASE, 'tok', { fetch: never.fetch, pollDelaysMs: [1, 1] });
   assert.deepEqual([r1.projectId, never.calls.length], [null, 4]);
   assert.match(r1.problem ?? '', /did not finish/);

@@ -56,7 +56,11 @@ function toTokens(j: Record<string, unknown>, now: number): GoogleTokens {
 
 /** The client secret Google's token endpoint needs; a clear refusal when the operator has not configured it. */
 function secretOf(cfg: GoogleOAuthEndpoints): string {
-  if (!cfg.clientSecret) throw new RelayError('BAD_REQUEST', 'GEMINI_OAUTH_CLIENT_SECRET is not set: configure the OAuth client secret of Gemini CLI (published in its source) to use Google-account (gemini-oauth) accounts');
+  if (!cfg.clientSecret)
+    throw new RelayError(
+      'BAD_REQUEST',
+      'GEMINI_OAUTH_CLIENT_SECRET is not set: configure the OAuth client secret of Gemini CLI (published in its source) to use Google-account (gemini-oauth) accounts',
+    );
   return cfg.clientSecret;
 }
 

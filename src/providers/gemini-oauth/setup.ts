@@ -69,7 +69,9 @@ export async function discoverProject(base: string, accessToken: string, o: Setu
       const op = await call(base, 'onboardUser', accessToken, { tierId, metadata: METADATA }, o);
       if (op.done === true) {
         const id = projectOf((op.response as Json | undefined)?.cloudaicompanionProject);
-        return id ? { projectId: id, tier: tierId, problem: null } : { projectId: null, tier: tierId, problem: 'onboarding finished without a project: enter its id' };
+        return id
+          ? { projectId: id, tier: tierId, problem: null }
+          : { projectId: null, tier: tierId, problem: 'onboarding finished without a project: enter its id' };
       }
     }
     return { projectId: null, tier: tierId, problem: 'onboarding did not finish in time: try again, or enter the project id' };

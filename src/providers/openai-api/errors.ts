@@ -36,7 +36,9 @@ export function durationMs(v: string | undefined): number | undefined {
 function resetAt(f: UpstreamFailure, e: OpenAIErrorBody): number | undefined {
   if (typeof e.resets_at === 'number' && e.resets_at > 0) return e.resets_at * 1000;
   if (typeof e.resets_in_seconds === 'number' && e.resets_in_seconds > 0) return f.at + e.resets_in_seconds * 1000;
-  const fromHeaders = [durationMs(header(f, 'x-ratelimit-reset-requests')), durationMs(header(f, 'x-ratelimit-reset-tokens'))].filter((x): x is number => x !== undefined);
+  const fromHeaders = [durationMs(header(f, 'x-ratelimit-reset-requests')), durationMs(header(f, 'x-ratelimit-reset-tokens'))].filter(
+    (x): x is number => x !== undefined,
+  );
   if (fromHeaders.length) return f.at + Math.max(...fromHeaders);
   return retryAfterAt(f);
 }
@@ -54,8 +56,10 @@ export function classifyOpenAIFailure(f: UpstreamFailure): FailureClass {
   const msg = str(e.message);
   if (f.status === 429) {
     // A subscription's usage window, or a key without credit: out until the announced reset (or the long cooldown).
-    if (type === 'usage_limit_reached' || code === 'usage_limit_reached') return { kind: 'rate_limited', until: resetAt(f, e), reason: msg || 'usage limit reached' };
-    if (type === 'insufficient_quota' || code === 'insufficient_quota') return { kind: 'rate_limited', until: resetAt(f, e), reason: msg || 'insufficient quota' };
+    if (type === 'usage_limit_reached' || code === 'usage_limit_reached')
+      return { kind: 'rate_limited', until: resetAt(f, e), reason: msg || 'usage limit reached' };
+    if (type === 'insufficient_quota' || code === 'insufficient_quota')
+      return { kind: 'rate_limited', until: resetAt(f, e), reason: msg || 'insufficient quota' };
     return { kind: 'throttled', until: resetAt(f, e), reason: msg || 'rate limited' };
   }
   if (f.status === 401) return { kind: 'unauthorized', reason: msg || 'credentials rejected' };

@@ -8,8 +8,15 @@ const feed = (tap: UsageTap, text: string, size: number) => {
   for (let i = 0; i < b.length; i += size) tap.push(b.subarray(i, i + size));
   return tap.finish();
 };
-const ev = (type: string, data: Record<string, unknown>, eventLine = true) => `${eventLine ? `event: ${type}\n` : ''}data: ${JSON.stringify({ type, ...data })}\n\n`;
-const USAGE = { input_tokens: 1200, input_tokens_details: { cached_tokens: 1000 }, output_tokens: 40, output_tokens_details: { reasoning_tokens: 30 }, total_tokens: 1240 };
+const ev = (type: string, data: Record<string, unknown>, eventLine = true) =>
+  `${eventLine ? `event: ${type}\n` : ''}data: ${JSON.stringify({ type, ...data })}\n\n`;
+const USAGE = {
+  input_tokens: 1200,
+  input_tokens_details: { cached_tokens: 1000 },
+  output_tokens: 40,
+  output_tokens_details: { reasoning_tokens: 30 },
+  total_tokens: 1240,
+};
 const completed = (eventLine: boolean) =>
   ev('response.created', { response: { id: 'r', model: 'gpt-5.5' } }, eventLine) +
   ev('response.output_text.delta', { delta: 'hé "usage":{ ' }, eventLine) +
@@ -31,7 +38,11 @@ test('Responses stream tap: a stream cut before response.completed is incomplete
   const cut = feed(new ResponsesStreamTap(), ev('response.created', { response: { id: 'r' } }) + ev('response.output_text.delta', { delta: 'x' }), 5);
   assert.equal(cut.complete, false);
   assert.equal(cut.usage, null);
-  const failed = feed(new ResponsesStreamTap(), ev('response.failed', { response: { id: 'r', error: { code: 'rate_limit_exceeded', message: 'slow down' } } }), 9);
+  const failed = feed(
+    new ResponsesStreamTap(),
+    ev('response.failed', { response: { id: 'r', error: { code: 'rate_limit_exceeded', message: 'slow down' } } }),
+    9,
+  );
   assert.equal(failed.errorType, 'rate_limit_exceeded');
 });
 
@@ -39,7 +50,11 @@ test('Chat stream tap: the usage chunk, [DONE], and content that merely mentions
   const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
   const text =
     chunk({ model: 'gpt-4.1', choices: [{ delta: { content: '"usage":{"prompt_tokens":999}' } }], usage: null }) +
-    chunk({ model: 'gpt-4.1', choices: [], usage: { prompt_tokens: 50, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 20, cache_write_tokens: 10 } } }) +
+    chunk({
+      model: 'gpt-4.1',
+      choices: [],
+      usage: { prompt_tokens: 50, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 20, cache_write_tokens: 10 } },
+    }) +
     'data: [DONE]\n\n';
   const r = feed(new ChatStreamTap(), text, 3);
   assert.deepEqual(r.usage, { input: 20, output: 5, cacheWrite5m: 10, cacheWrite1h: 0, cacheRead: 20 });
@@ -58,6 +73,18 @@ test('JSON taps read usage with the protocol’s reader; an error body has no us
 });
 
 test('usage readers never go negative on inconsistent counts', () => {
-  assert.deepEqual(responsesUsage({ input_tokens: 5, input_tokens_details: { cached_tokens: 9 } }), { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 5 });
-  assert.deepEqual(chatUsage({ prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 4, cache_write_tokens: 4 } }), { input: 0, output: 0, cacheWrite5m: 1, cacheWrite1h: 0, cacheRead: 4 });
+  assert.deepEqual(responsesUsage({ input_tokens: 5, input_tokens_details: { cached_tokens: 9 } }), {
+    input: 0,
+    output: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    cacheRead: 5,
+  });
+  assert.deepEqual(chatUsage({ prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 4, cache_write_tokens: 4 } }), {
+    input: 0,
+    output: 0,
+    cacheWrite5m: 1,
+    cacheWrite1h: 0,
+    cacheRead: 4,
+  });
 });

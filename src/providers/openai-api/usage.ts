@@ -118,7 +118,8 @@ export class OpenAIJsonTap implements UsageTap {
     if (this.size > this.maxBytes) return { usage: null, model: null, complete: true, errorType: null };
     const j = parse(Buffer.concat(this.chunks).toString('utf8'));
     if (!j) return { usage: null, model: null, complete: false, errorType: null };
-    if (j.error && typeof j.error === 'object') return { usage: null, model: null, complete: true, errorType: String((j.error as { type?: unknown }).type ?? 'error') };
+    if (j.error && typeof j.error === 'object')
+      return { usage: null, model: null, complete: true, errorType: String((j.error as { type?: unknown }).type ?? 'error') };
     return { usage: this.read(j.usage as Record<string, unknown>), model: typeof j.model === 'string' ? j.model : null, complete: true, errorType: null };
   }
 }

@@ -60,8 +60,16 @@ function responsesText(body: string): { text: string | null; model: string | nul
   const trimmed = body.trimStart();
   if (trimmed.startsWith('{')) {
     try {
-      const j = JSON.parse(trimmed) as { output?: { type: string; content?: { type: string; text?: string }[] }[]; model?: string; error?: { message?: string } };
-      const text = (j.output ?? []).flatMap((o) => (o.type === 'message' ? (o.content ?? []) : [])).filter((c) => c.type === 'output_text').map((c) => c.text ?? '').join('');
+      const j = JSON.parse(trimmed) as {
+        output?: { type: string; content?: { type: string; text?: string }[] }[];
+        model?: string;
+        error?: { message?: string };
+      };
+      const text = (j.output ?? [])
+        .flatMap((o) => (o.type === 'message' ? (o.content ?? []) : []))
+        .filter((c) => c.type === 'output_text')
+        .map((c) => c.text ?? '')
+        .join('');
       return { text: j.error ? null : text, model: j.model ?? null, error: j.error?.message ?? null };
     } catch {
       return { text: null, model: null, error: trimmed.slice(0, 300) };

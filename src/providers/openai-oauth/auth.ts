@@ -88,4 +88,3 @@ export const openaiOAuthAdapter: ProviderAdapter<OpenAIOAuthSecrets> = {
   terms: CODEX_TERMS,
   test: responsesTest(true),
 };
-

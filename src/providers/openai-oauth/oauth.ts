@@ -67,7 +67,8 @@ function toTokens(j: Record<string, unknown>, now: number): CodexTokens {
 export async function exchangeCode(cfg: OAuthEndpoints, grant: { code: string; verifier: string }, o: TokenCallOptions): Promise<CodexTokens> {
   const body = { grant_type: 'authorization_code', code: grant.code, redirect_uri: cfg.redirectUri, client_id: cfg.clientId, code_verifier: grant.verifier };
   const t = toTokens(await postToken(cfg.tokenUrl, body, o, 'form'), o.now);
-  if (!readIdToken(t.idToken).accountId) throw new RelayError('OAUTH_ENDPOINT_CHANGED', 'The token endpoint answered without a ChatGPT account id in the id token');
+  if (!readIdToken(t.idToken).accountId)
+    throw new RelayError('OAUTH_ENDPOINT_CHANGED', 'The token endpoint answered without a ChatGPT account id in the id token');
   return t;
 }
 

@@ -6,7 +6,14 @@ const NOW = Date.UTC(2026, 11, 4);
 
 test('x-codex headers (newer reset-at form) give the 5-hour and weekly windows', () => {
   const o = parseCodexHeaders(
-    { 'x-codex-primary-used-percent': '85', 'x-codex-primary-window-minutes': '300', 'x-codex-primary-reset-at': String(NOW / 1000 + 600), 'x-codex-secondary-used-percent': '9', 'x-codex-secondary-window-minutes': '10080', 'x-codex-secondary-reset-at': String(NOW / 1000 + 86_400) },
+    {
+      'x-codex-primary-used-percent': '85',
+      'x-codex-primary-window-minutes': '300',
+      'x-codex-primary-reset-at': String(NOW / 1000 + 600),
+      'x-codex-secondary-used-percent': '9',
+      'x-codex-secondary-window-minutes': '10080',
+      'x-codex-secondary-reset-at': String(NOW / 1000 + 86_400),
+    },
     NOW,
   );
   assert.deepEqual(o?.windows, [

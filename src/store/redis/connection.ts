@@ -21,7 +21,10 @@ export interface RedisTarget {
 export type RedisClient = Redis | Cluster;
 
 /** Options every connection of the relay shares (the caller's), applied to whichever topology is configured. */
-export type BaseOptions = Pick<RedisOptions, 'enableOfflineQueue' | 'lazyConnect' | 'maxRetriesPerRequest' | 'connectTimeout' | 'commandTimeout' | 'retryStrategy'>;
+export type BaseOptions = Pick<
+  RedisOptions,
+  'enableOfflineQueue' | 'lazyConnect' | 'maxRetriesPerRequest' | 'connectTimeout' | 'commandTimeout' | 'retryStrategy'
+>;
 
 /** After a Sentinel failover the old master answers READONLY until the client moves: reconnect (and resend). */
 const reconnectOnReadonly = (err: Error): 2 | false => (err.message.startsWith('READONLY') ? 2 : false);

@@ -41,7 +41,7 @@ export function redisKv(r: KvCmd, k: RedisKeys, clock: Clock): KvRepo {
       const values = await r.mget(...members.map((m) => k.kv(m)));
       const out: { key: string; value: string }[] = [];
       members.forEach((m, i) => {
-        if (values[i] !== null) out.push({ key: m, value: values[i]! });
+        if (values[i] !== null) out.push({ key: m, value: values[i] });
       });
       return out;
     },

@@ -30,7 +30,14 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
       const x = keys(keyId, p.daily?.label ?? '-', p.weekly?.label ?? null);
       const queue = p.concurrency?.queue;
       const [reason, n] = await r.crsAdmit(
-        x.leases, x.win, x.day, x.total, x.week, x.q, x.qx, x.qs,
+        x.leases,
+        x.win,
+        x.day,
+        x.total,
+        x.week,
+        x.q,
+        x.qx,
+        x.qs,
         p.now,
         p.concurrency?.limit ?? 0,
         p.concurrency?.leaseId ?? '',
@@ -69,7 +76,15 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
         return v;
       }) as [number, Record<string, string>];
       const n = (f: string) => Number(h[f] ?? 0);
-      return { waiting: Number(waiting), entered: n('entered'), served: n('served'), timeouts: n('timeouts'), cancelled: n('cancelled'), rejected: n('rejected'), waitMsTotal: n('waitMs') };
+      return {
+        waiting: Number(waiting),
+        entered: n('entered'),
+        served: n('served'),
+        timeouts: n('timeouts'),
+        cancelled: n('cancelled'),
+        rejected: n('rejected'),
+        waitMsTotal: n('waitMs'),
+      };
     },
     async renew(keyId, leaseId, ttlMs, now) {
       await r.zadd(k.limit(keyId, 'leases'), 'XX', now + ttlMs, leaseId);
@@ -79,7 +94,7 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
       const pipe = r.pipeline() as unknown as LimitCmd;
       for (const it of items) {
         const x = keys(it.keyId, it.dailyLabel, it.weeklyLabel);
-        pipe.crsSettle(x.day, x.total, x.week, x.win, it.tokens, it.costNanos, it.weeklyLabel ? '1' : '0', DAILY_TTL_MS, WEEKLY_TTL_MS);
+        void pipe.crsSettle(x.day, x.total, x.week, x.win, it.tokens, it.costNanos, it.weeklyLabel ? '1' : '0', DAILY_TTL_MS, WEEKLY_TTL_MS);
       }
       const results = (await (pipe as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
       const failed = results.find(([err]) => err);
@@ -87,21 +102,17 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
     },
     async counters(keyId, q) {
       const x = keys(keyId, q.dailyLabel, q.weeklyLabel);
-      const res = (await r
-        .pipeline()
-        .hgetall(x.win)
-        .get(x.day)
-        .get(x.week)
-        .hgetall(x.total)
-        .zcount(x.leases, `(${q.now}`, '+inf')
-        .exec()) ?? [];
+      const res = (await r.pipeline().hgetall(x.win).get(x.day).get(x.week).hgetall(x.total).zcount(x.leases, `(${q.now}`, '+inf').exec()) ?? [];
       const [win, day, week, total, inFlight] = res.map(([err, v]) => {
         if (err) throw err;
         return v;
       }) as [Record<string, string>, string | null, string | null, Record<string, string>, number];
       const start = Number(win.start);
       return {
-        window: win.start && start + q.windowMs > q.now ? { start, requests: Number(win.req ?? 0), tokens: Number(win.tok ?? 0), costNanos: Number(win.cost ?? 0) } : null,
+        window:
+          win.start && start + q.windowMs > q.now
+            ? { start, requests: Number(win.req ?? 0), tokens: Number(win.tok ?? 0), costNanos: Number(win.cost ?? 0) }
+            : null,
         dailyCostNanos: Number(day ?? 0),
         weeklyCostNanos: q.weeklyLabel ? Number(week ?? 0) : 0,
         totalCostNanos: Number(total.cost ?? 0),

@@ -14,7 +14,7 @@ export function sqliteKv(db: Db, clock: Clock): KvRepo {
   const del = db.prepare('DELETE FROM kv WHERE k = ?');
   const delIf = db.prepare('DELETE FROM kv WHERE k = ? AND v = ? AND (expires_at IS NULL OR expires_at > ?)');
   const scan = db.prepare<[string, string, number], { k: string; v: string }>(
-    "SELECT k, v FROM kv WHERE k >= ? AND k < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY k",
+    'SELECT k, v FROM kv WHERE k >= ? AND k < ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY k',
   );
   const ttl = db.prepare<[string, number], { expires_at: number | null }>('SELECT expires_at FROM kv WHERE k = ? AND (expires_at IS NULL OR expires_at > ?)');
   const purge = db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?');

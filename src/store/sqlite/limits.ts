@@ -157,7 +157,15 @@ export function sqliteLimits(db: Db, clock: Clock): LimitsRepo {
     },
     async queueStats(keyId, now): Promise<QueueStats> {
       const n = (name: string) => val(keyId, `q:${name}`, now);
-      return { waiting: countWaiters.get(keyId, now)!.n, entered: n('entered'), served: n('served'), timeouts: n('timeouts'), cancelled: n('cancelled'), rejected: n('rejected'), waitMsTotal: n('waitMs') };
+      return {
+        waiting: countWaiters.get(keyId, now)!.n,
+        entered: n('entered'),
+        served: n('served'),
+        timeouts: n('timeouts'),
+        cancelled: n('cancelled'),
+        rejected: n('rejected'),
+        waitMsTotal: n('waitMs'),
+      };
     },
     async renew(keyId, leaseId, ttlMs, now) {
       renewLease.run(now + ttlMs, keyId, leaseId);

@@ -28,11 +28,7 @@ export function openAiErrorKind(status: number): OpenAiErrorKind {
 }
 
 /** An OpenAI-shaped error body for the relay's own errors; `opts` overrides the status defaults. */
-export function openAiErrorBody(
-  status: number,
-  message: string,
-  opts: { type?: string; param?: string | null; code?: string | null } = {},
-): ChatErrorBody {
+export function openAiErrorBody(status: number, message: string, opts: { type?: string; param?: string | null; code?: string | null } = {}): ChatErrorBody {
   const kind = openAiErrorKind(status);
   return {
     error: {

@@ -2,12 +2,6 @@
 export { chatToMessages, DEFAULT_MAX_TOKENS, type ChatToMessagesResult } from './request.js';
 export { messageToChatCompletion, finishReason, type CompletionContext } from './response.js';
 export { AnthropicToChatStream, STREAM_CUT_MESSAGE, type ChatStreamContext } from './stream.js';
-export {
-  anthropicErrorToChat,
-  anthropicStreamErrorToChat,
-  openAiErrorBody,
-  openAiErrorKind,
-  type ChatErrorBody,
-} from './error.js';
+export { anthropicErrorToChat, anthropicStreamErrorToChat, openAiErrorBody, openAiErrorKind, type ChatErrorBody } from './error.js';
 export { toChatUsage, type ChatUsage } from './usage.js';
 export { TranslateError, isTranslateError } from '../errors.js';

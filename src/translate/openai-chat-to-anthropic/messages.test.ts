@@ -42,7 +42,13 @@ const messageCases: Case[] = [
     body: {
       messages: [
         { role: 'system', content: 'You are terse.' },
-        { role: 'developer', content: [{ type: 'text', text: 'Part one.' }, { type: 'text', text: 'Part two.' }] },
+        {
+          role: 'developer',
+          content: [
+            { type: 'text', text: 'Part one.' },
+            { type: 'text', text: 'Part two.' },
+          ],
+        },
         { role: 'user', content: 'hi' },
         { role: 'assistant', content: 'hello' },
         { role: 'system', content: 'Now answer in French.' },
@@ -158,7 +164,14 @@ const messageCases: Case[] = [
         { role: 'user', content: 'weather and time?' },
         { role: 'assistant', content: null, tool_calls: [call('call_a', 'get_weather', '{"city":"Rome"}'), call('call_b', 'get_time', '')] },
         { role: 'tool', tool_call_id: 'call_a', name: 'get_weather', content: '18C' },
-        { role: 'tool', tool_call_id: 'call_b', content: [{ type: 'text', text: 'noon' }, { type: 'text', text: '' }] },
+        {
+          role: 'tool',
+          tool_call_id: 'call_b',
+          content: [
+            { type: 'text', text: 'noon' },
+            { type: 'text', text: '' },
+          ],
+        },
         { role: 'user', content: 'Thanks! And tomorrow?' },
       ],
     },
@@ -225,14 +238,33 @@ const messageCases: Case[] = [
         { role: 'user', content: [] },
         { role: 'user', content: 'two' },
         { role: 'assistant', content: 'a' },
-        { role: 'assistant', content: [{ type: 'text', text: 'b' }, { type: 'refusal', refusal: 'no' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'b' },
+            { type: 'refusal', refusal: 'no' },
+          ],
+        },
         { role: 'user', content: 'three' },
       ],
     },
     expect: {
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] },
-        { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'text', text: 'no' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'one' },
+            { type: 'text', text: 'two' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+            { type: 'text', text: 'no' },
+          ],
+        },
         { role: 'user', content: 'three' },
       ],
     },
@@ -251,16 +283,25 @@ const messageCases: Case[] = [
       messages: [
         { role: 'user', content: 'go' },
         { role: 'assistant', content: [toolUse('call_1', 'f', {})] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'done' }, { type: 'text', text: 'hurry' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: 'done' },
+            { type: 'text', text: 'hurry' },
+          ],
+        },
       ],
     },
   },
   {
-    name: 'tool ids outside Anthropic\'s charset are rewritten alike in tool_use and tool_result; names are kept',
+    name: "tool ids outside Anthropic's charset are rewritten alike in tool_use and tool_result; names are kept",
     body: {
       messages: [
         { role: 'user', content: 'go' },
-        { role: 'assistant', tool_calls: [call('functions.get_time:0', 'get_time', ''), call('functions.get_time:1', 'get_time', ''), call('call_ok-1', 'get-x_1', '')] },
+        {
+          role: 'assistant',
+          tool_calls: [call('functions.get_time:0', 'get_time', ''), call('functions.get_time:1', 'get_time', ''), call('call_ok-1', 'get-x_1', '')],
+        },
         { role: 'tool', tool_call_id: 'functions.get_time:0', content: 'noon' },
         { role: 'tool', tool_call_id: 'functions.get_time:1', content: 'one' },
         { role: 'tool', tool_call_id: 'call_ok-1', content: 'x' },
@@ -283,8 +324,18 @@ const messageCases: Case[] = [
   },
   {
     name: 'a final assistant prefill loses its trailing whitespace',
-    body: { messages: [{ role: 'user', content: 'list' }, { role: 'assistant', content: 'Sure:\n1. ' }] },
-    expect: { messages: [{ role: 'user', content: 'list' }, { role: 'assistant', content: 'Sure:\n1.' }] },
+    body: {
+      messages: [
+        { role: 'user', content: 'list' },
+        { role: 'assistant', content: 'Sure:\n1. ' },
+      ],
+    },
+    expect: {
+      messages: [
+        { role: 'user', content: 'list' },
+        { role: 'assistant', content: 'Sure:\n1.' },
+      ],
+    },
   },
 ];
 

@@ -128,10 +128,7 @@ export function convertMessages(raw: unknown): ConvertedMessages {
         append(turns, 'user', contentBlocks(msg.content, `${param}.content`, 'user'));
         break;
       case 'assistant':
-        append(turns, 'assistant', [
-          ...contentBlocks(msg.content, `${param}.content`, 'assistant'),
-          ...toolUseBlocks(msg.tool_calls, `${param}.tool_calls`),
-        ]);
+        append(turns, 'assistant', [...contentBlocks(msg.content, `${param}.content`, 'assistant'), ...toolUseBlocks(msg.tool_calls, `${param}.tool_calls`)]);
         break;
       case 'tool':
         append(turns, 'user', [toolResultBlock(msg, param)]);

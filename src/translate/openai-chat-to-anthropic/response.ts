@@ -1,5 +1,5 @@
 // Anthropic Messages answer (non-streaming) → OpenAI chat.completion (§6.2), and the stop → finish reason table (§6.8).
-import { toChatUsage } from './usage.js';
+import { toChatUsage, type AnthropicUsage } from './usage.js';
 
 /** The identity of the completion, decided by the surface (the model is the one the client asked for). */
 export interface CompletionContext {
@@ -34,8 +34,9 @@ interface ToolCall {
  * there are none), tool_use blocks into `tool_calls` in block order, thinking into the non-standard
  * `reasoning_content`; redacted thinking and server-tool blocks are dropped.
  */
-export function messageToChatCompletion(msg: any, ctx: CompletionContext): object {
-  const blocks: unknown[] = Array.isArray(msg?.content) ? msg.content : [];
+export function messageToChatCompletion(answer: unknown, ctx: CompletionContext): object {
+  const msg = (typeof answer === 'object' && answer !== null ? answer : {}) as { content?: unknown; stop_reason?: unknown; usage?: AnthropicUsage | null };
+  const blocks: unknown[] = Array.isArray(msg.content) ? msg.content : [];
   const text: string[] = [];
   const thinking: string[] = [];
   const toolCalls: ToolCall[] = [];
@@ -65,7 +66,7 @@ export function messageToChatCompletion(msg: any, ctx: CompletionContext): objec
     object: 'chat.completion',
     created: ctx.created,
     model: ctx.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(msg?.stop_reason) }],
-    usage: toChatUsage(msg?.usage),
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(msg.stop_reason) }],
+    usage: toChatUsage(msg.usage),
   };
 }

@@ -22,7 +22,7 @@ function run(chunks: Uint8Array[], includeUsage: boolean): string {
 
 function slices(bytes: Uint8Array, size: () => number): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = Math.max(1, size());
     out.push(bytes.subarray(i, i + n));
     i += n;
@@ -179,7 +179,14 @@ for (const c of cases) {
   test(`${c.name}: identical output whole, byte by byte and in random slices`, () => {
     const bytes = fixture(c.fixture);
     const whole = run([bytes], true);
-    assert.equal(run(slices(bytes, () => 1), true), whole, 'byte by byte');
+    assert.equal(
+      run(
+        slices(bytes, () => 1),
+        true,
+      ),
+      whole,
+      'byte by byte',
+    );
     for (const seed of [1, 7, 42, 1234]) assert.equal(run(slices(bytes, seeded(seed, 23)), true), whole, `seed ${seed}`);
   });
 }

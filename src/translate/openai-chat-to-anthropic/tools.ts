@@ -40,10 +40,7 @@ function mapChoice(choice: unknown): Block | undefined {
     }
     return { type: 'tool', name: fn.name };
   }
-  throw new TranslateError(
-    "tool_choice must be 'auto', 'none', 'required' or {type:'function', function:{name}}",
-    'tool_choice',
-  );
+  throw new TranslateError("tool_choice must be 'auto', 'none', 'required' or {type:'function', function:{name}}", 'tool_choice');
 }
 
 /**

@@ -43,7 +43,7 @@ export function overwriteUsage(into: AnthropicUsage, from: unknown): void {
   if (typeof from !== 'object' || from === null) return;
   const f = from as Record<string, unknown>;
   for (const key of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
-    if (typeof f[key] === 'number') into[key] = f[key] as number;
+    if (typeof f[key] === 'number') into[key] = f[key];
   }
   const details = f.output_tokens_details as AnthropicUsage['output_tokens_details'];
   if (typeof details?.thinking_tokens === 'number') into.output_tokens_details = { thinking_tokens: details.thinking_tokens };

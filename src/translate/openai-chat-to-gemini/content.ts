@@ -10,14 +10,23 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
 
-const EXT_MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', heic: 'image/heic', pdf: 'application/pdf' };
+const EXT_MIME: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  heic: 'image/heic',
+  pdf: 'application/pdf',
+};
 
 /** `image_url.url` → inlineData (data URLs) or fileData (http(s) and gs:// URIs, which the upstream fetches or refuses). */
 function imagePart(url: unknown, param: string): Part {
   if (typeof url !== 'string' || url === '') throw new TranslateError(`${param} must be a non-empty string`, param);
   const m = DATA_URL.exec(url);
   if (m) {
-    if (!/;base64$/i.test(m[2]) || m[1] === '') throw new TranslateError(`${param} must be a base64 data URL with a media type (data:image/png;base64,…)`, param);
+    if (!/;base64$/i.test(m[2]) || m[1] === '')
+      throw new TranslateError(`${param} must be a base64 data URL with a media type (data:image/png;base64,…)`, param);
     return { inlineData: { mimeType: m[1].toLowerCase(), data: m[3] } };
   }
   if (/^(https?|gs):\/\//i.test(url)) {

@@ -17,7 +17,11 @@ function googleError(body: unknown): { message?: string; status?: string; code?:
   const e = (decode(body) as { error?: unknown } | undefined)?.error;
   if (typeof e !== 'object' || e === null) return {};
   const { message, status, code } = e as Record<string, unknown>;
-  return { message: typeof message === 'string' ? message : undefined, status: typeof status === 'string' ? status : undefined, code: typeof code === 'number' ? code : undefined };
+  return {
+    message: typeof message === 'string' ? message : undefined,
+    status: typeof status === 'string' ? status : undefined,
+    code: typeof code === 'number' ? code : undefined,
+  };
 }
 
 /**

@@ -38,9 +38,11 @@ function functionCallParts(calls: unknown, param: string, names: Map<string, str
   return calls.map((call, i) => {
     const p = `${param}[${i}]`;
     if (!isObject(call)) throw new TranslateError(`${p} must be an object`, p);
-    if (call.type !== undefined && call.type !== 'function') throw new TranslateError(`${p}.type '${String(call.type)}' is not supported; only function tool calls are`, `${p}.type`);
+    if (call.type !== undefined && call.type !== 'function')
+      throw new TranslateError(`${p}.type '${String(call.type)}' is not supported; only function tool calls are`, `${p}.type`);
     const fn = call.function;
-    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '') throw new TranslateError(`${p}.function.name must be a non-empty string`, `${p}.function.name`);
+    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '')
+      throw new TranslateError(`${p}.function.name must be a non-empty string`, `${p}.function.name`);
     if (typeof call.id === 'string' && call.id !== '') names.set(call.id, fn.name);
     const part: Part = { functionCall: { name: fn.name, args: parseArguments(fn.arguments) } };
     const sig = echoedSignature(call);
@@ -55,7 +57,8 @@ function toolResultParts(msg: Record<string, unknown>, param: string, names: Map
   if (typeof id !== 'string' || id === '') throw new TranslateError(`${param}.tool_call_id must be a non-empty string`, `${param}.tool_call_id`);
   const name = names.get(id);
   // Gemini matches a result to its call by name; one without a call cannot be placed (fail loudly, §6.9).
-  if (name === undefined) throw new TranslateError(`${param}.tool_call_id '${id}' answers no tool call of an earlier assistant message`, `${param}.tool_call_id`);
+  if (name === undefined)
+    throw new TranslateError(`${param}.tool_call_id '${id}' answers no tool call of an earlier assistant message`, `${param}.tool_call_id`);
   const parts = typeof msg.content === 'string' ? [] : contentParts(msg.content, `${param}.content`, 'tool');
   const text = typeof msg.content === 'string' ? msg.content : plainText(msg.content, `${param}.content`, 'tool');
   let response: Record<string, unknown> = { content: text };
@@ -103,7 +106,10 @@ export function convertMessages(raw: unknown): ConvertedMessages {
         append(contents, 'user', contentParts(msg.content, `${param}.content`, 'user'));
         break;
       case 'assistant':
-        append(contents, 'model', [...contentParts(msg.content, `${param}.content`, 'assistant'), ...functionCallParts(msg.tool_calls, `${param}.tool_calls`, names)]);
+        append(contents, 'model', [
+          ...contentParts(msg.content, `${param}.content`, 'assistant'),
+          ...functionCallParts(msg.tool_calls, `${param}.tool_calls`, names),
+        ]);
         break;
       case 'tool':
         append(contents, 'user', toolResultParts(msg, param, names));

@@ -64,7 +64,8 @@ function responseFormat(format: unknown, config: Record<string, unknown>): void 
   }
   if (format.type === 'json_schema') {
     const js = format.json_schema;
-    if (!isObject(js) || !isObject(js.schema)) throw new TranslateError('response_format.json_schema.schema must be a JSON Schema object', 'response_format.json_schema.schema');
+    if (!isObject(js) || !isObject(js.schema))
+      throw new TranslateError('response_format.json_schema.schema must be a JSON Schema object', 'response_format.json_schema.schema');
     config.responseMimeType = 'application/json';
     config.responseJsonSchema = js.schema;
     return;

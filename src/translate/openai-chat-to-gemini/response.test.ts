@@ -23,7 +23,12 @@ test('thoughts, merged text, parallel calls (ids generated unless Gemini gave on
           refusal: null,
           reasoning_content: 'Considering the city…',
           tool_calls: [
-            { id: 'call_xyz_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' }, extra_content: { google: { thought_signature: 'CikB…' } } },
+            {
+              id: 'call_xyz_0',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+              extra_content: { google: { thought_signature: 'CikB…' } },
+            },
             { id: 'fc-7', type: 'function', function: { name: 'get_time', arguments: '{}' } },
           ],
         },
@@ -31,7 +36,13 @@ test('thoughts, merged text, parallel calls (ids generated unless Gemini gave on
         finish_reason: 'tool_calls',
       },
     ],
-    usage: { prompt_tokens: 120, completion_tokens: 228, total_tokens: 348, prompt_tokens_details: { cached_tokens: 64 }, completion_tokens_details: { reasoning_tokens: 210 } },
+    usage: {
+      prompt_tokens: 120,
+      completion_tokens: 228,
+      total_tokens: 348,
+      prompt_tokens_details: { cached_tokens: 64 },
+      completion_tokens_details: { reasoning_tokens: 210 },
+    },
   });
 });
 
@@ -54,15 +65,41 @@ const finishes: [unknown, boolean, string][] = [
   ['SOMETHING_NEW', false, 'stop'],
   [undefined, false, 'stop'],
 ];
-for (const [reason, calls, expected] of finishes) test(`finishReason ${String(reason)}${calls ? ' with calls' : ''} → ${expected}`, () => assert.equal(finishReason(reason, calls), expected));
+for (const [reason, calls, expected] of finishes)
+  test(`finishReason ${String(reason)}${calls ? ' with calls' : ''} → ${expected}`, () => assert.equal(finishReason(reason, calls), expected));
 
 const errors: [string, number, unknown, { status: number; type: string; code: string | null; message: RegExp }][] = [
-  ['429 keeps its status', 429, { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } }, { status: 429, type: 'requests', code: 'rate_limit_exceeded', message: /exhausted/ }],
-  ['an invalid account key is not the client’s key', 400, { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } }, { status: 400, type: 'invalid_request_error', code: null, message: /API key/ }],
-  ['unknown model', 404, { error: { code: 404, message: 'models/x is not found for API version v1beta', status: 'NOT_FOUND' } }, { status: 404, type: 'invalid_request_error', code: 'model_not_found', message: /not found/ }],
-  ['503 overloaded', 503, Buffer.from('{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}'), { status: 503, type: 'server_error', code: null, message: /overloaded/ }],
+  [
+    '429 keeps its status',
+    429,
+    { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } },
+    { status: 429, type: 'requests', code: 'rate_limit_exceeded', message: /exhausted/ },
+  ],
+  [
+    'an invalid account key is not the client’s key',
+    400,
+    { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } },
+    { status: 400, type: 'invalid_request_error', code: null, message: /API key/ },
+  ],
+  [
+    'unknown model',
+    404,
+    { error: { code: 404, message: 'models/x is not found for API version v1beta', status: 'NOT_FOUND' } },
+    { status: 404, type: 'invalid_request_error', code: 'model_not_found', message: /not found/ },
+  ],
+  [
+    '503 overloaded',
+    503,
+    Buffer.from('{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}'),
+    { status: 503, type: 'server_error', code: null, message: /overloaded/ },
+  ],
   ['an HTML page from a proxy gets a generic message', 502, '<html>bad gateway</html>', { status: 502, type: 'server_error', code: null, message: /HTTP 502/ }],
-  ['a JSON-array error body', 400, [{ error: { code: 400, message: 'bad', status: 'INVALID_ARGUMENT' } }], { status: 400, type: 'invalid_request_error', code: null, message: /bad/ }],
+  [
+    'a JSON-array error body',
+    400,
+    [{ error: { code: 400, message: 'bad', status: 'INVALID_ARGUMENT' } }],
+    { status: 400, type: 'invalid_request_error', code: null, message: /bad/ },
+  ],
 ];
 for (const [name, status, body, e] of errors) {
   test(`error: ${name}`, () => {

@@ -6,7 +6,21 @@ import { isObject } from './content.js';
 
 type Schema = Record<string, unknown>;
 
-const KEEP = new Set(['description', 'enum', 'minimum', 'maximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'nullable', 'minProperties', 'maxProperties', 'propertyOrdering']);
+const KEEP = new Set([
+  'description',
+  'enum',
+  'minimum',
+  'maximum',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'nullable',
+  'minProperties',
+  'maxProperties',
+  'propertyOrdering',
+]);
 /** `format` values Gemini accepts (strings: enum and date-time; numbers: int32/int64/float/double). */
 const FORMATS = new Set(['enum', 'date-time', 'int32', 'int64', 'float', 'double']);
 const MAX_DEPTH = 32;

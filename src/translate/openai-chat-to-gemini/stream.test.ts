@@ -21,7 +21,7 @@ function run(chunks: Uint8Array[], includeUsage: boolean): string {
 
 function slices(bytes: Uint8Array, size: () => number): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = Math.max(1, size());
     out.push(bytes.subarray(i, i + n));
     i += n;
@@ -68,7 +68,13 @@ function reassemble(text: string, includeUsage: boolean): Reassembled {
     r.reasoning += delta.reasoning_content ?? '';
     for (const tc of delta.tool_calls ?? []) {
       assert.equal(tc.index, r.toolCalls.length, 'calls numbered 0, 1, … and sent whole');
-      r.toolCalls.push({ index: tc.index, id: tc.id, name: tc.function.name, arguments: tc.function.arguments, ...(tc.extra_content ? { signature: tc.extra_content.google.thought_signature } : {}) });
+      r.toolCalls.push({
+        index: tc.index,
+        id: tc.id,
+        name: tc.function.name,
+        arguments: tc.function.arguments,
+        ...(tc.extra_content ? { signature: tc.extra_content.google.thought_signature } : {}),
+      });
     }
   });
   return r;
@@ -79,13 +85,25 @@ const cases: { name: string; fixture: string; expect: Partial<Reassembled>; usag
     name: 'CRLF-framed text deltas; last usageMetadata wins; cached tokens reported',
     fixture: 'text-crlf.sse',
     expect: { content: 'Zürich ✓ is sunny 😀.', reasoning: '', toolCalls: [], finish: 'stop', error: null },
-    usage: { prompt_tokens: 120, completion_tokens: 6, total_tokens: 126, prompt_tokens_details: { cached_tokens: 64 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    usage: {
+      prompt_tokens: 120,
+      completion_tokens: 6,
+      total_tokens: 126,
+      prompt_tokens_details: { cached_tokens: 64 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
   },
   {
     name: 'thought parts become reasoning_content; finish in a chunk without content',
     fixture: 'thinking.sse',
     expect: { content: 'Old pond, frog jumps in.', reasoning: 'The user wants a haiku.', finish: 'stop', error: null },
-    usage: { prompt_tokens: 30, completion_tokens: 28, total_tokens: 58, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 21 } },
+    usage: {
+      prompt_tokens: 30,
+      completion_tokens: 28,
+      total_tokens: 58,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 21 },
+    },
   },
   {
     name: 'parallel function calls in one chunk (one without args), signature kept, unknown parts ignored; STOP → tool_calls',
@@ -99,7 +117,13 @@ const cases: { name: string; fixture: string; expect: Partial<Reassembled>; usag
       finish: 'tool_calls',
       error: null,
     },
-    usage: { prompt_tokens: 85, completion_tokens: 12, total_tokens: 97, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    usage: {
+      prompt_tokens: 85,
+      completion_tokens: 12,
+      total_tokens: 97,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
   },
   {
     name: 'mid-stream error event: an error chunk, nothing after it, no finish',
@@ -126,7 +150,14 @@ for (const c of cases) {
   test(`${c.name}: identical output whole, byte by byte and in random slices`, () => {
     const bytes = fixture(c.fixture);
     const whole = run([bytes], true);
-    assert.equal(run(slices(bytes, () => 1), true), whole, 'byte by byte');
+    assert.equal(
+      run(
+        slices(bytes, () => 1),
+        true,
+      ),
+      whole,
+      'byte by byte',
+    );
     for (const seed of [1, 7, 42, 1234]) assert.equal(run(slices(bytes, seeded(seed, 23)), true), whole, `seed ${seed}`);
   });
 }

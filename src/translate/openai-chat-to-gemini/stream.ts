@@ -95,7 +95,13 @@ export class GeminiToChatStream {
   }
 
   private chunk(delta: Json, finish: string | null = null): string {
-    const c: Json = { id: this.ctx.id, object: 'chat.completion.chunk', created: this.ctx.created, model: this.ctx.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+    const c: Json = {
+      id: this.ctx.id,
+      object: 'chat.completion.chunk',
+      created: this.ctx.created,
+      model: this.ctx.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
     if (this.ctx.includeUsage) c.usage = null;
     return frame(c);
   }
@@ -115,7 +121,14 @@ export class GeminiToChatStream {
     const reason = this.blocked ? 'content_filter' : finishReason(this.finishReason, this.toolCalls > 0);
     let out = this.start() + this.chunk({}, reason);
     if (this.ctx.includeUsage) {
-      out += frame({ id: this.ctx.id, object: 'chat.completion.chunk', created: this.ctx.created, model: this.ctx.model, choices: [], usage: geminiToChatUsage(this.usage) });
+      out += frame({
+        id: this.ctx.id,
+        object: 'chat.completion.chunk',
+        created: this.ctx.created,
+        model: this.ctx.model,
+        choices: [],
+        usage: geminiToChatUsage(this.usage),
+      });
     }
     this.done = true;
     return out + DONE;

@@ -9,7 +9,8 @@ function declaration(tool: unknown, param: string): Json {
   if (!isObject(tool)) throw new TranslateError(`${param} must be an object`, param);
   if (tool.type !== 'function') throw new TranslateError(`${param}.type '${String(tool.type)}' is not supported; only function tools are`, `${param}.type`);
   const fn = tool.function;
-  if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '') throw new TranslateError(`${param}.function.name must be a non-empty string`, `${param}.function.name`);
+  if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '')
+    throw new TranslateError(`${param}.function.name must be a non-empty string`, `${param}.function.name`);
   if (fn.parameters !== undefined && fn.parameters !== null && !isObject(fn.parameters)) {
     throw new TranslateError(`${param}.function.parameters must be a JSON Schema object`, `${param}.function.parameters`);
   }
@@ -34,7 +35,8 @@ export function convertToolChoice(choice: unknown, hasTools: boolean): Json | un
   else if (choice === 'required') config = { mode: 'ANY' };
   else if (isObject(choice) && choice.type === 'function') {
     const fn = choice.function;
-    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '') throw new TranslateError('tool_choice.function.name must be a non-empty string', 'tool_choice.function.name');
+    if (!isObject(fn) || typeof fn.name !== 'string' || fn.name === '')
+      throw new TranslateError('tool_choice.function.name must be a non-empty string', 'tool_choice.function.name');
     config = { mode: 'ANY', allowedFunctionNames: [fn.name] };
   } else {
     throw new TranslateError("tool_choice must be 'auto', 'none', 'required' or {type:'function', function:{name}}", 'tool_choice');

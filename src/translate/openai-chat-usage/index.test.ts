@@ -11,7 +11,10 @@ const STREAM =
   'data: [DONE]\n\n';
 
 test('usage is requested upstream only for streams that did not ask; the client’s own request is kept', () => {
-  assert.deepEqual(requestStreamUsage({ stream: true, model: 'm' }), { json: { stream: true, model: 'm', stream_options: { include_usage: true } }, clientAsked: false });
+  assert.deepEqual(requestStreamUsage({ stream: true, model: 'm' }), {
+    json: { stream: true, model: 'm', stream_options: { include_usage: true } },
+    clientAsked: false,
+  });
   const asked = { stream: true, stream_options: { include_usage: true } };
   assert.equal(requestStreamUsage(asked).json, asked);
   assert.equal(requestStreamUsage(asked).clientAsked, true);
@@ -25,7 +28,10 @@ for (const size of [1, 3, 17, 10_000]) {
     let out = '';
     for (let i = 0; i < bytes.length; i += size) out += f.push(bytes.subarray(i, i + size));
     out += f.end();
-    const datas = out.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+    const datas = out
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.replace(/^data: /, ''));
     assert.equal(datas.length, 4);
     assert.equal(datas.at(-1), '[DONE]');
     assert.ok(!out.includes('prompt_tokens'), 'the usage chunk is gone');

@@ -63,6 +63,9 @@ async function misbehave(ctx: RequestContext, b: Exclude<Behaviour, ReplyBehavio
       return hang(ctx, b.afterHeaders === true, stream);
     case 'drop':
       return ctx.destroy(true);
+    default:
+      // Another personality's reply (chat, Gemini, Responses) queued on the Messages route: a test mistake.
+      throw new Error(`the Messages personality cannot give a ${b.kind}`);
   }
 }
 

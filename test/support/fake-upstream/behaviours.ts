@@ -9,13 +9,7 @@ export type Scenario = 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' | 
  * Presets for the subscription ("unified") rate-limit header family of PROTOCOLS 1.8.3.
  * `rejected_*` put the named window in `rejected`; pair them with a 429 error behaviour.
  */
-export type UnifiedPreset =
-  | 'allowed'
-  | 'allowed_warning'
-  | 'rejected_5h'
-  | 'rejected_7d'
-  | 'rejected_7d_opus'
-  | 'overage_in_use';
+export type UnifiedPreset = 'allowed' | 'allowed_warning' | 'rejected_5h' | 'rejected_7d' | 'rejected_7d_opus' | 'overage_in_use';
 
 /** Partial override of the Anthropic `usage` object; every given field replaces the computed one. */
 export interface UsageOverride {
@@ -144,14 +138,7 @@ export interface DropBehaviour {
   kind: 'drop';
 }
 
-export type Behaviour =
-  | ReplyBehaviour
-  | ErrorBehaviour
-  | HangBehaviour
-  | DropBehaviour
-  | ChatReplyBehaviour
-  | ResponsesReplyBehaviour
-  | GeminiReplyBehaviour;
+export type Behaviour = ReplyBehaviour | ErrorBehaviour | HangBehaviour | DropBehaviour | ChatReplyBehaviour | ResponsesReplyBehaviour | GeminiReplyBehaviour;
 
 /**
  * Endpoints that consume behaviours. Anthropic: `messages`, `count_tokens`, `models`. OpenAI:
@@ -214,9 +201,7 @@ const REPLY_ENDPOINTS: Record<string, readonly Endpoint[]> = {
 const kindFits = (b: Behaviour, endpoint: Endpoint): boolean => REPLY_ENDPOINTS[b.kind]?.includes(endpoint) ?? true;
 
 const matches = (e: Entry, endpoint: Endpoint, credentials: readonly (string | undefined)[]): boolean =>
-  (e.apiKey === undefined || credentials.includes(e.apiKey)) &&
-  endpointMatches(e.endpoint, endpoint) &&
-  kindFits(e.behaviour, endpoint);
+  (e.apiKey === undefined || credentials.includes(e.apiKey)) && endpointMatches(e.endpoint, endpoint) && kindFits(e.behaviour, endpoint);
 
 /** Throws on self-contradictory behaviours so a test fails at setup, not with a confusing wire result. */
 export function assertValidBehaviour(b: Behaviour, endpoint?: EndpointFilter): void {

@@ -27,8 +27,7 @@ export function errorTypeForStatus(status: number): string {
 const DEFAULT_MESSAGES: Record<string, string> = {
   invalid_request_error: 'Invalid request.',
   authentication_error: 'invalid x-api-key',
-  billing_error:
-    'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+  billing_error: 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
   permission_error: 'Your API key does not have permission to use the specified resource.',
   not_found_error: 'Not found',
   request_too_large: 'Request exceeds the maximum allowed number of bytes.',
@@ -51,10 +50,7 @@ export function errorEventData(type: string, requestId: string): Record<string, 
 }
 
 /** `retry-after` / `x-should-retry` defaults: 429 → 30 s, 529 → 1 s, both retryable; others get none. */
-export function retryHeaders(
-  status: number,
-  opts: { retryAfter?: number; shouldRetry?: boolean; fallbackRetryAfter?: number },
-): Record<string, string> {
+export function retryHeaders(status: number, opts: { retryAfter?: number; shouldRetry?: boolean; fallbackRetryAfter?: number }): Record<string, string> {
   const h: Record<string, string> = {};
   const retryable = status === 429 || status === 529;
   const retryAfter = opts.retryAfter ?? (status === 429 ? (opts.fallbackRetryAfter ?? 30) : status === 529 ? 1 : undefined);

@@ -11,7 +11,11 @@ const hi = { contents: [{ role: 'user', parts: [{ text: 'hi there' }] }] };
 describe('fake upstream: Gemini personality', () => {
   let fake: FakeUpstream;
   const post = (path: string, body: unknown, headers: Record<string, string> = { 'x-goog-api-key': KEY }) =>
-    fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${fake.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   before(async () => {
     fake = await createFakeUpstream();
@@ -23,7 +27,10 @@ describe('fake upstream: Gemini personality', () => {
   });
 
   test('generateContent: x-goog-api-key or ?key=, echo text, STOP, usage with totals', async () => {
-    for (const [path, headers] of [['/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': KEY }], [`/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`, {}]] as const) {
+    for (const [path, headers] of [
+      ['/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': KEY }],
+      [`/v1beta/models/gemini-2.5-flash:generateContent?key=${KEY}`, {}],
+    ] as const) {
       const r = await post(path, hi, headers);
       assert.equal(r.status, 200);
       const j = (await r.json()) as any;
@@ -50,7 +57,10 @@ describe('fake upstream: Gemini personality', () => {
     assert.equal(r.headers.get('content-type'), 'text/event-stream');
     const text = await r.text();
     assert.ok(text.endsWith('\n\n') && !text.includes('\r'));
-    const events = text.split('\n\n').filter(Boolean).map((e) => (assert.ok(e.startsWith('data: ')), JSON.parse(e.slice(6))));
+    const events = text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => (assert.ok(e.startsWith('data: ')), JSON.parse(e.slice(6))));
     assert.equal(events.map((e) => e.candidates[0].content.parts.map((p: any) => p.text).join('')).join(''), 'echo: hi there');
     assert.equal(events.at(-1).candidates[0].finishReason, 'STOP');
     assert.ok(events.slice(0, -1).every((e) => e.candidates[0].finishReason === undefined));
@@ -84,17 +94,33 @@ describe('fake upstream: Gemini personality', () => {
   });
 
   test('validation like Google: unknown fields, empty parts, string function responses', async () => {
-    const cases: unknown[] = [{ ...hi, model: 'x' }, { contents: [{ role: 'user', parts: [] }] }, { contents: [] }, { contents: [{ role: 'user', parts: [{ functionResponse: { name: 'f', response: 'x' } }] }] }];
+    const cases: unknown[] = [
+      { ...hi, model: 'x' },
+      { contents: [{ role: 'user', parts: [] }] },
+      { contents: [] },
+      { contents: [{ role: 'user', parts: [{ functionResponse: { name: 'f', response: 'x' } }] }] },
+    ];
     for (const body of cases) assert.equal((await post('/v1beta/models/m:generateContent', body)).status, 400, JSON.stringify(body));
   });
 
   test('function_call scenario: one call per declared function, with a thought signature; signatures enforced for gemini-3 when asked', async () => {
-    const tools = [{ functionDeclarations: [{ name: 'get_weather', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } }] }];
+    const tools = [
+      { functionDeclarations: [{ name: 'get_weather', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } }] },
+    ];
     fake.enqueue({ kind: 'gemini_reply', scenario: 'function_call' });
     const j = (await (await post('/v1beta/models/gemini-3-pro-preview:generateContent', { ...hi, tools })).json()) as any;
-    assert.deepEqual(j.candidates[0].content.parts, [{ functionCall: { name: 'get_weather', args: { city: 'sample-city' } }, thoughtSignature: GEMINI_DEFAULT_SIGNATURE }]);
+    assert.deepEqual(j.candidates[0].content.parts, [
+      { functionCall: { name: 'get_weather', args: { city: 'sample-city' } }, thoughtSignature: GEMINI_DEFAULT_SIGNATURE },
+    ]);
     fake.gemini.requireThoughtSignatures = true;
-    const replay = { contents: [...hi.contents, { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: {} } }] }, { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { t: 1 } } }] }], tools };
+    const replay = {
+      contents: [
+        ...hi.contents,
+        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: {} } }] },
+        { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { t: 1 } } }] },
+      ],
+      tools,
+    };
     const r = await post('/v1beta/models/gemini-3-pro-preview:generateContent', replay);
     assert.equal(r.status, 400);
     assert.match(((await r.json()) as any).error.message, /thought_signature/);
@@ -118,10 +144,25 @@ describe('fake upstream: Gemini personality', () => {
     const authUrl = `https://accounts.example/auth?client_id=${GEMINI_CLIENT_ID}&redirect_uri=https%3A%2F%2Fcodeassist.google.com%2Fauthcode&response_type=code&scope=s&code_challenge=${challenge}&code_challenge_method=S256&state=st&access_type=offline`;
     const code = fake.gemini.oauth.authorize(authUrl);
     assert.match(code, /^4\//);
-    const form = (f: Record<string, string>) => fetch(`${fake.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f).toString() });
+    const form = (f: Record<string, string>) =>
+      fetch(`${fake.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f).toString() });
     const base = { client_id: GEMINI_CLIENT_ID, client_secret: FAKE_GEMINI_CLIENT_SECRET };
-    assert.equal((await form({ ...base, client_secret: 'wrong', grant_type: 'authorization_code', code, redirect_uri: 'https://codeassist.google.com/authcode', code_verifier: verifier })).status, 401);
-    const t = (await (await form({ ...base, grant_type: 'authorization_code', code, redirect_uri: 'https://codeassist.google.com/authcode', code_verifier: verifier })).json()) as any;
+    assert.equal(
+      (
+        await form({
+          ...base,
+          client_secret: 'wrong',
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: 'https://codeassist.google.com/authcode',
+          code_verifier: verifier,
+        })
+      ).status,
+      401,
+    );
+    const t = (await (
+      await form({ ...base, grant_type: 'authorization_code', code, redirect_uri: 'https://codeassist.google.com/authcode', code_verifier: verifier })
+    ).json()) as any;
     assert.match(t.access_token, /^ya29\./);
     assert.match(t.refresh_token, /^1\/\//);
     const bearer = { authorization: `Bearer ${t.access_token}` };
@@ -132,13 +173,25 @@ describe('fake upstream: Gemini personality', () => {
     assert.deepEqual(await (await post('/v1internal:onboardUser', { tierId: 'free-tier' }, bearer)).json(), { name: 'operations/onboard-fake-1', done: false });
     const done = (await (await post('/v1internal:onboardUser', { tierId: 'free-tier' }, bearer)).json()) as any;
     assert.equal(done.response.cloudaicompanionProject.id, 'fake-project-12345');
-    const wrapped = (await (await post('/v1internal:generateContent', { model: 'gemini-2.5-pro', project: 'fake-project-12345', request: hi }, bearer)).json()) as any;
+    const wrapped = (await (
+      await post('/v1internal:generateContent', { model: 'gemini-2.5-pro', project: 'fake-project-12345', request: hi }, bearer)
+    ).json()) as any;
     assert.equal(wrapped.response.candidates[0].content.parts[0].text, 'echo: hi there');
     assert.equal(typeof wrapped.traceId, 'string');
-    const sse = await (await post('/v1internal:streamGenerateContent?alt=sse', { model: 'gemini-2.5-pro', project: 'fake-project-12345', request: hi }, bearer)).text();
-    assert.ok(sse.split('\n\n').filter(Boolean).every((e) => JSON.parse(e.slice(6)).response.candidates));
+    const sse = await (
+      await post('/v1internal:streamGenerateContent?alt=sse', { model: 'gemini-2.5-pro', project: 'fake-project-12345', request: hi }, bearer)
+    ).text();
+    assert.ok(
+      sse
+        .split('\n\n')
+        .filter(Boolean)
+        .every((e) => JSON.parse(e.slice(6)).response.candidates),
+    );
     assert.equal((await post('/v1internal:generateContent', { model: 'gemini-2.5-pro', project: 'other', request: hi }, bearer)).status, 403);
-    assert.equal((await post('/v1internal:generateContent', { model: 'gemini-2.5-pro', project: 'fake-project-12345', request: { ...hi, model: 'x' } }, bearer)).status, 400);
+    assert.equal(
+      (await post('/v1internal:generateContent', { model: 'gemini-2.5-pro', project: 'fake-project-12345', request: { ...hi, model: 'x' } }, bearer)).status,
+      400,
+    );
     const count = (await (await post('/v1internal:countTokens', { request: { model: 'models/gemini-2.5-pro', ...hi } }, bearer)).json()) as any;
     assert.ok(count.totalTokens > 0);
     const r = (await (await form({ ...base, grant_type: 'refresh_token', refresh_token: t.refresh_token })).json()) as any;

@@ -21,13 +21,30 @@ const pkce = () => {
 };
 const authUrl = (p: ReturnType<typeof pkce>, scope = 'user:inference user:profile') =>
   `${fake.url}/oauth/authorize?` +
-  new URLSearchParams({ code: 'true', client_id: CLAUDE_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope, code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
+  new URLSearchParams({
+    code: 'true',
+    client_id: CLAUDE_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope,
+    code_challenge: p.challenge,
+    code_challenge_method: 'S256',
+    state: p.state,
+  });
 const tokenCall = async (body: Record<string, unknown>) => {
   const r = await fetch(`${fake.url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: r.status, json: (await r.json()) as any };
 };
 const exchange = (code: string, p: ReturnType<typeof pkce>, over: Record<string, unknown> = {}) =>
-  tokenCall({ grant_type: 'authorization_code', client_id: CLAUDE_CLIENT_ID, code, redirect_uri: REDIRECT, code_verifier: p.verifier, state: p.state, ...over });
+  tokenCall({
+    grant_type: 'authorization_code',
+    client_id: CLAUDE_CLIENT_ID,
+    code,
+    redirect_uri: REDIRECT,
+    code_verifier: p.verifier,
+    state: p.state,
+    ...over,
+  });
 const messages = (token: string, beta = 'oauth-2025-04-20') =>
   fetch(`${fake.url}/v1/messages`, {
     method: 'POST',

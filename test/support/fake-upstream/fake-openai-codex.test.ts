@@ -33,15 +33,28 @@ const tokenCall = async (fields: Record<string, string>, encoding: 'form' | 'jso
   return { status: r.status, json: (await r.json()) as any };
 };
 const exchange = (code: string, verifier: string, over: Record<string, string> = {}, encoding: 'form' | 'json' = 'form') =>
-  tokenCall({ grant_type: 'authorization_code', code, redirect_uri: CODEX_REDIRECT_URI, client_id: CODEX_CLIENT_ID, code_verifier: verifier, ...over }, encoding);
+  tokenCall(
+    { grant_type: 'authorization_code', code, redirect_uri: CODEX_REDIRECT_URI, client_id: CODEX_CLIENT_ID, code_verifier: verifier, ...over },
+    encoding,
+  );
 const signIn = async (who = ACCOUNT) => {
   const p = pkce();
   const t = await exchange(fake.openaiOAuth.issueCode({ ...who, codeVerifier: p.verifier }), p.verifier);
   assert.equal(t.status, 200, JSON.stringify(t.json));
   return t.json;
 };
-const codex = (token: string, account: string | undefined, body: unknown = { model: 'gpt-5.5', input: 'hi codex', stream: true, store: false }, path = '/backend-api/codex/responses') => {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream', originator: 'codex_cli_rs' };
+const codex = (
+  token: string,
+  account: string | undefined,
+  body: unknown = { model: 'gpt-5.5', input: 'hi codex', stream: true, store: false },
+  path = '/backend-api/codex/responses',
+) => {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    accept: 'text/event-stream',
+    originator: 'codex_cli_rs',
+  };
   if (account !== undefined) headers['chatgpt-account-id'] = account;
   return fetch(fake.url + path, { method: 'POST', headers, body: JSON.stringify(body) });
 };
@@ -94,7 +107,12 @@ test('refresh_token rotates (form and JSON): the old one dies, reuse is 400 inva
   fake.openaiOAuth.accessExpiresIn = 60;
   const first = await signIn();
   assert.equal(first.expires_in, 60);
-  const second = await tokenCall({ grant_type: 'refresh_token', client_id: CODEX_CLIENT_ID, refresh_token: first.refresh_token, scope: 'openid profile email' });
+  const second = await tokenCall({
+    grant_type: 'refresh_token',
+    client_id: CODEX_CLIENT_ID,
+    refresh_token: first.refresh_token,
+    scope: 'openid profile email',
+  });
   assert.equal(second.status, 200);
   assert.notEqual(second.json.refresh_token, first.refresh_token);
   assert.notEqual(second.json.access_token, first.access_token);
@@ -115,12 +133,20 @@ test('refresh_token rotates (form and JSON): the old one dies, reuse is 400 inva
 test('failTokenEndpoint answers the next calls; the Claude token endpoint and its state are separate', async () => {
   fake.openaiOAuth.failTokenEndpoint({ status: 403, body: '<html>cf</html>', contentType: 'text/html', times: 2 });
   for (let i = 0; i < 2; i++) {
-    const r = await fetch(`${fake.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token' });
+    const r = await fetch(`${fake.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token',
+    });
     assert.equal(r.status, 403);
     assert.match(await r.text(), /cf/);
   }
   assert.equal((await signIn()).token_type, 'Bearer');
-  const claude = await fetch(`${fake.url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'refresh_token', client_id: CODEX_CLIENT_ID, refresh_token: 'rt_x' }) });
+  const claude = await fetch(`${fake.url}/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'refresh_token', client_id: CODEX_CLIENT_ID, refresh_token: 'rt_x' }),
+  });
   assert.equal(claude.status, 401, 'the Claude endpoint knows only the Claude client');
   assert.equal(fake.oauth.refreshCalls, 1);
   assert.equal(fake.openaiOAuth.refreshCalls, 2);
@@ -174,7 +200,10 @@ test('usage_limit_reached: 429 with resets_in_seconds/resets_at, and as response
   assert.equal(limited.headers.get('x-codex-primary-used-percent'), '100');
   fake.enqueue({ kind: 'responses_reply', failed: { code: 'usage_limit_reached', afterEvents: 1 } }, { endpoint: 'codex_responses' });
   const events = parseSse(await (await codex(a.access_token, ACCOUNT.accountId)).text());
-  assert.deepEqual(events.map((e) => e.event), ['response.created', 'response.failed']);
+  assert.deepEqual(
+    events.map((e) => e.event),
+    ['response.created', 'response.failed'],
+  );
   const err = events[1].data.response.error;
   assert.deepEqual([err.code, err.plan_type, err.resets_in_seconds], ['usage_limit_reached', 'pro', 15858]);
 });
@@ -201,7 +230,14 @@ test('WebSocket upgrade on the Responses paths gets a clean 426 (never 101); pla
   for (const path of ['/v1/responses', '/backend-api/codex/responses']) {
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${fake.url}${path}`, {
-        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': randomBytes(16).toString('base64'), 'openai-beta': 'responses_websockets=2026-02-06', authorization: `Bearer ${t.access_token}` },
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': randomBytes(16).toString('base64'),
+          'openai-beta': 'responses_websockets=2026-02-06',
+          authorization: `Bearer ${t.access_token}`,
+        },
       });
       req.on('upgrade', () => reject(new Error('upgraded')));
       req.on('response', (res) => {

@@ -48,7 +48,10 @@ test('429 rate_limit_exceeded: RateLimitError, retry-after, x-ratelimit-* exhaus
 });
 
 test('5xx errors are server_error; a status-only error is honoured by every OpenAI endpoint', async () => {
-  for (const [status, message] of [[500, /server had an error/], [503, /overloaded/]] as const) {
+  for (const [status, message] of [
+    [500, /server had an error/],
+    [503, /overloaded/],
+  ] as const) {
     fake.enqueue({ kind: 'error', status });
     await assert.rejects(sdk().responses.create(resp()), (e: unknown) => {
       assert.ok(e instanceof OpenAI.InternalServerError);
@@ -128,7 +131,12 @@ test('drop (reset), dropAfterEvents and hang; none counts as a client abort', as
 
   fake.enqueue({ kind: 'hang', afterHeaders: true });
   const controller = new AbortController();
-  const res = await fetch(`${fake.url}/v1/responses`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ ...resp(), stream: true }), signal: controller.signal });
+  const res = await fetch(`${fake.url}/v1/responses`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ ...resp(), stream: true }),
+    signal: controller.signal,
+  });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
   assert.equal(fake.openResponses(), 1, 'hanging after the head');
@@ -162,7 +170,10 @@ test('response.failed as first or mid event, with the given code; the stream the
   }
   fake.enqueue({ kind: 'responses_reply', failed: { code: 'rate_limit_exceeded', afterEvents: 0 } });
   const first = await sse('/v1/responses', resp());
-  assert.deepEqual(first.map((e) => e.event), ['response.failed']);
+  assert.deepEqual(
+    first.map((e) => e.event),
+    ['response.failed'],
+  );
   assert.match(first[0].data.response.error.message, /try again in 1.5s/);
   fake.enqueue({ kind: 'responses_reply', failed: { code: 'server_error', message: 'boom' } });
   const final = await sdk().responses.stream(resp()).finalResponse();
@@ -177,7 +188,11 @@ test('response.failed as first or mid event, with the given code; the stream the
 test('bare error event, stream without response.completed, incomplete scenario', async () => {
   fake.enqueue({ kind: 'responses_reply', errorEvent: { code: 'server_error', message: 'bad things', afterEvents: 3 } });
   const err = await sse('/v1/responses', resp());
-  assert.deepEqual(err.at(-1), { event: 'error', raw: err.at(-1)!.raw, data: { type: 'error', code: 'server_error', message: 'bad things', param: null, sequence_number: 3 } });
+  assert.deepEqual(err.at(-1), {
+    event: 'error',
+    raw: err.at(-1)!.raw,
+    data: { type: 'error', code: 'server_error', message: 'bad things', param: null, sequence_number: 3 },
+  });
   assert.equal(err.length, 4);
   fake.enqueue({ kind: 'responses_reply', omitCompleted: true });
   const open = await sse('/v1/responses', resp());

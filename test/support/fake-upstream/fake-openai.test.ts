@@ -25,7 +25,10 @@ const chat = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const TOOLS = [
-  { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' }, n: { type: 'integer' } }, required: ['q', 'n'] } } },
+  {
+    type: 'function' as const,
+    function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' }, n: { type: 'integer' } }, required: ['q', 'n'] } },
+  },
   { type: 'function' as const, function: { name: 'ping', parameters: { type: 'object', properties: {} } } },
 ];
 const HEADERS = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
@@ -44,7 +47,12 @@ const codexBody = (extra: Record<string, unknown> = {}) => ({
     { type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } },
     { type: 'web_search', external_web_access: false, search_content_types: ['text', 'image'] },
     { type: 'tool_search', execution: 'client' },
-    { type: 'function', name: 'exec_command', strict: false, parameters: { type: 'object', properties: { cmd: { type: 'string' }, timeout: { type: 'number' } }, required: ['cmd', 'timeout'] } },
+    {
+      type: 'function',
+      name: 'exec_command',
+      strict: false,
+      parameters: { type: 'object', properties: { cmd: { type: 'string' }, timeout: { type: 'number' } }, required: ['cmd', 'timeout'] },
+    },
   ],
   tool_choice: 'auto',
   parallel_tool_calls: true,
@@ -98,7 +106,10 @@ test('chat stream with include_usage: usage null on every chunk, then a choices:
   assert.ok(!/^event:/m.test(raw), 'Chat SSE has no event: lines');
   assert.ok(raw.endsWith('data: [DONE]\n\n'));
   const events = parseSse(raw);
-  assert.ok(events.slice(0, -1).every((e) => e.data && !('usage' in e.data)), 'no usage key without include_usage');
+  assert.ok(
+    events.slice(0, -1).every((e) => e.data && !('usage' in e.data)),
+    'no usage key without include_usage',
+  );
   assert.equal(events.at(-2)?.data.choices[0].finish_reason, 'stop');
 });
 
@@ -106,12 +117,21 @@ test('chat tool_calls: parallel calls from the request tools, same result for ev
   const finals: OpenAI.ChatCompletion[] = [];
   for (const toolCallStreaming of ['sequential', 'interleaved', 'single_chunk'] as const) {
     fake.enqueue({ kind: 'chat_reply', scenario: 'tool_calls', toolCallStreaming, stream: { chunking: 'random', seed: 3 } });
-    const final = await sdk().chat.completions.stream(chat({ tools: TOOLS })).finalChatCompletion();
+    const final = await sdk()
+      .chat.completions.stream(chat({ tools: TOOLS }))
+      .finalChatCompletion();
     finals.push(final);
     assert.equal(final.choices[0].finish_reason, 'tool_calls', toolCallStreaming);
     assert.equal(final.choices[0].message.content, null);
     const calls = final.choices[0].message.tool_calls!.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : []));
-    assert.deepEqual(calls, [['lookup', { q: 'x', n: 1 }], ['ping', {}]], toolCallStreaming);
+    assert.deepEqual(
+      calls,
+      [
+        ['lookup', { q: 'x', n: 1 }],
+        ['ping', {}],
+      ],
+      toolCallStreaming,
+    );
     assert.ok(final.choices[0].message.tool_calls!.every((c) => /^call_/.test(c.id)));
   }
   fake.enqueue({ kind: 'chat_reply', scenario: 'tool_calls' });
@@ -125,7 +145,15 @@ test('chat tool_calls: parallel calls from the request tools, same result for ev
 
 test('chat fragment orders on the wire: sequential, interleaved, all calls in one chunk', async () => {
   const order = async (toolCallStreaming: 'sequential' | 'interleaved' | 'single_chunk') => {
-    fake.enqueue({ kind: 'chat_reply', scenario: 'tool_calls', toolCallStreaming, toolCalls: [{ name: 'a', arguments: { long: 'abcdefghijklmnop' } }, { name: 'b', arguments: { k: 'vvvvvvvvvvvvvvvvv' } }] });
+    fake.enqueue({
+      kind: 'chat_reply',
+      scenario: 'tool_calls',
+      toolCallStreaming,
+      toolCalls: [
+        { name: 'a', arguments: { long: 'abcdefghijklmnop' } },
+        { name: 'b', arguments: { k: 'vvvvvvvvvvvvvvvvv' } },
+      ],
+    });
     const events = parseSse(await (await post('/v1/chat/completions', { ...chat(), stream: true })).text());
     return events.flatMap((e) => (e.data?.choices?.[0]?.delta?.tool_calls ?? []).map((t: any) => `${t.index}${t.id ? 'H' : 'f'}`)).join(' ');
   };
@@ -178,7 +206,11 @@ test('auth: OpenAI keys are sk- but not sk-ant-; 401 invalid_api_key; setApiKeys
   await assert.rejects(sdk('nope').responses.create({ model: 'gpt-5.5', input: 'x' }), OpenAI.AuthenticationError);
   const noAuth = await post('/v1/chat/completions', chat(), { 'content-type': 'application/json' });
   assert.equal(noAuth.status, 401);
-  const anthropic = await post('/v1/messages', { model: 'claude-sonnet-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, { ...HEADERS, 'anthropic-version': '2023-06-01' });
+  const anthropic = await post(
+    '/v1/messages',
+    { model: 'claude-sonnet-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
+    { ...HEADERS, 'anthropic-version': '2023-06-01' },
+  );
   assert.equal(anthropic.status, 401, 'an OpenAI key is no Anthropic key');
   fake.setApiKeys(['only-this']);
   await assert.rejects(sdk().chat.completions.create(chat()), OpenAI.AuthenticationError);
@@ -187,13 +219,27 @@ test('auth: OpenAI keys are sk- but not sk-ant-; 401 invalid_api_key; setApiKeys
 
 test('responses non-stream: the Response object with echo, id and integer usage including cached tokens', async () => {
   fake.enqueue({ kind: 'responses_reply', usage: { cached_tokens: 30, input_tokens: 50 } });
-  const r = await sdk().responses.create({ model: 'gpt-5.5', instructions: 'Be brief.', input: [{ role: 'user', content: 'first' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: [{ type: 'input_text', text: USER }] }] });
+  const r = await sdk().responses.create({
+    model: 'gpt-5.5',
+    instructions: 'Be brief.',
+    input: [
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: [{ type: 'input_text', text: USER }] },
+    ],
+  });
   assert.match(r.id, /^resp_/);
   assert.equal(r.object, 'response');
   assert.equal(r.status, 'completed');
   assert.equal(r.output_text, `echo: ${USER}`);
   assert.equal(r.instructions, 'Be brief.');
-  assert.deepEqual(r.usage, { input_tokens: 50, input_tokens_details: { cached_tokens: 30 }, output_tokens: countWords(`echo: ${USER}`), output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 50 + countWords(`echo: ${USER}`) });
+  assert.deepEqual(r.usage, {
+    input_tokens: 50,
+    input_tokens_details: { cached_tokens: 30 },
+    output_tokens: countWords(`echo: ${USER}`),
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 50 + countWords(`echo: ${USER}`),
+  });
   const plain = await sdk().responses.create({ model: 'gpt-5.5', input: 'just a string' });
   assert.equal(plain.output_text, 'echo: just a string');
   assert.equal(plain.usage?.input_tokens, countResponsesInputTokens({ input: 'just a string' }));
@@ -211,11 +257,22 @@ test('responses stream: the full 4.5.3 sequence with event lines and sequence nu
   const raw = await res.text();
   assert.ok(!raw.includes('[DONE]'));
   const events = parseSse(raw);
-  assert.deepEqual(events.map((e) => e.event), [
-    'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
-    'response.output_text.delta', 'response.output_text.delta', 'response.output_text.delta',
-    'response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed',
-  ]);
+  assert.deepEqual(
+    events.map((e) => e.event),
+    [
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ],
+  );
   events.forEach((e, i) => {
     assert.equal(e.data.type, e.event);
     assert.equal(e.data.sequence_number, i);
@@ -231,7 +288,9 @@ test('responses stream: the full 4.5.3 sequence with event lines and sequence nu
 
 test('function_call with a Codex body: custom/web_search/tool_search tools accepted, first function tool called', async () => {
   fake.enqueue({ kind: 'responses_reply', scenario: 'function_call' });
-  const final = await sdk().responses.stream(codexBody() as never).finalResponse();
+  const final = await sdk()
+    .responses.stream(codexBody() as never)
+    .finalResponse();
   const call = final.output[0];
   assert.equal(call.type, 'function_call');
   if (call.type !== 'function_call') return;
@@ -241,7 +300,10 @@ test('function_call with a Codex body: custom/web_search/tool_search tools accep
   assert.match(call.id ?? '', /^fc_/);
   fake.enqueue({ kind: 'responses_reply', scenario: 'function_call', functionCall: { name: 'shell', arguments: '{"command":["ls"]}' } });
   const events = parseSse(await (await post('/v1/responses', { ...codexBody(), stream: true })).text());
-  const deltas = events.filter((e) => e.event === 'response.function_call_arguments.delta').map((e) => e.data.delta).join('');
+  const deltas = events
+    .filter((e) => e.event === 'response.function_call_arguments.delta')
+    .map((e) => e.data.delta)
+    .join('');
   assert.equal(deltas, '{"command":["ls"]}');
   assert.equal(events.filter((e) => e.event === 'response.output_item.done').length, 1);
   const text = await sdk().responses.create(codexBody({ stream: false }) as never);
@@ -254,14 +316,17 @@ test('reasoning: summary deltas with summary_index; encrypted_content only when 
   const deltas = events.filter((e) => e.event === 'response.reasoning_summary_text.delta');
   assert.ok(deltas.length > 1 && deltas.every((e) => e.data.summary_index === 0));
   const items = events.filter((e) => e.event === 'response.output_item.done').map((e) => e.data.item);
-  assert.deepEqual(items.map((i) => i.type), ['reasoning', 'message']);
+  assert.deepEqual(
+    items.map((i) => i.type),
+    ['reasoning', 'message'],
+  );
   assert.match(items[0].encrypted_content, /^gAAAAA/);
   assert.equal(items[0].summary[0].text, deltas.map((e) => e.data.delta).join(''));
   const completed = events.at(-1)!.data.response;
   assert.ok(completed.usage.output_tokens_details.reasoning_tokens > 0);
   const plain = await sdk().responses.stream({ model: 'gpt-5.5', input: 'why' }).finalResponse();
   assert.equal(plain.output[0].type, 'reasoning');
-  assert.equal((plain.output[0] as OpenAI.Responses.ResponseReasoningItem).encrypted_content, undefined);
+  assert.equal(plain.output[0].encrypted_content, undefined);
 });
 
 test('responses/compact answers like responses and is recorded with its path', async () => {

@@ -38,7 +38,10 @@ test("'random' chunking is seeded and cuts inside JSON, inside a UTF-8 character
   assert.ok(cuts.includes(multi + 1), 'inside the 2-byte ü');
   assert.ok(cuts.includes(buf.indexOf('\n\n') + 1), 'between \\n and \\n');
   const dataLine = buf.indexOf('data: {');
-  assert.ok(cuts.some((c) => c > dataLine + 6 && c < buf.indexOf('\n', dataLine)), 'inside a JSON line');
+  assert.ok(
+    cuts.some((c) => c > dataLine + 6 && c < buf.indexOf('\n', dataLine)),
+    'inside a JSON line',
+  );
   assert.deepEqual(Buffer.concat(splitAt(buf, cuts)), buf);
   assert.deepEqual(planCuts(buf, ends, 'event'), [frames[0].length]);
   assert.equal(planCuts(buf, ends, 'byte').length, buf.length - 1);
@@ -70,7 +73,10 @@ test('invalid or unauthenticated requests do not consume behaviours; SDK retries
   fake.clearRequests();
   const msg = await sdk('sk-ant-test', 1).messages.create(params('retried'));
   assert.equal(textOf(msg), 'echo: retried');
-  assert.deepEqual(fake.requests.map((r) => r.headers['x-stainless-retry-count']), ['0', '1']);
+  assert.deepEqual(
+    fake.requests.map((r) => r.headers['x-stainless-retry-count']),
+    ['0', '1'],
+  );
 });
 
 test('unified headers: allowed on 200, rejected_7d on 429 with retry-after until the weekly reset', async () => {
@@ -129,7 +135,13 @@ test('Claude Code body shape: trailing system message, adaptive thinking; echo u
     ...params(),
     thinking: { type: 'adaptive' },
     messages: [
-      { role: 'user', content: [{ type: 'text', text: '<system-reminder>x</system-reminder>' }, { type: 'text', text: 'real prompt' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '<system-reminder>x</system-reminder>' },
+          { type: 'text', text: 'real prompt' },
+        ],
+      },
       { role: 'system', content: 'Available agent types …' },
     ],
   };
@@ -141,7 +153,11 @@ test('Claude Code body shape: trailing system message, adaptive thinking; echo u
 test('other endpoints: event logging, unknown paths, strictValidation off, headersDelayMs', async () => {
   const log = await post('/api/event_logging/batch', { events: [] }, { 'content-type': 'application/json' });
   assert.deepEqual(await json(log), { success: true });
-  for (const [method, path] of [['GET', '/v1/messages'], ['POST', '/v1/complete'], ['GET', '/']]) {
+  for (const [method, path] of [
+    ['GET', '/v1/messages'],
+    ['POST', '/v1/complete'],
+    ['GET', '/'],
+  ]) {
     const res = await fetch(fake.url + path, { method, headers: HEADERS });
     assert.equal(res.status, 404);
     assert.equal((await json(res)).error.type, 'not_found_error');
@@ -183,11 +199,17 @@ test('stream framing: headers, exact frames, real ping payload, CRLF variant par
   assert.deepEqual(final.content, [{ type: 'text', text: 'echo: hello' }]);
 });
 
-
 test('error table: status → error.type, request_id in body', async () => {
   const table: Array<[number, string]> = [
-    [400, 'invalid_request_error'], [401, 'authentication_error'], [402, 'billing_error'], [403, 'permission_error'],
-    [404, 'not_found_error'], [413, 'request_too_large'], [422, 'invalid_request_error'], [500, 'api_error'], [503, 'api_error'],
+    [400, 'invalid_request_error'],
+    [401, 'authentication_error'],
+    [402, 'billing_error'],
+    [403, 'permission_error'],
+    [404, 'not_found_error'],
+    [413, 'request_too_large'],
+    [422, 'invalid_request_error'],
+    [500, 'api_error'],
+    [503, 'api_error'],
   ];
   for (const [status, type] of table) {
     fake.enqueue({ kind: 'error', status });
@@ -200,4 +222,3 @@ test('error table: status → error.type, request_id in body', async () => {
     assert.equal(res.headers.get('x-should-retry'), null);
   }
 });
-

@@ -35,9 +35,11 @@ export function validateGemini(body: unknown, opts: { extraFields?: readonly str
     if (c.role !== undefined && !['user', 'model', 'function'].includes(c.role)) return `Please use a valid role: user, model.`;
     if (!Array.isArray(c.parts) || c.parts.length === 0) return `* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.`;
     for (const [j, p] of c.parts.entries()) {
-      if (!isObject(p) || !DATA_FIELDS.some((f) => p[f] !== undefined)) return `* GenerateContentRequest.contents[${i}].parts[${j}].data: required oneof field 'data' must have one initialized field`;
+      if (!isObject(p) || !DATA_FIELDS.some((f) => p[f] !== undefined))
+        return `* GenerateContentRequest.contents[${i}].parts[${j}].data: required oneof field 'data' must have one initialized field`;
       if (p.text !== undefined && typeof p.text !== 'string') return `Invalid value at 'contents[${i}].parts[${j}].text'`;
-      if (isObject(p.functionResponse) && !isObject(p.functionResponse.response)) return `Invalid value at 'contents[${i}].parts[${j}].function_response.response' (type.googleapis.com/google.protobuf.Struct)`;
+      if (isObject(p.functionResponse) && !isObject(p.functionResponse.response))
+        return `Invalid value at 'contents[${i}].parts[${j}].function_response.response' (type.googleapis.com/google.protobuf.Struct)`;
       if (opts.requireSignatures && c.role === 'model' && p.functionCall !== undefined && typeof p.thoughtSignature !== 'string') {
         return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${p.functionCall?.name}\` , position ${j + 1}.`;
       }
@@ -56,7 +58,10 @@ export function countGeminiPrompt(req: GeminiRequest): number {
 export function lastUserText(req: GeminiRequest): string {
   for (const c of [...(req.contents ?? [])].reverse()) {
     if (c?.role !== undefined && c.role !== 'user') continue;
-    const text = (Array.isArray(c?.parts) ? c.parts : []).filter((p: Json) => typeof p?.text === 'string').map((p: Json) => p.text).join('\n');
+    const text = (Array.isArray(c?.parts) ? c.parts : [])
+      .filter((p: Json) => typeof p?.text === 'string')
+      .map((p: Json) => p.text)
+      .join('\n');
     if (text) return text;
   }
   return '';

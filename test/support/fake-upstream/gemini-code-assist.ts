@@ -42,10 +42,15 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
 
 function setup(ctx: RequestContext, s: CodeAssistState, method: string): void {
   const u = s.user;
-  const tier = { id: u.tier, name: u.tier === 'free-tier' ? 'Gemini Code Assist for individuals' : 'Gemini Code Assist', userDefinedCloudaicompanionProject: u.userDefinedProject };
+  const tier = {
+    id: u.tier,
+    name: u.tier === 'free-tier' ? 'Gemini Code Assist for individuals' : 'Gemini Code Assist',
+    userDefinedCloudaicompanionProject: u.userDefinedProject,
+  };
   if (method === 'loadCodeAssist') {
     s.calls.loadCodeAssist++;
-    if (u.onboarded) return sendJson(ctx, 200, { currentTier: tier, allowedTiers: [{ ...tier, isDefault: true }], cloudaicompanionProject: u.projectId }, JSON_HEADERS);
+    if (u.onboarded)
+      return sendJson(ctx, 200, { currentTier: tier, allowedTiers: [{ ...tier, isDefault: true }], cloudaicompanionProject: u.projectId }, JSON_HEADERS);
     if (u.userDefinedProject) return sendJson(ctx, 200, { currentTier: tier, allowedTiers: [{ ...tier, isDefault: true }] }, JSON_HEADERS);
     return sendJson(ctx, 200, { allowedTiers: [{ ...tier, isDefault: true }] }, JSON_HEADERS);
   }
@@ -57,7 +62,19 @@ function setup(ctx: RequestContext, s: CodeAssistState, method: string): void {
     return sendJson(ctx, 200, { name: 'operations/onboard-fake-1', done: false }, JSON_HEADERS);
   }
   u.onboarded = true;
-  sendJson(ctx, 200, { name: 'operations/onboard-fake-1', done: true, response: { '@type': 'type.googleapis.com/google.internal.cloud.code.v1internal.OnboardUserResponse', cloudaicompanionProject: { id: u.projectId, name: 'Fake Project' } } }, JSON_HEADERS);
+  sendJson(
+    ctx,
+    200,
+    {
+      name: 'operations/onboard-fake-1',
+      done: true,
+      response: {
+        '@type': 'type.googleapis.com/google.internal.cloud.code.v1internal.OnboardUserResponse',
+        cloudaicompanionProject: { id: u.projectId, name: 'Fake Project' },
+      },
+    },
+    JSON_HEADERS,
+  );
 }
 
 /** Answers `/v1internal:<method>` requests; false for any other path. */
@@ -84,12 +101,18 @@ export async function routeCodeAssist(ctx: RequestContext, s: CodeAssistState): 
     return true;
   }
   if (method === 'retrieveUserQuota') {
-    sendJson(ctx, 200, { buckets: [{ modelId: 'gemini-2.5-pro', tokenType: 'REQUESTS', remainingFraction: 0.75, resetTime: new Date(ctx.now + 3600_000).toISOString() }] }, JSON_HEADERS);
+    sendJson(
+      ctx,
+      200,
+      { buckets: [{ modelId: 'gemini-2.5-pro', tokenType: 'REQUESTS', remainingFraction: 0.75, resetTime: new Date(ctx.now + 3600_000).toISOString() }] },
+      JSON_HEADERS,
+    );
     return true;
   }
   if (method === 'countTokens') {
     const inner = isObject(body.request) ? body.request : {};
-    if (typeof inner.model !== 'string' || !inner.model.startsWith('models/')) sendGoogleError(ctx, { code: 400, message: 'request.model must name models/{model}' });
+    if (typeof inner.model !== 'string' || !inner.model.startsWith('models/'))
+      sendGoogleError(ctx, { code: 400, message: 'request.model must name models/{model}' });
     else answerCountTokens(ctx, countGeminiPrompt(inner), ctx.state.queue.take('gemini_count_tokens', credentials), true);
     return true;
   }
@@ -98,14 +121,18 @@ export async function routeCodeAssist(ctx: RequestContext, s: CodeAssistState): 
     return true;
   }
   const unknown = Object.keys(body).find((k) => !['model', 'project', 'user_prompt_id', 'request'].includes(k));
-  if (unknown) return sendGoogleError(ctx, { code: 400, message: `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.` }), true;
-  if (typeof body.model !== 'string' || body.model === '') return sendGoogleError(ctx, { code: 400, message: 'model is required' }), true;
+  if (unknown) return (sendGoogleError(ctx, { code: 400, message: `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.` }), true);
+  if (typeof body.model !== 'string' || body.model === '') return (sendGoogleError(ctx, { code: 400, message: 'model is required' }), true);
   if (body.project !== s.user.projectId) {
     sendGoogleError(ctx, { code: 403, message: `Permission denied on resource project ${String(body.project)}.`, reason: 'CONSUMER_INVALID' });
     return true;
   }
-  const problem = validateGemini(body.request, { extraFields: ['session_id'], requireSignatures: s.requireThoughtSignatures && /^gemini-3/.test(body.model), model: body.model });
-  if (problem) return sendGoogleError(ctx, { code: 400, message: problem }), true;
+  const problem = validateGemini(body.request, {
+    extraFields: ['session_id'],
+    requireSignatures: s.requireThoughtSignatures && /^gemini-3/.test(body.model),
+    model: body.model,
+  });
+  if (problem) return (sendGoogleError(ctx, { code: 400, message: problem }), true);
   const stream = method === 'streamGenerateContent';
   const call = { req: body.request, model: body.model, stream, sse: ctx.recorded.query.alt === 'sse', codeAssist: true };
   await answerGemini(ctx, call, ctx.state.queue.take('gemini_generate', credentials));

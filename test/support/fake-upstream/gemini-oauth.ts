@@ -56,7 +56,14 @@ export class FakeGoogleOAuth {
     if (need('code_challenge_method') !== 'S256') throw new Error('fake-google-oauth: code_challenge_method must be S256');
     if (need('access_type') !== 'offline') throw new Error('fake-google-oauth: access_type=offline is needed for a refresh token');
     const code = `4/0A${randomBytes(30).toString('base64url')}`;
-    this.codes.set(code, { challenge: need('code_challenge'), redirectUri: need('redirect_uri'), scope: need('scope'), email: this.email, issuedAt: Date.now(), used: false });
+    this.codes.set(code, {
+      challenge: need('code_challenge'),
+      redirectUri: need('redirect_uri'),
+      scope: need('scope'),
+      email: this.email,
+      issuedAt: Date.now(),
+      used: false,
+    });
     need('state');
     return code;
   }

@@ -22,7 +22,13 @@ export interface GeminiCall {
 }
 
 export function geminiHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { server: 'scaffolding on HTTPServer2', 'server-timing': 'gfet4t7; dur=412', vary: 'Origin, X-Origin, Referer', 'x-content-type-options': 'nosniff', ...extra };
+  return {
+    server: 'scaffolding on HTTPServer2',
+    'server-timing': 'gfet4t7; dur=412',
+    vary: 'Origin, X-Origin, Referer',
+    'x-content-type-options': 'nosniff',
+    ...extra,
+  };
 }
 
 const wrap = (call: GeminiCall, answer: Json): Json => (call.codeAssist ? { response: answer, traceId: randomBytes(8).toString('hex') } : answer);
@@ -76,5 +82,10 @@ export async function answerGemini(ctx: RequestContext, call: GeminiCall, b: Beh
 export function answerCountTokens(ctx: RequestContext, total: number, b: Behaviour | undefined, codeAssist: boolean): void {
   if (b?.kind === 'error') return sendGoogleError(ctx, specFor(b, codeAssist), geminiHeaders(b.headers));
   const totalTokens = b?.kind === 'gemini_reply' && b.totalTokens !== undefined ? b.totalTokens : total;
-  sendJson(ctx, 200, { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] }, { 'content-type': 'application/json; charset=UTF-8', ...geminiHeaders() });
+  sendJson(
+    ctx,
+    200,
+    { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] },
+    { 'content-type': 'application/json; charset=UTF-8', ...geminiHeaders() },
+  );
 }

@@ -75,7 +75,12 @@ export async function routeGemini(ctx: RequestContext): Promise<boolean> {
   if (m[1] === 'v1' && headers['x-goog-api-key'] === undefined && query.key === undefined && !m[2]?.includes(':')) return false;
   const key = headers['x-goog-api-key'] ?? query.key;
   if (key === undefined) {
-    sendGoogleError(ctx, { code: 403, message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", reason: 'CONSUMER_INVALID' });
+    sendGoogleError(ctx, {
+      code: 403,
+      message:
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      reason: 'CONSUMER_INVALID',
+    });
     return true;
   }
   if (!g.isApiKey(key)) {

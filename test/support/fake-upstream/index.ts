@@ -24,14 +24,7 @@ export { defaultReplyText, chooseTool } from './message-builder.js';
 export type * from './openai-behaviours.js';
 export { DEFAULT_PLAN_USAGE } from './openai-behaviours.js';
 export { countChatPromptTokens, countResponsesInputTokens, type OpenAIErrorObject } from './openai-common.js';
-export {
-  CODEX_CLIENT_ID,
-  CODEX_REDIRECT_URI,
-  decodeJwtPayload,
-  FakeOpenAIOAuth,
-  type IssueCodeOptions,
-  type OpenAIAccountIdentity,
-} from './openai-oauth.js';
+export { CODEX_CLIENT_ID, CODEX_REDIRECT_URI, decodeJwtPayload, FakeOpenAIOAuth, type IssueCodeOptions, type OpenAIAccountIdentity } from './openai-oauth.js';
 export { isOpenAIKey, OPENAI_MODELS } from './openai-router.js';
 export type * from './gemini-behaviours.js';
 export { FakeGemini, GEMINI_MODELS } from './gemini-router.js';
@@ -118,13 +111,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** Receives one request: tracks its response, records it, then lets the router answer. */
-async function handle(
-  state: FakeState,
-  tracker: ResponseTracker,
-  requests: RecordedRequest[],
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+async function handle(state: FakeState, tracker: ResponseTracker, requests: RecordedRequest[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { signal, markIntentional } = tracker.track(res);
   const body = await readBody(req);
   if (body === undefined || signal.aborted) return;

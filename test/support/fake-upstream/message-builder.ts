@@ -53,17 +53,12 @@ export function lastUserText(messages: readonly any[]): string {
   if (texts.length > 0) return texts.join('\n');
   return last.content
     .filter((b: any) => b?.type === 'tool_result')
-    .map((b: any) =>
-      typeof b.content === 'string'
-        ? b.content
-        : (Array.isArray(b.content) ? b.content : []).map((c: any) => c?.text ?? '').join('\n'),
-    )
+    .map((b: any) => (typeof b.content === 'string' ? b.content : (Array.isArray(b.content) ? b.content : []).map((c: any) => c?.text ?? '').join('\n')))
     .join('\n');
 }
 
 /** `echo: <text>` with the user text cut to 200 characters (code points, so no surrogate is split). */
-export const defaultReplyText = (req: MessagesRequest): string =>
-  `echo: ${Array.from(lastUserText(req.messages)).slice(0, 200).join('')}`;
+export const defaultReplyText = (req: MessagesRequest): string => `echo: ${Array.from(lastUserText(req.messages)).slice(0, 200).join('')}`;
 
 /** The tool the tool_use scenario calls: `tool_choice.name`, else the first custom tool, else get_weather. */
 export function chooseTool(req: MessagesRequest): { name: string; input: Record<string, unknown> } {

@@ -247,8 +247,21 @@ export class FakeOAuth {
   private profile() {
     const { email, orgName, orgType } = this.identity;
     return {
-      account: { uuid: uuidFrom(email), email, full_name: 'Sub Scriber', display_name: 'Sub', has_claude_max: orgType === 'claude_max', has_claude_pro: orgType === 'claude_pro' },
-      organization: { uuid: uuidFrom(orgName), name: orgName, organization_type: orgType, billing_type: 'stripe_subscription', rate_limit_tier: 'default_claude_max_20x' },
+      account: {
+        uuid: uuidFrom(email),
+        email,
+        full_name: 'Sub Scriber',
+        display_name: 'Sub',
+        has_claude_max: orgType === 'claude_max',
+        has_claude_pro: orgType === 'claude_pro',
+      },
+      organization: {
+        uuid: uuidFrom(orgName),
+        name: orgName,
+        organization_type: orgType,
+        billing_type: 'stripe_subscription',
+        rate_limit_tier: 'default_claude_max_20x',
+      },
     };
   }
 

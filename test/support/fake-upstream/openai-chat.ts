@@ -48,7 +48,8 @@ export function validateChat(body: unknown): OpenAIErrorObject | null {
     return invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
   }
   for (const [i, m] of body.messages.entries()) {
-    if (!isObject(m) || m.role === undefined) return invalid(`Missing required parameter: 'messages[${i}].role'.`, `messages[${i}].role`, 'missing_required_parameter');
+    if (!isObject(m) || m.role === undefined)
+      return invalid(`Missing required parameter: 'messages[${i}].role'.`, `messages[${i}].role`, 'missing_required_parameter');
   }
   if (body.tools !== undefined && !Array.isArray(body.tools)) return invalid("Invalid type for 'tools': expected an array.", 'tools', 'invalid_type');
   if (body.stream !== undefined && typeof body.stream !== 'boolean') return invalid("Invalid type for 'stream': expected a boolean.", 'stream', 'invalid_type');
@@ -185,7 +186,13 @@ export function chatEvents(req: ChatRequest, b: ChatReplyBehaviour, built: ChatB
 
   const knobs = b.stream ?? {};
   if (b.errorAfterEvents !== undefined) {
-    const error = { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null, ...b.error };
+    const error = {
+      message: 'The server had an error while processing your request. Sorry about that!',
+      type: 'server_error',
+      param: null,
+      code: null,
+      ...b.error,
+    };
     events = [...events.slice(0, b.errorAfterEvents), { event: '', data: { error } }];
     return { events, terminal: 'end' };
   }

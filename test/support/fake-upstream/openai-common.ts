@@ -44,7 +44,9 @@ export function duration(seconds: number): string {
 export function openaiHeaders(ctx: RequestContext, rateLimitedFor?: number): Record<string, string> {
   return {
     'x-request-id': ctx.requestId,
-    'openai-organization': `user-${uuidFrom(ctx.credential?.value ?? 'anonymous').replace(/-/g, '').slice(0, 24)}`,
+    'openai-organization': `user-${uuidFrom(ctx.credential?.value ?? 'anonymous')
+      .replace(/-/g, '')
+      .slice(0, 24)}`,
     'openai-processing-ms': String(Date.now() - ctx.now + 12),
     'openai-version': '2020-10-01',
     'x-ratelimit-limit-requests': '10000',
@@ -124,9 +126,7 @@ export function errorObjectFor(b: ErrorBehaviour, model: string | undefined): Op
           : s === 404
             ? 'model_not_found'
             : null;
-  const type =
-    b.type ??
-    (code === 'insufficient_quota' ? 'insufficient_quota' : s === 429 ? 'requests' : s >= 500 ? 'server_error' : 'invalid_request_error');
+  const type = b.type ?? (code === 'insufficient_quota' ? 'insufficient_quota' : s === 429 ? 'requests' : s >= 500 ? 'server_error' : 'invalid_request_error');
   const fallback =
     s === 503
       ? 'The engine is currently overloaded, please try again later.'
@@ -147,8 +147,7 @@ export function sendOpenAIError(ctx: RequestContext, status: number, error: Open
 const quarterBytes = (v: unknown): number => Math.ceil(Buffer.byteLength(JSON.stringify(v), 'utf8') / 4);
 
 /** Chat prompt_tokens = ceil(UTF-8 byte length of JSON.stringify({messages, tools}) / 4). */
-export const countChatPromptTokens = (body: { messages?: unknown; tools?: unknown }): number =>
-  quarterBytes({ messages: body.messages, tools: body.tools });
+export const countChatPromptTokens = (body: { messages?: unknown; tools?: unknown }): number => quarterBytes({ messages: body.messages, tools: body.tools });
 
 /** Responses input_tokens = ceil(UTF-8 byte length of JSON.stringify({instructions, input, tools}) / 4). */
 export const countResponsesInputTokens = (body: { instructions?: unknown; input?: unknown; tools?: unknown }): number =>

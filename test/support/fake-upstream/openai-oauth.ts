@@ -53,9 +53,7 @@ interface IssuedAccess {
 }
 
 /** Result of checking a Codex-backend request's bearer and `chatgpt-account-id`. */
-export type CodexAuth =
-  | { ok: true; accessToken: string; who: OpenAIAccountIdentity }
-  | { ok: false; status: 401 | 403; body: unknown };
+export type CodexAuth = { ok: true; accessToken: string; who: OpenAIAccountIdentity } | { ok: false; status: 401 | 403; body: unknown };
 
 const b64url = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 /** An unsigned-looking JWT (random signature); only the fake's own maps give tokens meaning. */
@@ -282,17 +280,35 @@ export class FakeOpenAIOAuth {
       organizations: [{ id: `org-${who.accountId.slice(-12)}`, role: 'owner', title: who.orgTitle, is_default: true }],
     };
     const idToken = jwt({
-      iss: 'https://auth.openai.com', aud: [this.clientId], sub: `auth0|${who.userId}`, iat, exp, email: who.email,
-      email_verified: true, name: who.name, 'https://api.openai.com/auth': auth,
+      iss: 'https://auth.openai.com',
+      aud: [this.clientId],
+      sub: `auth0|${who.userId}`,
+      iat,
+      exp,
+      email: who.email,
+      email_verified: true,
+      name: who.name,
+      'https://api.openai.com/auth': auth,
     });
     const accessToken = jwt({
-      iss: 'https://auth.openai.com', aud: ['https://api.openai.com/v1'], client_id: this.clientId, iat, exp, jti: randomUUID(),
-      scp: SCOPE.split(' '), 'https://api.openai.com/auth': { chatgpt_account_id: who.accountId, chatgpt_plan_type: who.plan, user_id: who.userId },
+      iss: 'https://auth.openai.com',
+      aud: ['https://api.openai.com/v1'],
+      client_id: this.clientId,
+      iat,
+      exp,
+      jti: randomUUID(),
+      scp: SCOPE.split(' '),
+      'https://api.openai.com/auth': { chatgpt_account_id: who.accountId, chatgpt_plan_type: who.plan, user_id: who.userId },
       'https://api.openai.com/profile': { email: who.email, email_verified: true },
     });
     const refreshToken = `rt_${randomBytes(36).toString('base64url')}`;
     this.access.set(accessToken, { who, expiresAt: ctx.now + this.accessExpiresIn * 1000 });
     this.refresh.set(refreshToken, who);
-    sendJson(ctx, 200, { id_token: idToken, access_token: accessToken, refresh_token: refreshToken, expires_in: this.accessExpiresIn, token_type: 'Bearer', scope: SCOPE }, {});
+    sendJson(
+      ctx,
+      200,
+      { id_token: idToken, access_token: accessToken, refresh_token: refreshToken, expires_in: this.accessExpiresIn, token_type: 'Bearer', scope: SCOPE },
+      {},
+    );
   }
 }

@@ -52,7 +52,8 @@ export function validateResponses(body: unknown): OpenAIErrorObject | null {
   }
   if (body.tools !== undefined && !Array.isArray(body.tools)) return invalid("Invalid type for 'tools': expected an array.", 'tools', 'invalid_type');
   for (const [i, t] of (body.tools ?? []).entries()) {
-    if (!isObject(t) || typeof t.type !== 'string') return invalid(`Missing required parameter: 'tools[${i}].type'.`, `tools[${i}].type`, 'missing_required_parameter');
+    if (!isObject(t) || typeof t.type !== 'string')
+      return invalid(`Missing required parameter: 'tools[${i}].type'.`, `tools[${i}].type`, 'missing_required_parameter');
     if ((t.type === 'function' || t.type === 'custom') && typeof t.name !== 'string') {
       return invalid(`Missing required parameter: 'tools[${i}].name'.`, `tools[${i}].name`, 'missing_required_parameter');
     }
@@ -103,7 +104,9 @@ export function buildResponse(
   let status: ResponsesBuilt['status'] = 'completed';
   if (scenario === 'function_call') {
     const fn = (req.tools ?? []).find((t) => t?.type === 'function' && typeof t.name === 'string');
-    const call = resolveCall(b.functionCall ?? (fn ? { name: fn.name, arguments: sampleArguments(fn.parameters) } : { name: 'get_weather', arguments: { city: 'Paris' } }));
+    const call = resolveCall(
+      b.functionCall ?? (fn ? { name: fn.name, arguments: sampleArguments(fn.parameters) } : { name: 'get_weather', arguments: { city: 'Paris' } }),
+    );
     output.push({ type: 'function_call', id: ids.functionCall(), call_id: ids.call(), name: call.name, arguments: call.arguments, status: 'completed' });
     words = 1;
   } else {
@@ -114,7 +117,14 @@ export function buildResponse(
       output.push(item);
       reasoningTokens = countWords(summary) + 1;
     }
-    const text = scenario === 'incomplete' ? answer.split(/(?<=\s)(?=\S)/).slice(0, 3).join('').trimEnd() : answer;
+    const text =
+      scenario === 'incomplete'
+        ? answer
+            .split(/(?<=\s)(?=\S)/)
+            .slice(0, 3)
+            .join('')
+            .trimEnd()
+        : answer;
     if (scenario === 'incomplete') status = 'incomplete';
     output.push(messageItem(text, status === 'incomplete' ? 'incomplete' : 'completed'));
     words = countWords(text);

@@ -45,7 +45,12 @@ export async function routeOpenAI(ctx: RequestContext): Promise<boolean> {
   if (method === 'GET' && (RESPONSES_PATHS.includes(path) || CODEX_PATHS.includes(path))) {
     ctx.requestId = ids.request();
     const ws = /\bwebsocket\b/i.test(headers['upgrade'] ?? '');
-    const error = { message: ws ? 'WebSocket connections are not supported on this endpoint; use HTTP POST.' : `Method ${method} not allowed.`, type: 'invalid_request_error', param: null, code: null };
+    const error = {
+      message: ws ? 'WebSocket connections are not supported on this endpoint; use HTTP POST.' : `Method ${method} not allowed.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    };
     sendOpenAIError(ctx, ws ? 426 : 405, error, { 'x-request-id': ctx.requestId, ...(ws ? { connection: 'close' } : {}) });
     return true;
   }
@@ -73,7 +78,8 @@ export async function routeOpenAI(ctx: RequestContext): Promise<boolean> {
     const bearer = /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1]?.trim();
     const plain = { 'x-request-id': ctx.requestId };
     if (bearer === undefined) {
-      const message = "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+      const message =
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
       sendOpenAIError(ctx, 401, { message, type: 'invalid_request_error', param: null, code: null }, plain);
       return true;
     }
@@ -90,7 +96,8 @@ export async function routeOpenAI(ctx: RequestContext): Promise<boolean> {
 
   if (endpoint !== 'openai_models') {
     if (json === undefined) {
-      const message = 'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)';
+      const message =
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
       sendOpenAIError(ctx, 400, { message, type: 'invalid_request_error', param: null, code: null }, call.headers());
       return true;
     }
@@ -129,8 +136,7 @@ export async function routeOpenAI(ctx: RequestContext): Promise<boolean> {
   return true;
 }
 
-const lower = (h: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+const lower = (h: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
 async function misbehave(ctx: RequestContext, call: OpenAICall, b: Behaviour, stream: boolean): Promise<void> {
   switch (b.kind) {
@@ -170,7 +176,13 @@ function sendErrorBehaviour(ctx: RequestContext, call: OpenAICall, b: ErrorBehav
   sendOpenAIError(ctx, b.status, error, call.headers(extra, { rateLimitedFor }));
 }
 
-async function sendStream(ctx: RequestContext, events: WireEvent[], terminal: Terminal, b: ChatReplyBehaviour | ResponsesReplyBehaviour, headers: Record<string, string>): Promise<void> {
+async function sendStream(
+  ctx: RequestContext,
+  events: WireEvent[],
+  terminal: Terminal,
+  b: ChatReplyBehaviour | ResponsesReplyBehaviour,
+  headers: Record<string, string>,
+): Promise<void> {
   const knobs = b.stream ?? {};
   const gzip = b.gzip === true && /\bgzip\b/.test(ctx.recorded.headers['accept-encoding'] ?? '');
   const plan = await planSse(events, terminal, knobs, gzip);

@@ -17,16 +17,12 @@ const isApiKey = (key: string, apiKeys: readonly string[] | null): boolean =>
 export function authenticate(headers: Record<string, string>, apiKeys: readonly string[] | null): AuthResult {
   const apiKey = headers['x-api-key'];
   if (apiKey !== undefined) {
-    return isApiKey(apiKey, apiKeys)
-      ? { ok: true, credential: { kind: 'api_key', value: apiKey } }
-      : { ok: false, message: 'invalid x-api-key' };
+    return isApiKey(apiKey, apiKeys) ? { ok: true, credential: { kind: 'api_key', value: apiKey } } : { ok: false, message: 'invalid x-api-key' };
   }
   const bearer = /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1]?.trim();
   if (bearer === undefined) return { ok: false, message: 'x-api-key header is required' };
   if (!bearer.startsWith('sk-ant-oat')) {
-    return isApiKey(bearer, apiKeys)
-      ? { ok: true, credential: { kind: 'api_key', value: bearer } }
-      : { ok: false, message: 'invalid x-api-key' };
+    return isApiKey(bearer, apiKeys) ? { ok: true, credential: { kind: 'api_key', value: bearer } } : { ok: false, message: 'invalid x-api-key' };
   }
   const betas = (headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim());
   if (!betas.includes(OAUTH_BETA)) return { ok: false, message: 'OAuth authentication is currently not supported.' };

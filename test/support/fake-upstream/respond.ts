@@ -49,13 +49,7 @@ export function responseHeaders(
 }
 
 /** Sends a JSON body; gzip-encodes it when asked and the request accepts gzip. */
-export function sendJson(
-  ctx: RequestContext,
-  status: number,
-  body: unknown,
-  headers: Record<string, string>,
-  gzip = false,
-): void {
+export function sendJson(ctx: RequestContext, status: number, body: unknown, headers: Record<string, string>, gzip = false): void {
   let bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
   const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
   if (gzip && /\bgzip\b/.test(ctx.recorded.headers['accept-encoding'] ?? '')) {

@@ -112,13 +112,7 @@ const waitWrite = (res: ServerResponse, chunk: Buffer, signal: AbortSignal): Pro
  * fake closing). Between writes it waits `delayMs`, or at least yields one event-loop turn so writes
  * leave as separate TCP segments instead of being coalesced.
  */
-export async function writeSse(
-  res: ServerResponse,
-  plan: SsePlan,
-  knobs: StreamKnobs,
-  signal: AbortSignal,
-  destroy: () => void,
-): Promise<void> {
+export async function writeSse(res: ServerResponse, plan: SsePlan, knobs: StreamKnobs, signal: AbortSignal, destroy: () => void): Promise<void> {
   try {
     for (const [i, piece] of plan.pieces.entries()) {
       if (signal.aborted) return;

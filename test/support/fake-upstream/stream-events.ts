@@ -110,11 +110,7 @@ function pickDefined(full: Record<string, unknown>, override: object): Record<st
 const PING: WireEvent = { event: 'ping', data: { type: 'ping' }, raw: '{"type": "ping"}' };
 
 /** Inserts pings / unknown events and cuts the sequence for errorAfterEvents / dropAfterEvents. */
-export function applyStreamKnobs(
-  events: WireEvent[],
-  knobs: StreamKnobs = {},
-  requestId: string,
-): { events: WireEvent[]; terminal: Terminal } {
+export function applyStreamKnobs(events: WireEvent[], knobs: StreamKnobs = {}, requestId: string): { events: WireEvent[]; terminal: Terminal } {
   let out = [...events];
   if (knobs.unknownEvents) {
     const firstStop = out.findIndex((e) => e.event === 'content_block_stop');

@@ -57,13 +57,18 @@ export function ensureWebBuilt(): void {
       break;
     } catch {
       // Someone else builds; a lock older than 3 minutes is stale (its builder died).
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000 || Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000 || Date.now() > deadline)
+        rmSync(lock, { recursive: true, force: true });
       sleepSync(200);
     }
   }
   try {
     if (fresh(index)) return;
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--emptyOutDir=false'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn', '--emptyOutDir=false'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -74,7 +79,15 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -105,7 +118,11 @@ export async function watchedPage(ctx: BrowserContext, allowStatus: (url: string
 
 /** No horizontal overflow at this viewport; in English no CJK text; in both no raw message keys. */
 export async function checkPage(page: Page, lang: 'en' | 'zh-CN', label: string): Promise<void> {
-  const r: { sw: number; iw: number; text: string } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth, text: document.body.innerText }));
+  const r: { sw: number; iw: number; text: string } = await page.evaluate(() => ({
+    sw: document.documentElement.scrollWidth,
+    iw: window.innerWidth,
+    text: document.body.innerText,
+  }));
   assert.ok(r.sw <= r.iw + 1, `${label}: horizontal overflow (${r.sw} > ${r.iw})`);
   if (lang === 'en') {
     const cjk = r.text.match(/[\u3400-\u9fff]+/g) ?? [];
@@ -113,7 +130,9 @@ export async function checkPage(page: Page, lang: 'en' | 'zh-CN', label: string)
     const stray = cjk.filter((s) => s !== '中文');
     assert.deepEqual(stray, [], `${label}: CJK text in English mode`);
   }
-  const raw = r.text.match(/\b(common|nav|dashboard|accounts|keys|keyForm|once|usage|requests|settings|stats|login|state|tokens|limits|errors|oauth)\.[a-zA-Z_]+\b/g) ?? [];
+  const raw =
+    r.text.match(/\b(common|nav|dashboard|accounts|keys|keyForm|once|usage|requests|settings|stats|login|state|tokens|limits|errors|oauth)\.[a-zA-Z_]+\b/g) ??
+    [];
   assert.deepEqual(raw, [], `${label}: raw i18n keys`);
   for (const bad of ['undefined', 'NaN', 'Invalid Date', '[object Object]']) assert.ok(!r.text.includes(bad), `${label}: "${bad}" on the page`);
 }
@@ -121,7 +140,9 @@ export async function checkPage(page: Page, lang: 'en' | 'zh-CN', label: string)
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Let enter/leave transitions (modals, drawers) finish: a half-faded dialog is not what a user sees.
-  await page.waitForFunction(() => document.getAnimations().every((a: { playState: string }) => a.playState !== 'running'), undefined, { timeout: 5000 }).catch(() => undefined);
+  await page
+    .waitForFunction(() => document.getAnimations().every((a: { playState: string }) => a.playState !== 'running'), undefined, { timeout: 5000 })
+    .catch(() => undefined);
   await page.waitForTimeout(50);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }

@@ -29,7 +29,8 @@ export function parsePowerShell(text: string): ShellEffect {
     if ((m = /^\$env:(\w+) = "(.*)"$/.exec(l))) fx.env[m[1]] = literal(m[2]);
     else if ((m = /^\[Environment\]::SetEnvironmentVariable\("(\w+)", "(.*)", "User"\)$/.exec(l))) fx.persisted[m[1]] = literal(m[2]);
     else if ((m = /^New-Item -ItemType Directory -Force "\$HOME\\([^"]+)" \| Out-Null$/.exec(l))) dirs.add(slash(m[1]));
-    else if ((m = /^if \(\(Test-Path "\$HOME\\([^"]+)"\) -and -not \(Test-Path "\$HOME\\\1\.bak"\)\) \{ Copy-Item "\$HOME\\\1" "\$HOME\\\1\.bak" \}$/.exec(l))) continue;
+    else if ((m = /^if \(\(Test-Path "\$HOME\\([^"]+)"\) -and -not \(Test-Path "\$HOME\\\1\.bak"\)\) \{ Copy-Item "\$HOME\\\1" "\$HOME\\\1\.bak" \}$/.exec(l)))
+      continue;
     else if ((m = /^\$(\w+) = @'$/.exec(l))) {
       const body: string[] = [];
       for (i++; i < lines.length && lines[i] !== "'@"; i++) body.push(lines[i]);
@@ -95,19 +96,25 @@ export function parseCmd(text: string): ShellEffect {
     if ((m = /^set "(\w+)=(.*)"$/.exec(l))) fx.env[m[1]] = literal(m[2]);
     else if ((m = /^setx (\w+) "(.*)"$/.exec(l))) fx.persisted[m[1]] = literal(m[2]);
     else if ((m = /^if not exist "%USERPROFILE%\\([^"]+)" mkdir "%USERPROFILE%\\\1"$/.exec(l))) dirs.add(slash(m[1]));
-    else if ((m = /^if exist "%USERPROFILE%\\([^"]+)" if not exist "%USERPROFILE%\\\1\.bak" copy "%USERPROFILE%\\\1" "%USERPROFILE%\\\1\.bak" >nul$/.exec(l))) continue;
+    else if ((m = /^if exist "%USERPROFILE%\\([^"]+)" if not exist "%USERPROFILE%\\\1\.bak" copy "%USERPROFILE%\\\1" "%USERPROFILE%\\\1\.bak" >nul$/.exec(l)))
+      continue;
     else if ((m = /^\((.*)\) > "%USERPROFILE%\\([^"]+)"$/.exec(l))) {
       const path = slash(m[2]);
       if (!dirs.has(path.split('/').slice(0, -1).join('/'))) throw new Error(`cmd: ${path} is written before its folder exists`);
       // echo ends every line with CRLF.
-      fx.files[path] = cmdCommands(m[1]).map((c) => cmdEchoText(c) + '\r\n').join('');
+      fx.files[path] = cmdCommands(m[1])
+        .map((c) => cmdEchoText(c) + '\r\n')
+        .join('');
     } else if (l.trim() !== '') throw new Error(`cmd: unknown line: ${l}`);
   }
   return fx;
 }
 
 /** The Invoke-RestMethod check (a splatted hashtable, then the call), with `$env:X` taken from `env`. */
-export function parseInvokeRestMethod(text: string, env: Record<string, string>): { url: string; headers: Record<string, string>; body: string; method: string } {
+export function parseInvokeRestMethod(
+  text: string,
+  env: Record<string, string>,
+): { url: string; headers: Record<string, string>; body: string; method: string } {
   const m = /^\$(\w+) = @\{\n((?:  .+\n)+)\}\nInvoke-RestMethod @\1$/.exec(text);
   if (!m) throw new Error(`PowerShell: unknown check: ${text}`);
   const sub = (s: string) =>

@@ -27,20 +27,24 @@ function reasonsCell(a: Account, t: T, now: number) {
   const chip = h(StateTag, { state: a.state });
   const body = h('div', { class: 'cell-health' }, [chip, line ? h('div', { class: 'muted small ellipsis', title: line }, line) : null]);
   if (reasons.length === 0) return body;
-  return h(NPopover, { trigger: 'hover', placement: 'bottom-start' }, {
-    trigger: () => body,
-    default: () =>
-      h('div', { class: 'reasons' }, [
-        h('b', t('accounts.reasons')),
-        ...reasons.map((r) =>
-          h('div', { class: 'reason' }, [
-            h('div', `${t(`state.${r.code}`)}${r.httpStatus ? ` · HTTP ${r.httpStatus}` : ''}${r.source ? ` · ${r.source}` : ''}`),
-            r.message ? h('div', { class: 'muted' }, r.message) : null,
-            h('div', { class: 'muted small' }, `${fmtTime(r.since ?? null)} → ${r.until ? fmtTime(r.until) : '∞'}`),
-          ]),
-        ),
-      ]),
-  });
+  return h(
+    NPopover,
+    { trigger: 'hover', placement: 'bottom-start' },
+    {
+      trigger: () => body,
+      default: () =>
+        h('div', { class: 'reasons' }, [
+          h('b', t('accounts.reasons')),
+          ...reasons.map((r) =>
+            h('div', { class: 'reason' }, [
+              h('div', `${t(`state.${r.code}`)}${r.httpStatus ? ` · HTTP ${r.httpStatus}` : ''}${r.source ? ` · ${r.source}` : ''}`),
+              r.message ? h('div', { class: 'muted' }, r.message) : null,
+              h('div', { class: 'muted small' }, `${fmtTime(r.since ?? null)} → ${r.until ? fmtTime(r.until) : '∞'}`),
+            ]),
+          ),
+        ]),
+    },
+  );
 }
 
 function windowsCell(a: Account, t: T, now: number) {
@@ -82,7 +86,18 @@ export function accountColumns(t: T, te: (k: string) => boolean, act: AccountAct
       minWidth: 200,
       render: (a) =>
         h('div', { class: 'cell-name' }, [
-          h('div', { class: 'nm' }, [act.detail ? h('a', { class: 'link', href: '#', 'data-testid': 'acc-detail', onClick: (e: MouseEvent) => (e.preventDefault(), act.detail?.(a)) }, h('b', a.name)) : h('b', a.name), h(NTag, { size: 'tiny', bordered: false, class: 'kind', color: kindTagColor(a.kind), 'data-testid': 'acc-kind-tag', 'data-kind': a.kind }, () => (te(`kind.${a.kind}`) ? t(`kind.${a.kind}`) : a.kind))]),
+          h('div', { class: 'nm' }, [
+            act.detail
+              ? h(
+                  'a',
+                  { class: 'link', href: '#', 'data-testid': 'acc-detail', onClick: (e: MouseEvent) => (e.preventDefault(), act.detail?.(a)) },
+                  h('b', a.name),
+                )
+              : h('b', a.name),
+            h(NTag, { size: 'tiny', bordered: false, class: 'kind', color: kindTagColor(a.kind), 'data-testid': 'acc-kind-tag', 'data-kind': a.kind }, () =>
+              te(`kind.${a.kind}`) ? t(`kind.${a.kind}`) : a.kind,
+            ),
+          ]),
           identityLine(a) ? h('div', { class: 'muted small ellipsis', title: identityLine(a) }, identityLine(a)) : null,
           a.secretHint ? h('div', { class: 'muted small mono' }, a.secretHint) : null,
         ]),
@@ -93,19 +108,43 @@ export function accountColumns(t: T, te: (k: string) => boolean, act: AccountAct
       title: t('accounts.todayUsage'),
       key: 'today',
       minWidth: 150,
-      render: (a) => h('div', { class: 'num small', title: `${fmtInt(a.today.totalTokens)} tokens` }, `${fmtInt(a.today.requests)} · ${fmtTokens(a.today.totalTokens)} · ${fmtMicros(a.today.costMicros)}`),
+      render: (a) =>
+        h(
+          'div',
+          { class: 'num small', title: `${fmtInt(a.today.totalTokens)} tokens` },
+          `${fmtInt(a.today.requests)} · ${fmtTokens(a.today.totalTokens)} · ${fmtMicros(a.today.costMicros)}`,
+        ),
     },
     {
       title: () => h('span', { title: t('accounts.priorityHelp') }, `${t('accounts.priority')} ↑`),
       key: 'priority',
       width: 96,
-      render: (a) => h(NInputNumber, { value: a.priority, size: 'tiny', min: 0, max: 1000, showButton: false, style: 'width:64px', onBlur: (e: FocusEvent) => {
-        const v = Number((e.target as HTMLInputElement).value);
-        if (Number.isInteger(v) && v !== a.priority) act.priority(a, v);
-      } }),
+      render: (a) =>
+        h(NInputNumber, {
+          value: a.priority,
+          size: 'tiny',
+          min: 0,
+          max: 1000,
+          showButton: false,
+          style: 'width:64px',
+          onBlur: (e: FocusEvent) => {
+            const v = Number((e.target as HTMLInputElement).value);
+            if (Number.isInteger(v) && v !== a.priority) act.priority(a, v);
+          },
+        }),
     },
-    { title: t('common.lastUsed'), key: 'lastUsedAt', minWidth: 110, render: (a) => h('span', { title: fmtTime(a.lastUsedAt, true) }, a.lastUsedAt ? fmtRelative(a.lastUsedAt, now) : '—') },
-    { title: t('accounts.proxy'), key: 'proxy', minWidth: 110, render: (a) => h('span', { class: 'small mono' }, a.proxy ? `${a.proxy.type} ${a.proxy.host}` : t('accounts.direct')) },
+    {
+      title: t('common.lastUsed'),
+      key: 'lastUsedAt',
+      minWidth: 110,
+      render: (a) => h('span', { title: fmtTime(a.lastUsedAt, true) }, a.lastUsedAt ? fmtRelative(a.lastUsedAt, now) : '—'),
+    },
+    {
+      title: t('accounts.proxy'),
+      key: 'proxy',
+      minWidth: 110,
+      render: (a) => h('span', { class: 'small mono' }, a.proxy ? `${a.proxy.type} ${a.proxy.host}` : t('accounts.direct')),
+    },
     {
       title: t('accounts.expiry'),
       key: 'expiresAt',
@@ -123,7 +162,9 @@ export function accountColumns(t: T, te: (k: string) => boolean, act: AccountAct
       width: 210,
       render: (a) =>
         h('div', { class: 'cell-actions' }, [
-          h(NButton, { size: 'tiny', secondary: true, loading: act.testing.has(a.id), 'data-testid': 'acc-test', onClick: () => act.test(a) }, () => t('accounts.test')),
+          h(NButton, { size: 'tiny', secondary: true, loading: act.testing.has(a.id), 'data-testid': 'acc-test', onClick: () => act.test(a) }, () =>
+            t('accounts.test'),
+          ),
           h(NSwitch, { size: 'small', value: a.schedulable, 'aria-label': t('accounts.schedulable'), 'onUpdate:value': (v: boolean) => act.toggle(a, v) }),
           h(NButton, { size: 'tiny', secondary: true, onClick: () => act.edit(a) }, () => t('common.edit')),
           h(

@@ -26,13 +26,23 @@ function limitsCell(k: ApiKeyView, t: T, now: number) {
   const limits = Array.isArray(k.limits) ? [...k.limits].sort((a, b) => b.ratio - a.ratio) : [];
   if (limits.length === 0) return h('span', { class: 'muted small' }, t('keys.noLimits'));
   const bars = limits.slice(0, 2).map((l) =>
-    h(UsageBar, { label: t(`limits.${l.kind}`), ratio: l.ratio, text: limitText(l), title: l.resetsAt ? t('limits.resets', { when: `${fmtRelative(l.resetsAt, now)} (${fmtTime(l.resetsAt)})` }) : undefined }),
+    h(UsageBar, {
+      label: t(`limits.${l.kind}`),
+      ratio: l.ratio,
+      text: limitText(l),
+      title: l.resetsAt ? t('limits.resets', { when: `${fmtRelative(l.resetsAt, now)} (${fmtTime(l.resetsAt)})` }) : undefined,
+    }),
   );
   if (limits.length <= 2) return h('div', { class: 'cell-limits' }, bars);
-  return h(NTooltip, { trigger: 'hover' }, {
-    trigger: () => h('div', { class: 'cell-limits' }, [...bars, h('span', { class: 'muted small' }, `+${limits.length - 2}`)]),
-    default: () => limits.map((l) => h('div', `${t(`limits.${l.kind}`)}: ${limitText(l)}${l.resetsAt ? ` · ${t('limits.resets', { when: fmtTime(l.resetsAt) })}` : ''}`)),
-  });
+  return h(
+    NTooltip,
+    { trigger: 'hover' },
+    {
+      trigger: () => h('div', { class: 'cell-limits' }, [...bars, h('span', { class: 'muted small' }, `+${limits.length - 2}`)]),
+      default: () =>
+        limits.map((l) => h('div', `${t(`limits.${l.kind}`)}: ${limitText(l)}${l.resetsAt ? ` · ${t('limits.resets', { when: fmtTime(l.resetsAt) })}` : ''}`)),
+    },
+  );
 }
 
 export function keyColumns(t: T, act: KeyActions, now: number, deleted: boolean): DataTableColumns<ApiKeyView> {
@@ -43,8 +53,20 @@ export function keyColumns(t: T, act: KeyActions, now: number, deleted: boolean)
       minWidth: 220,
       render: (k) =>
         h('div', { class: 'cell-name' }, [
-          h('div', { class: 'nm' }, [act.detail ? h('a', { class: 'link', href: '#', 'data-testid': 'key-detail', onClick: (e: MouseEvent) => (e.preventDefault(), act.detail?.(k)) }, h('b', { title: k.description || undefined }, k.name)) : h('b', { title: k.description || undefined }, k.name), ...k.tags.map((tag) => h(NTag, { size: 'tiny', bordered: false, round: true }, () => tag))]),
-          h('div', { class: 'pfx' }, [h('code', { class: 'small', 'data-testid': 'key-prefix' }, `${k.prefix}…`), h(CopyButton, { text: k.prefix, size: 'tiny', label: t('common.copy') })]),
+          h('div', { class: 'nm' }, [
+            act.detail
+              ? h(
+                  'a',
+                  { class: 'link', href: '#', 'data-testid': 'key-detail', onClick: (e: MouseEvent) => (e.preventDefault(), act.detail?.(k)) },
+                  h('b', { title: k.description || undefined }, k.name),
+                )
+              : h('b', { title: k.description || undefined }, k.name),
+            ...k.tags.map((tag) => h(NTag, { size: 'tiny', bordered: false, round: true }, () => tag)),
+          ]),
+          h('div', { class: 'pfx' }, [
+            h('code', { class: 'small', 'data-testid': 'key-prefix' }, `${k.prefix}…`),
+            h(CopyButton, { text: k.prefix, size: 'tiny', label: t('common.copy') }),
+          ]),
         ]),
     },
     { title: t('common.status'), key: 'status', width: 110, render: (k) => h(StateTag, { state: k.status }) },
@@ -56,10 +78,19 @@ export function keyColumns(t: T, act: KeyActions, now: number, deleted: boolean)
       render: (k) => {
         const u = k.usage;
         if (!u) return '—';
-        return h('span', { class: 'num small', title: `${fmtInt(u.totalTokens)} tokens`, 'data-testid': 'key-usage' }, t('keys.usageCell', { req: fmtInt(u.requests), tok: fmtTokens(u.totalTokens), cost: fmtMicros(u.costMicros) }));
+        return h(
+          'span',
+          { class: 'num small', title: `${fmtInt(u.totalTokens)} tokens`, 'data-testid': 'key-usage' },
+          t('keys.usageCell', { req: fmtInt(u.requests), tok: fmtTokens(u.totalTokens), cost: fmtMicros(u.costMicros) }),
+        );
       },
     },
-    { title: t('common.lastUsed'), key: 'lastUsedAt', minWidth: 110, render: (k) => h('span', { title: fmtTime(k.lastUsedAt, true) }, k.lastUsedAt ? fmtRelative(k.lastUsedAt, now) : '—') },
+    {
+      title: t('common.lastUsed'),
+      key: 'lastUsedAt',
+      minWidth: 110,
+      render: (k) => h('span', { title: fmtTime(k.lastUsedAt, true) }, k.lastUsedAt ? fmtRelative(k.lastUsedAt, now) : '—'),
+    },
     {
       title: t('common.expires'),
       key: 'expiresAt',

@@ -42,6 +42,13 @@ export function barsOption(rows: { label: string; value: number }[], fmt: (v: nu
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => fmt(v) },
     xAxis: { type: 'value', splitNumber: 3, axisLabel: { formatter: (v: number) => fmt(v), hideOverlap: true }, splitLine: { lineStyle: { opacity: 0.3 } } },
     yAxis: { type: 'category', data: r.map((x) => (x.label.length > 28 ? x.label.slice(0, 27) + '…' : x.label)), axisTick: { show: false } },
-    series: [{ type: 'bar', data: r.map((x) => x.value), barMaxWidth: 18, label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) } }],
+    series: [
+      {
+        type: 'bar',
+        data: r.map((x) => x.value),
+        barMaxWidth: 18,
+        label: { show: true, position: 'right', formatter: (p: { value: number }) => fmt(p.value) },
+      },
+    ],
   };
 }

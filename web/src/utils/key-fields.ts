@@ -50,7 +50,11 @@ export function useKeyFields(edit: () => boolean) {
       const doc = await api.get<Doc>('/admin/openapi.json');
       const op = edit() ? doc.paths['/admin/keys/{id}']?.patch : doc.paths['/admin/keys']?.post;
       const props = op?.requestBody?.content['application/json']?.schema.properties ?? {};
-      fields.value = new Map(Object.entries(props).filter(([n]) => !BASE_FIELDS.has(n)).map(([n, s]) => [n, describe(n, s)]));
+      fields.value = new Map(
+        Object.entries(props)
+          .filter(([n]) => !BASE_FIELDS.has(n))
+          .map(([n, s]) => [n, describe(n, s)]),
+      );
     } catch {
       fields.value = new Map();
     }
@@ -91,7 +95,9 @@ export function limitSentences(v: Record<string, unknown>, t: T, tz: string): st
   if (num(v.weeklyOpusCostLimit)) {
     const day = t(`keyFields.day.${DAYS[num(v.weeklyResetDay) || 1]}`);
     const hour = String(num(v.weeklyResetHour)).padStart(2, '0');
-    out.push(t('keyFields.s.weekly', { v: fmtUsd(num(v.weeklyOpusCostLimit)), family: t(`keyFields.family.${String(v.weeklyCostFamily ?? 'opus')}`), day, hour, tz }));
+    out.push(
+      t('keyFields.s.weekly', { v: fmtUsd(num(v.weeklyOpusCostLimit)), family: t(`keyFields.family.${String(v.weeklyCostFamily ?? 'opus')}`), day, hour, tz }),
+    );
   }
   if (num(v.totalCostLimit)) out.push(t('keyFields.s.total', { v: fmtUsd(num(v.totalCostLimit)) }));
   return out;
@@ -103,6 +109,7 @@ export function keyAccess(v: Record<string, unknown>): KeyAccess {
   const f = { ...nested, ...v };
   const services = Array.isArray(f.permissions) ? (f.permissions as string[]).filter((s) => s !== 'all') : [];
   const list = Array.isArray(f.restrictedModels) ? (f.restrictedModels as string[]) : [];
-  const models = f.enableModelRestriction === true && list.length ? { mode: f.modelRestrictionMode === 'whitelist' ? ('allow' as const) : ('deny' as const), list } : null;
+  const models =
+    f.enableModelRestriction === true && list.length ? { mode: f.modelRestrictionMode === 'whitelist' ? ('allow' as const) : ('deny' as const), list } : null;
   return { services, models };
 }

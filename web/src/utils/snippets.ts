@@ -106,7 +106,8 @@ export function codexConfig(origin: string): string[] {
 }
 
 /** ~/.gemini/settings.json: the API-key auth type (else headless mode exits 41) and no phoning home. */
-export const GEMINI_SETTINGS = '{"security":{"auth":{"selectedType":"gemini-api-key"}},"privacy":{"usageStatisticsEnabled":false},"telemetry":{"enabled":false},"general":{"enableAutoUpdate":false}}';
+export const GEMINI_SETTINGS =
+  '{"security":{"auth":{"selectedType":"gemini-api-key"}},"privacy":{"usageStatisticsEnabled":false},"telemetry":{"enabled":false},"general":{"enableAutoUpdate":false}}';
 
 /** cmd's echo: escape ^ & | < > ( ) outside double quotes (inside them cmd keeps them, and a caret would print). */
 function cmdEcho(line: string): string {
@@ -153,7 +154,12 @@ export function chatBody(model: string): string {
 
 function chatVerify(shell: Shell, model: string): string[] {
   const body = chatBody(model);
-  if (shell === 'bash') return ['curl -sS "$OPENAI_BASE_URL/chat/completions" \\', '  -H "Authorization: Bearer $OPENAI_API_KEY" -H "Content-Type: application/json" \\', `  -d '${body}'`];
+  if (shell === 'bash')
+    return [
+      'curl -sS "$OPENAI_BASE_URL/chat/completions" \\',
+      '  -H "Authorization: Bearer $OPENAI_API_KEY" -H "Content-Type: application/json" \\',
+      `  -d '${body}'`,
+    ];
   if (shell === 'powershell') {
     // Invoke-RestMethod rather than curl: Windows PowerShell 5.1 mangles quotes passed to native programs.
     return [
@@ -167,7 +173,9 @@ function chatVerify(shell: Shell, model: string): string[] {
       'Invoke-RestMethod @req',
     ];
   }
-  return [`curl -sS "%OPENAI_BASE_URL%/chat/completions" -H "Authorization: Bearer %OPENAI_API_KEY%" -H "Content-Type: application/json" -d "${body.replace(/"/g, '\\"')}"`];
+  return [
+    `curl -sS "%OPENAI_BASE_URL%/chat/completions" -H "Authorization: Bearer %OPENAI_API_KEY%" -H "Content-Type: application/json" -d "${body.replace(/"/g, '\\"')}"`,
+  ];
 }
 
 /** The setup of one client for one shell; `key` is the real key (only in the once-dialog) or a placeholder. */

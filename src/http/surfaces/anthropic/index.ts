@@ -22,7 +22,6 @@ import { chatHandler } from '../openai/chat.js';
 import { openaiErrorHandler } from '../openai/index.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 
-
 export interface AnthropicSurfaceDeps {
   keys: ApiKeyService;
   gate: KeyGate;

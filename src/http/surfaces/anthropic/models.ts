@@ -30,7 +30,11 @@ export function modelPage(models: readonly ModelInfo[], q: ModelPageQuery) {
   let start = 0;
   let end = models.length;
   if (q.after_id) start = models.findIndex((m) => m.id === q.after_id) + 1;
-  if (q.before_id) end = Math.max(0, models.findIndex((m) => m.id === q.before_id));
+  if (q.before_id)
+    end = Math.max(
+      0,
+      models.findIndex((m) => m.id === q.before_id),
+    );
   const slice = q.before_id && !q.after_id ? models.slice(Math.max(0, end - limit), end) : models.slice(start, Math.min(end, start + limit));
   const hasMore = q.before_id && !q.after_id ? end - limit > 0 : start + slice.length < end;
   return { data: slice, has_more: hasMore, first_id: slice[0]?.id ?? null, last_id: slice.at(-1)?.id ?? null };

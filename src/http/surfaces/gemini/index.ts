@@ -62,8 +62,12 @@ export async function geminiSurface(app: FastifyInstance, deps: GeminiSurfaceDep
 
   for (const version of ['v1beta', 'v1']) {
     app.post(`/${version}/models/:target`, { onRequest: authFirst }, generate(version));
-    app.get(`/${version}/models`, { onRequest: authFirst }, async (request) => modelList(request.relayKey!, request.query as { pageSize?: string; pageToken?: string }));
-    app.get(`/${version}/models/:target`, { onRequest: authFirst }, async (request) => modelDetail(request.relayKey!, (request.params as { target: string }).target));
+    app.get(`/${version}/models`, { onRequest: authFirst }, async (request) =>
+      modelList(request.relayKey!, request.query as { pageSize?: string; pageToken?: string }),
+    );
+    app.get(`/${version}/models/:target`, { onRequest: authFirst }, async (request) =>
+      modelDetail(request.relayKey!, (request.params as { target: string }).target),
+    );
   }
   codeAssistRoutes(app, deps);
 }

@@ -49,7 +49,14 @@ export function chatFromGemini(ctx: { model: string; id: string; created: number
 }
 
 /** Relays one Chat Completions request to the Gemini pool. */
-export async function geminiChat(deps: RelaySurfaceDeps, request: FastifyRequest, reply: FastifyReply, startedAt: number, body: Record<string, unknown>, model: string): Promise<void> {
+export async function geminiChat(
+  deps: RelaySurfaceDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  startedAt: number,
+  body: Record<string, unknown>,
+  model: string,
+): Promise<void> {
   let t: ReturnType<typeof chatToGemini>;
   try {
     t = chatToGemini(body);

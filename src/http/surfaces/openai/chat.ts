@@ -45,7 +45,8 @@ function failure(a: FailedAnswer): FailedAnswer {
   }
   const r = anthropicErrorToChat(a.status, parsed);
   const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
-  for (const h of ['retry-after', 'retry-after-ms', 'x-should-retry', 'request-id']) if (a.headers[h] !== undefined) headers[h === 'request-id' ? 'x-request-id' : h] = a.headers[h];
+  for (const h of ['retry-after', 'retry-after-ms', 'x-should-retry', 'request-id'])
+    if (a.headers[h] !== undefined) headers[h === 'request-id' ? 'x-request-id' : h] = a.headers[h];
   return { status: r.status, headers, body: Buffer.from(JSON.stringify(r.body)) };
 }
 

@@ -76,7 +76,10 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
       const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
       const err = new RelayError('NOT_FOUND', upgrade ? 'WebSocket is not supported here; use HTTP POST with stream: true' : 'Use POST to create a response');
       const r = openaiResponsesErrors.json(err, request.id);
-      return reply.code(upgrade ? 426 : 405).headers(r.headers).send(r.body);
+      return reply
+        .code(upgrade ? 426 : 405)
+        .headers(r.headers)
+        .send(r.body);
     });
     app.post(`${base}/chat/completions`, { onRequest: authFirst }, chatHandler(deps, { forceClaude: false }));
     app.get(`${base}/models`, async (request) => modelList(await deps.keys.authenticate(presentedKey(request.headers)), 'all'));

@@ -74,7 +74,15 @@ export interface Delivery {
 }
 
 export interface HistoryItem {
-  event: { id: string; type: string; at: string; severity: 'critical' | 'warning' | 'info'; title: string; lines: string[]; subject: { kind: string; id?: string; name?: string } };
+  event: {
+    id: string;
+    type: string;
+    at: string;
+    severity: 'critical' | 'warning' | 'info';
+    title: string;
+    lines: string[];
+    subject: { kind: string; id?: string; name?: string };
+  };
   deliveries: Delivery[];
   note: string | null;
 }
