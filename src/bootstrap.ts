@@ -220,7 +220,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
         health,
         sticky,
         credentials,
-        limits: store.limits,
+        slots: store.accountSlots,
         clock,
         log,
         maxAttempts: () => settings.get('relay').failoverMaxAttempts,

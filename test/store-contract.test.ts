@@ -689,6 +689,29 @@ for (const backend of backends) {
       assert.deepEqual(c, { window: null, dailyCostNanos: 310, weeklyCostNanos: 210, totalCostNanos: 910, totalTokens: 55, inFlight: 0 });
     });
 
+    t('account slots: at most `limit` live leases per account, across instances; released and expired ones free a slot', async () => {
+      const slot = (leaseId: string, now: number, ttlMs = 60_000) => ({ leaseId, limit: 2, ttlMs, now });
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l1', 1_000)), true);
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l2', 1_000, 500)), true);
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l3', 1_000)), false, 'full at the limit');
+      assert.equal(await store.accountSlots.acquire('acc-other', slot('o1', 1_000)), true, 'accounts do not share slots');
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l3', 1_400)), false, 'l2 is still live');
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l3', 1_600)), true, 'l2 expired at 1500');
+      await store.accountSlots.release('acc-s', 'l1');
+      await store.accountSlots.release('acc-s', 'not-held');
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l4', 1_700)), true, 'released l1 freed a slot');
+      assert.equal(await store.accountSlots.acquire('acc-s', slot('l5', 1_700)), false);
+      if (!ctx.second) return;
+      const other = await ctx.second();
+      try {
+        assert.equal(await other.accountSlots.acquire('acc-s', slot('x1', 1_700)), false, 'another instance sees the same slots');
+        await store.accountSlots.release('acc-s', 'l4');
+        assert.equal(await other.accountSlots.acquire('acc-s', slot('x1', 1_700)), true);
+      } finally {
+        await other.close();
+      }
+    });
+
     t('change events: local writes notify at once; other instances notice', async () => {
       const seen: ChangeEvent[] = [];
       const off = store.onChange((e) => seen.push(e));

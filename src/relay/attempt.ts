@@ -61,10 +61,9 @@ function parseJson(buf: Buffer): unknown {
 async function accountSlot(deps: RelayDeps, entry: PoolAccount): Promise<(() => void) | null> {
   if (entry.maxConcurrency <= 0) return () => {};
   const leaseId = newId();
-  const scope = `account:${entry.id}`;
-  const r = await deps.limits.admit(scope, { now: deps.clock.now(), concurrency: { limit: entry.maxConcurrency, leaseId, ttlMs: ACCOUNT_LEASE_MS } });
-  if (!r.ok) return null;
-  return () => void deps.limits.release(scope, leaseId).catch(() => undefined);
+  const taken = await deps.slots.acquire(entry.id, { leaseId, limit: entry.maxConcurrency, ttlMs: ACCOUNT_LEASE_MS, now: deps.clock.now() });
+  if (!taken) return null;
+  return () => void deps.slots.release(entry.id, leaseId).catch(() => undefined);
 }
 
 /** Longest a crashed instance can hold an account slot. */

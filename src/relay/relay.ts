@@ -15,7 +15,7 @@ import type { AccountPool, PoolAccount } from '../accounts/pool.js';
 import type { Credentials } from '../accounts/credentials.js';
 import type { StickySessions } from '../scheduling/sticky-sessions.js';
 import type { UpstreamClient } from '../upstream/client.js';
-import type { LimitsRepo } from '../store/types.js';
+import type { AccountSlotsRepo } from '../store/types.js';
 import { attempt, type AttemptResult, type ClientState } from './attempt.js';
 import type { FailedAnswer, RelayJob, RequestObserver } from './types.js';
 import type { TapResult } from '../providers/types.js';
@@ -28,7 +28,7 @@ export interface RelayDeps {
   sticky: StickySessions;
   credentials: Credentials;
   /** Leases for accounts with a concurrency cap. */
-  limits: LimitsRepo;
+  slots: AccountSlotsRepo;
   clock: Clock;
   log: Logger;
   /** Most accounts one request may try (failover bound); read per request (Settings › Relay behaviour). */
@@ -171,7 +171,6 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
 }
 
 function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
-  job.admission?.release();
   const durationMs = deps.clock.now() - job.startedAt;
   const tap = out.tap;
   // Partial: the upstream started answering but the answer did not reach its end (client gone, stream cut).
@@ -194,7 +193,7 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
       usage: tap?.usage ?? null,
       partial,
       errorCode,
-      weeklyLabel: job.admission?.weeklyLabel ?? null,
+      weeklyLabel: job.weeklyLabel,
       settle: needsAdmission(job.key.limits),
     }).costNanos;
   }

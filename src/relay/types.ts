@@ -3,7 +3,6 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { ApiKey } from '../core/api-key.js';
 import type { Operation } from '../providers/types.js';
 import type { RelayError } from '../core/errors.js';
-import type { Admission } from '../keys/key-gate.js';
 import type { Usage } from '../core/usage.js';
 
 /** How an API surface renders the relay's own errors on its wire. */
@@ -33,8 +32,8 @@ export interface RelayJob {
   conversation: string | null;
   /** The key's binding to one account or a group. */
   binding?: { accountId?: string; groupId?: string; allowFallback?: boolean };
-  /** What the key's admission holds (a concurrency lease); released when the request ends. */
-  admission?: Admission;
+  /** The key's week label when this request's cost counts toward a weekly cap (from its admission), else null. */
+  weeklyLabel: string | null;
   stream: boolean;
   /** Record usage (false for count_tokens, which costs nothing). */
   record: boolean;

@@ -251,6 +251,16 @@ export interface LimitsRepo {
   ): Promise<void>;
 }
 
+/**
+ * Concurrency slots of accounts with a cap, shared by every instance: a slot is a lease that ends when the attempt
+ * ends, or expires (an instance that died cannot hold one for ever).
+ */
+export interface AccountSlotsRepo {
+  /** Takes a slot when fewer than `limit` live leases exist; false when the account is full. */
+  acquire(accountId: string, slot: { leaseId: string; limit: number; ttlMs: number; now: number }): Promise<boolean>;
+  release(accountId: string, leaseId: string): Promise<void>;
+}
+
 export interface Store {
   readonly kind: StoreKind;
   readonly admins: AdminRepo;
@@ -262,6 +272,7 @@ export interface Store {
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
   readonly limits: LimitsRepo;
+  readonly accountSlots: AccountSlotsRepo;
   /** Broadcasts an event to every instance's onChange listeners (this one included). */
   publish(event: ChangeEvent): void;
   /** Round-trip time to the backend in ms; throws when it is unreachable. */

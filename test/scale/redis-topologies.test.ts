@@ -74,7 +74,8 @@ describe('Redis Sentinel', { skip: skip ?? false }, () => {
     fake = await createFakeUpstream();
     fake.setDefault({ kind: 'reply', usage: { input_tokens: 9, output_tokens: 4 } });
     relay = await startRelay({
-      env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name, REDIS_KEY_PREFIX: 'crs-sentinel:', REDIS_COMMAND_TIMEOUT_MS: '1000', ...SECRETS },
+      env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.name, REDIS_KEY_PREFIX: 'crs-sentinel:', REDIS_COMMAND_TIMEOUT_MS: '3000', ...SECRETS },
+      // (3 s: short enough to follow the failover quickly, long enough for a loaded 2-core CI machine.)
     });
     await relay.addAccount(fake.url);
   });

@@ -86,7 +86,7 @@ export function forwardedQuery(url: string, allowed: readonly string[]): string 
 }
 
 /** What a surface decided about one request; the rest of the job comes from the request itself. */
-export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'binding' | 'admission' | 'clientHeaders' | 'res' | 'json'> & {
+export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'binding' | 'weeklyLabel' | 'clientHeaders' | 'res' | 'json'> & {
   service: Service;
   /** The upstream body's top-level fields (a plain object, or a lazy view of the raw bytes: json-fields.ts). */
   json: Record<string, unknown>;
@@ -115,7 +115,7 @@ export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, 
     startedAt,
     key,
     binding: bindingOf(key, service),
-    admission,
+    weeklyLabel: admission?.weeklyLabel ?? null,
     clientHeaders: request.headers,
     res: reply.raw,
   };
@@ -125,5 +125,8 @@ export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, 
     // relay() answers every error itself; this is the last line of defence
     deps.log.error({ err: e, requestId: request.id }, 'relay crashed');
     sendRelayError(reply.raw, full, new RelayError('INTERNAL'));
+  } finally {
+    // The admission is released where it was taken, once the relay has answered (and recorded) the request.
+    admission?.release();
   }
 }

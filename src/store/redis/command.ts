@@ -5,6 +5,7 @@ import { RelayError } from '../../core/errors.js';
 import type { ChangeEvent } from '../types.js';
 import type { KvCmd } from './kv.js';
 import type { LimitCmd } from './limits.js';
+import type { SlotCmd } from './account-slots.js';
 
 export type Cmd = Redis & {
   crsRecordUsage(...args: (string | number)[]): Promise<number>;
@@ -12,6 +13,7 @@ export type Cmd = Redis & {
   crsDeleteIfEquals(key: string, value: string): Promise<number>;
   crsReplaceIfEquals(key: string, oldValue: string, newValue: string, ttlMs: number): Promise<number>;
 } & LimitCmd &
+  SlotCmd &
   KvCmd;
 
 export type Emit = (e: ChangeEvent) => void;

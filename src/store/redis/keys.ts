@@ -25,6 +25,8 @@ export interface RedisKeys {
   kv(key: string): string;
   /** Per-key limit state; one hash tag per key so a key's admission script touches one slot. */
   limit(keyId: string, part: string): string;
+  /** Concurrency slots (leases) of an account with a cap. */
+  accountSlots(accountId: string): string;
   /** Index of kv keys of one namespace (the part of the key before its first ':'), for scan(). */
   kvNamespace(namespace: string): string;
 }
@@ -53,6 +55,7 @@ export function redisKeys(prefix: string): RedisKeys {
     kv: (key) => `${p}kv:${key}`,
     limit: (keyId, part) => `${p}{k:${keyId}}:${part}`,
     kvNamespace: (ns) => `${p}kvns:${ns}`,
+    accountSlots: (id) => `${p}account-slots:${id}`,
   };
 }
 

@@ -13,6 +13,7 @@ import type {
   GroupRepo,
   KvRepo,
   LimitsRepo,
+  AccountSlotsRepo,
   OAuthSessionRepo,
   Store,
   UsageRepo,
@@ -27,6 +28,7 @@ import { redisKeys, type RedisKeys } from './keys.js';
 import { redisKv } from './kv.js';
 import { moveLegacyKv } from './legacy-kv.js';
 import { redisLimits } from './limits.js';
+import { ACQUIRE_SLOT, redisAccountSlots } from './account-slots.js';
 import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, LEAVE_QUEUE, RECORD_USAGE, REPLACE_IF_EQUALS, SETTLE } from './scripts.js';
 import { redisAdminSessions, redisOAuthSessions } from './sessions.js';
 import { redisUsage } from './usage.js';
@@ -64,6 +66,7 @@ function connect(opts: RedisStoreOptions): Cmd {
   r.defineCommand('crsAdmit', { numberOfKeys: 8, lua: ADMIT });
   r.defineCommand('crsLeaveQueue', { numberOfKeys: 3, lua: LEAVE_QUEUE });
   r.defineCommand('crsSettle', { numberOfKeys: 4, lua: SETTLE });
+  r.defineCommand('crsAcquireSlot', { numberOfKeys: 1, lua: ACQUIRE_SLOT });
   return r;
 }
 
@@ -103,6 +106,7 @@ export class RedisStore implements Store {
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
   readonly limits: LimitsRepo;
+  readonly accountSlots: AccountSlotsRepo;
   private readonly hub = new ChangeHub();
   private readonly origin = randomUUID();
 
@@ -124,6 +128,7 @@ export class RedisStore implements Store {
     this.usage = guardRepo(redisUsage(r, k, retentionMs));
     this.kv = guardRepo(redisKv(r, k, clock));
     this.limits = guardRepo(redisLimits(r, k));
+    this.accountSlots = guardRepo(redisAccountSlots(r, k));
   }
 
   async subscribe(): Promise<void> {

@@ -113,4 +113,14 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM kv WHERE (k >= 'group:' AND k < 'group;') OR (k >= 'oauth:session:' AND k < 'oauth:session;')
     OR (k >= 'adminsession:' AND k < 'adminsession;');
   `,
+  // Account concurrency slots get their own table (earlier versions kept them as key leases named account:<id>).
+  `
+  CREATE TABLE account_slots (
+    account_id TEXT NOT NULL,
+    lease_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, lease_id)
+  ) WITHOUT ROWID;
+  DELETE FROM key_leases WHERE key_id >= 'account:' AND key_id < 'account;';
+  `,
 ];

@@ -20,6 +20,7 @@ import type {
   GroupRepo,
   KvRepo,
   LimitsRepo,
+  AccountSlotsRepo,
   OAuthSessionRepo,
   Store,
   UsageRepo,
@@ -27,6 +28,7 @@ import type {
 import { sqliteGroups } from './groups.js';
 import { sqliteKv } from './kv.js';
 import { sqliteLimits } from './limits.js';
+import { sqliteAccountSlots } from './account-slots.js';
 import { sqliteAdminSessions, sqliteOAuthSessions } from './sessions.js';
 import { sqliteUsage } from './usage.js';
 import { MIGRATIONS } from './schema.js';
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
   readonly usage: UsageRepo;
   readonly kv: KvRepo;
   readonly limits: LimitsRepo;
+  readonly accountSlots: AccountSlotsRepo;
   private readonly db: Db;
   private readonly hub = new ChangeHub();
   private readonly poll: NodeJS.Timeout | null;
@@ -102,6 +105,7 @@ export class SqliteStore implements Store {
     this.usage = sqliteUsage(this.db);
     this.kv = sqliteKv(this.db, clock);
     this.limits = sqliteLimits(this.db, clock);
+    this.accountSlots = sqliteAccountSlots(this.db);
   }
 
   publish(event: ChangeEvent): void {
