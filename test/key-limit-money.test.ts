@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type ApiKey } from '../src/core/api-key.js';
 import { ManualClock } from '../src/core/clock.js';
 import { isRelayError } from '../src/core/errors.js';
 import { bucketLabel } from '../src/core/time-buckets.js';
-import { apiKeyView } from '../src/http/admin/api-keys.js';
+import { apiKeyView } from '../src/http/admin/keys/views.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { createSecrets } from '../src/platform/secrets.js';
 import { ApiKeyService } from '../src/keys/api-keys.js';

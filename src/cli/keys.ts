@@ -1,7 +1,7 @@
 // crs keys …: relay API keys.
 import type { Command } from 'commander';
-import { apiKeyCreateSchema, apiKeyPatchSchema, splitKeyInput } from '../http/admin/schemas.js';
-import { apiKeyView } from '../http/admin/api-keys.js';
+import { apiKeyCreateSchema, apiKeyPatchSchema, splitKeyInput } from '../http/admin/keys/schemas.js';
+import { apiKeyView } from '../http/admin/keys/views.js';
 import { parseInput } from '../http/admin/validate.js';
 import { print, table, withCore } from './context.js';
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { queryUsageReport } from '../accounting/usage-report.js';
 import type { Granularity } from '../core/usage-event.js';
-import { usageQuerySchema } from '../http/admin/schemas.js';
+import { usageQuerySchema } from '../http/admin/usage/schemas.js';
 import { parseInput } from '../http/admin/validate.js';
 import { print, table, withCore } from './context.js';
 

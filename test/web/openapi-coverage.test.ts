@@ -1,10 +1,13 @@
 // Every admin call the web UI makes is described by /admin/openapi.json (UI-SPEC §3): the paths the SPA's sources
-// call are read from web/src and looked up in the generated document.
+// call are read from web/src and looked up in the generated document. And every route the running server registers
+// under /admin, /stats/api and /web/auth is a documented declaration (read from its route table), and vice versa.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildOpenApi } from '../../src/http/admin/openapi.js';
+import { buildOpenApi, documentedRoutes } from '../../src/http/admin/openapi.js';
+import { startRelay } from '../support/harness.js';
+import { listRoutes } from '../support/routes.js';
 
 const WEB = resolve(import.meta.dirname, '../../web/src');
 
@@ -32,4 +35,34 @@ test('every /admin path the SPA calls is in the OpenAPI document', () => {
   assert.ok(called.size > 20, `found ${called.size} calls`);
   const missing = [...called].filter((p) => !documented.has(p));
   assert.deepEqual(missing, [], 'UI calls without an OpenAPI entry');
+});
+
+test('every route registered under /admin, /stats/api and /web/auth is documented, and every documented route is registered', async () => {
+  const docs = documentedRoutes();
+  const keys = docs.map((d) => `${d.method} ${d.fullPath}`);
+  assert.deepEqual(
+    keys.filter((k, i) => keys.indexOf(k) !== i),
+    [],
+    'each route is declared once',
+  );
+  // Aliases (alsoAt) are registered under the same declaration, relative to the same mount.
+  const declared = new Set(
+    docs.flatMap((d) => {
+      const mount = d.fullPath.slice(0, d.fullPath.length - d.path.replace(/:(\w+)/g, '{$1}').length);
+      return [d.path, ...(d.alsoAt ?? [])].map((p) => `${d.method} ${mount}${p}`);
+    }),
+  );
+  const t = await startRelay();
+  try {
+    const registered = new Set(
+      listRoutes(t.relay.app)
+        // HEAD is Fastify's automatic twin of each GET.
+        .filter((r) => r.method !== 'HEAD' && /^\/(admin|stats\/api|web\/auth)\//.test(r.path))
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    assert.deepEqual([...registered].filter((r) => !declared.has(r)).sort(), [], 'registered routes without a declaration');
+    assert.deepEqual([...declared].filter((r) => !registered.has(r)).sort(), [], 'declared routes that are not registered');
+  } finally {
+    await t.close();
+  }
 });

@@ -1,83 +1,29 @@
-// GET /admin/openapi.json: the OpenAPI 3.1 document of the admin and key-holder APIs, generated from the zod
-// schemas the handlers validate with (zod 4's JSON Schema conversion, input side).
-import type { FastifyInstance } from 'fastify';
+// The one list of admin routes, and GET /admin/openapi.json: the OpenAPI 3.1 document of the admin and key-holder
+// APIs, generated from the same route declarations (and zod schemas, input side) the routes are registered from.
 import { z } from 'zod';
-import { statsDocs } from '../stats/index.js';
-import { accountExtraDocs } from './account-extras.js';
-import { alertDocs } from './alerts.js';
-import { analyticsDocs } from './analytics.js';
-import { groupDocs } from './groups.js';
-import { keyExtraDocs } from './key-extras.js';
-import { oauthDocs } from './oauth.js';
-import { tokenImportDocs } from './token-import.js';
-import { overviewDocs } from './overview.js';
-import { requestDocs } from './requests.js';
-import type { RouteDoc } from './route-docs.js';
-import { accountCreateSchema, accountPatchSchema, apiKeyCreateSchema, apiKeyPatchSchema, listQuerySchema, usageQuerySchema } from './schemas.js';
-import { sessionDocs } from './session.js';
-import { scheduledTestDocs } from './scheduled-tests.js';
-import { settingsDocs } from './settings.js';
-import { systemDocs } from './system.js';
+import { STATS_ROUTES } from '../stats/index.js';
+import { WEB_AUTH_ROUTES } from '../web-auth.js';
+import { accountRoutes } from './accounts/routes.js';
+import { scheduledTestRoutes } from './accounts/scheduled-test.js';
+import type { AdminDeps } from './deps.js';
+import { groupRoutes } from './groups/routes.js';
+import { keyRoutes } from './keys/routes.js';
+import { oauthRoutes } from './oauth/routes.js';
+import { tokenImportRoutes } from './oauth/token-import.js';
+import { routeBuilder, type AdminRoute, type RouteSpec } from './route.js';
+import { alertRoutes } from './system/alerts.js';
+import { systemRoutes } from './system/routes.js';
+import { sessionRoutes } from './system/session.js';
+import { settingsRoutes } from './system/settings.js';
+import { overviewRoutes } from './usage/overview.js';
+import { requestRoutes } from './usage/requests.js';
+import { usageRoutes } from './usage/routes.js';
 
-/** The CRUD routes that predate the web UI, described with the schemas their handlers use. */
-const coreDocs: RouteDoc[] = [
-  { method: 'POST', path: '/web/auth/login', tag: 'session', summary: 'Log in for scripts: returns a bearer token (no cookie)', public: true },
-  { method: 'GET', path: '/admin/accounts', tag: 'accounts', summary: 'Every upstream account (no secrets)' },
-  {
-    method: 'POST',
-    path: '/admin/accounts',
-    tag: 'accounts',
-    summary: 'Add an upstream account (credentials go in, never come out)',
-    body: accountCreateSchema,
-  },
-  { method: 'GET', path: '/admin/accounts/{id}', tag: 'accounts', summary: 'One account' },
-  {
-    method: 'PATCH',
-    path: '/admin/accounts/{id}',
-    tag: 'accounts',
-    summary: 'Edit an account (schedulable, priority, credentials by replacement …)',
-    body: accountPatchSchema,
-  },
-  { method: 'DELETE', path: '/admin/accounts/{id}', tag: 'accounts', summary: 'Delete an account' },
-  {
-    method: 'POST',
-    path: '/admin/accounts/{id}/reset-health',
-    tag: 'accounts',
-    summary: 'Clear every health reason (on every instance); returns the account with its new health',
-  },
-  { method: 'GET', path: '/admin/keys', tag: 'keys', summary: 'Keys, paged (also at /admin/api-keys)', query: listQuerySchema },
-  { method: 'POST', path: '/admin/keys', tag: 'keys', summary: 'Create a key: 201 with `key`, shown only in this answer', body: apiKeyCreateSchema },
-  { method: 'GET', path: '/admin/keys/{id}', tag: 'keys', summary: 'One key (no secret)' },
-  { method: 'PATCH', path: '/admin/keys/{id}', tag: 'keys', summary: 'Edit a key (limits, tags, enable/disable, expiry …)', body: apiKeyPatchSchema },
-  {
-    method: 'POST',
-    path: '/admin/keys/{id}/reset-counters',
-    tag: 'keys',
-    summary: 'Clear the key’s limit counters (window, daily, weekly, total) and leases; statistics and logs are kept',
-  },
-  { method: 'DELETE', path: '/admin/keys/{id}', tag: 'keys', summary: 'Soft delete (permanent=true purges)' },
-  { method: 'GET', path: '/admin/usage', tag: 'usage', summary: 'Token and cost totals per bucket', query: usageQuerySchema },
-  { method: 'GET', path: '/admin/openapi.json', tag: 'system', summary: 'This document' },
-];
-
-/** Every documented route: each admin file exports its list next to its handlers. */
-export const ALL_DOCS: RouteDoc[] = [
-  ...coreDocs,
-  ...sessionDocs,
-  ...overviewDocs,
-  ...analyticsDocs,
-  ...requestDocs,
-  ...systemDocs,
-  ...keyExtraDocs,
-  ...accountExtraDocs,
-  ...scheduledTestDocs,
-  ...oauthDocs,
-  ...tokenImportDocs,
-  ...groupDocs,
-  ...settingsDocs,
-  ...alertDocs,
-  ...statsDocs,
-];
+/** A route as documented: its spec and where its scope is mounted. */
+export interface DocumentedRoute extends RouteSpec {
+  /** Path as mounted, in OpenAPI's form: '/admin/keys/{id}'. */
+  fullPath: string;
+}
 
 const jsonSchema = (s: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -105,18 +51,21 @@ const errorShape = {
   },
 };
 
-export function buildOpenApi(version: string, docs: RouteDoc[] = ALL_DOCS) {
+/** The document of `routes` (every documented route when omitted). */
+export function buildOpenApi(version: string, routes: DocumentedRoute[] = documentedRoutes()) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const d of docs) {
+  for (const d of routes) {
     const op: Record<string, unknown> = {
       summary: d.summary,
       tags: [d.tag],
-      operationId: `${d.method.toLowerCase()}${d.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: `${d.method.toLowerCase()}${d.fullPath.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     };
-    const params: unknown[] = [...d.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    if (d.query) params.push(...queryParameters(d.query));
+    const params: unknown[] = [...d.fullPath.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const query = d.query ?? d.queryDoc;
+    if (query) params.push(...queryParameters(query));
     if (params.length) op.parameters = params;
-    if (d.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(d.body) } } };
+    const body = d.body ?? d.bodyDoc;
+    if (body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(body) } } };
     const ok = d.produces
       ? { description: 'OK', content: { [d.produces]: { schema: { type: 'string' } } } }
       : { description: 'OK', content: { 'application/json': { schema: {} } } };
@@ -128,7 +77,7 @@ export function buildOpenApi(version: string, docs: RouteDoc[] = ALL_DOCS) {
       responses[code] = { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     op.responses = responses;
     op.security = d.public ? [] : [{ bearer: [] }, { cookie: [] }];
-    (paths[d.path] ??= {})[d.method.toLowerCase()] = op;
+    (paths[d.fullPath] ??= {})[d.method.toLowerCase()] = op;
   }
   return {
     openapi: '3.1.0',
@@ -151,7 +100,43 @@ export function buildOpenApi(version: string, docs: RouteDoc[] = ALL_DOCS) {
   };
 }
 
-export function openApiRoutes(app: FastifyInstance, deps: { version: string }): void {
-  let cached: unknown = null;
-  app.get('/openapi.json', async () => (cached ??= buildOpenApi(deps.version)));
+const documents = new WeakMap<object, unknown>();
+
+const openApiRoute = routeBuilder<{ version: string }>()(
+  { method: 'GET', path: '/openapi.json', tag: 'system', summary: 'This document' },
+  async (_ctx, deps) => {
+    let doc = documents.get(deps);
+    if (doc === undefined) documents.set(deps, (doc = buildOpenApi(deps.version)));
+    return doc;
+  },
+);
+
+/** Every route of the admin API, registered by adminApi in this order. */
+export const ADMIN_ROUTES: AdminRoute<AdminDeps>[] = [
+  ...accountRoutes,
+  ...groupRoutes,
+  ...oauthRoutes,
+  ...tokenImportRoutes,
+  ...keyRoutes,
+  ...usageRoutes,
+  ...sessionRoutes,
+  ...overviewRoutes,
+  ...requestRoutes,
+  ...systemRoutes,
+  ...scheduledTestRoutes,
+  ...settingsRoutes,
+  ...alertRoutes,
+  openApiRoute,
+];
+
+/** Each scope's mount point and its routes: what the document lists. */
+const MOUNTS: { mount: string; routes: { spec: RouteSpec }[] }[] = [
+  { mount: '/web', routes: WEB_AUTH_ROUTES },
+  { mount: '/admin', routes: ADMIN_ROUTES },
+  { mount: '/stats/api', routes: STATS_ROUTES },
+];
+
+/** Every documented route with its mounted path (':id' becomes '{id}'). */
+export function documentedRoutes(): DocumentedRoute[] {
+  return MOUNTS.flatMap(({ mount, routes }) => routes.map(({ spec }) => ({ ...spec, fullPath: mount + spec.path.replace(/:(\w+)/g, '{$1}') })));
 }

@@ -9,13 +9,14 @@ import type { UsageQueries } from '../../accounting/usage-queries.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ApiKeyService } from '../../keys/api-keys.js';
 import { isStatsToken, type StatsSessions } from '../../keys/stats-sessions.js';
-import { resolveRange, tzLabel } from '../admin/analytics-support.js';
-import { apiKeyView } from '../admin/api-keys.js';
+import { z } from 'zod';
 import { useAdminErrors } from '../admin/errors.js';
-import { readLogPage, requestItem } from '../admin/requests.js';
-import type { RouteDoc } from '../admin/route-docs.js';
+import { apiKeyView } from '../admin/keys/views.js';
+import { queryFlag, routeBuilder } from '../admin/route.js';
 import { parseInput } from '../admin/validate.js';
-import { statsRequestsQuerySchema, statsSessionSchema, statsUsageQuerySchema } from '../admin/web-schemas.js';
+import { readLogPage, requestItem } from '../admin/usage/requests.js';
+import { resolveRange, tzLabel } from '../admin/usage/support.js';
+import { statsRequestsQuerySchema, statsSessionSchema, statsUsageQuerySchema } from './schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../web-auth.js';
 import { WindowLimiter } from './rate-limit.js';
 
@@ -79,98 +80,116 @@ export async function keyHolderView(deps: Pick<StatsDeps, 'usage' | 'clock' | 't
   };
 }
 
+interface RouteDeps extends StatsDeps {
+  /** Session exchanges per address. */
+  sessions: WindowLimiter;
+  /** Reads per address. */
+  reads: WindowLimiter;
+}
+
+const route = routeBuilder<RouteDeps>();
+const tag = 'key-holder';
+const tokenNote = 'Authorization: Bearer <stats token from POST /stats/api/session>, or the relay key itself in x-api-key / Authorization';
+
+/** The key-holder routes (documented in /admin/openapi.json with the admin routes). */
+export const STATS_ROUTES = [
+  route(
+    {
+      method: 'POST',
+      path: '/session',
+      tag,
+      summary: 'Exchange a relay key (in the body, never the URL) for a read-only stats token valid 1 h',
+      bodyDoc: statsSessionSchema,
+      public: true,
+      bodyLimit: PUBLIC_BODY_LIMIT,
+      responses: { '401': 'KEY_INVALID / KEY_DISABLED / KEY_EXPIRED', '429': 'RATE_LIMITED' },
+    },
+    // The limiters count before anything is checked: the input is parsed in the handler, after the hit.
+    async ({ request }, deps) => {
+      deps.sessions.hit(request.ip);
+      const { key } = parseInput(statsSessionSchema, request.body);
+      const k = await deps.keys.authenticate(key.trim());
+      return deps.statsSessions.open(k.id);
+    },
+  ),
+  route(
+    {
+      method: 'GET',
+      path: '/me',
+      tag,
+      summary: `Own key: name, status, prefix, expiry, limits, usage {today,d7,d30,all}. ${tokenNote}. ?format=text gives one status-line line.`,
+      query: z.object({ format: queryFlag }),
+      public: true,
+    },
+    async ({ query, request, reply }, deps) => {
+      deps.reads.hit(request.ip);
+      const k = await resolveKey(request, deps);
+      const body = await keyHolderView(deps, k);
+      if (query.format === 'text') {
+        const t = body.usage.today;
+        return reply
+          .type('text/plain; charset=utf-8')
+          .send(`${k.name} · today $${(t.costMicros / 1e6).toFixed(2)} · ${t.totalTokens} tokens · ${t.requests} requests\n`);
+      }
+      return body;
+    },
+  ),
+  route(
+    {
+      method: 'GET',
+      path: '/me/usage',
+      tag,
+      summary: `Own usage series (cost, tokens by type) and the per-model table. ${tokenNote}`,
+      public: true,
+      queryDoc: statsUsageQuerySchema,
+    },
+    async ({ request }, deps) => {
+      deps.reads.hit(request.ip);
+      const k = await resolveKey(request, deps);
+      const q = parseInput(statsUsageQuerySchema, request.query);
+      const tz = deps.timezoneOffsetHours;
+      const range = resolveRange(q, deps.clock.now(), tz, q.granularity, q.granularity === 'hour' ? DAY : 30 * DAY);
+      const rows = await deps.usage.rows({ granularity: range.granularity, fromBucket: range.fromBucket, toBucket: range.toBucket, keyId: k.id });
+      const label = (_d: unknown, id: string) => id;
+      const series = buildSeries(rows, { ...range, offsetHours: tz, metric: 'cost', groupBy: 'none', top: 1 }, label);
+      const tokens = buildSeries(rows, { ...range, offsetHours: tz, metric: 'tokens', groupBy: 'tokenType', top: 4 }, label);
+      const models = buildBreakdown(rows, 'model', label);
+      return {
+        from: new Date(range.from).toISOString(),
+        to: new Date(range.to).toISOString(),
+        granularity: range.granularity,
+        tz: tzLabel(tz),
+        cost: series.buckets.map((b) => ({ bucket: b.bucket, start: b.start, usd: b.values.total })),
+        tokens: tokens.buckets.map((b) => ({ bucket: b.bucket, start: b.start, ...b.values })),
+        models: models.rows.sort((a, b) => b.costMicros - a.costMicros),
+        totals: models.totals,
+      };
+    },
+  ),
+  route(
+    {
+      method: 'GET',
+      path: '/me/requests',
+      tag,
+      summary: `Own recent requests (no bodies, no account identities). ${tokenNote}`,
+      public: true,
+      queryDoc: statsRequestsQuerySchema,
+    },
+    async ({ request }, deps) => {
+      deps.reads.hit(request.ip);
+      const k = await resolveKey(request, deps);
+      const q = parseInput(statsRequestsQuerySchema, request.query);
+      const page = await readLogPage(deps.usage, { keyId: k.id, limit: q.limit }, []);
+      return { items: page.events.map((e) => requestItem(e)) };
+    },
+  ),
+];
+
 export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<void> {
   useAdminErrors(app, deps.log, deps.requestMaxBytes);
-  const sessions = new WindowLimiter(20, 60_000, deps.clock);
-  const reads = new WindowLimiter(120, 60_000, deps.clock);
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
   });
-
-  app.post('/session', { bodyLimit: PUBLIC_BODY_LIMIT }, async (request) => {
-    sessions.hit(request.ip);
-    const { key } = parseInput(statsSessionSchema, request.body);
-    const k = await deps.keys.authenticate(key.trim());
-    return deps.statsSessions.open(k.id);
-  });
-
-  app.get('/me', async (request, reply) => {
-    reads.hit(request.ip);
-    const k = await resolveKey(request, deps);
-    const body = await keyHolderView(deps, k);
-    if ((request.query as { format?: string }).format === 'text') {
-      const t = body.usage.today;
-      return reply
-        .type('text/plain; charset=utf-8')
-        .send(`${k.name} · today $${(t.costMicros / 1e6).toFixed(2)} · ${t.totalTokens} tokens · ${t.requests} requests\n`);
-    }
-    return body;
-  });
-
-  app.get('/me/usage', async (request) => {
-    reads.hit(request.ip);
-    const k = await resolveKey(request, deps);
-    const q = parseInput(statsUsageQuerySchema, request.query);
-    const tz = deps.timezoneOffsetHours;
-    const range = resolveRange(q, deps.clock.now(), tz, q.granularity, q.granularity === 'hour' ? DAY : 30 * DAY);
-    const rows = await deps.usage.rows({ granularity: range.granularity, fromBucket: range.fromBucket, toBucket: range.toBucket, keyId: k.id });
-    const label = (_d: unknown, id: string) => id;
-    const series = buildSeries(rows, { ...range, offsetHours: tz, metric: 'cost', groupBy: 'none', top: 1 }, label);
-    const tokens = buildSeries(rows, { ...range, offsetHours: tz, metric: 'tokens', groupBy: 'tokenType', top: 4 }, label);
-    const models = buildBreakdown(rows, 'model', label);
-    return {
-      from: new Date(range.from).toISOString(),
-      to: new Date(range.to).toISOString(),
-      granularity: range.granularity,
-      tz: tzLabel(tz),
-      cost: series.buckets.map((b) => ({ bucket: b.bucket, start: b.start, usd: b.values.total })),
-      tokens: tokens.buckets.map((b) => ({ bucket: b.bucket, start: b.start, ...b.values })),
-      models: models.rows.sort((a, b) => b.costMicros - a.costMicros),
-      totals: models.totals,
-    };
-  });
-
-  app.get('/me/requests', async (request) => {
-    reads.hit(request.ip);
-    const k = await resolveKey(request, deps);
-    const q = parseInput(statsRequestsQuerySchema, request.query);
-    const page = await readLogPage(deps.usage, { keyId: k.id, limit: q.limit }, []);
-    return { items: page.events.map((e) => requestItem(e)) };
-  });
+  const routeDeps: RouteDeps = { ...deps, sessions: new WindowLimiter(20, 60_000, deps.clock), reads: new WindowLimiter(120, 60_000, deps.clock) };
+  for (const r of STATS_ROUTES) r.register(app, routeDeps);
 }
-
-const tokenNote = 'Authorization: Bearer <stats token from POST /stats/api/session>, or the relay key itself in x-api-key / Authorization';
-export const statsDocs: RouteDoc[] = [
-  {
-    method: 'POST',
-    path: '/stats/api/session',
-    tag: 'key-holder',
-    summary: 'Exchange a relay key (in the body, never the URL) for a read-only stats token valid 1 h',
-    body: statsSessionSchema,
-    public: true,
-    responses: { '401': 'KEY_INVALID / KEY_DISABLED / KEY_EXPIRED', '429': 'RATE_LIMITED' },
-  },
-  {
-    method: 'GET',
-    path: '/stats/api/me',
-    tag: 'key-holder',
-    summary: `Own key: name, status, prefix, expiry, limits, usage {today,d7,d30,all}. ${tokenNote}. ?format=text gives one status-line line.`,
-    public: true,
-  },
-  {
-    method: 'GET',
-    path: '/stats/api/me/usage',
-    tag: 'key-holder',
-    summary: `Own usage series (cost, tokens by type) and the per-model table. ${tokenNote}`,
-    query: statsUsageQuerySchema,
-    public: true,
-  },
-  {
-    method: 'GET',
-    path: '/stats/api/me/requests',
-    tag: 'key-holder',
-    summary: `Own recent requests (no bodies, no account identities). ${tokenNote}`,
-    query: statsRequestsQuerySchema,
-    public: true,
-  },
-];

@@ -58,7 +58,11 @@ export interface RequestOptions {
   quiet401?: boolean;
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/**
+ * The one place a call goes out and a failure comes back: a network failure is ApiError NETWORK, an error answer an
+ * ApiError with the server's code, and a 401 (outside login and the key-holder page) ends the session.
+ */
+async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -79,6 +83,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if (res.status === 401 && !opts.quiet401 && !opts.bearer) onUnauthorized?.();
     throw err;
   }
+  return res;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(method, path, opts);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;
@@ -94,9 +103,7 @@ export const api = {
 
 /** Downloads a CSV export through the session (a plain link would work too; this keeps errors visible). */
 export async function download(path: string, query: Query, filename: string): Promise<void> {
-  const res = await fetch(path + queryString(query), { credentials: 'same-origin' });
-  if (!res.ok) throw await parseError(res);
-  const blob = await res.blob();
+  const blob = await (await send('GET', path, { query })).blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

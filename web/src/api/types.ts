@@ -1,6 +1,8 @@
 // Shapes of the admin API answers the pages read (see /admin/openapi.json). Fields other engineers add to keys
 // and accounts (limits, health) are optional here so the pages render with or without them.
 
+import type { paths } from './schema';
+
 export interface UsageBlock {
   requests: number;
   errors: number;
@@ -196,3 +198,13 @@ export interface Meta {
   tz: string;
   timezoneOffsetHours: number;
 }
+
+// Request shapes, generated from /admin/openapi.json (schema.d.ts, `npm run gen:api`): the bodies and queries the
+// server's zod schemas accept, so a page cannot send a field the server would refuse.
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The JSON body of a route, e.g. `BodyOf<'/admin/groups', 'post'>`. */
+export type BodyOf<P extends keyof paths, M extends Method> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
+/** The query parameters of a route, e.g. `QueryOf<'/admin/usage/series', 'get'>`. */
+export type QueryOf<P extends keyof paths, M extends Method> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;

@@ -1,17 +1,15 @@
 // /admin/requests: the request log, newest first, paged by an opaque (ts, requestId) cursor; filters that the
 // store cannot index are applied while scanning (UsageQueries.logPage), with a bound on how far one page scans.
-import type { FastifyInstance } from 'fastify';
-import { RelayError } from '../../core/errors.js';
-import { nanosToMicros } from '../../core/money.js';
-import type { UsageEvent } from '../../core/usage-event.js';
-import type { LogFilter, UsageQueries } from '../../accounting/usage-queries.js';
-import type { AccountService } from '../../accounts/accounts.js';
-import type { ApiKeyService } from '../../keys/api-keys.js';
-import type { RequestLogCursor } from '../../accounting/usage-queries.js';
-import { nameResolver } from './analytics-support.js';
-import type { RouteDoc } from './route-docs.js';
-import { parseInput } from './validate.js';
-import { requestsQuerySchema } from './web-schemas.js';
+import { RelayError } from '../../../core/errors.js';
+import { nanosToMicros } from '../../../core/money.js';
+import type { UsageEvent } from '../../../core/usage-event.js';
+import type { LogFilter, UsageQueries } from '../../../accounting/usage-queries.js';
+import type { AccountService } from '../../../accounts/accounts.js';
+import type { ApiKeyService } from '../../../keys/api-keys.js';
+import type { RequestLogCursor } from '../../../accounting/usage-queries.js';
+import { routeBuilder } from '../route.js';
+import { requestsQuerySchema } from './schemas.js';
+import { nameResolver } from './support.js';
 
 export function encodeCursor(c: RequestLogCursor): string {
   return Buffer.from(JSON.stringify([c.ts, c.requestId])).toString('base64url');
@@ -80,32 +78,38 @@ export function requestItem(e: UsageEvent, names?: { key: string; account: strin
   };
 }
 
-export function requestRoutes(app: FastifyInstance, deps: { usage: UsageQueries; keys: ApiKeyService; accounts: AccountService }): void {
-  app.get('/requests', async (request) => {
-    const q = parseInput(requestsQuerySchema, request.query);
-    const filters: Filter[] = [];
-    if (q.accountId) filters.push((e) => e.accountId === q.accountId);
-    if (q.model) filters.push((e) => e.model === q.model);
-    if (q.requestId) filters.push((e) => e.requestId === q.requestId);
-    if (q.minDurationMs !== undefined) filters.push((e) => e.durationMs >= q.minDurationMs!);
-    const sf = statusFilter(q.status);
-    if (sf) filters.push(sf);
-    const [page, labelOf] = await Promise.all([readLogPage(deps.usage, q, filters), nameResolver(deps)]);
-    return {
-      items: page.events.map((e) => requestItem(e, { key: labelOf('key', e.keyId), account: e.accountId ? labelOf('account', e.accountId) : null })),
-      nextCursor: page.nextCursor,
-      scanned: page.scanned,
-    };
-  });
+interface Deps {
+  usage: UsageQueries;
+  keys: ApiKeyService;
+  accounts: AccountService;
 }
 
-export const requestDocs: RouteDoc[] = [
-  {
-    method: 'GET',
-    path: '/admin/requests',
-    tag: 'requests',
-    summary:
-      'The request log, newest first; `nextCursor` continues it (null at the end). A page scans at most 5,000 entries, so a sparse filter may return fewer rows with a cursor.',
-    query: requestsQuerySchema,
-  },
+const route = routeBuilder<Deps>();
+
+export const requestRoutes = [
+  route(
+    {
+      method: 'GET',
+      path: '/requests',
+      tag: 'requests',
+      summary:
+        'The request log, newest first; `nextCursor` continues it (null at the end). A page scans at most 5,000 entries, so a sparse filter may return fewer rows with a cursor.',
+      query: requestsQuerySchema,
+    },
+    async ({ query: q }, deps) => {
+      const filters: Filter[] = [];
+      if (q.accountId) filters.push((e) => e.accountId === q.accountId);
+      if (q.model) filters.push((e) => e.model === q.model);
+      if (q.requestId) filters.push((e) => e.requestId === q.requestId);
+      if (q.minDurationMs !== undefined) filters.push((e) => e.durationMs >= q.minDurationMs!);
+      const sf = statusFilter(q.status);
+      if (sf) filters.push(sf);
+      const [page, labelOf] = await Promise.all([readLogPage(deps.usage, q, filters), nameResolver(deps)]);
+      return {
+        items: page.events.map((e) => requestItem(e, { key: labelOf('key', e.keyId), account: e.accountId ? labelOf('account', e.accountId) : null })),
+        nextCursor: page.nextCursor,
+        scanned: page.scanned,
+      };
+    },
+  ),
 ];

@@ -1,15 +1,14 @@
 // GET /admin/system (version, uptime, store health, reporting time zone) and GET /admin/meta (the enums the
 // forms need: account kinds with their credential fields and terms, known models, client ids, error codes).
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { PricingTable } from '../../accounting/pricing.js';
-import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES } from '../../core/api-key.js';
-import type { Clock } from '../../core/clock.js';
-import { ERROR_CATALOGUE } from '../../core/errors.js';
-import { ACCOUNT_KINDS, adapterFor } from '../../providers/registry.js';
-import type { StoreHealth } from '../../ops/store-health.js';
-import { tzLabel } from './analytics-support.js';
-import type { RouteDoc } from './route-docs.js';
+import type { PricingTable } from '../../../accounting/pricing.js';
+import { CLIENT_IDS, SERVICES, WEEKLY_COST_FAMILIES } from '../../../core/api-key.js';
+import type { Clock } from '../../../core/clock.js';
+import { ERROR_CATALOGUE } from '../../../core/errors.js';
+import { ACCOUNT_KINDS, adapterFor } from '../../../providers/registry.js';
+import type { StoreHealth } from '../../../ops/store-health.js';
+import { routeBuilder } from '../route.js';
+import { tzLabel } from '../usage/support.js';
 
 interface Deps {
   storeHealth: StoreHealth;
@@ -48,11 +47,18 @@ function credentialFields(kind: string): { name: string; required: boolean }[] {
   }
 }
 
-export function systemRoutes(app: FastifyInstance, deps: Deps): void {
-  // The table is fixed for the process's life: group its names once, on first use.
-  let models: Record<string, string[]> | null = null;
-  const modelsByFamily = () => (models ??= knownModels(deps.pricing));
-  app.get('/system', async () => {
+/** The table is fixed for the process's life: its names are grouped once per table, on first use. */
+const modelsCache = new WeakMap<PricingTable, Record<string, string[]>>();
+function modelsByFamily(pricing: PricingTable): Record<string, string[]> {
+  let models = modelsCache.get(pricing);
+  if (!models) modelsCache.set(pricing, (models = knownModels(pricing)));
+  return models;
+}
+
+const route = routeBuilder<Deps>();
+
+export const systemRoutes = [
+  route({ method: 'GET', path: '/system', tag: 'system', summary: 'Version, uptime, store kind and health, reporting time zone' }, async (_ctx, deps) => {
     const store = await deps.storeHealth.check();
     const now = deps.clock.now();
     return {
@@ -65,30 +71,27 @@ export function systemRoutes(app: FastifyInstance, deps: Deps): void {
       timezoneOffsetHours: deps.timezoneOffsetHours,
       tz: tzLabel(deps.timezoneOffsetHours),
     };
-  });
-
-  app.get('/meta', async () => ({
-    accountKinds: ACCOUNT_KINDS.map((kind) => {
-      const a = adapterFor(kind);
-      return { kind, protocol: a.protocol, oauth: a.refresh !== undefined, credentialFields: credentialFields(kind), terms: a.terms ?? null };
+  }),
+  route(
+    {
+      method: 'GET',
+      path: '/meta',
+      tag: 'system',
+      summary: 'Enums the forms need: account kinds (credential fields, OAuth or not, provider terms), known models, client ids, error codes',
+    },
+    async (_ctx, deps) => ({
+      accountKinds: ACCOUNT_KINDS.map((kind) => {
+        const a = adapterFor(kind);
+        return { kind, protocol: a.protocol, oauth: a.refresh !== undefined, credentialFields: credentialFields(kind), terms: a.terms ?? null };
+      }),
+      models: Object.values(modelsByFamily(deps.pricing)).flat(),
+      modelsByProtocol: modelsByFamily(deps.pricing),
+      clients: KNOWN_CLIENTS,
+      services: SERVICES,
+      weeklyCostFamilies: WEEKLY_COST_FAMILIES,
+      errorCodes: Object.keys(ERROR_CATALOGUE),
+      timezoneOffsetHours: deps.timezoneOffsetHours,
+      tz: tzLabel(deps.timezoneOffsetHours),
     }),
-    models: Object.values(modelsByFamily()).flat(),
-    modelsByProtocol: modelsByFamily(),
-    clients: KNOWN_CLIENTS,
-    services: SERVICES,
-    weeklyCostFamilies: WEEKLY_COST_FAMILIES,
-    errorCodes: Object.keys(ERROR_CATALOGUE),
-    timezoneOffsetHours: deps.timezoneOffsetHours,
-    tz: tzLabel(deps.timezoneOffsetHours),
-  }));
-}
-
-export const systemDocs: RouteDoc[] = [
-  { method: 'GET', path: '/admin/system', tag: 'system', summary: 'Version, uptime, store kind and health, reporting time zone' },
-  {
-    method: 'GET',
-    path: '/admin/meta',
-    tag: 'system',
-    summary: 'Enums the forms need: account kinds (credential fields, OAuth or not, provider terms), known models, client ids, error codes',
-  },
+  ),
 ];

@@ -1,12 +1,12 @@
 // Helpers the analytics endpoints share: resolving a time range to bucket labels, naming keys and accounts,
 // and stating the reporting time zone the same way everywhere.
-import { RelayError } from '../../core/errors.js';
-import { bucketLabel } from '../../core/time-buckets.js';
-import type { Granularity, UsageRow } from '../../core/usage-event.js';
-import type { Dimension } from '../../accounting/usage-analytics.js';
-import type { UsageQueries } from '../../accounting/usage-queries.js';
-import type { AccountService } from '../../accounts/accounts.js';
-import type { ApiKeyService } from '../../keys/api-keys.js';
+import { RelayError } from '../../../core/errors.js';
+import { bucketLabel } from '../../../core/time-buckets.js';
+import type { Granularity, UsageRow } from '../../../core/usage-event.js';
+import type { Dimension } from '../../../accounting/usage-analytics.js';
+import type { UsageQueries } from '../../../accounting/usage-queries.js';
+import type { AccountService } from '../../../accounts/accounts.js';
+import type { ApiKeyService } from '../../../keys/api-keys.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,28 +1,9 @@
-// Admin payload schemas (zod): one source for validation now and the OpenAPI document later.
+// zod schemas of the key routes: create and patch bodies (flat limits in the reference project's names), the list
+// and search queries, batch create and renew.
 import { z } from 'zod';
-import { ACCOUNT_KINDS } from '../../providers/registry.js';
-import { CLIENT_IDS, limitsFromWire, SERVICES, WEEKLY_COST_FAMILIES, type ApiKeyLimits, type WireLimits } from '../../core/api-key.js';
-import { GRANULARITIES } from '../../core/usage-event.js';
+import { CLIENT_IDS, limitsFromWire, SERVICES, WEEKLY_COST_FAMILIES, type ApiKeyLimits, type WireLimits } from '../../../core/api-key.js';
+import { description, name, timeInput } from '../inputs.js';
 
-/** ISO 8601 or epoch milliseconds → epoch ms. */
-export const timeInput = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .trim()
-    .min(1)
-    .transform((s, ctx) => {
-      const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
-      if (!Number.isFinite(t)) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch milliseconds' });
-        return z.NEVER;
-      }
-      return t;
-    }),
-]);
-
-const name = z.string().trim().min(1, 'is required').max(100);
-const description = z.string().max(500);
 const tags = z.array(z.string().trim().min(1).max(50)).max(50);
 
 const count = z.number().int('must be a whole number').min(0, 'must be 0 (no limit) or more');
@@ -97,53 +78,6 @@ export function splitKeyInput<T extends Record<string, unknown>>(input: T): { ba
   return { base, limits: limitsFromWire(limits) };
 }
 
-const baseUrl = z.string().trim().max(2048).nullable();
-const proxy = z.string().trim().max(2048).nullable();
-
-const modelName = z.string().trim().min(1).max(200);
-
-/** Account settings shared by every kind (create and patch). */
-export const accountSettings = {
-  name,
-  description: description.optional(),
-  priority: z.number().int().min(0).max(1000).optional(),
-  schedulable: z.boolean().optional(),
-  baseUrl: baseUrl.optional(),
-  proxy: proxy.optional(),
-  shared: z.boolean().optional(),
-  groupIds: z.array(z.string().min(1).max(100)).max(100).optional(),
-  supportedModels: z.array(modelName).max(500).optional(),
-  modelMapping: z.record(modelName, modelName).optional(),
-  expiresAt: timeInput.nullable().optional(),
-  maxConcurrency: z.number().int().min(0).max(100_000).optional(),
-};
-
-export const accountCreateSchema = z.strictObject({
-  kind: z.enum(ACCOUNT_KINDS),
-  ...accountSettings,
-  /** Credential fields for the kind (anthropic-api: apiKey). Checked by the kind's adapter. */
-  apiKey: z.string().optional(),
-  /** OAuth kinds: an exchanged session (POST /admin/oauth/sessions/:id/exchange) whose tokens the account takes. */
-  oauthSessionId: z.string().min(1).max(100).optional(),
-  /** gemini-oauth: the Google Cloud project for Code Assist, when the session did not discover one (or to override it). */
-  projectId: z.string().trim().min(1).max(200).optional(),
-});
-
-export const accountPatchSchema = z.strictObject({
-  ...accountSettings,
-  name: name.optional(),
-  apiKey: z.string().optional(),
-});
-
-export const usageQuerySchema = z.object({
-  keyId: z.string().min(1).optional(),
-  accountId: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  from: timeInput.optional(),
-  to: timeInput.optional(),
-  granularity: z.enum(GRANULARITIES as [string, ...string[]]).default('day'),
-});
-
 export const listQuerySchema = z.object({
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number().int().min(1).default(1),
@@ -153,3 +87,26 @@ export const listQuerySchema = z.object({
     .transform((v) => v === 'true')
     .optional(),
 });
+
+export const keySearchQuerySchema = z.object({
+  q: z.string().trim().max(200).optional(),
+  tag: z.union([z.string().max(50), z.array(z.string().max(50))]).optional(),
+  status: z.enum(['all', 'active', 'disabled', 'expired', 'exhausted', 'not_activated', 'deleted']).default('all'),
+  usageRange: z.enum(['today', '7d', '30d', 'all']).default('today'),
+  sort: z.enum(['name', '-createdAt', '-lastUsedAt', '-cost', '-tightestLimit', 'expiresAt']).default('-createdAt'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const keyBatchCreateSchema = z.object({
+  baseName: z.string().trim().min(1).max(90),
+  count: z.number().int().min(2).max(500),
+  /** Every other field of a single create (limits, tags, expiry …). */
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const keyRenewSchema = z.union([
+  z.strictObject({ extendDays: z.number().int().min(1).max(3650) }),
+  z.strictObject({ expiresAt: timeInput }),
+  z.strictObject({ never: z.literal(true) }),
+]);

@@ -1,18 +1,16 @@
 // GET /admin/overview: the dashboard's cards in one call — today, yesterday at the same time, month to date,
 // live rates, accounts and keys by state, and a "needs attention" list. Days are in the reporting time zone.
-import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../core/clock.js';
-import { cacheHitRate, type UsageBlock } from '../../accounting/usage-analytics.js';
-import type { UsageQueries } from '../../accounting/usage-queries.js';
-import type { AccountService } from '../../accounts/accounts.js';
-import type { AccountHealth } from '../../accounts/health/state.js';
-import type { AccountPool } from '../../accounts/pool.js';
-import { accountState } from './account-extras.js';
-import { healthView } from './accounts.js';
-import type { ApiKeyService } from '../../keys/api-keys.js';
-import { tzLabel } from './analytics-support.js';
-import type { RouteDoc } from './route-docs.js';
-import { overviewQuerySchema } from './web-schemas.js';
+import type { Clock } from '../../../core/clock.js';
+import { cacheHitRate, type UsageBlock } from '../../../accounting/usage-analytics.js';
+import type { UsageQueries } from '../../../accounting/usage-queries.js';
+import type { AccountService } from '../../../accounts/accounts.js';
+import type { AccountHealth } from '../../../accounts/health/state.js';
+import type { AccountPool } from '../../../accounts/pool.js';
+import { accountState, healthView } from '../accounts/views.js';
+import type { ApiKeyService } from '../../../keys/api-keys.js';
+import { routeBuilder } from '../route.js';
+import { overviewQuerySchema } from './schemas.js';
+import { tzLabel } from './support.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -90,40 +88,41 @@ async function keySummary(keys: ApiKeyService, now: number, attention: Attention
   return { total: items.length, active, disabled, expired, expiringSoon };
 }
 
-export function overviewRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get('/overview', async () => {
-    const now = deps.clock.now();
-    const tz = deps.timezoneOffsetHours;
-    const attention: AttentionItem[] = [];
-    const accountViews = (await deps.accounts.list()).map((a) => ({
-      ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)),
-      health: healthView(a, deps.health, deps.pool, now),
-    }));
-    const [blocks, liveRates, keys] = await Promise.all([deps.usage.dashboard(now), deps.usage.liveRates(now), keySummary(deps.keys, now, attention)]);
-    const accounts = accountSummary(accountViews, now, attention);
-    const t: UsageBlock = blocks.today;
-    return {
-      now: new Date(now).toISOString(),
-      timezoneOffsetHours: tz,
-      tz: tzLabel(tz),
-      ...blocks,
-      live: liveRates,
-      accounts,
-      keys,
-      cacheHitRate: cacheHitRate(t),
-      errorRate: t.requests > 0 ? t.errors / t.requests : 0,
-      attention,
-    };
-  });
-}
+const route = routeBuilder<Deps>();
 
-export const overviewDocs: RouteDoc[] = [
-  {
-    method: 'GET',
-    path: '/admin/overview',
-    tag: 'overview',
-    summary:
-      'Dashboard cards: today, yesterdaySameTime, yesterday, monthToDate (usage blocks), live {rpm,tpm}, accounts, keys, cacheHitRate, errorRate, attention[]',
-    query: overviewQuerySchema,
-  },
+export const overviewRoutes = [
+  route(
+    {
+      method: 'GET',
+      path: '/overview',
+      tag: 'overview',
+      summary:
+        'Dashboard cards: today, yesterdaySameTime, yesterday, monthToDate (usage blocks), live {rpm,tpm}, accounts, keys, cacheHitRate, errorRate, attention[]',
+      query: overviewQuerySchema,
+    },
+    async (_ctx, deps) => {
+      const now = deps.clock.now();
+      const tz = deps.timezoneOffsetHours;
+      const attention: AttentionItem[] = [];
+      const accountViews = (await deps.accounts.list()).map((a) => ({
+        ...deps.accounts.view(a, deps.pool.lastUsedAt(a.id)),
+        health: healthView(a, deps.health, deps.pool, now),
+      }));
+      const [blocks, liveRates, keys] = await Promise.all([deps.usage.dashboard(now), deps.usage.liveRates(now), keySummary(deps.keys, now, attention)]);
+      const accounts = accountSummary(accountViews, now, attention);
+      const t: UsageBlock = blocks.today;
+      return {
+        now: new Date(now).toISOString(),
+        timezoneOffsetHours: tz,
+        tz: tzLabel(tz),
+        ...blocks,
+        live: liveRates,
+        accounts,
+        keys,
+        cacheHitRate: cacheHitRate(t),
+        errorRate: t.requests > 0 ? t.errors / t.requests : 0,
+        attention,
+      };
+    },
+  ),
 ];

@@ -1,0 +1,51 @@
+// /admin/groups: account groups (CRUD and membership).
+import { z } from 'zod';
+import type { GroupService } from '../../../accounts/groups.js';
+import { idParams, queryFlag, routeBuilder } from '../route.js';
+import { groupPatchSchema, groupSchema, membersSchema } from './schemas.js';
+
+interface Deps {
+  groups: GroupService;
+}
+
+const route = routeBuilder<Deps>();
+const tag = 'groups';
+
+async function view(groups: GroupService, g: Awaited<ReturnType<GroupService['get']>>) {
+  return { ...g, createdAt: new Date(g.createdAt).toISOString(), updatedAt: new Date(g.updatedAt).toISOString(), members: await groups.members(g.id) };
+}
+
+export const groupRoutes = [
+  route({ method: 'GET', path: '/groups', tag, summary: 'Account groups with their members' }, async (_ctx, { groups }) => {
+    const items = await Promise.all((await groups.list()).map((g) => view(groups, g)));
+    return { items, total: items.length };
+  }),
+  route({ method: 'POST', path: '/groups', tag, summary: 'Create a group', body: groupSchema }, async ({ body, reply }, { groups }) =>
+    reply.code(201).send(await view(groups, await groups.create(body))),
+  ),
+  route({ method: 'GET', path: '/groups/:id', tag, summary: 'One group', params: idParams }, async ({ params }, { groups }) =>
+    view(groups, await groups.get(params.id)),
+  ),
+  route(
+    { method: 'PATCH', path: '/groups/:id', tag, summary: 'Rename or describe a group', params: idParams, body: groupPatchSchema },
+    async ({ params, body }, { groups }) => view(groups, await groups.update(params.id, body)),
+  ),
+  route(
+    { method: 'PUT', path: '/groups/:id/members', tag, summary: 'Add and remove member accounts', params: idParams, body: membersSchema },
+    async ({ params: { id }, body }, { groups }) => ({ id, members: await groups.setMembers(id, body) }),
+  ),
+  route(
+    {
+      method: 'DELETE',
+      path: '/groups/:id',
+      tag,
+      summary: 'Delete a group (force=true even when it has members)',
+      params: idParams,
+      query: z.object({ force: queryFlag }),
+    },
+    async ({ params, query, reply }, { groups }) => {
+      await groups.remove(params.id, query.force === 'true');
+      return reply.code(204).send();
+    },
+  ),
+];
