@@ -1,5 +1,6 @@
 // Anthropic Messages SSE → OpenAI chat.completion.chunk SSE (§6.3): an incremental state machine, bytes in, text out.
 import { SseParser, type SseEvent } from '../../platform/sse.js';
+import { ChatChunkStream, DONE, frame } from '../openai-chat/chunks.js';
 import { anthropicStreamErrorToChat } from './error.js';
 import { finishReason, type CompletionContext } from './response.js';
 import { overwriteUsage, toChatUsage, type AnthropicUsage } from './usage.js';
@@ -12,7 +13,6 @@ export interface ChatStreamContext extends CompletionContext {
 /** The error a client sees when the upstream stream ends without `message_stop` (§6.10 #10). */
 export const STREAM_CUT_MESSAGE = 'upstream stream ended before the answer was complete';
 
-const DONE = 'data: [DONE]\n\n';
 const KNOWN_EVENTS = new Set([
   'message_start',
   'content_block_start',
@@ -27,7 +27,6 @@ const KNOWN_EVENTS = new Set([
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
 
 /**
  * Converts one Anthropic streaming answer into OpenAI chunks. Feed it the upstream bytes as they arrive (any
@@ -35,18 +34,14 @@ const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\
  * (0, 1, …), not by the Anthropic block index. The finish chunk (and the usage chunk when `includeUsage`) is
  * written at `message_stop`, so a stream cut after `message_delta` still ends in an error, never in a clean finish.
  */
-export class AnthropicToChatStream {
-  readonly contentType = 'text/event-stream; charset=utf-8';
+export class AnthropicToChatStream extends ChatChunkStream {
   private readonly parser = new SseParser();
   /** Anthropic block index → the tool call's ordinal, and whether any argument text was sent for it. */
   private readonly toolByBlock = new Map<number, { ordinal: number; sentArgs: boolean }>();
   private readonly usage: AnthropicUsage = {};
   private toolOrdinal = -1;
   private stopReason: unknown = null;
-  private started = false;
   private done = false;
-
-  constructor(private readonly ctx: ChatStreamContext) {}
 
   /** True once `data: [DONE]` has been written (after a finish or an error). */
   get finished(): boolean {
@@ -159,29 +154,6 @@ export class AnthropicToChatStream {
     if (tool === undefined || tool.sentArgs) return '';
     tool.sentArgs = true;
     return this.delta({ tool_calls: [{ index: tool.ordinal, function: { arguments: '{}' } }] });
-  }
-
-  private chunk(delta: Json, finish: string | null = null): string {
-    const c: Json = {
-      id: this.ctx.id,
-      object: 'chat.completion.chunk',
-      created: this.ctx.created,
-      model: this.ctx.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    };
-    if (this.ctx.includeUsage) c.usage = null;
-    return frame(c);
-  }
-
-  /** The first chunk announces the assistant role, whatever event comes first. */
-  private start(): string {
-    if (this.started) return '';
-    this.started = true;
-    return this.chunk({ role: 'assistant', content: '' });
-  }
-
-  private delta(delta: Json): string {
-    return this.start() + this.chunk(delta);
   }
 
   private finish(): string {

@@ -1,6 +1,7 @@
 // Gemini SSE (`?alt=sse`, one GenerateContentResponse per event, text parts are deltas) → OpenAI
 // chat.completion.chunk SSE (§6.9, §6.10 #1, #5, #10): an incremental state machine, bytes in, text out.
 import { SseParser, type SseEvent } from '../../platform/sse.js';
+import { ChatChunkStream, DONE, frame } from '../openai-chat/chunks.js';
 import { isObject } from './content.js';
 import { geminiStreamErrorToChat } from './error.js';
 import { finishReason, partsOf, toolCallOf, type CompletionContext } from './response.js';
@@ -14,9 +15,6 @@ export interface ChatStreamContext extends CompletionContext {
 /** The error a client sees when the upstream stream ends without a finish reason (§6.10 #10). */
 export const STREAM_CUT_MESSAGE = 'upstream stream ended before the answer was complete';
 
-const DONE = 'data: [DONE]\n\n';
-type Json = Record<string, unknown>;
-const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
 
 /**
  * Converts one Gemini streaming answer into OpenAI chunks. Feed it the upstream bytes as they arrive (any chunking,
@@ -25,18 +23,14 @@ const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\
  * usage chunk with `includeUsage`) is written when the upstream ends after a finish reason; a stream that ends
  * without one, or with an error event, ends in an error chunk, never in a clean finish.
  */
-export class GeminiToChatStream {
-  readonly contentType = 'text/event-stream; charset=utf-8';
+export class GeminiToChatStream extends ChatChunkStream {
   private readonly parser = new SseParser();
   private usage: unknown = null;
   private finishReason: unknown = null;
   private finished = false;
   private blocked = false;
   private toolCalls = 0;
-  private started = false;
   private done = false;
-
-  constructor(private readonly ctx: ChatStreamContext) {}
 
   /** True once `data: [DONE]` has been written (after a finish or an error). */
   get ended(): boolean {
@@ -92,29 +86,6 @@ export class GeminiToChatStream {
     }
     if (blocked) this.blocked = this.finished = true;
     return out;
-  }
-
-  private chunk(delta: Json, finish: string | null = null): string {
-    const c: Json = {
-      id: this.ctx.id,
-      object: 'chat.completion.chunk',
-      created: this.ctx.created,
-      model: this.ctx.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    };
-    if (this.ctx.includeUsage) c.usage = null;
-    return frame(c);
-  }
-
-  /** The first chunk announces the assistant role, whatever comes first. */
-  private start(): string {
-    if (this.started) return '';
-    this.started = true;
-    return this.chunk({ role: 'assistant', content: '' });
-  }
-
-  private delta(delta: Json): string {
-    return this.start() + this.chunk(delta);
   }
 
   private finish(): string {

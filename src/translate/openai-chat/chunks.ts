@@ -1,0 +1,47 @@
+// The OpenAI chat.completion.chunk stream both converted streams write (Anthropic → chat, Gemini → chat): SSE
+// framing, the chunk envelope, the role chunk that opens every answer, and `[DONE]`. What each upstream means
+// stays in its own converter.
+
+export interface ChunkContext {
+  model: string;
+  id: string;
+  created: number;
+  /** The client's `stream_options.include_usage`. */
+  includeUsage: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+export const DONE = 'data: [DONE]\n\n';
+export const frame = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+
+export abstract class ChatChunkStream {
+  readonly contentType = 'text/event-stream; charset=utf-8';
+  private started = false;
+
+  constructor(protected readonly ctx: ChunkContext) {}
+
+  /** One chunk; with include_usage every chunk but the last carries `usage: null`, as OpenAI sends them. */
+  protected chunk(delta: Json, finish: string | null = null): string {
+    const c: Json = {
+      id: this.ctx.id,
+      object: 'chat.completion.chunk',
+      created: this.ctx.created,
+      model: this.ctx.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
+    if (this.ctx.includeUsage) c.usage = null;
+    return frame(c);
+  }
+
+  /** The first chunk announces the assistant role, whatever comes first. */
+  protected start(): string {
+    if (this.started) return '';
+    this.started = true;
+    return this.chunk({ role: 'assistant', content: '' });
+  }
+
+  protected delta(delta: Json): string {
+    return this.start() + this.chunk(delta);
+  }
+}
