@@ -18,7 +18,7 @@ import { readLogPage, requestItem } from '../admin/usage/requests.js';
 import { resolveRange, tzLabel } from '../admin/usage/support.js';
 import { statsRequestsQuerySchema, statsSessionSchema, statsUsageQuerySchema } from './schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../web-auth.js';
-import { WindowLimiter } from './rate-limit.js';
+import { AddressLimiter } from './rate-limit.js';
 
 export interface StatsDeps {
   usage: UsageQueries;
@@ -82,9 +82,9 @@ export async function keyHolderView(deps: Pick<StatsDeps, 'usage' | 'clock' | 't
 
 interface RouteDeps extends StatsDeps {
   /** Session exchanges per address. */
-  sessions: WindowLimiter;
+  sessions: AddressLimiter;
   /** Reads per address. */
-  reads: WindowLimiter;
+  reads: AddressLimiter;
 }
 
 const route = routeBuilder<RouteDeps>();
@@ -190,6 +190,6 @@ export async function statsApi(app: FastifyInstance, deps: StatsDeps): Promise<v
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');
   });
-  const routeDeps: RouteDeps = { ...deps, sessions: new WindowLimiter(20, 60_000, deps.clock), reads: new WindowLimiter(120, 60_000, deps.clock) };
+  const routeDeps: RouteDeps = { ...deps, sessions: new AddressLimiter(20, 60_000, deps.clock), reads: new AddressLimiter(120, 60_000, deps.clock) };
   for (const r of STATS_ROUTES) r.register(app, routeDeps);
 }

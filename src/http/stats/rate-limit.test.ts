@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../core/clock.js';
 import { isRelayError } from '../../core/errors.js';
-import { WindowLimiter } from './rate-limit.js';
+import { AddressLimiter } from './rate-limit.js';
 
 test('the window follows the injected clock: full until it ends, open again after', () => {
   const clock = new ManualClock();
-  const limiter = new WindowLimiter(2, 60_000, clock);
+  const limiter = new AddressLimiter(2, 60_000, clock);
   limiter.hit('10.0.0.1');
   limiter.hit('10.0.0.1');
   clock.advance(15_000);

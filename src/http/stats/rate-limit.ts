@@ -1,24 +1,26 @@
-// A small fixed-window limiter per client address for the public key-holder endpoints (one process; a relay
+// A small limiter per client address (fixed periods) for the public key-holder endpoints (one process; a relay
 // behind several instances limits per instance, which is enough to stop key guessing).
 import type { Clock } from '../../core/clock.js';
 import { RelayError } from '../../core/errors.js';
 
-export class WindowLimiter {
+/** At most `max` hits per address per `periodMs`. ("Window" in this code is a key's rate-limit window or a
+ * subscription account's usage window; this limiter's unit is called a period to keep the word for those.) */
+export class AddressLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
 
   constructor(
     private readonly max: number,
-    private readonly windowMs: number,
+    private readonly periodMs: number,
     private readonly clock: Clock,
   ) {}
 
-  /** Counts a hit for `who`; throws RATE_LIMITED (with retry-after) once the window is full. */
+  /** Counts a hit for `who`; throws RATE_LIMITED (with retry-after) once the period's allowance is used. */
   hit(who: string): void {
     const now = this.clock.now();
     let e = this.hits.get(who);
     if (!e || e.resetAt <= now) {
       if (this.hits.size > 50_000) this.sweep(now);
-      e = { count: 0, resetAt: now + this.windowMs };
+      e = { count: 0, resetAt: now + this.periodMs };
       this.hits.set(who, e);
     }
     e.count++;

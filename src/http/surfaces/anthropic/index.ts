@@ -15,7 +15,7 @@ import type { ApiKey } from '../../../core/api-key.js';
 import type { KeyGate } from '../../../keys/key-gate.js';
 import type { UsageQueries } from '../../../accounting/usage-queries.js';
 import { keyHolderView } from '../../stats/index.js';
-import { WindowLimiter } from '../../stats/rate-limit.js';
+import { AddressLimiter } from '../../stats/rate-limit.js';
 import { anthropicErrors } from './errors.js';
 import { PUBLIC_BODY_LIMIT } from '../../web-auth.js';
 import { chatHandler } from '../openai/chat.js';
@@ -89,7 +89,7 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
   });
   // The key holder's own limits, window state, usage and cost (a Claude Code status line can call it).
   // Rate-limited per address, so it cannot be used to guess keys.
-  const lookups = new WindowLimiter(120, 60_000, deps.clock);
+  const lookups = new AddressLimiter(120, 60_000, deps.clock);
   const keyInfo = async (request: FastifyRequest, presented: string | undefined) => {
     lookups.hit(request.ip);
     return keyHolderView({ usage: deps.usage, clock: deps.clock, timezoneOffsetHours: deps.timezoneOffsetHours }, await deps.keys.authenticate(presented));
