@@ -15,7 +15,6 @@ export interface ChatStreamContext extends CompletionContext {
 /** The error a client sees when the upstream stream ends without a finish reason (§6.10 #10). */
 export const STREAM_CUT_MESSAGE = 'upstream stream ended before the answer was complete';
 
-
 /**
  * Converts one Gemini streaming answer into OpenAI chunks. Feed it the upstream bytes as they arrive (any chunking,
  * LF or CRLF framing); each call returns the text to write. Function calls arrive whole and are sent whole, numbered
