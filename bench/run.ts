@@ -7,10 +7,11 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileRelay } from './compile.js';
+import { cpuMs, redisCommandCalls, rssMb, writeCalls } from './probes.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
@@ -22,34 +23,6 @@ const BODY_KB = (process.env.BENCH_BODY_KB ?? '20,60').split(',').map(Number);
 const SOAK = process.argv.includes('soak');
 const SOAK_MIN = Number(process.env.BENCH_SOAK_MIN ?? 10);
 const children: ChildProcess[] = [];
-
-/** CPU time (ms) a process has used so far (Linux /proc; null elsewhere). Stabler than req/s on a busy box. */
-function cpuMs(pid: number | undefined): number | null {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in 10 ms ticks
-  } catch {
-    return null;
-  }
-}
-
-/** Write syscalls a process has made so far (Linux /proc; null elsewhere): a load-independent cost per request. */
-function writeCalls(pid: number | undefined): number | null {
-  try {
-    return Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1]);
-  } catch {
-    return null;
-  }
-}
-
-/** Resident memory of a process in MB (Linux /proc; NaN elsewhere). */
-function rssMb(pid: number | undefined): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-  } catch {
-    return NaN;
-  }
-}
 
 const pids: Record<string, number | undefined> = {};
 
@@ -357,20 +330,6 @@ async function main() {
 
 /** Relayed requests sent by the measured and warm-up runs (for the Redis round trips per request). */
 let relayRequestCount = 0;
-
-/** Calls per command Redis has processed (INFO commandstats), when the relay runs on BENCH_REDIS_URL. */
-async function redisCommandCalls(): Promise<Map<string, number> | null> {
-  const url = process.env.BENCH_REDIS_URL;
-  if (!url) return null;
-  const { Redis } = await import('ioredis');
-  const r = new Redis(url, { lazyConnect: true });
-  await r.connect();
-  const info = await r.info('commandstats');
-  await r.quit();
-  const calls = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) if (m[1] !== 'info') calls.set(m[1], Number(m[2]));
-  return calls;
-}
 
 /** Time from "listening" to the first answered relay request (caches cold). */
 async function firstAnsweredMs(url: string, key: string, body: string): Promise<number> {
