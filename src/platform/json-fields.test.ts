@@ -63,3 +63,17 @@ test('escaped quotes and keys, duplicate keys (the last wins) and multi-byte tex
   assert.equal(f.get('absent'), undefined);
   assert.deepEqual(f.object(), JSON.parse(raw.toString()));
 });
+
+test('a bad escape the scan lets through is a BAD_JSON refusal when the field is read, not a crash', () => {
+  const f = JsonFields.scan(Buffer.from('{"model":"claude\\x","messages":[]}'))!;
+  assert.ok(f, 'the scan does not check escapes');
+  assert.throws(
+    () => f.get('model'),
+    (e: Error & { code?: string }) => e.code === 'BAD_JSON',
+  );
+  assert.throws(
+    () => f.object(),
+    (e: Error & { code?: string }) => e.code === 'BAD_JSON',
+  );
+  assert.deepEqual(f.get('messages'), []);
+});

@@ -11,6 +11,8 @@
 // answers its own 400. Anything the scan refuses is parsed with JSON.parse, so the error a client sees is
 // JSON.parse's, exactly as before.
 
+import { RelayError } from '../core/errors.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const enum C {
@@ -139,6 +141,15 @@ export function scanObject(b: Buffer): Map<string, [number, number]> | null {
   }
 }
 
+/** What the scan lets through and JSON.parse refuses (a bad escape inside a string) is the client's 400, not a 500. */
+function parseOrRefuse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new RelayError('BAD_JSON', `Request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** A JSON object body read lazily: `get` parses one top-level field, `object` the whole body, each at most once. */
 export class JsonFields {
   private parsed = new Map<string, unknown>();
@@ -168,7 +179,7 @@ export class JsonFields {
     if (this.whole) return this.whole[name];
     if (this.parsed.has(name)) return this.parsed.get(name);
     const r = this.ranges!.get(name);
-    const v = r ? JSON.parse(this.raw.toString('utf8', r[0], r[1])) : undefined;
+    const v = r ? parseOrRefuse(this.raw.toString('utf8', r[0], r[1])) : undefined;
     this.parsed.set(name, v);
     return v;
   }
@@ -194,7 +205,7 @@ export class JsonFields {
 
   /** The whole object. */
   object(): Record<string, unknown> {
-    this.whole ??= JSON.parse(this.raw.toString('utf8')) as Record<string, unknown>;
+    this.whole ??= parseOrRefuse(this.raw.toString('utf8')) as Record<string, unknown>;
     return this.whole;
   }
 }
