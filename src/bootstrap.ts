@@ -20,6 +20,7 @@ import { AccountHealth } from './accounts/health/state.js';
 import { Credentials } from './accounts/credentials.js';
 import { OAuthSessions } from './accounts/oauth-sessions.js';
 import { TokenImport } from './accounts/token-import.js';
+import { AutoPause } from './accounts/health/auto-pause.js';
 import { AccountWindows } from './accounts/health/usage-windows.js';
 import type { ProviderDefaults } from './providers/types.js';
 import { StickySessions } from './scheduling/sticky-sessions.js';
@@ -157,7 +158,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const probe = new HealthProbe({ pool, health, upstream, credentials, clock, log });
     const waiters = new WaitQueue(store, clock, log);
     registerQueueMetrics(metrics.registry, waiters);
-    const gate = new KeyGate(store, clock, log, { timezoneOffsetHours: config.timezoneOffsetHours, queue: { waiters, defaults: () => settings.get('relay') } });
+    const gate = new KeyGate(store, clock, log, { timezoneOffsetHours: config.timezoneOffsetHours, settings: () => settings.get('relay'), waiters });
     probe.start();
     const retention = new RequestLogRetention({ store, settings, clock, log });
     // Each instance logs the health changes it makes (the account drawer's history).
@@ -175,6 +176,11 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const scheduledTests = new ScheduledTestRunner({ store, schedules, tester, history: accountHistory, clock, log, timezoneOffsetHours: tz, instance });
     scheduledTests.start();
     const windows = new AccountWindows(store.kv, clock, log);
+    const autoPause = new AutoPause({ pool, health, windows, percent: () => settings.get('relay').autoPauseFiveHourPercent, clock, log });
+    const stopAutoPause = autoPause.start();
+    const stopRecheck = settings.onChange((name) => {
+      if (name === 'relay') void autoPause.recheck().catch((e: Error) => log.warn({ err: e.message }, 'auto-pause recheck failed'));
+    });
     const oauthSessions = new OAuthSessions({ sessions: store.oauthSessions, secrets: core.secrets, clock, log, defaults, fetchFor });
     const tokenImport = new TokenImport({ accounts: core.accounts, defaults, secrets: core.secrets, clock, fetchFor });
     const alertsReady = createAlerts({
@@ -260,6 +266,8 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
       metricsApp,
       async close() {
         probe.stop();
+        stopAutoPause();
+        stopRecheck();
         retention.stop();
         // Scheduled tests in flight are cancelled and recorded while the store is still open.
         await scheduledTests.stop();

@@ -3,6 +3,7 @@
 // relayDefaultsFromConfig), so a new field needs no migration.
 import { z } from 'zod';
 import type { SchedulingConfig } from '../config/index.js';
+import { CLIENT_IDS } from '../core/api-key.js';
 import type { CooldownPolicy } from '../core/cooldowns.js';
 
 const seconds = (max: number) => z.number().int().min(1).max(max);
@@ -41,6 +42,13 @@ export const relaySettingsShape = {
   cooldownUnauthorizedSec: seconds(604_800),
   /** A bare 403 without an account-level signal. */
   cooldownForbiddenSec: seconds(86_400),
+  /**
+   * Pause a subscription account once its 5-hour window is this full (percent of the window; 0 = off) until the
+   * window resets, keeping its last hour of quota for nobody rather than running it into a hard 429 mid-stream.
+   */
+  autoPauseFiveHourPercent: z.number().int().min(0).max(100),
+  /** Relay-wide client restriction: only these clients may use any key (empty = any client; a key may narrow it). */
+  allowedClients: z.array(z.enum(CLIENT_IDS)).max(CLIENT_IDS.length),
 };
 
 export const RELAY_DEFAULTS: RelaySettings = {
@@ -58,6 +66,8 @@ export const RELAY_DEFAULTS: RelaySettings = {
   cooldownNetworkSec: 30,
   cooldownUnauthorizedSec: 1800,
   cooldownForbiddenSec: 60,
+  autoPauseFiveHourPercent: 0,
+  allowedClients: [],
 };
 
 /** The relay section's defaults that the environment sets (STICKY_*, FAILOVER_MAX_ATTEMPTS, COOLDOWN_*_SEC). */

@@ -1,6 +1,7 @@
 // Admission of a request for a key, in the reference project's order (CRS-REFERENCE 4.3, which its clients rely
-// on): client restriction, then one atomic store operation for concurrency, rate window and cost caps, then the
-// service permission and the model restriction (count_tokens: see AdmissionRequest.countOnly). What it acquires (a concurrency lease) it releases when the
+// on): client restriction (the relay-wide one of Settings › Relay behaviour, then the key's), then one atomic store
+// operation for concurrency, rate window and cost caps, then the service permission and the model restriction
+// (count_tokens: see AdmissionRequest.countOnly). What it acquires (a concurrency lease) it releases when the
 // request ends (or at once when a later check refuses); long requests renew the lease. Keys with the wait queue
 // on (wait-queue.ts) wait for a slot at their concurrency limit instead of an immediate 429.
 import { admissionPlan, clientAllowed, modelAllowed, periodLabels, refusal, serviceAllowed } from '../accounting/limits.js';
@@ -10,7 +11,7 @@ import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../platform/logger.js';
 import type { AdmitPlan, AdmitResult, Store } from '../store/types.js';
-import type { RelaySettings } from '../admin/settings-schemas.js';
+import { RELAY_DEFAULTS, type RelaySettings } from '../admin/settings-schemas.js';
 import { queueConfig, type QueueConfig, type WaitQueue } from './wait-queue.js';
 
 export interface AdmissionRequest {
@@ -38,12 +39,19 @@ export interface KeyGateOptions {
   timezoneOffsetHours: number;
   leaseTtlMs?: number;
   renewEveryMs?: number;
-  /** The wait queue and the Settings defaults it starts from; without them every key refuses at once. */
-  queue?: { waiters: WaitQueue; defaults: () => RelaySettings };
+  /**
+   * Settings › Relay behaviour, read per request: the relay-wide client restriction and the wait queue's defaults.
+   * Without it no relay-wide restriction applies and the queue's defaults are the built-in ones.
+   */
+  settings?: () => RelaySettings;
+  /** The wait queue; without it every key at its concurrency limit refuses at once. */
+  waiters?: WaitQueue;
 }
 
 /** A waiter's entry in the store outlives its longest wait by this much (then it drops out by itself). */
 const WAITER_GRACE_MS = 5_000;
+
+const NO_CLIENTS: readonly ClientId[] = [];
 
 const NOTHING_HELD: Admission = { weeklyLabel: null, release() {} };
 
@@ -67,6 +75,12 @@ export class KeyGate {
   /** Throws the refusal (403/429/402 RelayError) or returns what the request holds. */
   async admit(key: ApiKey, req: AdmissionRequest): Promise<Admission> {
     const l = key.limits;
+    const relayClients = this.opts.settings?.().allowedClients ?? NO_CLIENTS;
+    if (relayClients.length > 0 && (req.client === null || !relayClients.includes(req.client))) {
+      throw new RelayError('KEY_CLIENT_FORBIDDEN', `This relay may only be used from: ${relayClients.join(', ')}`, {
+        details: { allowedClients: relayClients, client: req.client, scope: 'relay' },
+      });
+    }
     if (!clientAllowed(l, req.client)) {
       throw new RelayError('KEY_CLIENT_FORBIDDEN', `This API key may only be used from: ${l.allowedClients.join(', ')}`, {
         details: { allowedClients: l.allowedClients, client: req.client },
@@ -113,7 +127,7 @@ export class KeyGate {
     };
     const plan = planAt(now);
     if (!plan || Object.keys(plan).length === 1) return weeklyLabel ? { ...NOTHING_HELD, weeklyLabel } : NOTHING_HELD;
-    const queue = plan.concurrency && mayWait && this.opts.queue ? queueConfig(l, this.opts.queue.defaults()) : null;
+    const queue = plan.concurrency && mayWait && this.opts.waiters ? queueConfig(l, this.opts.settings?.() ?? RELAY_DEFAULTS) : null;
     const queuePlan = queue ? { waiterId: newId(), maxWaiting: queue.maxWaiting, ttlMs: queue.maxWaitMs + WAITER_GRACE_MS } : undefined;
     if (plan.concurrency && queuePlan) plan.concurrency.queue = queuePlan;
     let r = await this.store.limits.admit(key.id, plan);
@@ -127,7 +141,7 @@ export class KeyGate {
       r = await this.waitForSlot(key, queuePlan.waiterId, tryAdmit, queue, req.signal);
     }
     if (!r.ok) {
-      if (r.reason === 'queue_full') this.opts.queue?.waiters.rejected(key.id);
+      if (r.reason === 'queue_full') this.opts.waiters?.rejected(key.id);
       if (r.reason === 'queued') throw new RelayError('INTERNAL', 'Queued without a queue');
       throw refusal(r.reason, l, { now: this.clock.now(), offsetHours: tz, windowEndsAt: r.windowEndsAt, queue: queue ?? undefined });
     }
@@ -149,7 +163,7 @@ export class KeyGate {
     queue: QueueConfig,
     signal: AbortSignal | undefined,
   ): Promise<AdmitResult> {
-    const end = await this.opts.queue!.waiters.wait(key.id, waiterId, tryAdmit, { maxWaitMs: queue.maxWaitMs, signal });
+    const end = await this.opts.waiters!.wait(key.id, waiterId, tryAdmit, { maxWaitMs: queue.maxWaitMs, signal });
     if (end.kind === 'answer') return end.result;
     if (end.kind === 'error') throw end.error;
     if (end.kind === 'cancelled') throw cancelled();

@@ -11,9 +11,15 @@
 import type { FailureClass, FailureKind } from './failure.js';
 import type { CooldownPolicy } from '../core/cooldowns.js';
 
+/**
+ * A health reason's code: a failure class, or `usage_paused`: not a failure but the relay's own choice (Settings ›
+ * Relay behaviour › auto-pause), taken when a subscription's 5-hour window reached the threshold, until it resets.
+ */
+export type HealthCode = FailureKind | 'usage_paused';
+
 /** Why an account is not routable right now. */
 export interface HealthReason {
-  code: FailureKind;
+  code: HealthCode;
   message: string;
   /** Where it came from: a relayed request, the active probe, or an operator. */
   source: 'upstream' | 'probe' | 'operator';
@@ -105,8 +111,8 @@ export function availableAt(reasons: readonly HealthReason[]): number | null {
 }
 
 /** The single state shown for an account: the most serious active reason. */
-export function healthState(reasons: readonly HealthReason[]): 'healthy' | FailureKind {
-  const order: FailureKind[] = ['blocked', 'unauthorized', 'rate_limited', 'forbidden', 'overloaded', 'server_error', 'network', 'throttled'];
+export function healthState(reasons: readonly HealthReason[]): 'healthy' | HealthCode {
+  const order: HealthCode[] = ['blocked', 'unauthorized', 'rate_limited', 'usage_paused', 'forbidden', 'overloaded', 'server_error', 'network', 'throttled'];
   for (const code of order) if (reasons.some((r) => r.code === code)) return code;
   return 'healthy';
 }

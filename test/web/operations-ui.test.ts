@@ -238,7 +238,23 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     await card.getByTestId('relay-reset-cooldownOverloadedSec').waitFor({ state: 'hidden' });
     r = (await t.admin('GET', '/settings/relay')).json;
     assert.equal(r.values.cooldownOverloadedSec, 60);
-    await t.admin('PATCH', '/settings/relay', { failoverMaxAttempts: null });
+
+    // Auto-pause and the relay-wide client restriction.
+    const pause = card.getByTestId('relay-auto-pause').locator('input');
+    assert.equal(await pause.inputValue(), '0');
+    await pause.fill('85');
+    await pause.blur();
+    await card.getByTestId('relay-client-claude_code').click();
+    await card.getByTestId('relay-save').click();
+    await card.getByText(/Last changed by admin at/).waitFor();
+    await card.getByText('Unsaved changes').waitFor({ state: 'hidden' });
+    r = (await t.admin('GET', '/settings/relay')).json;
+    assert.deepEqual([r.values.autoPauseFiveHourPercent, r.values.allowedClients], [85, ['claude_code']]);
+    await card.getByTestId('relay-client-claude_code').click();
+    await card.getByTestId('relay-save').click();
+    await card.getByText('Unsaved changes').waitFor({ state: 'hidden' });
+    assert.deepEqual((await t.admin('GET', '/settings/relay')).json.values.allowedClients, [], 'unticked: any client again');
+    await t.admin('PATCH', '/settings/relay', { failoverMaxAttempts: null, autoPauseFiveHourPercent: null });
     await card.scrollIntoViewIfNeeded();
     await checkPage(page, 'en', 'settings relay behaviour');
     await shot(page, 'settings-relay-behaviour-en-1440');

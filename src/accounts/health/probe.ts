@@ -4,13 +4,13 @@
 // cannot prove those wrong.
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { FailureKind } from '../../scheduling/failure.js';
+import type { HealthCode } from '../../scheduling/health-policy.js';
 import type { UpstreamClient } from '../../upstream/client.js';
 import type { AccountHealth } from './state.js';
 import type { AccountPool, PoolAccount } from '../pool.js';
 import type { Credentials } from '../credentials.js';
 
-const PROBEABLE: ReadonlySet<FailureKind> = new Set(['server_error', 'network', 'overloaded', 'unauthorized', 'forbidden']);
+const PROBEABLE: ReadonlySet<HealthCode> = new Set(['server_error', 'network', 'overloaded', 'unauthorized', 'forbidden']);
 const PROBE_TIMEOUT_MS = 15_000;
 
 export interface ProbeDeps {

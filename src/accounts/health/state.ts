@@ -78,6 +78,13 @@ export class AccountHealth {
     return reason;
   }
 
+  /** Sets a reason the relay decides itself (not a failure: see auto-pause.ts), replacing one of the same code. */
+  async hold(id: string, reason: HealthReason): Promise<void> {
+    const next = mergeReason(this.get(id), reason, this.clock.now());
+    this.reasons.set(id, next);
+    await this.save(id, next);
+  }
+
   /** A success clears transient reasons (the account evidently answers); no store write when there are none. */
   async recordSuccess(id: string): Promise<void> {
     const rs = this.get(id);

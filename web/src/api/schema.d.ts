@@ -2889,6 +2889,8 @@ export interface operations {
               cooldownNetworkSec?: number | null;
               cooldownUnauthorizedSec?: number | null;
               cooldownForbiddenSec?: number | null;
+              autoPauseFiveHourPercent?: number | null;
+              allowedClients?: ('claude_code' | 'gemini_cli' | 'codex_cli')[] | null;
             }
           | {
               enabled?: boolean | null;

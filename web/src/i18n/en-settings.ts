@@ -194,5 +194,11 @@ export default {
     },
     default: 'default {v}',
     reset: 'Reset to default',
+    autoPause: 'Auto-pause',
+    autoPauseHelp: 'A subscription account whose 5-hour window is this full leaves the rotation until the window resets (0 = off).',
+    autoPauseAt: 'Pause at 5-hour usage',
+    off: 'off',
+    clients: 'Allowed clients (all keys)',
+    clientsHelp: 'Only requests from the ticked clients are relayed, whatever the key allows; none ticked = any client. A key can narrow this further.',
   },
 };

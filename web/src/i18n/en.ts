@@ -116,6 +116,7 @@ export default {
     server_error: 'Upstream error',
     network: 'Network error',
     throttled: 'Throttled',
+    usage_paused: 'Paused (5-hour usage)',
     at_capacity: 'At capacity',
     unhealthy: 'Unhealthy',
     healthy: 'Healthy',

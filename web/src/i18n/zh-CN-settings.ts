@@ -195,6 +195,12 @@ const zh: typeof enSettings = {
     },
     default: '默认 {v}',
     reset: '恢复默认',
+    autoPause: '自动暂停',
+    autoPauseHelp: '订阅账户的 5 小时窗口用量达到此比例时暂停调度，直到窗口重置（0 = 关闭）。',
+    autoPauseAt: '5 小时用量达到',
+    off: '关闭',
+    clients: '允许的客户端（所有密钥）',
+    clientsHelp: '只转发来自勾选客户端的请求，与密钥自身设置无关；都不勾选 = 任何客户端。单个密钥可以进一步限制。',
   },
 };
 

@@ -109,6 +109,7 @@ const zh: typeof en = {
     server_error: '上游错误',
     network: '网络错误',
     throttled: '降速',
+    usage_paused: '已暂停（5 小时用量）',
     at_capacity: '并发已满',
     unhealthy: '异常',
     healthy: '正常',

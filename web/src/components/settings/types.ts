@@ -22,6 +22,8 @@ export interface RelaySettings {
   cooldownNetworkSec: number;
   cooldownUnauthorizedSec: number;
   cooldownForbiddenSec: number;
+  autoPauseFiveHourPercent: number;
+  allowedClients: string[];
 }
 
 export interface NotificationSettings {

@@ -17,6 +17,9 @@ export interface SectionState {
   save(): Promise<boolean>;
 }
 
+/** Field values are numbers, strings, booleans or lists of strings (compared by content). */
+const same = (a: unknown, b: unknown): boolean => a === b || (Array.isArray(a) && Array.isArray(b) && JSON.stringify(a) === JSON.stringify(b));
+
 export function useSection<T extends object>(name: string, fields?: (keyof T & string)[]) {
   const view = ref<SectionView<T> | null>(null);
   const form = ref({} as T);
@@ -28,8 +31,8 @@ export function useSection<T extends object>(name: string, fields?: (keyof T & s
     if (!cur) return {};
     return Object.fromEntries(
       Object.entries(form.value)
-        .filter(([k, v]) => (!fields || (fields as string[]).includes(k)) && cur[k] !== v)
-        .map(([k, v]) => [k, defaults && defaults[k] === v ? null : v]),
+        .filter(([k, v]) => (!fields || (fields as string[]).includes(k)) && !same(cur[k], v))
+        .map(([k, v]) => [k, defaults && same(defaults[k], v) ? null : v]),
     );
   });
   const dirty = computed(() => Object.keys(changed.value).length > 0);
