@@ -8,9 +8,12 @@ import { createRelay, type Relay } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/index.js';
 import { resolveSecrets } from '../../src/config/secrets-file.js';
 import type { Clock } from '../../src/core/clock.js';
+import { checkResponses } from '../../src/http/admin/route.js';
 import { silentLogger, type Logger } from '../../src/platform/logger.js';
 import type { Store } from '../../src/store/types.js';
 import type { UsageEvent } from '../../src/core/usage-event.js';
+
+checkResponses(true);
 
 export const ADMIN = { username: 'admin', password: 'test-password-123' };
 

@@ -25,8 +25,8 @@ export interface DocumentedRoute extends RouteSpec {
   fullPath: string;
 }
 
-const jsonSchema = (s: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const jsonSchema = (s: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };
 
@@ -68,9 +68,9 @@ export function buildOpenApi(version: string, routes: DocumentedRoute[] = docume
     if (body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(body) } } };
     const ok = d.produces
       ? { description: 'OK', content: { [d.produces]: { schema: { type: 'string' } } } }
-      : { description: 'OK', content: { 'application/json': { schema: {} } } };
+      : { description: 'OK', content: { 'application/json': { schema: d.response ? jsonSchema(d.response, 'output') : {} } } };
     const responses: Record<string, unknown> = {
-      '200': ok,
+      ...(d.noContent ? { '204': { description: 'No content' } } : { '200': ok }),
       default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     };
     for (const [code, text] of Object.entries(d.responses ?? {}))

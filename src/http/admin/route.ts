@@ -1,6 +1,8 @@
-// One declaration per admin route: method, path, doc text and the zod schemas of its params, query and body. The
-// same value registers the Fastify route (validating with the schemas, handing the handler typed input) and is
-// what /admin/openapi.json is generated from, so a route cannot exist undocumented or drift from its document.
+// One declaration per admin route: method, path, doc text and the zod schemas of its params, query, body and answer.
+// The same value registers the Fastify route (validating with the schemas, handing the handler typed input) and is
+// what /admin/openapi.json is generated from, so a route cannot exist undocumented or drift from its document. The
+// answer's schema is documentation (the web admin's types are generated from it); the test harness turns on
+// checkResponses, so every answer a test receives is also checked against it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from './validate.js';
@@ -24,6 +26,10 @@ export interface RouteSpec {
   bodyDoc?: z.ZodType;
   /** A documented query the handler validates itself (after a rate-limit count, say). */
   queryDoc?: z.ZodType;
+  /** The JSON body of a successful answer (documented, and checked under checkResponses). */
+  response?: z.ZodType;
+  /** The route answers 204 with no body (a delete). */
+  noContent?: true;
   /** Extra response notes: status → description. */
   responses?: Record<string, string>;
   /** Content type of a successful answer other than JSON (CSV exports). */
@@ -33,6 +39,23 @@ export interface RouteSpec {
   /** Other paths serving the same route (older names), registered but not documented separately. */
   alsoAt?: string[];
   bodyLimit?: number;
+}
+
+let checking = false;
+
+/**
+ * Tests: every successful JSON answer is parsed with its route's response schema (as serialised), and one that does
+ * not match becomes a 500 naming the route and the fields, so a schema cannot drift from what the handler returns.
+ */
+export function checkResponses(on: boolean): void {
+  checking = on;
+}
+
+function checkAnswer(spec: RouteSpec, payload: unknown): void {
+  const r = spec.response!.safeParse(JSON.parse(JSON.stringify(payload)));
+  if (r.success) return;
+  const issues = r.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`).join('; ');
+  throw new Error(`${spec.method} ${spec.path} answered outside its response schema: ${issues}`);
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -71,6 +94,15 @@ export function routeBuilder<D>() {
             url,
             ...(spec.public ? { config: { public: true } } : {}),
             ...(spec.bodyLimit !== undefined ? { bodyLimit: spec.bodyLimit } : {}),
+            // Returned or sent with reply.send, a successful object answer passes here before it is serialised.
+            ...(checking && spec.response
+              ? {
+                  preSerialization: async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+                    if (reply.statusCode < 300) checkAnswer(spec, payload);
+                    return payload;
+                  },
+                }
+              : {}),
             // Params, then query, then body: the first failure is the 400 (parseInput's shape).
             handler: async (request, reply) => {
               const params = parse(spec.params, request.params) as Out<P>;

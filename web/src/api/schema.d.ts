@@ -1252,7 +1252,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              description: string;
+              createdAt: string;
+              updatedAt: string;
+              members: string[];
+            }[];
+            total: number;
+          };
         };
       };
       /** @description Error */
@@ -1288,7 +1298,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            createdAt: string;
+            updatedAt: string;
+            members: string[];
+          };
         };
       };
       /** @description Error */
@@ -1319,7 +1336,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            createdAt: string;
+            updatedAt: string;
+            members: string[];
+          };
         };
       };
       /** @description Error */
@@ -1346,14 +1370,12 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No content */
+      204: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': unknown;
-        };
+        content?: never;
       };
       /** @description Error */
       default: {
@@ -1390,7 +1412,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            createdAt: string;
+            updatedAt: string;
+            members: string[];
+          };
         };
       };
       /** @description Error */
@@ -1428,7 +1457,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            members: string[];
+          };
         };
       };
       /** @description Error */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { GroupService } from '../../../accounts/groups.js';
 import { idParams, queryFlag, routeBuilder } from '../route.js';
-import { groupPatchSchema, groupSchema, membersSchema } from './schemas.js';
+import { groupList, groupPatchSchema, groupSchema, groupView, membersSchema, membersView } from './schemas.js';
 
 interface Deps {
   groups: GroupService;
@@ -16,22 +16,30 @@ async function view(groups: GroupService, g: Awaited<ReturnType<GroupService['ge
 }
 
 export const groupRoutes = [
-  route({ method: 'GET', path: '/groups', tag, summary: 'Account groups with their members' }, async (_ctx, { groups }) => {
+  route({ method: 'GET', path: '/groups', tag, summary: 'Account groups with their members', response: groupList }, async (_ctx, { groups }) => {
     const items = await Promise.all((await groups.list()).map((g) => view(groups, g)));
     return { items, total: items.length };
   }),
-  route({ method: 'POST', path: '/groups', tag, summary: 'Create a group', body: groupSchema }, async ({ body, reply }, { groups }) =>
+  route({ method: 'POST', path: '/groups', tag, summary: 'Create a group', body: groupSchema, response: groupView }, async ({ body, reply }, { groups }) =>
     reply.code(201).send(await view(groups, await groups.create(body))),
   ),
-  route({ method: 'GET', path: '/groups/:id', tag, summary: 'One group', params: idParams }, async ({ params }, { groups }) =>
+  route({ method: 'GET', path: '/groups/:id', tag, summary: 'One group', params: idParams, response: groupView }, async ({ params }, { groups }) =>
     view(groups, await groups.get(params.id)),
   ),
   route(
-    { method: 'PATCH', path: '/groups/:id', tag, summary: 'Rename or describe a group', params: idParams, body: groupPatchSchema },
+    { method: 'PATCH', path: '/groups/:id', tag, summary: 'Rename or describe a group', params: idParams, body: groupPatchSchema, response: groupView },
     async ({ params, body }, { groups }) => view(groups, await groups.update(params.id, body)),
   ),
   route(
-    { method: 'PUT', path: '/groups/:id/members', tag, summary: 'Add and remove member accounts', params: idParams, body: membersSchema },
+    {
+      method: 'PUT',
+      path: '/groups/:id/members',
+      tag,
+      summary: 'Add and remove member accounts',
+      params: idParams,
+      body: membersSchema,
+      response: membersView,
+    },
     async ({ params: { id }, body }, { groups }) => ({ id, members: await groups.setMembers(id, body) }),
   ),
   route(
@@ -40,6 +48,7 @@ export const groupRoutes = [
       path: '/groups/:id',
       tag,
       summary: 'Delete a group (force=true even when it has members)',
+      noContent: true,
       params: idParams,
       query: z.object({ force: queryFlag }),
     },
