@@ -1,12 +1,11 @@
 // OpenAI message content (strings and parts) → Anthropic content blocks: text, image, document, tool_result content.
 import { TranslateError } from '../errors.js';
+import { convertContent, isObject, type PartContext, type PartTarget } from '../openai-chat/parts.js';
 
 /** One Anthropic content block (kept loose: the translator builds them, the upstream validates them). */
 export type Block = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject };
 
 /** A text block, or null when the text is empty or blank (Anthropic rejects whitespace-only text blocks). */
 export function textBlock(text: string): Block | null {
@@ -56,56 +55,19 @@ function documentBlock(file: unknown, param: string): Block {
   return block;
 }
 
-type PartContext = 'user' | 'assistant' | 'tool' | 'system';
-
-const ALLOWED: Record<PartContext, readonly string[]> = {
-  user: ['text', 'image_url', 'file', 'input_audio'],
-  assistant: ['text', 'refusal'],
-  // OpenAI allows only text parts in tool messages; images are accepted too because Anthropic tool results can
-  // carry them (clients that route screenshots through tools send them).
-  tool: ['text', 'image_url'],
-  system: ['text'],
+/** How each kind of part becomes a block (Claude takes no audio). */
+const TO_BLOCKS: PartTarget<Block> = {
+  text: textBlock,
+  image: imageBlock,
+  file: documentBlock,
+  audio: (_audio, param) => {
+    throw new TranslateError(`${param}: audio input is not supported for Claude models`, param);
+  },
 };
-
-/** One content part → a block, or null when it carries nothing (empty text). */
-function partToBlock(part: unknown, param: string, ctx: PartContext): Block | null {
-  if (!isObject(part)) throw new TranslateError(`${param} must be a content part object`, param);
-  const type = part.type;
-  if (typeof type !== 'string' || !ALLOWED[ctx].includes(type)) {
-    throw new TranslateError(`${param}.type '${String(type)}' is not supported in a ${ctx} message`, `${param}.type`);
-  }
-  switch (type) {
-    case 'text':
-    case 'refusal': {
-      const text = part[type];
-      if (typeof text !== 'string') throw new TranslateError(`${param}.${type} must be a string`, `${param}.${type}`);
-      return textBlock(text);
-    }
-    case 'image_url': {
-      const img = part.image_url;
-      return imageBlock(isObject(img) ? img.url : img, `${param}.image_url.url`);
-    }
-    case 'file':
-      return documentBlock(part.file, param);
-    default: // input_audio
-      throw new TranslateError(`${param}: audio input is not supported for Claude models`, param);
-  }
-}
 
 /** Message content (string, parts or null) → blocks, empty text dropped. */
 export function contentBlocks(content: unknown, param: string, ctx: PartContext): Block[] {
-  if (content === null || content === undefined) return [];
-  if (typeof content === 'string') {
-    const b = textBlock(content);
-    return b ? [b] : [];
-  }
-  if (!Array.isArray(content)) throw new TranslateError(`${param} must be a string or an array of content parts`, param);
-  const out: Block[] = [];
-  content.forEach((part, i) => {
-    const b = partToBlock(part, `${param}[${i}]`, ctx);
-    if (b) out.push(b);
-  });
-  return out;
+  return convertContent(content, param, ctx, TO_BLOCKS);
 }
 
 /** A system or developer message's text. */

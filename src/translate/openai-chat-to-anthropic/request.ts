@@ -1,5 +1,6 @@
 // OpenAI Chat Completions request → Anthropic Messages request (§6.1): sampling, limits, thinking, metadata.
 import { TranslateError } from '../errors.js';
+import { optNumber, requestedMaxTokens } from '../openai-chat/fields.js';
 import { isObject } from './content.js';
 import { convertMessages } from './messages.js';
 import { convertToolChoice, convertTools } from './tools.js';
@@ -22,19 +23,8 @@ export interface ChatToMessagesResult {
   includeUsage: boolean;
 }
 
-function optNumber(body: Record<string, unknown>, key: string): number | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TranslateError(`${key} must be a number`, key);
-  return v;
-}
-
 function maxTokens(body: Record<string, unknown>): number {
-  const key = body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? 'max_completion_tokens' : 'max_tokens';
-  const v = optNumber(body, key);
-  if (v === undefined) return DEFAULT_MAX_TOKENS;
-  if (!Number.isInteger(v) || v < 1) throw new TranslateError(`${key} must be a positive integer`, key);
-  return v;
+  return requestedMaxTokens(body) ?? DEFAULT_MAX_TOKENS;
 }
 
 function stopSequences(stop: unknown): string[] | undefined {

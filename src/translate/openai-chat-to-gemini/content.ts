@@ -1,12 +1,11 @@
 // OpenAI message content (strings and parts) → Gemini parts: text, inline images/PDF/audio, file URIs (§6.9, §6.10 #2).
 import { TranslateError } from '../errors.js';
+import { convertContent, isObject, type PartContext, type PartTarget } from '../openai-chat/parts.js';
 
 /** One Gemini `Part` (kept loose: the translator builds them, the upstream validates them). */
 export type Part = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject };
 
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
 
@@ -53,50 +52,19 @@ function audioPart(audio: unknown, param: string): Part {
   return { inlineData: { mimeType: `audio/${audio.format === 'mp3' ? 'mp3' : audio.format}`, data: audio.data } };
 }
 
-export type PartContext = 'user' | 'assistant' | 'tool' | 'system';
+export type { PartContext };
 
-const ALLOWED: Record<PartContext, readonly string[]> = {
-  user: ['text', 'image_url', 'file', 'input_audio'],
-  assistant: ['text', 'refusal'],
-  // Images in tool results go next to the functionResponse (§6.10 #9).
-  tool: ['text', 'image_url'],
-  system: ['text'],
+/** How each kind of part becomes a Gemini part (images in tool results go next to the functionResponse, §6.10 #9). */
+const TO_PARTS: PartTarget<Part> = {
+  text: (text) => (text.trim() === '' ? null : { text }),
+  image: imagePart,
+  file: filePart,
+  audio: audioPart,
 };
-
-/** One content part → a Gemini part, or null when it carries nothing (empty text). */
-function partOf(part: unknown, param: string, ctx: PartContext): Part | null {
-  if (!isObject(part)) throw new TranslateError(`${param} must be a content part object`, param);
-  const type = part.type;
-  if (typeof type !== 'string' || !ALLOWED[ctx].includes(type)) {
-    throw new TranslateError(`${param}.type '${String(type)}' is not supported in a ${ctx} message`, `${param}.type`);
-  }
-  switch (type) {
-    case 'text':
-    case 'refusal': {
-      const text = part[type];
-      if (typeof text !== 'string') throw new TranslateError(`${param}.${type} must be a string`, `${param}.${type}`);
-      return text.trim() === '' ? null : { text };
-    }
-    case 'image_url':
-      return imagePart(isObject(part.image_url) ? part.image_url.url : part.image_url, `${param}.image_url.url`);
-    case 'file':
-      return filePart(part.file, param);
-    default:
-      return audioPart(part.input_audio, param);
-  }
-}
 
 /** Message content (string, parts or null) → parts, empty text dropped (Gemini rejects empty parts). */
 export function contentParts(content: unknown, param: string, ctx: PartContext): Part[] {
-  if (content === null || content === undefined) return [];
-  if (typeof content === 'string') return content.trim() === '' ? [] : [{ text: content }];
-  if (!Array.isArray(content)) throw new TranslateError(`${param} must be a string or an array of content parts`, param);
-  const out: Part[] = [];
-  content.forEach((p, i) => {
-    const part = partOf(p, `${param}[${i}]`, ctx);
-    if (part) out.push(part);
-  });
-  return out;
+  return convertContent(content, param, ctx, TO_PARTS);
 }
 
 /** The text of a system/developer or tool message (text parts joined with a newline). */

@@ -1,6 +1,7 @@
 // OpenAI Chat Completions request → Gemini generateContent request (§6.9, §6.1's parameter rows read for Gemini):
 // generationConfig, thinking, structured output, tools.
 import { TranslateError } from '../errors.js';
+import { optNumber, requestedMaxTokens } from '../openai-chat/fields.js';
 import { isObject } from './content.js';
 import { convertMessages } from './messages.js';
 import { convertToolChoice, convertTools } from './tools.js';
@@ -20,20 +21,6 @@ export interface ChatToGeminiResult {
   stream: boolean;
   /** `stream_options.include_usage`: whether the OpenAI stream ends with a usage chunk. */
   includeUsage: boolean;
-}
-
-function optNumber(body: Record<string, unknown>, key: string): number | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TranslateError(`${key} must be a number`, key);
-  return v;
-}
-
-function maxTokens(body: Record<string, unknown>): number | undefined {
-  const key = body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? 'max_completion_tokens' : 'max_tokens';
-  const v = optNumber(body, key);
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new TranslateError(`${key} must be a positive integer`, key);
-  return v;
 }
 
 function stopSequences(stop: unknown): string[] | undefined {
@@ -112,7 +99,7 @@ export function chatToGemini(body: Record<string, unknown>): ChatToGeminiResult 
     const v = optNumber(body, from);
     if (v !== undefined) config[to] = v;
   }
-  const max = maxTokens(body);
+  const max = requestedMaxTokens(body);
   if (max !== undefined) config.maxOutputTokens = max;
   const stop = stopSequences(body.stop);
   if (stop) config.stopSequences = stop;
