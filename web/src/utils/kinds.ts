@@ -1,6 +1,6 @@
 // Account kinds as the admin meta lists them, grouped by provider (the protocol each speaks), and the OAuth provider
 // id a subscription kind signs in with (POST /admin/oauth/sessions {provider}).
-import type { Meta } from '../api/types';
+import type { BodyOf, Meta } from '../api/types';
 
 export type KindInfo = Meta['accountKinds'][number];
 
@@ -13,9 +13,15 @@ export function kindsByProvider(kinds: readonly KindInfo[]): { provider: string;
   return providers.map((provider) => ({ provider, kinds: kinds.filter((k) => k.protocol === provider) }));
 }
 
-/** The OAuth provider of a subscription kind: Anthropic's is called 'claude', the others go by their protocol. */
-export function oauthProviderOf(k: Pick<KindInfo, 'protocol'>): string {
-  return k.protocol === 'anthropic' ? 'claude' : k.protocol;
+/** What POST /admin/oauth/sessions takes, and its provider ids. */
+export type OAuthStart = BodyOf<'/admin/oauth/sessions', 'post'>;
+export type OAuthProvider = OAuthStart['provider'];
+
+const OAUTH_PROVIDERS: Record<string, OAuthProvider> = { anthropic: 'claude', openai: 'openai', gemini: 'gemini' };
+
+/** The OAuth provider of a subscription kind (Anthropic's is called 'claude'), or null for a protocol without one. */
+export function oauthProviderOf(k: Pick<KindInfo, 'protocol'>): OAuthProvider | null {
+  return OAUTH_PROVIDERS[k.protocol] ?? null;
 }
 
 /** The key service whose requests a provider's accounts serve (key permissions and bindings are per service). */
