@@ -21,7 +21,7 @@ import { Credentials } from './accounts/credentials.js';
 import { OAuthSessions } from './accounts/oauth-sessions.js';
 import { TokenImport } from './accounts/token-import.js';
 import { AutoPause } from './accounts/health/auto-pause.js';
-import { AccountWindows } from './accounts/health/usage-windows.js';
+import { UsageWindows } from './accounts/health/usage-windows.js';
 import type { ProviderDefaults } from './providers/types.js';
 import { StickySessions } from './scheduling/sticky-sessions.js';
 import { HealthProbe } from './accounts/health/probe.js';
@@ -74,7 +74,7 @@ export interface Relay extends Core {
   probe: HealthProbe;
   metrics: RelayMetrics;
   credentials: Credentials;
-  windows: AccountWindows;
+  windows: UsageWindows;
   oauthSessions: OAuthSessions;
   settings: SettingsService;
   alerts: Alerts;
@@ -175,7 +175,7 @@ export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {
     const tz = config.timezoneOffsetHours;
     const scheduledTests = new ScheduledTestRunner({ store, schedules, tester, history: accountHistory, clock, log, timezoneOffsetHours: tz, instance });
     scheduledTests.start();
-    const windows = new AccountWindows(store.kv, clock, log);
+    const windows = new UsageWindows(store.kv, clock, log);
     const autoPause = new AutoPause({ pool, health, windows, percent: () => settings.get('relay').autoPauseFiveHourPercent, clock, log });
     const stopAutoPause = autoPause.start();
     const stopRecheck = settings.onChange((name) => {

@@ -13,7 +13,7 @@ import type { GroupService } from '../accounts/groups.js';
 import type { Credentials } from '../accounts/credentials.js';
 import type { OAuthSessions } from '../accounts/oauth-sessions.js';
 import type { TokenImport } from '../accounts/token-import.js';
-import type { AccountWindows } from '../accounts/health/usage-windows.js';
+import type { UsageWindows } from '../accounts/health/usage-windows.js';
 import type { AdminAuth } from '../admin/admin-auth.js';
 import type { ApiKeyService } from '../keys/api-keys.js';
 import type { UsageQueries } from '../accounting/usage-queries.js';
@@ -51,7 +51,7 @@ export interface AppDeps {
   gate: KeyGate;
   health: AccountHealth;
   credentials: Credentials;
-  windows: AccountWindows;
+  windows: UsageWindows;
   oauthSessions: OAuthSessions;
   /** Subscription accounts from pasted tokens (checked with the provider first). */
   tokenImport: TokenImport;

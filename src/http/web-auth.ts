@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
 import type { AdminAuth } from '../admin/admin-auth.js';
+import { isoTime } from './admin/answers.js';
 import { useAdminErrors } from './admin/errors.js';
 import { routeBuilder } from './admin/route.js';
 
@@ -11,6 +12,9 @@ const loginSchema = z.object({
   username: z.string().min(1).max(100),
   password: z.string().min(1).max(1024),
 });
+
+/** POST /web/auth/login: a bearer token for scripts, who it belongs to and when it expires. */
+export const loginTokenView = z.object({ token: z.string(), username: z.string(), expiresAt: isoTime });
 
 /** Body cap of public routes (login, key-holder session): generous for a username and password or a key. */
 export const PUBLIC_BODY_LIMIT = 16 * 1024;
@@ -33,6 +37,7 @@ export const WEB_AUTH_ROUTES = [
       // Public (no credentials yet): a login body is a few hundred bytes, so anything big is refused before it is read.
       bodyLimit: PUBLIC_BODY_LIMIT,
       body: loginSchema,
+      response: loginTokenView,
     },
     async ({ body: { username, password }, request }, deps) => {
       const s = await deps.auth.login(username, password, request.ip);

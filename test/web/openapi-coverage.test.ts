@@ -66,3 +66,16 @@ test('every route registered under /admin, /stats/api and /web/auth is documente
     await t.close();
   }
 });
+
+test('every documented route declares its answer: a JSON schema, another content type, or 204 with no body', () => {
+  const undeclared = documentedRoutes()
+    .filter((d) => !d.response && !d.produces && !d.noContent)
+    .map((d) => `${d.method} ${d.fullPath}`);
+  assert.deepEqual(undeclared, [], 'routes whose answer is not declared');
+  const doc = buildOpenApi('test') as {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  };
+  const groups = doc.paths['/admin/groups'].get.responses['200'].content!['application/json'].schema as { properties?: Record<string, unknown> };
+  assert.deepEqual(Object.keys(groups.properties ?? {}), ['items', 'total'], 'the document carries the declared answer');
+  assert.equal(doc.paths['/admin/groups/{id}'].delete.responses['204'].content, undefined, 'a 204 has no body');
+});

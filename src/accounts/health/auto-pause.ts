@@ -8,7 +8,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { HealthReason } from '../../scheduling/health-policy.js';
 import type { AccountPool } from '../pool.js';
 import type { AccountHealth } from './state.js';
-import type { AccountWindows, StoredWindow } from './usage-windows.js';
+import type { UsageWindows, StoredWindow } from './usage-windows.js';
 
 const FIVE_HOURS_MS = 5 * 3600_000;
 const isPause = (r: HealthReason) => r.code === 'usage_paused';
@@ -33,7 +33,7 @@ export function autoPauseReason(windows: readonly StoredWindow[], percent: numbe
 export interface AutoPauseDeps {
   pool: AccountPool;
   health: AccountHealth;
-  windows: AccountWindows;
+  windows: UsageWindows;
   /** The threshold now (percent, 0 = off). */
   percent: () => number;
   clock: Clock;

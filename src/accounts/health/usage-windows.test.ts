@@ -4,7 +4,7 @@ import { ManualClock } from '../../core/clock.js';
 import { silentLogger } from '../../platform/logger.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { KvRepo } from '../../store/types.js';
-import { AccountWindows, windowView } from './usage-windows.js';
+import { UsageWindows, windowView } from './usage-windows.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const h5 = (utilization: number, status: 'allowed' | 'warning' | 'rejected' = 'allowed') => ({
@@ -20,7 +20,7 @@ function setup() {
   let writes = 0;
   const kv: KvRepo = { ...store.kv, set: (k, v, ttl) => (writes++, store.kv.set(k, v, ttl)) };
   const clock = new ManualClock(T0);
-  return { store, kv, clock, w: new AccountWindows(kv, clock, silentLogger()), writes: () => writes };
+  return { store, kv, clock, w: new UsageWindows(kv, clock, silentLogger()), writes: () => writes };
 }
 
 test('windows: stored per account with a TTL up to the latest reset; one round trip for many accounts', async () => {

@@ -23,7 +23,7 @@ const sameWindows = (a: StoredWindow[], b: StoredWindow[]): boolean =>
   a.length === b.length &&
   a.every((w, i) => w.id === b[i].id && w.status === b[i].status && w.resetsAt === b[i].resetsAt && w.utilization === b[i].utilization);
 
-export class AccountWindows {
+export class UsageWindows {
   /** What this instance last wrote per account: merges partial observations and skips identical rewrites. */
   private readonly last = new Map<string, StoredWindow[]>();
   private readonly listeners = new Set<(accountId: string, windows: readonly StoredWindow[]) => void>();

@@ -9,7 +9,7 @@ import type { GroupService } from '../../accounts/groups.js';
 import type { Credentials } from '../../accounts/credentials.js';
 import type { OAuthSessions } from '../../accounts/oauth-sessions.js';
 import type { TokenImport } from '../../accounts/token-import.js';
-import type { AccountWindows } from '../../accounts/health/usage-windows.js';
+import type { UsageWindows } from '../../accounts/health/usage-windows.js';
 import type { AdminAuth } from '../../admin/admin-auth.js';
 import type { ApiKeyService } from '../../keys/api-keys.js';
 import type { UsageQueries } from '../../accounting/usage-queries.js';
@@ -30,7 +30,7 @@ export interface AdminDeps {
   pool: AccountPool;
   health: AccountHealth;
   credentials: Credentials;
-  windows: AccountWindows;
+  windows: UsageWindows;
   oauthSessions: OAuthSessions;
   tokenImport: TokenImport;
   /** Usage statistics, the request log and limit bars. */

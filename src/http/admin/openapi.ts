@@ -70,7 +70,7 @@ export function buildOpenApi(version: string, routes: DocumentedRoute[] = docume
       ? { description: 'OK', content: { [d.produces]: { schema: { type: 'string' } } } }
       : { description: 'OK', content: { 'application/json': { schema: d.response ? jsonSchema(d.response, 'output') : {} } } };
     const responses: Record<string, unknown> = {
-      ...(d.noContent ? { '204': { description: 'No content' } } : { '200': ok }),
+      ...(d.noContent ? { '204': { description: 'No content' } } : { [d.created ? '201' : '200']: ok }),
       default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     };
     for (const [code, text] of Object.entries(d.responses ?? {}))
@@ -103,7 +103,7 @@ export function buildOpenApi(version: string, routes: DocumentedRoute[] = docume
 const documents = new WeakMap<object, unknown>();
 
 const openApiRoute = routeBuilder<{ version: string }>()(
-  { method: 'GET', path: '/openapi.json', tag: 'system', summary: 'This document' },
+  { method: 'GET', path: '/openapi.json', tag: 'system', summary: 'This document', response: z.record(z.string(), z.unknown()) },
   async (_ctx, deps) => {
     let doc = documents.get(deps);
     if (doc === undefined) documents.set(deps, (doc = buildOpenApi(deps.version)));

@@ -28,6 +28,8 @@ export interface RouteSpec {
   queryDoc?: z.ZodType;
   /** The JSON body of a successful answer (documented, and checked under checkResponses). */
   response?: z.ZodType;
+  /** A successful answer is 201 Created (the handler sets it), documented as such. */
+  created?: true;
   /** The route answers 204 with no body (a delete). */
   noContent?: true;
   /** Extra response notes: status → description. */
@@ -98,7 +100,10 @@ export function routeBuilder<D>() {
             ...(checking && spec.response
               ? {
                   preSerialization: async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-                    if (reply.statusCode < 300) checkAnswer(spec, payload);
+                    if (reply.statusCode >= 300) return payload;
+                    if (reply.statusCode !== (spec.created ? 201 : 200))
+                      throw new Error(`${spec.method} ${spec.path} answered ${reply.statusCode}, not as declared`);
+                    checkAnswer(spec, payload);
                     return payload;
                   },
                 }

@@ -16,6 +16,7 @@ import { queryFlag, routeBuilder } from '../admin/route.js';
 import { parseInput } from '../admin/validate.js';
 import { readLogPage, requestItem } from '../admin/usage/requests.js';
 import { resolveRange, tzLabel } from '../admin/usage/support.js';
+import { ownKeyView, ownRequestList, ownUsageView, statsTokenView } from './answers.js';
 import { statsRequestsQuerySchema, statsSessionSchema, statsUsageQuerySchema } from './schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../web-auth.js';
 import { AddressLimiter } from './rate-limit.js';
@@ -103,6 +104,7 @@ export const STATS_ROUTES = [
       public: true,
       bodyLimit: PUBLIC_BODY_LIMIT,
       responses: { '401': 'KEY_INVALID / KEY_DISABLED / KEY_EXPIRED', '429': 'RATE_LIMITED' },
+      response: statsTokenView,
     },
     // The limiters count before anything is checked: the input is parsed in the handler, after the hit.
     async ({ request }, deps) => {
@@ -120,6 +122,7 @@ export const STATS_ROUTES = [
       summary: `Own key: name, status, prefix, expiry, limits, usage {today,d7,d30,all}. ${tokenNote}. ?format=text gives one status-line line.`,
       query: z.object({ format: queryFlag }),
       public: true,
+      response: ownKeyView,
     },
     async ({ query, request, reply }, deps) => {
       deps.reads.hit(request.ip);
@@ -142,6 +145,7 @@ export const STATS_ROUTES = [
       summary: `Own usage series (cost, tokens by type) and the per-model table. ${tokenNote}`,
       public: true,
       queryDoc: statsUsageQuerySchema,
+      response: ownUsageView,
     },
     async ({ request }, deps) => {
       deps.reads.hit(request.ip);
@@ -174,6 +178,7 @@ export const STATS_ROUTES = [
       summary: `Own recent requests (no bodies, no account identities). ${tokenNote}`,
       public: true,
       queryDoc: statsRequestsQuerySchema,
+      response: ownRequestList,
     },
     async ({ request }, deps) => {
       deps.reads.hit(request.ip);

@@ -8,7 +8,7 @@ import type { Store } from '../../store/types.js';
 import type { AccountHealth } from '../../accounts/health/state.js';
 import type { AccountPool } from '../../accounts/pool.js';
 import type { SettingsService } from '../../admin/settings.js';
-import type { AccountWindows } from '../../accounts/health/usage-windows.js';
+import type { UsageWindows } from '../../accounts/health/usage-windows.js';
 import { AccountWatch } from './account-watch.js';
 import { AlertChannels } from './channels.js';
 import type { DeliveryOptions, FetchLike } from './delivery.js';
@@ -25,7 +25,7 @@ export interface AlertsDeps {
   settings: SettingsService;
   pool: AccountPool;
   health: AccountHealth;
-  windows: AccountWindows;
+  windows: UsageWindows;
   recorder: UsageRecorder;
   fetch: FetchLike;
   version: string;

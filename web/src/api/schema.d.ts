@@ -324,7 +324,7 @@ export interface paths {
     get: operations['getAdminKeysId'];
     put?: never;
     post?: never;
-    /** Soft delete (permanent=true purges) */
+    /** Soft delete: the key as deleted (permanent=true purges: 204, no body) */
     delete: operations['deleteAdminKeysId'];
     options?: never;
     head?: never;
@@ -892,7 +892,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            token: string;
+            username: string;
+            expiresAt: string;
+          };
         };
       };
       /** @description Error */
@@ -921,7 +925,80 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              kind: string;
+              name: string;
+              description: string;
+              priority: number;
+              schedulable: boolean;
+              baseUrl: string;
+              customBaseUrl: boolean;
+              proxy: {
+                type: string;
+                host: string;
+              } | null;
+              secretHint: string | null;
+              identity: {
+                email?: string;
+                org?: string;
+                plan?: string;
+              } | null;
+              terms: string | null;
+              shared: boolean;
+              groupIds: string[];
+              supportedModels: string[];
+              modelMapping: {
+                [key: string]: string;
+              };
+              expiresAt: string | null;
+              maxConcurrency: number;
+              createdAt: string;
+              updatedAt: string;
+              lastUsedAt: string | null;
+              health: {
+                /** @enum {string} */
+                state:
+                  | 'healthy'
+                  | 'rate_limited'
+                  | 'throttled'
+                  | 'overloaded'
+                  | 'unauthorized'
+                  | 'blocked'
+                  | 'forbidden'
+                  | 'server_error'
+                  | 'network'
+                  | 'client_error'
+                  | 'usage_paused';
+                routable: boolean;
+                notRoutableBecause: ('paused' | 'expired' | 'at_capacity' | 'unhealthy') | null;
+                availableAt: string | null;
+                reasons: {
+                  code: string;
+                  message: string;
+                  /** @enum {string} */
+                  source: 'upstream' | 'probe' | 'operator';
+                  httpStatus?: number;
+                  since: string;
+                  until: string | null;
+                  modelFamily?: string;
+                  requestId?: string;
+                }[];
+                inFlight: number;
+              };
+              windows: {
+                /** @enum {string} */
+                id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+                utilization: number;
+                resetsAt: string | null;
+                /** @enum {string} */
+                status: 'allowed' | 'warning' | 'rejected';
+                observedAt: string;
+              }[];
+            }[];
+            total: number;
+          };
         };
       };
       /** @description Error */
@@ -969,12 +1046,82 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            kind: string;
+            name: string;
+            description: string;
+            priority: number;
+            schedulable: boolean;
+            baseUrl: string;
+            customBaseUrl: boolean;
+            proxy: {
+              type: string;
+              host: string;
+            } | null;
+            secretHint: string | null;
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+            } | null;
+            terms: string | null;
+            shared: boolean;
+            groupIds: string[];
+            supportedModels: string[];
+            modelMapping: {
+              [key: string]: string;
+            };
+            expiresAt: string | null;
+            maxConcurrency: number;
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            health: {
+              /** @enum {string} */
+              state:
+                | 'healthy'
+                | 'rate_limited'
+                | 'throttled'
+                | 'overloaded'
+                | 'unauthorized'
+                | 'blocked'
+                | 'forbidden'
+                | 'server_error'
+                | 'network'
+                | 'client_error'
+                | 'usage_paused';
+              routable: boolean;
+              notRoutableBecause: ('paused' | 'expired' | 'at_capacity' | 'unhealthy') | null;
+              availableAt: string | null;
+              reasons: {
+                code: string;
+                message: string;
+                /** @enum {string} */
+                source: 'upstream' | 'probe' | 'operator';
+                httpStatus?: number;
+                since: string;
+                until: string | null;
+                modelFamily?: string;
+                requestId?: string;
+              }[];
+              inFlight: number;
+            };
+            windows: {
+              /** @enum {string} */
+              id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+              utilization: number;
+              resetsAt: string | null;
+              /** @enum {string} */
+              status: 'allowed' | 'warning' | 'rejected';
+              observedAt: string;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -1005,7 +1152,77 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            kind: string;
+            name: string;
+            description: string;
+            priority: number;
+            schedulable: boolean;
+            baseUrl: string;
+            customBaseUrl: boolean;
+            proxy: {
+              type: string;
+              host: string;
+            } | null;
+            secretHint: string | null;
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+            } | null;
+            terms: string | null;
+            shared: boolean;
+            groupIds: string[];
+            supportedModels: string[];
+            modelMapping: {
+              [key: string]: string;
+            };
+            expiresAt: string | null;
+            maxConcurrency: number;
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            health: {
+              /** @enum {string} */
+              state:
+                | 'healthy'
+                | 'rate_limited'
+                | 'throttled'
+                | 'overloaded'
+                | 'unauthorized'
+                | 'blocked'
+                | 'forbidden'
+                | 'server_error'
+                | 'network'
+                | 'client_error'
+                | 'usage_paused';
+              routable: boolean;
+              notRoutableBecause: ('paused' | 'expired' | 'at_capacity' | 'unhealthy') | null;
+              availableAt: string | null;
+              reasons: {
+                code: string;
+                message: string;
+                /** @enum {string} */
+                source: 'upstream' | 'probe' | 'operator';
+                httpStatus?: number;
+                since: string;
+                until: string | null;
+                modelFamily?: string;
+                requestId?: string;
+              }[];
+              inFlight: number;
+            };
+            windows: {
+              /** @enum {string} */
+              id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+              utilization: number;
+              resetsAt: string | null;
+              /** @enum {string} */
+              status: 'allowed' | 'warning' | 'rejected';
+              observedAt: string;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -1030,14 +1247,12 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No content */
+      204: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': unknown;
-        };
+        content?: never;
       };
       /** @description Error */
       default: {
@@ -1087,7 +1302,77 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            kind: string;
+            name: string;
+            description: string;
+            priority: number;
+            schedulable: boolean;
+            baseUrl: string;
+            customBaseUrl: boolean;
+            proxy: {
+              type: string;
+              host: string;
+            } | null;
+            secretHint: string | null;
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+            } | null;
+            terms: string | null;
+            shared: boolean;
+            groupIds: string[];
+            supportedModels: string[];
+            modelMapping: {
+              [key: string]: string;
+            };
+            expiresAt: string | null;
+            maxConcurrency: number;
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            health: {
+              /** @enum {string} */
+              state:
+                | 'healthy'
+                | 'rate_limited'
+                | 'throttled'
+                | 'overloaded'
+                | 'unauthorized'
+                | 'blocked'
+                | 'forbidden'
+                | 'server_error'
+                | 'network'
+                | 'client_error'
+                | 'usage_paused';
+              routable: boolean;
+              notRoutableBecause: ('paused' | 'expired' | 'at_capacity' | 'unhealthy') | null;
+              availableAt: string | null;
+              reasons: {
+                code: string;
+                message: string;
+                /** @enum {string} */
+                source: 'upstream' | 'probe' | 'operator';
+                httpStatus?: number;
+                since: string;
+                until: string | null;
+                modelFamily?: string;
+                requestId?: string;
+              }[];
+              inFlight: number;
+            };
+            windows: {
+              /** @enum {string} */
+              id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+              utilization: number;
+              resetsAt: string | null;
+              /** @enum {string} */
+              status: 'allowed' | 'warning' | 'rejected';
+              observedAt: string;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -1118,7 +1403,77 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            kind: string;
+            name: string;
+            description: string;
+            priority: number;
+            schedulable: boolean;
+            baseUrl: string;
+            customBaseUrl: boolean;
+            proxy: {
+              type: string;
+              host: string;
+            } | null;
+            secretHint: string | null;
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+            } | null;
+            terms: string | null;
+            shared: boolean;
+            groupIds: string[];
+            supportedModels: string[];
+            modelMapping: {
+              [key: string]: string;
+            };
+            expiresAt: string | null;
+            maxConcurrency: number;
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            health: {
+              /** @enum {string} */
+              state:
+                | 'healthy'
+                | 'rate_limited'
+                | 'throttled'
+                | 'overloaded'
+                | 'unauthorized'
+                | 'blocked'
+                | 'forbidden'
+                | 'server_error'
+                | 'network'
+                | 'client_error'
+                | 'usage_paused';
+              routable: boolean;
+              notRoutableBecause: ('paused' | 'expired' | 'at_capacity' | 'unhealthy') | null;
+              availableAt: string | null;
+              reasons: {
+                code: string;
+                message: string;
+                /** @enum {string} */
+                source: 'upstream' | 'probe' | 'operator';
+                httpStatus?: number;
+                since: string;
+                until: string | null;
+                modelFamily?: string;
+                requestId?: string;
+              }[];
+              inFlight: number;
+            };
+            windows: {
+              /** @enum {string} */
+              id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+              utilization: number;
+              resetsAt: string | null;
+              /** @enum {string} */
+              status: 'allowed' | 'warning' | 'rejected';
+              observedAt: string;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -1154,7 +1509,118 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              kind: string;
+              name: string;
+              description: string;
+              priority: number;
+              schedulable: boolean;
+              baseUrl: string;
+              customBaseUrl: boolean;
+              proxy: {
+                type: string;
+                host: string;
+              } | null;
+              secretHint: string | null;
+              identity: {
+                email?: string;
+                org?: string;
+                plan?: string;
+              } | null;
+              terms: string | null;
+              shared: boolean;
+              groupIds: string[];
+              supportedModels: string[];
+              modelMapping: {
+                [key: string]: string;
+              };
+              expiresAt: string | null;
+              maxConcurrency: number;
+              createdAt: string;
+              updatedAt: string;
+              lastUsedAt: string | null;
+              health: {
+                /** @enum {string} */
+                state:
+                  | 'healthy'
+                  | 'rate_limited'
+                  | 'throttled'
+                  | 'overloaded'
+                  | 'unauthorized'
+                  | 'blocked'
+                  | 'forbidden'
+                  | 'server_error'
+                  | 'network'
+                  | 'client_error'
+                  | 'usage_paused';
+                routable: boolean;
+                notRoutableBecause: ('paused' | 'expired' | 'at_capacity' | 'unhealthy') | null;
+                availableAt: string | null;
+                reasons: {
+                  code: string;
+                  message: string;
+                  /** @enum {string} */
+                  source: 'upstream' | 'probe' | 'operator';
+                  httpStatus?: number;
+                  since: string;
+                  until: string | null;
+                  modelFamily?: string;
+                  requestId?: string;
+                }[];
+                inFlight: number;
+              };
+              windows: {
+                /** @enum {string} */
+                id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+                utilization: number;
+                resetsAt: string | null;
+                /** @enum {string} */
+                status: 'allowed' | 'warning' | 'rejected';
+                observedAt: string;
+              }[];
+              /** @enum {string} */
+              state:
+                | 'routable'
+                | 'paused'
+                | 'expired'
+                | 'at_capacity'
+                | 'healthy'
+                | 'rate_limited'
+                | 'throttled'
+                | 'overloaded'
+                | 'unauthorized'
+                | 'blocked'
+                | 'forbidden'
+                | 'server_error'
+                | 'network'
+                | 'client_error'
+                | 'usage_paused';
+              routable: boolean;
+              today: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+            }[];
+            total: number;
+            page: number;
+            pageSize: number;
+            counts: {
+              all: number;
+              routable: number;
+              not_routable: number;
+            } & {
+              [key: string]: number;
+            };
+          };
         };
       };
       /** @description Error */
@@ -1185,7 +1651,30 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              at: string;
+              state: string;
+              reasons: {
+                code: string;
+                message: string;
+                httpStatus?: number;
+                source: string;
+                until: string | null;
+              }[];
+            }[];
+            lastTest: {
+              ok: boolean;
+              status: number;
+              latencyMs: number;
+              model: string;
+              text: string | null;
+              error: string | null;
+              at: string;
+              /** @enum {string} */
+              trigger: 'manual' | 'scheduled';
+            } | null;
+          };
         };
       };
       /** @description Error */
@@ -1223,7 +1712,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            ok: boolean;
+            status: number;
+            latencyMs: number;
+            model: string;
+            text: string | null;
+            error: string | null;
+          };
         };
       };
       /** @description Error */
@@ -1293,7 +1789,7 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
@@ -1494,12 +1990,17 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            sessionId: string;
+            authUrl: string;
+            expiresAt: string;
+            terms: string | null;
+          };
         };
       };
       /** @description Error */
@@ -1537,7 +2038,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+              scopes: string[];
+              tokenExpiresAt: string;
+              note?: string;
+            };
+          };
         };
       };
       /** @description OAUTH_INVALID_GRANT or VALIDATION_FAILED */
@@ -1595,7 +2105,11 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            /** @constant */
+            refreshed: true;
+            tokenExpiresAt: string | null;
+          };
         };
       };
       /** @description Error */
@@ -1626,7 +2140,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            windows: {
+              /** @enum {string} */
+              id: '5h' | '7d' | '7d_opus' | '7d_sonnet';
+              utilization: number;
+              resetsAt: string | null;
+              /** @enum {string} */
+              status: 'allowed' | 'warning' | 'rejected';
+              observedAt: string;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -1663,7 +2187,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+              scopes: string[];
+              tokenExpiresAt: string;
+              note?: string;
+            };
+          };
         };
       };
       /** @description Error */
@@ -1714,12 +2247,53 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            account: {
+              id: string;
+              kind: string;
+              name: string;
+              description: string;
+              priority: number;
+              schedulable: boolean;
+              baseUrl: string;
+              customBaseUrl: boolean;
+              proxy: {
+                type: string;
+                host: string;
+              } | null;
+              secretHint: string | null;
+              identity: {
+                email?: string;
+                org?: string;
+                plan?: string;
+              } | null;
+              terms: string | null;
+              shared: boolean;
+              groupIds: string[];
+              supportedModels: string[];
+              modelMapping: {
+                [key: string]: string;
+              };
+              expiresAt: string | null;
+              maxConcurrency: number;
+              createdAt: string;
+              updatedAt: string;
+              lastUsedAt: string | null;
+            };
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+            } | null;
+            /** @enum {string} */
+            source: 'setup-token' | 'token-pair';
+            tokenExpiresAt: string;
+          };
         };
       };
       /** @description OAUTH_INVALID_GRANT (the provider refused the token: its HTTP status and message) or VALIDATION_FAILED (e.g. an API key or a refresh token pasted as the access token) */
@@ -1777,7 +2351,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            account: {
+              id: string;
+              kind: string;
+              name: string;
+              description: string;
+              priority: number;
+              schedulable: boolean;
+              baseUrl: string;
+              customBaseUrl: boolean;
+              proxy: {
+                type: string;
+                host: string;
+              } | null;
+              secretHint: string | null;
+              identity: {
+                email?: string;
+                org?: string;
+                plan?: string;
+              } | null;
+              terms: string | null;
+              shared: boolean;
+              groupIds: string[];
+              supportedModels: string[];
+              modelMapping: {
+                [key: string]: string;
+              };
+              expiresAt: string | null;
+              maxConcurrency: number;
+              createdAt: string;
+              updatedAt: string;
+              lastUsedAt: string | null;
+            };
+            identity: {
+              email?: string;
+              org?: string;
+              plan?: string;
+            } | null;
+            /** @enum {string} */
+            source: 'setup-token' | 'token-pair';
+            tokenExpiresAt: string;
+          };
         };
       };
       /** @description OAUTH_INVALID_GRANT (the provider refused the token: its HTTP status and message) or VALIDATION_FAILED (e.g. an API key or a refresh token pasted as the access token) */
@@ -1829,7 +2444,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              description: string;
+              tags: string[];
+              owner: string;
+              prefix: string;
+              isActive: boolean;
+              /** @enum {string} */
+              status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+              expiresAt: string | null;
+              effectiveExpiresAt: string | null;
+              activatedAt: string | null;
+              permissions: ('claude' | 'openai' | 'gemini')[];
+              claudeAccountId: string | null;
+              openaiAccountId: string | null;
+              geminiAccountId: string | null;
+              dedicatedFallback: boolean;
+              tokenLimit: number;
+              concurrencyLimit: number;
+              concurrentRequestQueueEnabled: boolean | null;
+              concurrentRequestQueueMaxSize: number;
+              concurrentRequestQueueTimeoutMs: number;
+              rateLimitWindow: number;
+              rateLimitRequests: number;
+              rateLimitCost: number;
+              dailyCostLimit: number;
+              totalCostLimit: number;
+              weeklyOpusCostLimit: number;
+              /** @enum {string} */
+              weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+              weeklyResetDay: number;
+              weeklyResetHour: number;
+              enableModelRestriction: boolean;
+              /** @enum {string} */
+              modelRestrictionMode: 'blacklist' | 'whitelist';
+              restrictedModels: string[];
+              enableClientRestriction: boolean;
+              allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+              /** @enum {string} */
+              expirationMode: 'fixed' | 'activation';
+              activationDays: number;
+              /** @enum {string} */
+              activationUnit: 'hours' | 'days';
+              createdAt: string;
+              updatedAt: string;
+              lastUsedAt: string | null;
+              deletedAt: string | null;
+            }[];
+            total: number;
+            page: number;
+            pageSize: number;
+          };
         };
       };
       /** @description Error */
@@ -1895,12 +2563,61 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+            key: string;
+          };
         };
       };
       /** @description Error */
@@ -1931,7 +2648,78 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+            limits: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              limit: number;
+              used: number;
+              ratio: number;
+              resetsAt: string | null;
+              windowMinutes?: number;
+              queue?: {
+                waiting: number;
+                entered: number;
+                served: number;
+                timeouts: number;
+                cancelled: number;
+                rejected: number;
+                waitMsTotal: number;
+              };
+            }[];
+            tightest: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              ratio: number;
+            } | null;
+          };
         };
       };
       /** @description Error */
@@ -1964,7 +2752,55 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+          };
         };
       };
       /** @description Error */
@@ -2037,7 +2873,78 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+            limits: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              limit: number;
+              used: number;
+              ratio: number;
+              resetsAt: string | null;
+              windowMinutes?: number;
+              queue?: {
+                waiting: number;
+                entered: number;
+                served: number;
+                timeouts: number;
+                cancelled: number;
+                rejected: number;
+                waitMsTotal: number;
+              };
+            }[];
+            tightest: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              ratio: number;
+            } | null;
+          };
         };
       };
       /** @description Error */
@@ -2068,7 +2975,78 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+            limits: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              limit: number;
+              used: number;
+              ratio: number;
+              resetsAt: string | null;
+              windowMinutes?: number;
+              queue?: {
+                waiting: number;
+                entered: number;
+                served: number;
+                timeouts: number;
+                cancelled: number;
+                rejected: number;
+                waitMsTotal: number;
+              };
+            }[];
+            tightest: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              ratio: number;
+            } | null;
+          };
         };
       };
       /** @description Error */
@@ -2105,7 +3083,96 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              description: string;
+              tags: string[];
+              owner: string;
+              prefix: string;
+              isActive: boolean;
+              /** @enum {string} */
+              status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated' | 'exhausted';
+              expiresAt: string | null;
+              effectiveExpiresAt: string | null;
+              activatedAt: string | null;
+              permissions: ('claude' | 'openai' | 'gemini')[];
+              claudeAccountId: string | null;
+              openaiAccountId: string | null;
+              geminiAccountId: string | null;
+              dedicatedFallback: boolean;
+              tokenLimit: number;
+              concurrencyLimit: number;
+              concurrentRequestQueueEnabled: boolean | null;
+              concurrentRequestQueueMaxSize: number;
+              concurrentRequestQueueTimeoutMs: number;
+              rateLimitWindow: number;
+              rateLimitRequests: number;
+              rateLimitCost: number;
+              dailyCostLimit: number;
+              totalCostLimit: number;
+              weeklyOpusCostLimit: number;
+              /** @enum {string} */
+              weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+              weeklyResetDay: number;
+              weeklyResetHour: number;
+              enableModelRestriction: boolean;
+              /** @enum {string} */
+              modelRestrictionMode: 'blacklist' | 'whitelist';
+              restrictedModels: string[];
+              enableClientRestriction: boolean;
+              allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+              /** @enum {string} */
+              expirationMode: 'fixed' | 'activation';
+              activationDays: number;
+              /** @enum {string} */
+              activationUnit: 'hours' | 'days';
+              createdAt: string;
+              updatedAt: string;
+              lastUsedAt: string | null;
+              deletedAt: string | null;
+              limits: {
+                /** @enum {string} */
+                kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+                limit: number;
+                used: number;
+                ratio: number;
+                resetsAt: string | null;
+                windowMinutes?: number;
+                queue?: {
+                  waiting: number;
+                  entered: number;
+                  served: number;
+                  timeouts: number;
+                  cancelled: number;
+                  rejected: number;
+                  waitMsTotal: number;
+                };
+              }[];
+              tightest: {
+                /** @enum {string} */
+                kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+                ratio: number;
+              } | null;
+              usage: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+            }[];
+            total: number;
+            page: number;
+            pageSize: number;
+            /** @enum {string} */
+            usageRange: 'today' | '7d' | '30d' | 'all';
+          };
         };
       };
       /** @description Error */
@@ -2134,7 +3201,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              tag: string;
+              count: number;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -2169,12 +3241,18 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              key: string;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -2219,7 +3297,55 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+          };
         };
       };
       /** @description Error */
@@ -2250,7 +3376,55 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            description: string;
+            tags: string[];
+            owner: string;
+            prefix: string;
+            isActive: boolean;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated';
+            expiresAt: string | null;
+            effectiveExpiresAt: string | null;
+            activatedAt: string | null;
+            permissions: ('claude' | 'openai' | 'gemini')[];
+            claudeAccountId: string | null;
+            openaiAccountId: string | null;
+            geminiAccountId: string | null;
+            dedicatedFallback: boolean;
+            tokenLimit: number;
+            concurrencyLimit: number;
+            concurrentRequestQueueEnabled: boolean | null;
+            concurrentRequestQueueMaxSize: number;
+            concurrentRequestQueueTimeoutMs: number;
+            rateLimitWindow: number;
+            rateLimitRequests: number;
+            rateLimitCost: number;
+            dailyCostLimit: number;
+            totalCostLimit: number;
+            weeklyOpusCostLimit: number;
+            /** @enum {string} */
+            weeklyCostFamily: 'opus' | 'sonnet' | 'haiku' | 'claude' | 'all';
+            weeklyResetDay: number;
+            weeklyResetHour: number;
+            enableModelRestriction: boolean;
+            /** @enum {string} */
+            modelRestrictionMode: 'blacklist' | 'whitelist';
+            restrictedModels: string[];
+            enableClientRestriction: boolean;
+            allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+            /** @enum {string} */
+            expirationMode: 'fixed' | 'activation';
+            activationDays: number;
+            /** @enum {string} */
+            activationUnit: 'hours' | 'days';
+            createdAt: string;
+            updatedAt: string;
+            lastUsedAt: string | null;
+            deletedAt: string | null;
+          };
         };
       };
       /** @description Error */
@@ -2286,7 +3460,44 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            from: string;
+            to: string;
+            filters: {
+              keyId: string | null;
+              accountId: string | null;
+              model: string | null;
+            };
+            /** @enum {string} */
+            granularity: 'hour' | 'day' | 'month';
+            timezoneOffsetHours: number;
+            buckets: {
+              bucket: string;
+              start: string;
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+              costUsd: number;
+            }[];
+            totals: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+              costUsd: number;
+            };
+          };
         };
       };
       /** @description Error */
@@ -2325,7 +3536,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: 'hour' | 'day' | 'month';
+            timezoneOffsetHours: number;
+            tz: string;
+            /** @enum {string} */
+            metric: 'cost' | 'tokens' | 'requests' | 'errors';
+            /** @enum {string} */
+            unit: 'usd' | 'tokens' | 'count';
+            series: {
+              id: string;
+              label: string;
+            }[];
+            buckets: {
+              bucket: string;
+              start: string;
+              values: {
+                [key: string]: number;
+              };
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -2404,7 +3637,47 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: 'hour' | 'day' | 'month';
+            timezoneOffsetHours: number;
+            tz: string;
+            /** @enum {string} */
+            dimension: 'model' | 'key' | 'account';
+            totals: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+            };
+            items: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+              id: string;
+              label: string;
+              share: number;
+              errorRate: number;
+              cacheHitRate: number | null;
+              avgCostMicros: number;
+            }[];
+            total: number;
+            page: number;
+            pageSize: number;
+          };
         };
       };
       /** @description Error */
@@ -2473,7 +3746,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            username: string;
+            expiresAt: string;
+            /** @enum {string} */
+            via: 'cookie' | 'bearer';
+            csrfToken: string | null;
+            mustChangePassword: boolean;
+          };
         };
       };
       /** @description Error */
@@ -2509,7 +3789,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            username: string;
+            expiresAt: string;
+            csrfToken: string;
+            mustChangePassword: boolean;
+          };
         };
       };
       /** @description LOGIN_FAILED */
@@ -2552,14 +3837,12 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No content */
+      204: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': unknown;
-        };
+        content?: never;
       };
       /** @description Error */
       default: {
@@ -2587,7 +3870,9 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            initFileHint: boolean;
+          };
         };
       };
       /** @description Error */
@@ -2617,14 +3902,12 @@ export interface operations {
       };
     };
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No content */
+      204: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': unknown;
-        };
+        content?: never;
       };
       /** @description Error */
       default: {
@@ -2652,7 +3935,86 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            now: string;
+            timezoneOffsetHours: number;
+            tz: string;
+            today: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+            };
+            yesterdaySameTime: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+            };
+            yesterday: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+            };
+            monthToDate: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+            };
+            live: {
+              rpm: number;
+              tpm: number;
+              windowMinutes: number;
+            };
+            accounts: {
+              total: number;
+              routable: number;
+              byState: {
+                [key: string]: number;
+              };
+            };
+            keys: {
+              total: number;
+              active: number;
+              disabled: number;
+              expired: number;
+              expiringSoon: number;
+            };
+            cacheHitRate: number | null;
+            errorRate: number;
+            attention: {
+              /** @enum {string} */
+              kind: 'account_not_routable' | 'account_expiring' | 'account_expired' | 'key_expiring' | 'key_limit';
+              /** @enum {string} */
+              targetType: 'account' | 'key';
+              targetId: string;
+              name: string;
+              message: string;
+              until: string | null;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -2692,7 +4054,32 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              ts: string;
+              keyId: string;
+              model: string;
+              endpoint: string;
+              stream: boolean;
+              status: number;
+              errorCode: string | null;
+              partial: boolean;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+              durationMs: number;
+              keyName: string;
+              accountId: string | null;
+              accountName: string | null;
+            }[];
+            nextCursor: string | null;
+            scanned: number;
+          };
         };
       };
       /** @description Error */
@@ -2721,7 +4108,22 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            version: string;
+            now: string;
+            startedAt: string;
+            uptimeSec: number;
+            node: string;
+            store: {
+              /** @enum {string} */
+              kind: 'sqlite' | 'redis';
+              ok: boolean;
+              latencyMs: number | null;
+              error?: string;
+            };
+            timezoneOffsetHours: number;
+            tz: string;
+          };
         };
       };
       /** @description Error */
@@ -2750,7 +4152,75 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            accountKinds: {
+              /** @enum {string} */
+              kind: 'anthropic-api' | 'anthropic-oauth' | 'openai-api' | 'openai-oauth' | 'gemini-api' | 'gemini-oauth';
+              protocol: string;
+              oauth: boolean;
+              credentialFields: {
+                name: string;
+                required: boolean;
+              }[];
+              terms: string | null;
+            }[];
+            models: string[];
+            modelsByProtocol: {
+              [key: string]: string[];
+            };
+            clients: {
+              /** @enum {string} */
+              id: 'claude_code' | 'gemini_cli' | 'codex_cli';
+              label: string;
+              note: string;
+            }[];
+            services: ('claude' | 'openai' | 'gemini')[];
+            weeklyCostFamilies: ('opus' | 'sonnet' | 'haiku' | 'claude' | 'all')[];
+            errorCodes: (
+              | 'KEY_MISSING'
+              | 'KEY_INVALID'
+              | 'KEY_DISABLED'
+              | 'KEY_EXPIRED'
+              | 'KEY_PERMISSION_DENIED'
+              | 'KEY_MODEL_FORBIDDEN'
+              | 'KEY_CLIENT_FORBIDDEN'
+              | 'KEY_CONCURRENCY_LIMIT'
+              | 'KEY_RATE_LIMITED'
+              | 'KEY_DAILY_COST_LIMIT'
+              | 'KEY_WEEKLY_COST_LIMIT'
+              | 'KEY_TOTAL_COST_LIMIT'
+              | 'KEY_TOKEN_LIMIT'
+              | 'BAD_JSON'
+              | 'BAD_REQUEST'
+              | 'VALIDATION_FAILED'
+              | 'BODY_TOO_LARGE'
+              | 'UNSUPPORTED_MEDIA_TYPE'
+              | 'NOT_FOUND'
+              | 'CONFLICT'
+              | 'ADMIN_UNAUTHORIZED'
+              | 'LOGIN_FAILED'
+              | 'LOGIN_RATE_LIMITED'
+              | 'CSRF_FAILED'
+              | 'RATE_LIMITED'
+              | 'NO_ACCOUNT'
+              | 'ACCOUNTS_RATE_LIMITED'
+              | 'DEDICATED_ACCOUNT_UNAVAILABLE'
+              | 'UPSTREAM_UNREACHABLE'
+              | 'UPSTREAM_TIMEOUT'
+              | 'UPSTREAM_STREAM_ERROR'
+              | 'UPSTREAM_BAD_RESPONSE'
+              | 'OAUTH_SESSION_EXPIRED'
+              | 'OAUTH_INVALID_GRANT'
+              | 'OAUTH_ENDPOINT_CHANGED'
+              | 'OAUTH_PROXY_UNREACHABLE'
+              | 'OAUTH_CLOUDFLARE_BLOCKED'
+              | 'STORE_UNAVAILABLE'
+              | 'SHUTTING_DOWN'
+              | 'INTERNAL'
+            )[];
+            timezoneOffsetHours: number;
+            tz: string;
+          };
         };
       };
       /** @description Error */
@@ -2781,7 +4251,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            enabled: boolean;
+            cron: string;
+            model: string;
+            defaultModel: string | null;
+            timezoneOffsetHours: number;
+            nextRunAt: string | null;
+            updatedAt: string | null;
+            updatedBy: string | null;
+            history: {
+              at: string;
+              ok: boolean;
+              status: number;
+              durationMs: number;
+              model: string;
+              error: string | null;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -2820,7 +4307,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            enabled: boolean;
+            cron: string;
+            model: string;
+            defaultModel: string | null;
+            timezoneOffsetHours: number;
+            nextRunAt: string | null;
+            updatedAt: string | null;
+            updatedBy: string | null;
+            history: {
+              at: string;
+              ok: boolean;
+              status: number;
+              durationMs: number;
+              model: string;
+              error: string | null;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -2849,7 +4353,78 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            relay: {
+              values: {
+                concurrentRequestQueueEnabled: boolean;
+                concurrentRequestQueueMaxSize: number;
+                concurrentRequestQueueMaxSizeMultiplier: number;
+                concurrentRequestQueueTimeoutMs: number;
+                stickySessionTtlHours: number;
+                stickySessionRenewalThresholdMinutes: number;
+                failoverMaxAttempts: number;
+                cooldownRateLimitedSec: number;
+                cooldownThrottledSec: number;
+                cooldownOverloadedSec: number;
+                cooldownServerErrorSec: number;
+                cooldownNetworkSec: number;
+                cooldownUnauthorizedSec: number;
+                cooldownForbiddenSec: number;
+                autoPauseFiveHourPercent: number;
+                allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+              };
+              defaults: {
+                concurrentRequestQueueEnabled: boolean;
+                concurrentRequestQueueMaxSize: number;
+                concurrentRequestQueueMaxSizeMultiplier: number;
+                concurrentRequestQueueTimeoutMs: number;
+                stickySessionTtlHours: number;
+                stickySessionRenewalThresholdMinutes: number;
+                failoverMaxAttempts: number;
+                cooldownRateLimitedSec: number;
+                cooldownThrottledSec: number;
+                cooldownOverloadedSec: number;
+                cooldownServerErrorSec: number;
+                cooldownNetworkSec: number;
+                cooldownUnauthorizedSec: number;
+                cooldownForbiddenSec: number;
+                autoPauseFiveHourPercent: number;
+                allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+            };
+            notifications: {
+              values: {
+                enabled: boolean;
+                nearLimitPercent: number;
+                dedupeMinutes: number;
+                storeCheckSeconds: number;
+                /** @enum {string} */
+                language: 'zh-CN' | 'en';
+              };
+              defaults: {
+                enabled: boolean;
+                nearLimitPercent: number;
+                dedupeMinutes: number;
+                storeCheckSeconds: number;
+                /** @enum {string} */
+                language: 'zh-CN' | 'en';
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+            };
+            retention: {
+              values: {
+                requestLogDays: number;
+              };
+              defaults: {
+                requestLogDays: number;
+              };
+              updatedAt: string | null;
+              updatedBy: string | null;
+            };
+          };
         };
       };
       /** @description Error */
@@ -2880,7 +4455,77 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json':
+            | {
+                values: {
+                  concurrentRequestQueueEnabled: boolean;
+                  concurrentRequestQueueMaxSize: number;
+                  concurrentRequestQueueMaxSizeMultiplier: number;
+                  concurrentRequestQueueTimeoutMs: number;
+                  stickySessionTtlHours: number;
+                  stickySessionRenewalThresholdMinutes: number;
+                  failoverMaxAttempts: number;
+                  cooldownRateLimitedSec: number;
+                  cooldownThrottledSec: number;
+                  cooldownOverloadedSec: number;
+                  cooldownServerErrorSec: number;
+                  cooldownNetworkSec: number;
+                  cooldownUnauthorizedSec: number;
+                  cooldownForbiddenSec: number;
+                  autoPauseFiveHourPercent: number;
+                  allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+                };
+                defaults: {
+                  concurrentRequestQueueEnabled: boolean;
+                  concurrentRequestQueueMaxSize: number;
+                  concurrentRequestQueueMaxSizeMultiplier: number;
+                  concurrentRequestQueueTimeoutMs: number;
+                  stickySessionTtlHours: number;
+                  stickySessionRenewalThresholdMinutes: number;
+                  failoverMaxAttempts: number;
+                  cooldownRateLimitedSec: number;
+                  cooldownThrottledSec: number;
+                  cooldownOverloadedSec: number;
+                  cooldownServerErrorSec: number;
+                  cooldownNetworkSec: number;
+                  cooldownUnauthorizedSec: number;
+                  cooldownForbiddenSec: number;
+                  autoPauseFiveHourPercent: number;
+                  allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+                };
+                updatedAt: string | null;
+                updatedBy: string | null;
+              }
+            | {
+                values: {
+                  enabled: boolean;
+                  nearLimitPercent: number;
+                  dedupeMinutes: number;
+                  storeCheckSeconds: number;
+                  /** @enum {string} */
+                  language: 'zh-CN' | 'en';
+                };
+                defaults: {
+                  enabled: boolean;
+                  nearLimitPercent: number;
+                  dedupeMinutes: number;
+                  storeCheckSeconds: number;
+                  /** @enum {string} */
+                  language: 'zh-CN' | 'en';
+                };
+                updatedAt: string | null;
+                updatedBy: string | null;
+              }
+            | {
+                values: {
+                  requestLogDays: number;
+                };
+                defaults: {
+                  requestLogDays: number;
+                };
+                updatedAt: string | null;
+                updatedBy: string | null;
+              };
         };
       };
       /** @description Error */
@@ -2943,7 +4588,77 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json':
+            | {
+                values: {
+                  concurrentRequestQueueEnabled: boolean;
+                  concurrentRequestQueueMaxSize: number;
+                  concurrentRequestQueueMaxSizeMultiplier: number;
+                  concurrentRequestQueueTimeoutMs: number;
+                  stickySessionTtlHours: number;
+                  stickySessionRenewalThresholdMinutes: number;
+                  failoverMaxAttempts: number;
+                  cooldownRateLimitedSec: number;
+                  cooldownThrottledSec: number;
+                  cooldownOverloadedSec: number;
+                  cooldownServerErrorSec: number;
+                  cooldownNetworkSec: number;
+                  cooldownUnauthorizedSec: number;
+                  cooldownForbiddenSec: number;
+                  autoPauseFiveHourPercent: number;
+                  allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+                };
+                defaults: {
+                  concurrentRequestQueueEnabled: boolean;
+                  concurrentRequestQueueMaxSize: number;
+                  concurrentRequestQueueMaxSizeMultiplier: number;
+                  concurrentRequestQueueTimeoutMs: number;
+                  stickySessionTtlHours: number;
+                  stickySessionRenewalThresholdMinutes: number;
+                  failoverMaxAttempts: number;
+                  cooldownRateLimitedSec: number;
+                  cooldownThrottledSec: number;
+                  cooldownOverloadedSec: number;
+                  cooldownServerErrorSec: number;
+                  cooldownNetworkSec: number;
+                  cooldownUnauthorizedSec: number;
+                  cooldownForbiddenSec: number;
+                  autoPauseFiveHourPercent: number;
+                  allowedClients: ('claude_code' | 'gemini_cli' | 'codex_cli')[];
+                };
+                updatedAt: string | null;
+                updatedBy: string | null;
+              }
+            | {
+                values: {
+                  enabled: boolean;
+                  nearLimitPercent: number;
+                  dedupeMinutes: number;
+                  storeCheckSeconds: number;
+                  /** @enum {string} */
+                  language: 'zh-CN' | 'en';
+                };
+                defaults: {
+                  enabled: boolean;
+                  nearLimitPercent: number;
+                  dedupeMinutes: number;
+                  storeCheckSeconds: number;
+                  /** @enum {string} */
+                  language: 'zh-CN' | 'en';
+                };
+                updatedAt: string | null;
+                updatedBy: string | null;
+              }
+            | {
+                values: {
+                  requestLogDays: number;
+                };
+                defaults: {
+                  requestLogDays: number;
+                };
+                updatedAt: string | null;
+                updatedBy: string | null;
+              };
         };
       };
       /** @description Error */
@@ -2972,7 +4687,37 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              type: 'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'telegram' | 'bark' | 'smtp';
+              enabled: boolean;
+              events: ('account_unusable' | 'account_recovered' | 'key_near_limit' | 'key_limit_reached' | 'store_unreachable' | 'store_recovered' | 'test')[];
+              chatId?: string;
+              server?: string;
+              group?: string;
+              host?: string;
+              port?: number;
+              secure?: boolean;
+              username?: string;
+              from?: string;
+              to?: string[];
+              urlHint: string | null;
+              secretsSet: ('url' | 'secret' | 'botToken' | 'deviceKey' | 'password')[];
+              createdAt: string;
+              updatedAt: string;
+            }[];
+            types: {
+              /** @enum {string} */
+              type: 'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'telegram' | 'bark' | 'smtp';
+              required: string[];
+              optional: string[];
+            }[];
+            events: ('account_unusable' | 'account_recovered' | 'key_near_limit' | 'key_limit_reached' | 'store_unreachable' | 'store_recovered' | 'test')[];
+            secretFields: ('url' | 'secret' | 'botToken' | 'deviceKey' | 'password')[];
+          };
         };
       };
       /** @description Error */
@@ -3020,12 +4765,32 @@ export interface operations {
     };
     responses: {
       /** @description OK */
-      200: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: 'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'telegram' | 'bark' | 'smtp';
+            enabled: boolean;
+            events: ('account_unusable' | 'account_recovered' | 'key_near_limit' | 'key_limit_reached' | 'store_unreachable' | 'store_recovered' | 'test')[];
+            chatId?: string;
+            server?: string;
+            group?: string;
+            host?: string;
+            port?: number;
+            secure?: boolean;
+            username?: string;
+            from?: string;
+            to?: string[];
+            urlHint: string | null;
+            secretsSet: ('url' | 'secret' | 'botToken' | 'deviceKey' | 'password')[];
+            createdAt: string;
+            updatedAt: string;
+          };
         };
       };
       /** @description Error */
@@ -3050,14 +4815,12 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
-      200: {
+      /** @description No content */
+      204: {
         headers: {
           [name: string]: unknown;
         };
-        content: {
-          'application/json': unknown;
-        };
+        content?: never;
       };
       /** @description Error */
       default: {
@@ -3109,7 +4872,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: 'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'telegram' | 'bark' | 'smtp';
+            enabled: boolean;
+            events: ('account_unusable' | 'account_recovered' | 'key_near_limit' | 'key_limit_reached' | 'store_unreachable' | 'store_recovered' | 'test')[];
+            chatId?: string;
+            server?: string;
+            group?: string;
+            host?: string;
+            port?: number;
+            secure?: boolean;
+            username?: string;
+            from?: string;
+            to?: string[];
+            urlHint: string | null;
+            secretsSet: ('url' | 'secret' | 'botToken' | 'deviceKey' | 'password')[];
+            createdAt: string;
+            updatedAt: string;
+          };
         };
       };
       /** @description Error */
@@ -3144,7 +4927,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            type: 'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'telegram' | 'bark' | 'smtp';
+            /** @enum {string} */
+            status: 'pending' | 'sent' | 'failed';
+            attempts: number;
+            httpStatus: number;
+            error: string | null;
+            at: number;
+          };
         };
       };
       /** @description Error */
@@ -3175,7 +4969,43 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              event: {
+                id: string;
+                /** @enum {string} */
+                type: 'account_unusable' | 'account_recovered' | 'key_near_limit' | 'key_limit_reached' | 'store_unreachable' | 'store_recovered' | 'test';
+                at: string;
+                /** @enum {string} */
+                severity: 'critical' | 'warning' | 'info';
+                subject: {
+                  /** @enum {string} */
+                  kind: 'account' | 'key' | 'store' | 'test';
+                  id?: string;
+                  name?: string;
+                };
+                title: string;
+                lines: string[];
+                data: {
+                  [key: string]: unknown;
+                };
+                instance: string;
+              };
+              deliveries: {
+                channelId: string;
+                channelName: string;
+                /** @enum {string} */
+                type: 'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'slack' | 'telegram' | 'bark' | 'smtp';
+                /** @enum {string} */
+                status: 'pending' | 'sent' | 'failed';
+                attempts: number;
+                httpStatus: number;
+                error: string | null;
+                at: string;
+              }[];
+              note: string | null;
+            }[];
+          };
         };
       };
       /** @description Error */
@@ -3204,7 +5034,9 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            [key: string]: unknown;
+          };
         };
       };
       /** @description Error */
@@ -3239,7 +5071,10 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            token: string;
+            expiresAt: string;
+          };
         };
       };
       /** @description KEY_INVALID / KEY_DISABLED / KEY_EXPIRED */
@@ -3288,7 +5123,108 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: 'active' | 'disabled' | 'expired' | 'deleted' | 'not_activated' | 'exhausted';
+            prefix: string;
+            expiresAt: string | null;
+            createdAt: string;
+            lastUsedAt: string | null;
+            limits: {
+              /** @enum {string} */
+              kind: 'tokens_total' | 'cost_total' | 'cost_daily' | 'cost_weekly' | 'window_requests' | 'window_cost' | 'window_tokens' | 'concurrency';
+              limit: number;
+              used: number;
+              ratio: number;
+              resetsAt: string | null;
+              windowMinutes?: number;
+              queue?: {
+                waiting: number;
+                entered: number;
+                served: number;
+                timeouts: number;
+                cancelled: number;
+                rejected: number;
+                waitMsTotal: number;
+              };
+            }[];
+            restrictions: {
+              services: ('claude' | 'openai' | 'gemini')[];
+              models: {
+                /** @enum {string} */
+                mode: 'allow' | 'deny';
+                list: string[];
+              } | null;
+              clients: ('claude_code' | 'gemini_cli' | 'codex_cli')[] | null;
+            };
+            activation: {
+              /** @enum {string} */
+              mode: 'fixed' | 'activation';
+              after: string | null;
+              activatedAt: string | null;
+            };
+            usage: {
+              today: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+              d7: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+              d30: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+              month: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+              all: {
+                requests: number;
+                errors: number;
+                input: number;
+                output: number;
+                cacheWrite5m: number;
+                cacheWrite1h: number;
+                cacheRead: number;
+                totalTokens: number;
+                costMicros: number;
+              };
+            };
+            timezoneOffsetHours: number;
+            tz: string;
+          };
         };
       };
       /** @description Error */
@@ -3321,7 +5257,54 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: 'hour' | 'day' | 'month';
+            tz: string;
+            cost: {
+              bucket: string;
+              start: string;
+              usd: number;
+            }[];
+            tokens: {
+              bucket: string;
+              start: string;
+              input: number;
+              output: number;
+              cacheWrite: number;
+              cacheRead: number;
+            }[];
+            models: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+              id: string;
+              label: string;
+              share: number;
+              errorRate: number;
+              cacheHitRate: number | null;
+              avgCostMicros: number;
+            }[];
+            totals: {
+              requests: number;
+              errors: number;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+            };
+          };
         };
       };
       /** @description Error */
@@ -3352,7 +5335,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': unknown;
+          'application/json': {
+            items: {
+              id: string;
+              ts: string;
+              keyId: string;
+              model: string;
+              endpoint: string;
+              stream: boolean;
+              status: number;
+              errorCode: string | null;
+              partial: boolean;
+              input: number;
+              output: number;
+              cacheWrite5m: number;
+              cacheWrite1h: number;
+              cacheRead: number;
+              totalTokens: number;
+              costMicros: number;
+              durationMs: number;
+            }[];
+          };
         };
       };
       /** @description Error */

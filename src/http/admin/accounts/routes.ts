@@ -11,10 +11,20 @@ import type { AccountTester } from '../../../accounts/tester.js';
 import type { AccountPool } from '../../../accounts/pool.js';
 import type { AccountService } from '../../../accounts/accounts.js';
 import type { OAuthSessions } from '../../../accounts/oauth-sessions.js';
-import { windowView, type AccountWindows, type StoredWindow } from '../../../accounts/health/usage-windows.js';
+import { windowView, type UsageWindows, type StoredWindow } from '../../../accounts/health/usage-windows.js';
 import { createFromSession } from '../oauth/routes.js';
 import { idParams, routeBuilder } from '../route.js';
-import { accountCreateSchema, accountPatchSchema, accountSearchQuerySchema, accountTestSchema } from './schemas.js';
+import {
+  accountCreateSchema,
+  accountList,
+  accountLiveView,
+  accountPatchSchema,
+  accountSearchList,
+  accountSearchQuerySchema,
+  accountTestSchema,
+  accountTestView,
+  healthHistoryView,
+} from './schemas.js';
 import { accountState, healthView } from './views.js';
 
 interface Deps {
@@ -22,7 +32,7 @@ interface Deps {
   pool: AccountPool;
   health: AccountHealth;
   clock: Clock;
-  windows: AccountWindows;
+  windows: UsageWindows;
   oauthSessions: OAuthSessions;
   usage: UsageQueries;
   accountHistory: AccountHistory;
@@ -43,14 +53,22 @@ function view(deps: Deps, a: Account, windows: StoredWindow[] = []) {
 }
 
 export const accountRoutes = [
-  route({ method: 'GET', path: '/accounts', tag, summary: 'Every upstream account (no secrets)' }, async (_ctx, deps) => {
+  route({ method: 'GET', path: '/accounts', tag, summary: 'Every upstream account (no secrets)', response: accountList }, async (_ctx, deps) => {
     const list = await deps.accounts.list();
     const windows = await deps.windows.getMany(list.map((a) => a.id));
     const items = list.map((a, i) => view(deps, a, windows[i]));
     return { items, total: items.length };
   }),
   route(
-    { method: 'POST', path: '/accounts', tag, summary: 'Add an upstream account (credentials go in, never come out)', body: accountCreateSchema },
+    {
+      method: 'POST',
+      created: true,
+      path: '/accounts',
+      tag,
+      summary: 'Add an upstream account (credentials go in, never come out)',
+      body: accountCreateSchema,
+      response: accountLiveView,
+    },
     async ({ body, reply }, deps) => {
       const { apiKey, oauthSessionId, projectId, ...input } = body;
       const a =
@@ -60,7 +78,7 @@ export const accountRoutes = [
       return reply.code(201).send(view(deps, a));
     },
   ),
-  route({ method: 'GET', path: '/accounts/:id', tag, summary: 'One account', params: idParams }, async ({ params }, deps) => {
+  route({ method: 'GET', path: '/accounts/:id', tag, summary: 'One account', params: idParams, response: accountLiveView }, async ({ params }, deps) => {
     const a = await deps.accounts.get(params.id);
     return view(deps, a, await deps.windows.get(a.id));
   }),
@@ -72,6 +90,7 @@ export const accountRoutes = [
       summary: 'Edit an account (schedulable, priority, credentials by replacement …)',
       params: idParams,
       body: accountPatchSchema,
+      response: accountLiveView,
     },
     async ({ params, body }, deps) => {
       const { apiKey, ...patch } = body;
@@ -79,7 +98,7 @@ export const accountRoutes = [
       return view(deps, a);
     },
   ),
-  route({ method: 'DELETE', path: '/accounts/:id', tag, summary: 'Delete an account', params: idParams }, async ({ params, reply }, deps) => {
+  route({ method: 'DELETE', path: '/accounts/:id', tag, summary: 'Delete an account', params: idParams, noContent: true }, async ({ params, reply }, deps) => {
     await deps.accounts.remove(params.id);
     await deps.health.reset(params.id);
     return reply.code(204).send();
@@ -91,6 +110,7 @@ export const accountRoutes = [
       tag,
       summary: 'Clear every health reason (on every instance); returns the account with its new health',
       params: idParams,
+      response: accountLiveView,
     },
     async ({ params }, deps) => {
       const a = await deps.accounts.get(params.id);
@@ -105,6 +125,7 @@ export const accountRoutes = [
       tag,
       summary: 'Accounts filtered by text, kind and state, sorted, paged, each with state, routable and today’s usage; `counts` per state for the chip row',
       query: accountSearchQuerySchema,
+      response: accountSearchList,
     },
     async ({ query: q }, deps) => {
       const now = deps.clock.now();
@@ -159,6 +180,7 @@ export const accountRoutes = [
       tag,
       summary: 'The account’s health changes of the last 7 days (newest first: state, reasons) and its last test result',
       params: idParams,
+      response: healthHistoryView,
     },
     async ({ params: { id } }, deps) => {
       await deps.accounts.get(id); // 404 for an unknown id
@@ -177,6 +199,7 @@ export const accountRoutes = [
       summary: 'Send one short request through the account (and its proxy): status, latency, reply text or error',
       params: idParams,
       body: accountTestSchema,
+      response: accountTestView,
     },
     async ({ params: { id }, body }, deps) => {
       await deps.accounts.get(id); // 404 for an unknown id

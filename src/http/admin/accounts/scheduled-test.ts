@@ -11,7 +11,7 @@ import { cronProblem } from '../../../accounts/scheduled-tests/cron.js';
 import type { TestSchedules } from '../../../accounts/scheduled-tests/schedules.js';
 import { idParams, routeBuilder } from '../route.js';
 import { parseInput } from '../validate.js';
-import { scheduledTestSchema } from './schemas.js';
+import { scheduledTestSchema, scheduledTestView } from './schemas.js';
 
 interface Deps {
   accounts: AccountService;
@@ -38,6 +38,7 @@ export const scheduledTestRoutes = [
       summary:
         'The account’s scheduled test: enabled, cron (read in the reporting time zone), model, next run, and `history` (the last runs: time, ok, HTTP status, duration, model, error without credentials)',
       params: idParams,
+      response: scheduledTestView,
     },
     async ({ params: { id } }, deps) => {
       await deps.accounts.get(id); // 404 for an unknown id
@@ -54,6 +55,7 @@ export const scheduledTestRoutes = [
       params: idParams,
       // Validated in the handler: an unknown account is a 404 before a bad body is a 400.
       bodyDoc: scheduledTestSchema,
+      response: scheduledTestView,
     },
     async ({ params: { id }, request }, deps) => {
       await deps.accounts.get(id); // 404 for an unknown id

@@ -20,8 +20,9 @@ export const groupRoutes = [
     const items = await Promise.all((await groups.list()).map((g) => view(groups, g)));
     return { items, total: items.length };
   }),
-  route({ method: 'POST', path: '/groups', tag, summary: 'Create a group', body: groupSchema, response: groupView }, async ({ body, reply }, { groups }) =>
-    reply.code(201).send(await view(groups, await groups.create(body))),
+  route(
+    { method: 'POST', path: '/groups', created: true, tag, summary: 'Create a group', body: groupSchema, response: groupView },
+    async ({ body, reply }, { groups }) => reply.code(201).send(await view(groups, await groups.create(body))),
   ),
   route({ method: 'GET', path: '/groups/:id', tag, summary: 'One group', params: idParams, response: groupView }, async ({ params }, { groups }) =>
     view(groups, await groups.get(params.id)),

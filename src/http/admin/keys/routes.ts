@@ -14,9 +14,16 @@ import { parseInput } from '../validate.js';
 import {
   apiKeyCreateSchema,
   apiKeyPatchSchema,
+  createdKeyView,
   keyBatchCreateSchema,
+  keyBatchList,
+  keyDetailView,
+  keyList,
   keyRenewSchema,
+  keySearchList,
   keySearchQuerySchema,
+  keyTagList,
+  keyView,
   listQuerySchema,
   splitKeyInput,
 } from './schemas.js';
@@ -39,7 +46,7 @@ const full = async (deps: Deps, k: ApiKey) => apiKeyView(k, deps.clock.now(), aw
 
 export const keyRoutes = [
   route(
-    { method: 'GET', path: '/keys', alsoAt: ['/api-keys'], tag, summary: 'Keys, paged (also at /admin/api-keys)', query: listQuerySchema },
+    { method: 'GET', path: '/keys', alsoAt: ['/api-keys'], tag, summary: 'Keys, paged (also at /admin/api-keys)', query: listQuerySchema, response: keyList },
     async ({ query: q }, deps) => {
       const { items, total } = await deps.keys.list({ q: q.q, includeDeleted: q.includeDeleted, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
       const now = deps.clock.now();
@@ -47,15 +54,25 @@ export const keyRoutes = [
     },
   ),
   route(
-    { method: 'POST', path: '/keys', alsoAt: ['/api-keys'], tag, summary: 'Create a key: 201 with `key`, shown only in this answer', body: apiKeyCreateSchema },
+    {
+      method: 'POST',
+      created: true,
+      path: '/keys',
+      alsoAt: ['/api-keys'],
+      tag,
+      summary: 'Create a key: 201 with `key`, shown only in this answer',
+      body: apiKeyCreateSchema,
+      response: createdKeyView,
+    },
     async ({ body, reply }, deps) => {
       const { base: fields, limits } = splitKeyInput(body);
       const { record, key } = await deps.keys.create({ ...fields, name: body.name, limits });
       return reply.code(201).send({ ...apiKeyView(record, deps.clock.now()), key });
     },
   ),
-  route({ method: 'GET', path: '/keys/:id', alsoAt: ['/api-keys/:id'], tag, summary: 'One key (no secret)', params: idParams }, async ({ params }, deps) =>
-    full(deps, await deps.keys.get(params.id)),
+  route(
+    { method: 'GET', path: '/keys/:id', alsoAt: ['/api-keys/:id'], tag, summary: 'One key (no secret)', params: idParams, response: keyDetailView },
+    async ({ params }, deps) => full(deps, await deps.keys.get(params.id)),
   ),
   route(
     {
@@ -66,6 +83,7 @@ export const keyRoutes = [
       summary: 'Edit a key (limits, tags, enable/disable, expiry …)',
       params: idParams,
       body: apiKeyPatchSchema,
+      response: keyDetailView,
     },
     async ({ params, body }, deps) => {
       const { base: fields, limits } = splitKeyInput(body);
@@ -80,6 +98,7 @@ export const keyRoutes = [
       tag,
       summary: 'Clear the key’s limit counters (window, daily, weekly, total) and leases; statistics and logs are kept',
       params: idParams,
+      response: keyDetailView,
     },
     async ({ params }, deps) => {
       const k = await deps.keys.get(params.id);
@@ -93,9 +112,11 @@ export const keyRoutes = [
       path: '/keys/:id',
       alsoAt: ['/api-keys/:id'],
       tag,
-      summary: 'Soft delete (permanent=true purges)',
+      // Two answers: the soft-deleted key (200, documented), or 204 with no body when permanent=true purges it.
+      summary: 'Soft delete: the key as deleted (permanent=true purges: 204, no body)',
       params: idParams,
       query: z.object({ permanent: queryFlag }),
+      response: keyView,
     },
     async ({ params, query, reply }, deps) => {
       if (query.permanent === 'true') {
@@ -112,6 +133,7 @@ export const keyRoutes = [
       tag,
       summary: 'Keys filtered by text, tags and status, sorted (incl. closest to a limit), paged, each with a usage block for the range',
       query: keySearchQuerySchema,
+      response: keySearchList,
     },
     async ({ query: q }, deps) => {
       const { keys, usage: usageOf } = deps;
@@ -141,14 +163,22 @@ export const keyRoutes = [
       return { items: page.map((r) => r.view), total: rows.length, page: q.page, pageSize: q.pageSize, usageRange: q.usageRange };
     },
   ),
-  route({ method: 'GET', path: '/keys/tags', tag, summary: 'Tags in use with how many keys carry each' }, async (_ctx, deps) => {
+  route({ method: 'GET', path: '/keys/tags', tag, summary: 'Tags in use with how many keys carry each', response: keyTagList }, async (_ctx, deps) => {
     const { items } = await deps.keys.list({});
     const counts = new Map<string, number>();
     for (const k of items) for (const t of k.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
     return { items: [...counts.entries()].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag)) };
   }),
   route(
-    { method: 'POST', path: '/keys/batch-create', tag, summary: 'Create 2–500 keys named base-001…; the keys are returned once', body: keyBatchCreateSchema },
+    {
+      method: 'POST',
+      created: true,
+      path: '/keys/batch-create',
+      tag,
+      summary: 'Create 2–500 keys named base-001…; the keys are returned once',
+      body: keyBatchCreateSchema,
+      response: keyBatchList,
+    },
     async ({ body: { baseName, count, settings }, reply }, deps) => {
       const width = Math.max(3, String(count).length);
       // Validate once with the single-create schema, so a batch accepts exactly what a single create accepts.
@@ -163,7 +193,15 @@ export const keyRoutes = [
     },
   ),
   route(
-    { method: 'POST', path: '/keys/:id/renew', tag, summary: 'Extend the expiry by days, set a date, or never expire', params: idParams, body: keyRenewSchema },
+    {
+      method: 'POST',
+      path: '/keys/:id/renew',
+      tag,
+      summary: 'Extend the expiry by days, set a date, or never expire',
+      params: idParams,
+      body: keyRenewSchema,
+      response: keyView,
+    },
     async ({ params, body }, deps) => {
       const cur = await deps.keys.get(params.id);
       const now = deps.clock.now();
@@ -176,9 +214,12 @@ export const keyRoutes = [
       return apiKeyView(await deps.keys.update(cur.id, { expiresAt }), now);
     },
   ),
-  route({ method: 'POST', path: '/keys/:id/restore', tag, summary: 'Undo a soft delete (the key works again)', params: idParams }, async ({ params }, deps) => {
-    const cur = await deps.keys.get(params.id);
-    if (cur.deletedAt === null) return apiKeyView(cur, deps.clock.now());
-    return apiKeyView(await deps.keys.restore(cur.id), deps.clock.now());
-  }),
+  route(
+    { method: 'POST', path: '/keys/:id/restore', tag, summary: 'Undo a soft delete (the key works again)', params: idParams, response: keyView },
+    async ({ params }, deps) => {
+      const cur = await deps.keys.get(params.id);
+      if (cur.deletedAt === null) return apiKeyView(cur, deps.clock.now());
+      return apiKeyView(await deps.keys.restore(cur.id), deps.clock.now());
+    },
+  ),
 ];

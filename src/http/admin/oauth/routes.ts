@@ -7,15 +7,15 @@ import type { AccountPool, PoolAccount } from '../../../accounts/pool.js';
 import type { AccountService, NewAccountInput } from '../../../accounts/accounts.js';
 import type { Credentials } from '../../../accounts/credentials.js';
 import type { OAuthSessions } from '../../../accounts/oauth-sessions.js';
-import { windowView, type AccountWindows } from '../../../accounts/health/usage-windows.js';
+import { windowView, type UsageWindows } from '../../../accounts/health/usage-windows.js';
 import { idParams, routeBuilder } from '../route.js';
-import { exchangeSchema, reauthorizeSchema, sessionCreateSchema } from './schemas.js';
+import { exchangeSchema, oauthIdentityAnswerView, oauthSessionView, reauthorizeSchema, sessionCreateSchema, tokenRefreshView, windowsView } from './schemas.js';
 
 export interface OAuthRouteDeps {
   accounts: AccountService;
   pool: AccountPool;
   credentials: Credentials;
-  windows: AccountWindows;
+  windows: UsageWindows;
   oauthSessions: OAuthSessions;
 }
 
@@ -59,10 +59,12 @@ export const oauthRoutes = [
   route(
     {
       method: 'POST',
+      created: true,
       path: '/oauth/sessions',
       tag,
       summary: 'Start a subscription authorisation: `{sessionId, authUrl, expiresAt, terms}`; the session lives ~10 min in the store',
       body: sessionCreateSchema,
+      response: oauthSessionView,
     },
     async ({ body, reply }, deps) => reply.code(201).send(await deps.oauthSessions.start({ provider: body.provider, proxy: body.proxy })),
   ),
@@ -75,6 +77,7 @@ export const oauthRoutes = [
         'Exchange the pasted `code#state` (or callback URL) for tokens kept sealed in the session: `{identity:{email?, org?, plan?, scopes, tokenExpiresAt}}`',
       params: idParams,
       body: exchangeSchema,
+      response: oauthIdentityAnswerView,
       responses: {
         '400': 'OAUTH_INVALID_GRANT or VALIDATION_FAILED',
         '410': 'OAUTH_SESSION_EXPIRED',
@@ -95,6 +98,7 @@ export const oauthRoutes = [
       tag,
       summary: 'Refresh the account’s OAuth token now: `{refreshed, tokenExpiresAt}`',
       params: idParams,
+      response: tokenRefreshView,
     },
     async ({ params }, deps) => {
       const entry = await entryOf(deps.pool, deps.accounts, params.id);
@@ -110,6 +114,7 @@ export const oauthRoutes = [
       tag,
       summary: 'Fetch the 5h/7d usage windows from the provider now: `{windows}`',
       params: idParams,
+      response: windowsView,
     },
     async ({ params }, deps) => {
       const entry = await entryOf(deps.pool, deps.accounts, params.id);
@@ -129,6 +134,7 @@ export const oauthRoutes = [
       summary: 'Swap the account’s credentials for an exchanged session’s: `{identity}`',
       params: idParams,
       body: reauthorizeSchema,
+      response: oauthIdentityAnswerView,
     },
     async ({ params: { id }, body }, deps) => {
       const cur = await deps.accounts.get(id);

@@ -1,9 +1,10 @@
-// zod schemas of the OAuth routes and of the pasted-token import.
+// zod schemas of the OAuth routes and of the pasted-token import, and their answers.
 import { z } from 'zod';
 import { OAUTH_PROVIDERS } from '../../../accounts/oauth-sessions.js';
 import { tokenImportKinds } from '../../../accounts/token-import.js';
 import { ACCOUNT_KINDS } from '../../../providers/registry.js';
-import { accountSettings } from '../accounts/schemas.js';
+import { isoTime, usageWindowView } from '../answers.js';
+import { accountIdentityView, accountSettings, accountView } from '../accounts/schemas.js';
 import { timeInput } from '../inputs.js';
 
 export const sessionCreateSchema = z.strictObject({
@@ -46,3 +47,35 @@ export const tokenImportSchema = z.strictObject({
 });
 
 export const tokenReplaceSchema = z.strictObject(tokenFields);
+
+// ---- Answers ----
+
+/** A started authorisation: the session, the URL the operator opens, when the session expires, the provider's terms. */
+export const oauthSessionView = z.object({ sessionId: z.string(), authUrl: z.string(), expiresAt: isoTime, terms: z.string().nullable() });
+
+/** Who signed in (an exchanged session, before the account is created), and a note the operator must read. */
+export const oauthIdentityView = z.object({
+  email: z.string().optional(),
+  org: z.string().optional(),
+  plan: z.string().optional(),
+  scopes: z.array(z.string()),
+  tokenExpiresAt: isoTime,
+  note: z.string().optional(),
+});
+
+/** `{ identity }`: an exchanged session's, or the one a re-authorised account took. */
+export const oauthIdentityAnswerView = z.object({ identity: oauthIdentityView });
+
+/** A refreshed token's expiry (null when the credentials carry none). */
+export const tokenRefreshView = z.object({ refreshed: z.literal(true), tokenExpiresAt: isoTime.nullable() });
+
+/** The usage windows the provider reported now. */
+export const windowsView = z.object({ windows: z.array(usageWindowView) });
+
+/** An account added or updated from a pasted token: the account, who the token belongs to, its kind and expiry. */
+export const tokenImportView = z.object({
+  account: accountView,
+  identity: accountIdentityView.nullable(),
+  source: z.enum(['setup-token', 'token-pair']),
+  tokenExpiresAt: isoTime,
+});

@@ -4,7 +4,7 @@ import type { Account } from '../../../core/account.js';
 import type { AccountService } from '../../../accounts/accounts.js';
 import type { TokenImport } from '../../../accounts/token-import.js';
 import { idParams, routeBuilder } from '../route.js';
-import { tokenImportSchema, tokenReplaceSchema } from './schemas.js';
+import { tokenImportSchema, tokenImportView, tokenReplaceSchema } from './schemas.js';
 
 interface Deps {
   tokenImport: TokenImport;
@@ -25,10 +25,12 @@ export const tokenImportRoutes = [
   route(
     {
       method: 'POST',
+      created: true,
       path: '/accounts/import-token',
       tag: 'accounts',
       summary: `Add a subscription account from a pasted token: a \`claude setup-token\` token (no refresh token) or an access + refresh pair; the provider is asked first (through \`proxy\`). 201 ${RESULT}`,
       body: tokenImportSchema,
+      response: tokenImportView,
       responses: REFUSALS,
     },
     async ({ body, request, reply }, deps) => {
@@ -46,6 +48,7 @@ export const tokenImportRoutes = [
       summary: `Replace a subscription account's token with a pasted one (checked first; settings kept): ${RESULT}`,
       params: idParams,
       body: tokenReplaceSchema,
+      response: tokenImportView,
       responses: REFUSALS,
     },
     async ({ params, body, request }, deps) => {

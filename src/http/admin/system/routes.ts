@@ -9,6 +9,7 @@ import { ACCOUNT_KINDS, adapterFor } from '../../../providers/registry.js';
 import type { StoreHealth } from '../../../ops/store-health.js';
 import { routeBuilder } from '../route.js';
 import { tzLabel } from '../usage/support.js';
+import { metaView, systemView } from './answers.js';
 
 interface Deps {
   storeHealth: StoreHealth;
@@ -58,26 +59,30 @@ function modelsByFamily(pricing: PricingTable): Record<string, string[]> {
 const route = routeBuilder<Deps>();
 
 export const systemRoutes = [
-  route({ method: 'GET', path: '/system', tag: 'system', summary: 'Version, uptime, store kind and health, reporting time zone' }, async (_ctx, deps) => {
-    const store = await deps.storeHealth.check();
-    const now = deps.clock.now();
-    return {
-      version: deps.version,
-      now: new Date(now).toISOString(),
-      startedAt: new Date(deps.startedAt).toISOString(),
-      uptimeSec: Math.round((now - deps.startedAt) / 1000),
-      node: process.version,
-      store,
-      timezoneOffsetHours: deps.timezoneOffsetHours,
-      tz: tzLabel(deps.timezoneOffsetHours),
-    };
-  }),
+  route(
+    { method: 'GET', path: '/system', tag: 'system', summary: 'Version, uptime, store kind and health, reporting time zone', response: systemView },
+    async (_ctx, deps) => {
+      const store = await deps.storeHealth.check();
+      const now = deps.clock.now();
+      return {
+        version: deps.version,
+        now: new Date(now).toISOString(),
+        startedAt: new Date(deps.startedAt).toISOString(),
+        uptimeSec: Math.round((now - deps.startedAt) / 1000),
+        node: process.version,
+        store,
+        timezoneOffsetHours: deps.timezoneOffsetHours,
+        tz: tzLabel(deps.timezoneOffsetHours),
+      };
+    },
+  ),
   route(
     {
       method: 'GET',
       path: '/meta',
       tag: 'system',
       summary: 'Enums the forms need: account kinds (credential fields, OAuth or not, provider terms), known models, client ids, error codes',
+      response: metaView,
     },
     async (_ctx, deps) => ({
       accountKinds: ACCOUNT_KINDS.map((kind) => {

@@ -8,6 +8,7 @@ import type { Clock } from '../../../core/clock.js';
 import { RelayError } from '../../../core/errors.js';
 import type { AdminAuth, AdminSession } from '../../../admin/admin-auth.js';
 import { routeBuilder } from '../route.js';
+import { loginView, sessionHintsView, sessionView } from './answers.js';
 import { loginSchema, logoutQuerySchema, passwordChangeSchema } from './schemas.js';
 
 export const SESSION_COOKIE = 'crs_admin';
@@ -80,6 +81,7 @@ export const sessionRoutes = [
       body: loginSchema,
       public: true,
       responses: { '401': 'LOGIN_FAILED', '429': 'LOGIN_RATE_LIMITED with retryAfterSec' },
+      response: loginView,
     },
     async ({ body: { username, password }, request, reply }, { auth, clock }) => {
       const s = await auth.login(username, password, request.ip);
@@ -95,7 +97,14 @@ export const sessionRoutes = [
     },
   ),
   route(
-    { method: 'GET', path: '/session/hints', tag, summary: 'Login-page hints (whether to point at data/app/init.json)', public: true },
+    {
+      method: 'GET',
+      path: '/session/hints',
+      tag,
+      summary: 'Login-page hints (whether to point at data/app/init.json)',
+      public: true,
+      response: sessionHintsView,
+    },
     async (_ctx, { auth, config: c }) => {
       // Point at init.json only while generated credentials are in use: no password from the environment, the file exists,
       // and nobody changed the password through the UI yet.
@@ -106,7 +115,7 @@ export const sessionRoutes = [
     },
   ),
   route(
-    { method: 'GET', path: '/session', tag, summary: 'Who is signed in, session expiry, CSRF token, mustChangePassword' },
+    { method: 'GET', path: '/session', tag, summary: 'Who is signed in, session expiry, CSRF token, mustChangePassword', response: sessionView },
     async ({ request }, { auth }) => {
       const token = request.headers.authorization ? undefined : readCookie(request.headers.cookie, SESSION_COOKIE);
       const admin = request.admin!;
@@ -126,6 +135,7 @@ export const sessionRoutes = [
       tag,
       summary: 'Log out: ends this session, cookie or bearer token (all=true ends every session of this admin)',
       query: logoutQuerySchema,
+      noContent: true,
     },
     async ({ query: { all }, request, reply }, { auth }) => {
       const admin = request.admin!;
@@ -143,6 +153,7 @@ export const sessionRoutes = [
       tag,
       summary: 'Change the admin password (every other session of this admin ends)',
       body: passwordChangeSchema,
+      noContent: true,
     },
     async ({ body: { currentPassword, newPassword }, request, reply }, { auth }) => {
       const { username, sid } = request.admin!;

@@ -7,6 +7,7 @@ import { SECTION_NAMES, sectionPatchSchema, type SectionName } from '../../../ad
 import type { SettingsService } from '../../../admin/settings.js';
 import { routeBuilder } from '../route.js';
 import { parseInput } from '../validate.js';
+import { settingsSectionView, settingsView } from './answers.js';
 
 const sectionParams = z.object({ section: z.string() });
 
@@ -19,11 +20,19 @@ const route = routeBuilder<{ settings: SettingsService }>();
 const tag = 'settings';
 
 export const settingsRoutes = [
-  route({ method: 'GET', path: '/settings', tag, summary: 'Every settings section: values, defaults, updatedAt, updatedBy' }, async (_ctx, { settings }) =>
-    Object.fromEntries(SECTION_NAMES.map((n) => [n, settings.view(n)])),
+  route(
+    { method: 'GET', path: '/settings', tag, summary: 'Every settings section: values, defaults, updatedAt, updatedBy', response: settingsView },
+    async (_ctx, { settings }) => Object.fromEntries(SECTION_NAMES.map((n) => [n, settings.view(n)])),
   ),
   route(
-    { method: 'GET', path: '/settings/:section', tag, summary: 'One settings section (relay, notifications, retention)', params: sectionParams },
+    {
+      method: 'GET',
+      path: '/settings/:section',
+      tag,
+      summary: 'One settings section (relay, notifications, retention)',
+      params: sectionParams,
+      response: settingsSectionView,
+    },
     async ({ params }, { settings }) => settings.view(section(params.section)),
   ),
   route(
@@ -36,6 +45,7 @@ export const settingsRoutes = [
       params: sectionParams,
       // Validated in the handler with the section's own schema (an unknown section is a 404 first).
       bodyDoc: z.union([sectionPatchSchema('relay'), sectionPatchSchema('notifications'), sectionPatchSchema('retention')]),
+      response: settingsSectionView,
     },
     async ({ params, request }, { settings }) => {
       const name = section(params.section);

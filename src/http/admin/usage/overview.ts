@@ -9,7 +9,7 @@ import type { AccountPool } from '../../../accounts/pool.js';
 import { accountState, healthView } from '../accounts/views.js';
 import type { ApiKeyService } from '../../../keys/api-keys.js';
 import { routeBuilder } from '../route.js';
-import { overviewQuerySchema } from './schemas.js';
+import { overviewQuerySchema, overviewView } from './schemas.js';
 import { tzLabel } from './support.js';
 
 const DAY = 24 * 3_600_000;
@@ -99,6 +99,7 @@ export const overviewRoutes = [
       summary:
         'Dashboard cards: today, yesterdaySameTime, yesterday, monthToDate (usage blocks), live {rpm,tpm}, accounts, keys, cacheHitRate, errorRate, attention[]',
       query: overviewQuerySchema,
+      response: overviewView,
     },
     async (_ctx, deps) => {
       const now = deps.clock.now();

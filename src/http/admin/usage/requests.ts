@@ -8,7 +8,7 @@ import type { AccountService } from '../../../accounts/accounts.js';
 import type { ApiKeyService } from '../../../keys/api-keys.js';
 import type { RequestLogCursor } from '../../../accounting/usage-queries.js';
 import { routeBuilder } from '../route.js';
-import { requestsQuerySchema } from './schemas.js';
+import { requestLogPage, requestsQuerySchema } from './schemas.js';
 import { nameResolver } from './support.js';
 
 export function encodeCursor(c: RequestLogCursor): string {
@@ -95,6 +95,7 @@ export const requestRoutes = [
       summary:
         'The request log, newest first; `nextCursor` continues it (null at the end). A page scans at most 5,000 entries, so a sparse filter may return fewer rows with a cursor.',
       query: requestsQuerySchema,
+      response: requestLogPage,
     },
     async ({ query: q }, deps) => {
       const filters: Filter[] = [];

@@ -9,7 +9,7 @@ import type { UsageQueries } from '../../../accounting/usage-queries.js';
 import type { AccountService } from '../../../accounts/accounts.js';
 import type { ApiKeyService } from '../../../keys/api-keys.js';
 import { routeBuilder } from '../route.js';
-import { breakdownQuerySchema, seriesQuerySchema, usageQuerySchema } from './schemas.js';
+import { breakdownQuerySchema, seriesQuerySchema, usageBreakdownView, usageQuerySchema, usageReportView, usageSeriesView } from './schemas.js';
 import { nameResolver, readRows, resolveRange, tzLabel } from './support.js';
 
 interface Deps {
@@ -75,8 +75,9 @@ const route = routeBuilder<Deps>();
 const tag = 'usage';
 
 export const usageRoutes = [
-  route({ method: 'GET', path: '/usage', tag, summary: 'Token and cost totals per bucket', query: usageQuerySchema }, async ({ query: q }, deps) =>
-    deps.usage.report({ ...q, granularity: q.granularity as Granularity }, deps.clock.now()),
+  route(
+    { method: 'GET', path: '/usage', tag, summary: 'Token and cost totals per bucket', query: usageQuerySchema, response: usageReportView },
+    async ({ query: q }, deps) => deps.usage.report({ ...q, granularity: q.granularity as Granularity }, deps.clock.now()),
   ),
   route(
     {
@@ -85,6 +86,7 @@ export const usageRoutes = [
       tag,
       summary: 'Usage over time by hour/day/month in the reporting time zone, grouped by model, key, account or token type (top N + other)',
       query: seriesQuerySchema,
+      response: usageSeriesView,
     },
     async ({ query }, deps) => series(deps, query),
   ),
@@ -116,6 +118,7 @@ export const usageRoutes = [
       tag,
       summary: 'Usage per model, key or account for a range: usage block, share of cost, error and cache-hit rates, totals',
       query: breakdownQuerySchema,
+      response: usageBreakdownView,
     },
     async ({ query }, deps) => {
       const { all: _all, ...rest } = await breakdown(deps, query);
