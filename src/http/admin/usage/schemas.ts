@@ -122,13 +122,7 @@ export const requestView = z.object({
   status: z.number(),
   errorCode: z.string().nullable(),
   partial: z.boolean(),
-  input: z.number(),
-  output: z.number(),
-  cacheWrite5m: z.number(),
-  cacheWrite1h: z.number(),
-  cacheRead: z.number(),
-  totalTokens: z.number(),
-  costMicros: z.number(),
+  ...usageBlock.omit({ requests: true, errors: true }).shape,
   durationMs: z.number(),
 });
 
