@@ -101,6 +101,13 @@ describe('Redis Sentinel', { skip: skip ?? false }, () => {
       assert.ok(Date.now() < until, 'the sentinel promoted the replica');
       await sleep(100);
     }
+    // Until the sentinel has turned the old master into a replica of the new one, it still accepts writes, and it
+    // drops them when it resyncs: Redis's asynchronous replication loses that window whatever the client does. Wait
+    // for the reconfiguration, so every write below lands on a master that keeps it.
+    for (const until = Date.now() + 15_000; !(await followsMaster(set.master.port, set.replica.port));) {
+      assert.ok(Date.now() < until, 'the sentinel made the old master a replica of the new one');
+      await sleep(100);
+    }
     let served = 0;
     const statuses: number[] = [];
     for (const until = Date.now() + 10_000; served < 3 && Date.now() < until;) {
@@ -241,3 +248,15 @@ describe('Redis Cluster', { skip: skip ?? false }, () => {
     }
   });
 });
+
+/** Whether the server on `port` is now a replica of the master on `masterPort`. */
+async function followsMaster(port: number, masterPort: number): Promise<boolean> {
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+  await r.connect();
+  try {
+    const info = await r.info('replication');
+    return /role:slave/.test(info) && new RegExp(`master_port:${masterPort}\\b`).test(info);
+  } finally {
+    r.disconnect();
+  }
+}
