@@ -33,7 +33,8 @@ async function start(script: string, args: string[], readyOn: 'stdout' | 'stderr
   const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const js = script === './relay-server.ts' ? await relayJs : null;
   const entry = js ? [js] : ['--import', 'tsx', new URL(script, import.meta.url).pathname];
-  const child = spawn(process.execPath, [...profile, ...entry, ...args], {
+  const flags = script.includes('relay') ? (process.env.BENCH_RELAY_FLAGS?.split(' ').filter(Boolean) ?? []) : [];
+  const child = spawn(process.execPath, [...flags, ...profile, ...entry, ...args], {
     stdio: ['ignore', readyOn === 'stdout' ? 'pipe' : 'ignore', readyOn === 'stderr' ? 'pipe' : 'inherit'],
   });
   if (keep) {

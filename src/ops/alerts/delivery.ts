@@ -2,7 +2,6 @@
 // dispatcher, so a name resolving to a metadata address is refused at dial time), SMTP through nodemailer. A
 // failure that may pass (network, 429, 5xx) is retried with exponential backoff, a bounded number of times. The
 // outcome names no secret: errors are scrubbed of the channel's secret values and of URLs beyond their origin.
-import { createTransport } from 'nodemailer';
 import type { Clock } from '../../core/clock.js';
 import { buildRequest, mailOf, readAnswer, type FormatContext } from './formats.js';
 import type { AlertEvent, ResolvedChannel } from './types.js';
@@ -66,6 +65,8 @@ async function httpAttempt(ch: ResolvedChannel, e: AlertEvent, ctx: FormatContex
 async function mailAttempt(ch: ResolvedChannel, e: AlertEvent, ctx: FormatContext, opts: DeliveryOptions): Promise<Attempt> {
   const c = ch.config;
   const timeout = opts.timeoutMs ?? 10_000;
+  // Loaded on the first mail only: the mailer is ~15 MB of the relay's resident memory otherwise.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: c.host,
     port: c.port ?? (c.secure ? 465 : 587),
