@@ -8,7 +8,8 @@ import type { TapResult, UsageTap } from '../providers/types.js';
 import type { FailureClass } from '../scheduling/failure.js';
 import { upstreamModel } from '../scheduling/selector.js';
 import type { PoolAccount } from '../accounts/pool.js';
-import { toRelayError, type UpstreamResponse } from '../upstream/client.js';
+import { toRelayError } from '../upstream/client.js';
+import type { UpstreamExchange } from '../upstream/exchange.js';
 import { newId } from '../core/ids.js';
 import type { RelayDeps } from './relay.js';
 import type { AnswerConverter, FailedAnswer, RelayJob } from './types.js';
@@ -39,14 +40,20 @@ function chain(first: AnswerConverter | null, then: AnswerConverter | null): Ans
   return { contentType: then.contentType, push: (c) => feed(first.push(c)), end: () => feed(first.end()) + then.end() };
 }
 
-async function readBounded(body: UpstreamResponse['body']): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of body) {
-    size += (c as Buffer).length;
-    if (size <= MAX_ERROR_BODY) chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBounded(body: UpstreamExchange): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.read({
+      data: (c) => {
+        size += c.length;
+        if (size <= MAX_ERROR_BODY) chunks.push(c);
+        return true;
+      },
+      end: () => resolve(Buffer.concat(chunks)),
+      error: reject,
+    });
+  });
 }
 
 function parseJson(buf: Buffer): unknown {
@@ -81,11 +88,11 @@ export async function attempt(deps: RelayDeps, job: RelayJob, entry: PoolAccount
 
 async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
   const { res } = job;
-  const abort = new AbortController();
+  let upstream: UpstreamExchange | null = null;
   const onClose = () => {
     if (!res.writableFinished) {
       client.gone = true;
-      abort.abort();
+      upstream?.abort();
     }
   };
   res.on('close', onClose);
@@ -97,17 +104,17 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
     const secrets = await deps.credentials.current(entry);
     entry.adapter.applyAuth(headers, secrets);
     const model = upstreamModel(entry, job.model);
-    let upstream: UpstreamResponse;
+    if (client.gone) return { kind: 'client_gone', status: 0, tap: null };
+    upstream = deps.upstream.exchange({
+      origin: entry.origin,
+      path: entry.basePath + (upstreamPath(entry.adapter, job.op, model) ?? '') + job.query,
+      method: 'POST',
+      headers,
+      body: bodyFor(job, entry, model, secrets),
+      proxyUrl: entry.proxyUrl,
+    });
     try {
-      upstream = await deps.upstream.send({
-        origin: entry.origin,
-        path: entry.basePath + (upstreamPath(entry.adapter, job.op, model) ?? '') + job.query,
-        method: 'POST',
-        headers,
-        body: bodyFor(job, entry, model, secrets),
-        signal: abort.signal,
-        proxyUrl: entry.proxyUrl,
-      });
+      await upstream.head;
     } catch (e) {
       if (client.gone) return { kind: 'client_gone', status: 0, tap: null };
       const err = toRelayError(e);
@@ -118,7 +125,7 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
     }
     deps.observeUpstream?.(entry, upstream.headers);
     if (upstream.statusCode >= 400) {
-      const body = await readBounded(upstream.body).catch(() => Buffer.alloc(0));
+      const body = await readBounded(upstream).catch(() => Buffer.alloc(0));
       const cls = entry.adapter.classify({ status: upstream.statusCode, headers: upstream.headers, body: parseJson(body), at: deps.clock.now() });
       return {
         kind: 'failed',
@@ -136,12 +143,12 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
 }
 
 /** Streams a 2xx answer: commits to this account unless the very first SSE event is an error. */
-async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstream: UpstreamResponse, client: ClientState): Promise<AttemptResult> {
+async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstream: UpstreamExchange, client: ClientState): Promise<AttemptResult> {
   const { res } = job;
   const { wire } = entry.adapter;
   const headers = wire.responseHeaders(upstream.headers);
   const isSse = String(upstream.headers['content-type'] ?? '').startsWith('text/event-stream');
-  const body = upstream.body;
+  const body = upstream;
   const tap: UsageTap | null = job.record ? wire.tap(job.op, isSse) : null;
   let first: Buffer | null = null;
   if (isSse) {
@@ -179,7 +186,7 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
   const conv = chain(unwrap, job.translate?.success(isSse) ?? null);
   if (conv) headers['content-type'] = conv.contentType;
   if (client.gone) {
-    body.destroy();
+    body.abort();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tap?.finish() ?? null };
   }
   res.writeHead(upstream.statusCode, headers);
@@ -201,7 +208,7 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
   }
   const tapped = tap?.finish() ?? null;
   if (client.gone) {
-    body.destroy();
+    body.abort();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tapped };
   }
   if (!res.writableEnded) res.end(conv && !streamError ? conv.end() : undefined);
@@ -215,61 +222,51 @@ function write(res: ServerResponse, conv: AnswerConverter | null, chunk: Buffer)
   return out.length === 0 || res.write(out);
 }
 
-function firstChunk(body: UpstreamResponse['body']): Promise<Buffer | null> {
+/** The first chunk of the body (null when it ends without one); the body is left paused, unread. */
+function firstChunk(body: UpstreamExchange): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      cleanup();
-      body.pause();
-      resolve(c);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    const cleanup = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-    };
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
+    body.read({
+      data: (c) => {
+        body.detach();
+        resolve(c);
+        return true;
+      },
+      end: () => resolve(null),
+      error: reject,
+    });
   });
 }
 
 /**
- * Forwards the body to the client chunk by chunk as it arrives (data events: no promise per chunk), feeding the
- * tap, pausing on back-pressure. Rejects on an upstream body error; resolves at the end or when the client is gone.
+ * Forwards the body to the client chunk by chunk as it arrives, feeding the tap, pausing on back-pressure.
+ * Rejects on an upstream body error; resolves at the end or when the client is gone.
  */
-function pump(body: UpstreamResponse['body'], res: ServerResponse, tap: UsageTap | null, conv: AnswerConverter | null, client: ClientState): Promise<void> {
+function pump(body: UpstreamExchange, res: ServerResponse, tap: UsageTap | null, conv: AnswerConverter | null, client: ClientState): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      tap?.push(chunk);
-      if (!write(res, conv, chunk)) {
-        body.pause();
-        res.once('drain', () => body.resume());
-      }
-    };
+    const resume = () => body.resume();
     const onClose = () => {
       if (client.gone) done();
     };
     const done = () => {
-      body.off('data', onData);
+      body.detach();
       res.off('close', onClose);
+      res.off('drain', resume);
       resolve();
     };
-    if (body.readableEnded) return done();
-    body.on('data', onData);
-    body.once('end', done);
-    body.once('error', (e) => {
-      res.off('close', onClose);
-      reject(e);
-    });
     res.on('close', onClose);
-    body.resume();
+    body.read({
+      data: (chunk) => {
+        tap?.push(chunk);
+        if (write(res, conv, chunk)) return true;
+        res.once('drain', resume);
+        return false;
+      },
+      end: done,
+      error: (e) => {
+        res.off('close', onClose);
+        res.off('drain', resume);
+        reject(e);
+      },
+    });
   });
 }

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import { RelayError } from '../core/errors.js';
 import { createDispatcherPool, type DispatcherPool } from './dispatchers.js';
+import { UpstreamExchange } from './exchange.js';
 import { describeProxyFailure, proxyFailure } from './proxy-errors.js';
 
 export interface UpstreamRequest {
@@ -22,6 +23,8 @@ export type UpstreamResponse = Dispatcher.ResponseData;
 
 export interface UpstreamClient {
   send(req: UpstreamRequest): Promise<UpstreamResponse>;
+  /** The relay's hot path: dispatched at once; await `head`, then read the body (exchange.ts). Aborted with `abort()`. */
+  exchange(req: Omit<UpstreamRequest, 'signal'>): UpstreamExchange;
   close(): Promise<void>;
 }
 
@@ -47,17 +50,26 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
           signal: req.signal,
         });
       } catch (e) {
-        throw toSendError(e, req);
+        throw toSendError(e, req.signal.aborted, req.proxyUrl);
       }
+    },
+    exchange(req) {
+      const ex = new UpstreamExchange((e, aborted) => toSendError(e, aborted, req.proxyUrl));
+      try {
+        pool.get(req.proxyUrl).dispatch({ origin: req.origin, path: req.path, method: req.method, headers: req.headers, body: req.body }, ex);
+      } catch (e) {
+        ex.onResponseError(null, e as Error);
+      }
+      return ex;
     },
     close: () => (opts.dispatchers ? Promise.resolve() : pool.close()),
   };
 }
 
 /** Our own abort passes through; a proxy's failure says so (without the proxy's address or credentials). */
-function toSendError(e: unknown, req: UpstreamRequest): unknown {
-  if (req.signal.aborted) return e;
-  const failure = req.proxyUrl ? proxyFailure(e) : null;
+function toSendError(e: unknown, aborted: boolean, proxyUrl: string | null | undefined): unknown {
+  if (aborted) return e;
+  const failure = proxyUrl ? proxyFailure(e) : null;
   if (failure) return new RelayError('UPSTREAM_UNREACHABLE', describeProxyFailure(failure), { cause: e });
   return toRelayError(e);
 }
