@@ -100,12 +100,29 @@ export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'bindin
 export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, reply: FastifyReply, startedAt: number, spec: JobSpec): Promise<void> {
   const key = request.relayKey ?? (await deps.keys.authenticate(presentedKey(request.headers)));
   const { service, counted = true, json, object, ...job } = spec;
-  // A request waiting in its key's concurrency queue leaves it as soon as the client goes away.
-  const gone = new AbortController();
-  const onClose = () => gone.abort();
+  // A request waiting in its key's concurrency queue leaves it as soon as the client goes away. The signal is made
+  // only when the gate asks for it (few requests wait; an AbortController per request is measurable).
+  let gone: AbortController | undefined;
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+    gone?.abort();
+  };
   reply.raw.once('close', onClose);
   const admission = await deps.gate
-    .admit(key, { service, model: spec.model, client: identifyClient(request.headers, json), countOnly: !counted, signal: gone.signal })
+    .admit(key, {
+      service,
+      model: spec.model,
+      client: identifyClient(request.headers, json),
+      countOnly: !counted,
+      get signal() {
+        if (!gone) {
+          gone = new AbortController();
+          if (closed) gone.abort();
+        }
+        return gone.signal;
+      },
+    })
     .finally(() => reply.raw.off('close', onClose));
   reply.hijack();
   const full: RelayJob = {
