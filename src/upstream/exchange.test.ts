@@ -51,6 +51,16 @@ function collector(opts: { holdAfter?: number } = {}): BodySink & { got: string[
   return s;
 }
 
+/** An exchange whose 200 head has come. */
+async function answered() {
+  const ex = new UpstreamExchange();
+  const c = controller();
+  ex.onRequestStart(c);
+  ex.onResponseStart(c, 200, {});
+  await ex.head;
+  return { ex, c };
+}
+
 test('chunks that arrive before a reader are queued with the socket paused, then delivered in order', async () => {
   const ex = new UpstreamExchange();
   const c = controller();
@@ -73,11 +83,7 @@ test('chunks that arrive before a reader are queued with the socket paused, then
 });
 
 test('a sink that asks to wait holds the body, the end and the error until it resumes', async () => {
-  const ex = new UpstreamExchange();
-  const c = controller();
-  ex.onRequestStart(c);
-  ex.onResponseStart(c, 200, {});
-  await ex.head;
+  const { ex, c } = await answered();
   const sink = collector({ holdAfter: 1 });
   ex.read(sink);
   ex.onResponseData(c, Buffer.from('1'));
@@ -93,11 +99,7 @@ test('a sink that asks to wait holds the body, the end and the error until it re
 });
 
 test('a reader can take the first chunk, detach, and another read the rest', async () => {
-  const ex = new UpstreamExchange();
-  const c = controller();
-  ex.onRequestStart(c);
-  ex.onResponseStart(c, 200, {});
-  await ex.head;
+  const { ex, c } = await answered();
   const first: string[] = [];
   ex.read({
     data: (chunk) => {
