@@ -18,20 +18,19 @@ export const frame = (payload: unknown): string => `data: ${JSON.stringify(paylo
 export abstract class ChatChunkStream {
   readonly contentType = 'text/event-stream; charset=utf-8';
   private started = false;
+  /** The envelope around each chunk's delta, serialised once per stream (the same bytes JSON.stringify writes). */
+  private readonly head: string;
+  private readonly tail: string;
 
-  constructor(protected readonly ctx: ChunkContext) {}
+  constructor(protected readonly ctx: ChunkContext) {
+    const { id, created, model } = ctx;
+    this.head = `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model }).slice(0, -1)},"choices":[{"index":0,"delta":`;
+    this.tail = ctx.includeUsage ? '}],"usage":null}\n\n' : '}]}\n\n';
+  }
 
   /** One chunk; with include_usage every chunk but the last carries `usage: null`, as OpenAI sends them. */
   protected chunk(delta: Json, finish: string | null = null): string {
-    const c: Json = {
-      id: this.ctx.id,
-      object: 'chat.completion.chunk',
-      created: this.ctx.created,
-      model: this.ctx.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    };
-    if (this.ctx.includeUsage) c.usage = null;
-    return frame(c);
+    return `${this.head}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}${this.tail}`;
   }
 
   /** The first chunk announces the assistant role, whatever comes first. */
