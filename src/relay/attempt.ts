@@ -138,6 +138,8 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
     return await stream(deps, job, entry, upstream, client);
   } finally {
     res.off('close', onClose);
+    // Normally the answer was read to its end (a no-op then); after an unexpected throw the connection is freed.
+    upstream?.abort();
     deps.pool.release(entry.id);
   }
 }
