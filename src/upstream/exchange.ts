@@ -5,6 +5,8 @@ import type { Dispatcher } from 'undici';
 
 type Headers = Record<string, string | string[] | undefined>;
 
+const abortError = () => Object.assign(new Error('The request was aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+
 /** Who reads the body: `data` returns false to pause it until `resume()`. */
 export interface BodySink {
   data(chunk: Buffer): boolean;
@@ -41,7 +43,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.aborted || this.ended) return;
     this.aborted = true;
     this.sink = null;
-    const e = Object.assign(new Error('The request was aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+    const e = abortError();
     if (!this.headDone) {
       this.headDone = true;
       this.settleHead.reject(e);
@@ -92,7 +94,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.aborted) controller.abort(new Error('aborted'));
+    if (this.aborted) controller.abort(abortError());
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Headers): void {
@@ -116,7 +118,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.ended = true;
-    if (this.sink && !this.held && this.queue.length === 0) this.sink.end();
+    if (!this.held) this.flush();
   }
 
   onResponseError(_c: Dispatcher.DispatchController | null, e: Error): void {
@@ -128,6 +130,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.aborted) return;
     this.failure = e;
     this.ended = true;
-    if (this.sink && !this.held && this.queue.length === 0) this.sink.error(e);
+    if (!this.held) this.flush();
   }
 }
