@@ -22,6 +22,8 @@ const BODY_KB = (process.env.BENCH_BODY_KB ?? '20,60').split(',').map(Number);
 /** 'soak': steady streaming load for BENCH_SOAK_MIN minutes, RSS every 30 s. */
 const SOAK = process.argv.includes('soak');
 const SOAK_MIN = Number(process.env.BENCH_SOAK_MIN ?? 10);
+/** KB of prompt in each of the 1000 held streams (0: a one-word prompt; 20: a Claude Code-sized request). */
+const HOLD_KB = Number(process.env.BENCH_HOLD_KB ?? 0);
 const children: ChildProcess[] = [];
 
 const pids: Record<string, number | undefined> = {};
@@ -180,7 +182,7 @@ async function rssWithOpenStreams(port: string, key: string, pid: number | undef
     max_tokens: 16,
     stream: true,
     metadata: { user_id: 'hold' },
-    messages: [{ role: 'user', content: 'hold' }],
+    messages: [{ role: 'user', content: 'hold ' + 'x'.repeat(HOLD_KB * 1024) }],
   });
   const rss = () => rssMb(pid);
   const before = rss();
@@ -198,7 +200,8 @@ async function rssWithOpenStreams(port: string, key: string, pid: number | undef
   await Promise.all(responses.map((r) => r.body.text()));
   await agent.close();
   const ok = responses.filter((r) => r.statusCode === 200).length;
-  return `${during.toFixed(0)} MB (${before.toFixed(0)} MB before; ${ok}/1000 streams answered 200; budget < 150 MB)`;
+  const size = HOLD_KB ? `, ${HOLD_KB} KB prompts` : '';
+  return `${during.toFixed(0)} MB (${before.toFixed(0)} MB before; ${ok}/1000 streams answered 200${size}; budget < 150 MB)`;
 }
 
 async function main() {

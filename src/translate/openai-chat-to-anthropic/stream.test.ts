@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SseParser } from '../../platform/sse.js';
-import { AnthropicToChatStream, STREAM_CUT_MESSAGE } from './stream.js';
+import { AnthropicToChatStream, STREAM_CUT_MESSAGE, textDeltaLiteral } from './stream.js';
 
 const CTX = { model: 'claude-sonnet-4-5', id: 'chatcmpl-test', created: 1767000000 };
 
@@ -258,4 +258,29 @@ test('the role chunk comes first even when the upstream skips message_start', ()
 test('a mid-stream error of an unknown type falls back to server_error with its message', () => {
   const bytes = new TextEncoder().encode(event('error', { type: 'error', error: { type: 'brand_new_error', message: 'boom' } }));
   assert.deepEqual(reassemble(run([bytes], true), true).error, { message: 'boom', type: 'server_error', code: null });
+});
+
+test('a text delta in the API form keeps its JSON literal; anything else is left to the general path', () => {
+  const form = (text: string, index = 0) => JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+  for (const text of ['hi', '', 'a "quoted" \\ back\nslash\t\u0001', 'caf\u00e9 \u2028 😀'])
+    assert.equal(textDeltaLiteral(form(text, 12)), JSON.stringify(text));
+  const literal = (raw: string) => `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${raw}}}`;
+  assert.equal(textDeltaLiteral(literal('"\\u00e9\\/"')), '"\\u00e9\\/"', 'escapes JSON.stringify would not write are still JSON');
+  for (const bad of ['"a\\x"', '"a\\u00g1"', '"a\\"', '"a"b"', '"tab\there"', 'null', '"a\\u00e"']) assert.equal(textDeltaLiteral(literal(bad)), null, bad);
+  assert.equal(textDeltaLiteral('{"index":0,"type":"content_block_delta","delta":{"type":"text_delta","text":"hi"}}'), null, 'another key order');
+  assert.equal(textDeltaLiteral('{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hm"}}'), null);
+  assert.equal(textDeltaLiteral('{"type":"content_block_delta","index":,"delta":{"type":"text_delta","text":"hi"}}'), null);
+});
+
+test('text deltas read by literal and by parse give the same answer; a malformed literal still ends in an error', () => {
+  const texts = ['Hello, ', 'a "quoted" \\ word\n', 'caf\u00e9 😀', ''];
+  const apiForm = texts.map((text) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }));
+  const otherForm = texts.map((text) => event('content_block_delta', { index: 0, delta: { text, type: 'text_delta' }, type: 'content_block_delta' }));
+  const stop = event('message_stop', { type: 'message_stop' });
+  const a = reassemble(run([new TextEncoder().encode(apiForm.join('') + stop)], false), false);
+  const b = reassemble(run([new TextEncoder().encode(otherForm.join('') + stop)], false), false);
+  assert.equal(a.content, texts.join(''));
+  assert.deepEqual(a, b);
+  const bad = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a\\x"}}\n\n';
+  assert.match(String(reassemble(run([new TextEncoder().encode(bad)], false), false).error?.message), /unreadable content_block_delta/);
 });

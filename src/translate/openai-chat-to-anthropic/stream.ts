@@ -28,6 +28,41 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+// Most of an answer is text deltas, written by the API in one fixed form. Their text's JSON literal is carried into
+// the chunk as it is (no parse, no re-serialisation); any other form takes the general path.
+const TEXT_DELTA_HEAD = '{"type":"content_block_delta","index":';
+const TEXT_DELTA_MID = ',"delta":{"type":"text_delta","text":';
+const ESCAPES = new Set([...'"\\/bfnrt'].map((c) => c.charCodeAt(0)));
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** The text's JSON string literal when `data` is a text delta in the API's own form, else null. */
+export function textDeltaLiteral(data: string): string | null {
+  if (!data.startsWith(TEXT_DELTA_HEAD) || !data.endsWith('"}}')) return null;
+  let i = TEXT_DELTA_HEAD.length;
+  while (data.charCodeAt(i) >= 48 && data.charCodeAt(i) <= 57) i++;
+  if (i === TEXT_DELTA_HEAD.length || !data.startsWith(TEXT_DELTA_MID, i)) return null;
+  const open = i + TEXT_DELTA_MID.length;
+  const close = data.length - 3;
+  if (close <= open || data.charCodeAt(open) !== 34) return null;
+  // A well-formed literal: no bare quote or control character, and only JSON's escapes.
+  let k = open + 1;
+  while (k < close) {
+    const c = data.charCodeAt(k);
+    if (c === 34 || c < 32) return null;
+    if (c !== 92) {
+      k++;
+      continue;
+    }
+    const e = data.charCodeAt(k + 1);
+    if (e === 117 /* u */) {
+      if (!(isHex(data.charCodeAt(k + 2)) && isHex(data.charCodeAt(k + 3)) && isHex(data.charCodeAt(k + 4)) && isHex(data.charCodeAt(k + 5)))) return null;
+      k += 6;
+    } else if (ESCAPES.has(e)) k += 2;
+    else return null;
+  }
+  return k === close ? data.slice(open, close + 1) : null; // past `close`: its quote was escaped
+}
+
 /**
  * Converts one Anthropic streaming answer into OpenAI chunks. Feed it the upstream bytes as they arrive (any
  * chunking); each call returns the text to write to the client. Tool calls are numbered by their own ordinal
@@ -69,6 +104,10 @@ export class AnthropicToChatStream extends ChatChunkStream {
   }
 
   private event(ev: SseEvent): string {
+    if (ev.event === 'content_block_delta' || ev.event === '') {
+      const literal = textDeltaLiteral(ev.data);
+      if (literal !== null) return literal === '""' ? '' : this.start() + this.rawChunk(`{"content":${literal}}`);
+    }
     let data: unknown;
     try {
       data = JSON.parse(ev.data);

@@ -30,7 +30,12 @@ export abstract class ChatChunkStream {
 
   /** One chunk; with include_usage every chunk but the last carries `usage: null`, as OpenAI sends them. */
   protected chunk(delta: Json, finish: string | null = null): string {
-    return `${this.head}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finish)}${this.tail}`;
+    return this.rawChunk(JSON.stringify(delta), finish);
+  }
+
+  /** One chunk around a delta that is already JSON text. */
+  protected rawChunk(deltaJson: string, finish: string | null = null): string {
+    return `${this.head}${deltaJson},"logprobs":null,"finish_reason":${finish === null ? 'null' : JSON.stringify(finish)}${this.tail}`;
   }
 
   /** The first chunk announces the assistant role, whatever comes first. */
