@@ -11,7 +11,7 @@ import type { Logger } from '../../platform/logger.js';
 import { relay, sendRelayError, type RelayDeps } from '../../relay/relay.js';
 import type { RelayJob } from '../../relay/types.js';
 import type { ApiKeyService } from '../../keys/api-keys.js';
-import type { KeyGate } from '../../keys/key-gate.js';
+import type { AdmissionRequest, KeyGate } from '../../keys/key-gate.js';
 
 export interface RelaySurfaceDeps {
   keys: ApiKeyService;
@@ -96,34 +96,46 @@ export type JobSpec = Omit<RelayJob, 'requestId' | 'startedAt' | 'key' | 'bindin
   counted?: boolean;
 };
 
+/**
+ * What the key gate is asked. A request waiting in its key's concurrency queue leaves it as soon as the client goes
+ * away; the signal for that is made only when the gate reads it (few requests wait; an AbortController per request
+ * is measurable). A class, not an object literal with a getter: a literal's getter gives each request a hidden class
+ * of its own, which lives in the old generation and keeps everything the getter's scope holds alive through
+ * young-generation GCs (~1 MB promoted per scavenge at 2000 req/s, and the pauses were the p99 at concurrency 1).
+ */
+class GateRequest implements AdmissionRequest {
+  private controller: AbortController | undefined;
+  private closed = false;
+
+  constructor(
+    readonly service: Service,
+    readonly model: string,
+    readonly client: AdmissionRequest['client'],
+    readonly countOnly: boolean,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.closed) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  clientClosed(): void {
+    this.closed = true;
+    this.controller?.abort();
+  }
+}
+
 /** Admits the request for its key and runs the relay; every error after this point is answered by the relay. */
 export async function runRelay(deps: RelaySurfaceDeps, request: FastifyRequest, reply: FastifyReply, startedAt: number, spec: JobSpec): Promise<void> {
   const key = request.relayKey ?? (await deps.keys.authenticate(presentedKey(request.headers)));
   const { service, counted = true, json, object, ...job } = spec;
-  // A request waiting in its key's concurrency queue leaves it as soon as the client goes away. The signal is made
-  // only when the gate asks for it (few requests wait; an AbortController per request is measurable).
-  let gone: AbortController | undefined;
-  let closed = false;
-  const onClose = () => {
-    closed = true;
-    gone?.abort();
-  };
+  const asked = new GateRequest(service, spec.model, identifyClient(request.headers, json), !counted);
+  const onClose = () => asked.clientClosed();
   reply.raw.once('close', onClose);
-  const admission = await deps.gate
-    .admit(key, {
-      service,
-      model: spec.model,
-      client: identifyClient(request.headers, json),
-      countOnly: !counted,
-      get signal() {
-        if (!gone) {
-          gone = new AbortController();
-          if (closed) gone.abort();
-        }
-        return gone.signal;
-      },
-    })
-    .finally(() => reply.raw.off('close', onClose));
+  const admission = await deps.gate.admit(key, asked).finally(() => reply.raw.off('close', onClose));
   reply.hijack();
   const full: RelayJob = {
     ...job,
