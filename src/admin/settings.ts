@@ -24,6 +24,8 @@ export interface SectionView<N extends SectionName> {
 
 export class SettingsService {
   private readonly cache = new Map<SectionName, Stored<SectionName>>();
+  /** What `get` returns, merged once per change (it is read several times per relayed request). */
+  private readonly merged = new Map<SectionName, unknown>();
   private readonly listeners = new Set<(name: SectionName) => void>();
 
   constructor(
@@ -45,8 +47,14 @@ export class SettingsService {
 
   /** The section's values: what an operator set, over the defaults. */
   get<N extends SectionName>(name: N): SettingsSections[N] {
-    const s = this.cache.get(name) as Stored<N> | undefined;
-    return { ...this.defaults(name), ...(s?.values ?? {}) };
+    let m = this.merged.get(name) as SettingsSections[N] | undefined;
+    if (!m) {
+      const s = this.cache.get(name) as Stored<N> | undefined;
+      // Frozen: it is shared by every reader until the section changes.
+      m = Object.freeze({ ...this.defaults(name), ...(s?.values ?? {}) }) as SettingsSections[N];
+      this.merged.set(name, m);
+    }
+    return m;
   }
 
   /** What the section's fields are when nobody set them. */
@@ -69,7 +77,7 @@ export class SettingsService {
     }
     const next: Stored<N> = { values: values as Partial<SettingsSections[N]>, updatedAt: this.clock.now(), updatedBy: by };
     await this.store.kv.set(kvKey(name), JSON.stringify(next));
-    this.cache.set(name, next);
+    this.remember(name, next);
     this.store.publish({ entity: 'settings', id: name });
     return this.view(name);
   }
@@ -80,10 +88,15 @@ export class SettingsService {
     return () => this.listeners.delete(listener);
   }
 
+  private remember(name: SectionName, stored: Stored<SectionName>): void {
+    this.cache.set(name, stored);
+    this.merged.delete(name);
+  }
+
   private async reload(name: SectionName): Promise<void> {
     try {
       const raw = await this.store.kv.get(kvKey(name));
-      this.cache.set(name, raw ? parseStored(name, raw) : { values: {}, updatedAt: null, updatedBy: null });
+      this.remember(name, raw ? parseStored(name, raw) : { values: {}, updatedAt: null, updatedBy: null });
     } catch (e) {
       // The cached values stay in force until the store answers again.
       this.log.warn({ section: name, err: (e as Error).message }, 'settings not reloaded');
