@@ -83,6 +83,7 @@ function isNewer(v: number[], key: string, curV: number[], curKey: string): bool
 
 /** Longest model name recorded; real ones are under 100 characters. */
 export const MAX_RECORDED_MODEL_LENGTH = 200;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * The model name as usage records it: control and other non-printable characters replaced by U+FFFD, at most
@@ -90,6 +91,8 @@ export const MAX_RECORDED_MODEL_LENGTH = 200;
  * recorded name becomes store fields, log lines, report rows and CSV cells.
  */
 export function recordedModelName(model: string): string {
+  // The usual case (a printable ASCII name the relay already checked) needs no rewriting.
+  if (model.length <= MAX_RECORDED_MODEL_LENGTH && PRINTABLE_ASCII.test(model)) return model;
   // \p{C}: control, format, unassigned, private use and surrogate code points; \p{Z} except the plain space.
   const clean = model.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, '\uFFFD');
   const chars = Array.from(clean);
