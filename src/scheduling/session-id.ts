@@ -34,6 +34,21 @@ function textOf(content: unknown): string {
   return out;
 }
 
+/** Hashed explicit session ids: a client sends the same one on every request of a conversation. */
+const explicitIds = new Map<string, string>();
+const EXPLICIT_IDS_KEPT = 4096;
+
+function explicitId(session: string): string {
+  let id = explicitIds.get(session);
+  if (id === undefined) {
+    id = 's:' + createHash('sha256').update(session).digest('hex').slice(0, 32);
+    // Bounded whatever clients send: cleared when full (a miss costs one hash).
+    if (explicitIds.size >= EXPLICIT_IDS_KEPT) explicitIds.clear();
+    if (session.length <= 256) explicitIds.set(session, id);
+  }
+  return id;
+}
+
 const SAMPLE = 1024;
 function sample(s: string): string {
   return s.length <= 2 * SAMPLE ? s : `${s.length}\u0000${s.slice(0, SAMPLE)}\u0000${s.slice(-SAMPLE)}`;
@@ -47,7 +62,7 @@ export function conversationId(body: Record<string, unknown>, headers: IncomingH
   const fromMeta = sessionFromUserId((body.metadata as { user_id?: unknown } | undefined)?.user_id);
   const header = headers['x-claude-code-session-id'];
   const explicit = fromMeta ?? (typeof header === 'string' && header ? header : null);
-  if (explicit) return 's:' + createHash('sha256').update(explicit).digest('hex').slice(0, 32);
+  if (explicit) return explicitId(explicit);
   const system = textOf(body.system);
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const firstUser = messages.find((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
@@ -68,12 +83,12 @@ const CODEX_SESSION_HEADERS = ['session-id', 'session_id', 'x-session-id', 'thre
 export function responsesConversationId(body: Record<string, unknown>, headers: IncomingHttpHeaders): string | null {
   for (const name of CODEX_SESSION_HEADERS) {
     const v = headers[name];
-    if (typeof v === 'string' && v) return 's:' + createHash('sha256').update(v).digest('hex').slice(0, 32);
+    if (typeof v === 'string' && v) return explicitId(v);
   }
   const meta = body.client_metadata as { session_id?: unknown } | undefined;
   const explicit =
     typeof body.prompt_cache_key === 'string' && body.prompt_cache_key ? body.prompt_cache_key : typeof meta?.session_id === 'string' ? meta.session_id : '';
-  if (explicit) return 's:' + createHash('sha256').update(explicit).digest('hex').slice(0, 32);
+  if (explicit) return explicitId(explicit);
   const input = Array.isArray(body.input) ? body.input : [];
   const first = input.find((m) => m && typeof m === 'object' && (m as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
   return conversationId(
