@@ -11,6 +11,7 @@ import { buildApp } from './http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createSecrets, type Secrets } from './platform/secrets.js';
 import { privateDir } from './platform/private-files.js';
+import { tuneV8 } from './platform/v8-tuning.js';
 import { AccountPool } from './accounts/pool.js';
 import { AccountService } from './accounts/accounts.js';
 import { GroupService } from './accounts/groups.js';
@@ -117,6 +118,7 @@ export async function createCore(config: ResolvedConfig, opts: BuildOptions = {}
 }
 
 export async function createRelay(config: ResolvedConfig, opts: BuildOptions = {}): Promise<Relay> {
+  tuneV8();
   const startedAt = (opts.clock ?? systemClock).now();
   const metrics = new RelayMetrics({ version: VERSION });
   const core = await createCore(config, { ...opts, onStoreError: metrics.storeError });
