@@ -110,8 +110,17 @@ describe('OAuth account flow in Chromium', { skip: skip ?? false }, () => {
     const msg = p.getByTestId('login-error');
     await msg.getByText(/Too many attempts\. Try again in 1[45]:\d\d\./).waitFor();
     const first = await msg.innerText();
-    await p.waitForTimeout(1100);
-    assert.notEqual(await msg.innerText(), first, 'the countdown ticks');
+    // The countdown ticks every second; a loaded machine may delay a tick, so wait for it (up to 5 s) instead of
+    // sleeping a fixed second.
+    const ticked = await p
+      .waitForFunction(([sel, before]) => (document.querySelector(sel) as HTMLElement | null)?.innerText !== before, ['[data-testid=login-error]', first], {
+        timeout: 5000,
+      })
+      .then(() => true)
+      .catch(() => false);
+    assert.ok(ticked, 'the countdown ticks');
+    assert.notEqual(await msg.innerText(), first);
+    assert.match(await msg.innerText(), /Too many attempts\. Try again in 1[45]:\d\d\./);
     assert.equal(await p.getByTestId('login-submit').isDisabled(), true);
     await shot(p, 'login-locked-en-light-390');
     await ctx.close();
