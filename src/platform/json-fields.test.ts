@@ -39,15 +39,50 @@ test('every field of any JSON object is found where JSON.parse puts it', () => {
 
 test('the scan accepts exactly what JSON.parse accepts as an object, over bodies of structural characters', () => {
   // No backslashes or control characters: string contents are the one thing the scan leaves to the upstream.
-  const piece = fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', 'a', '1', '-', '.', 'e', 'true', 'null', 'false', 'tru', '01', '"k"', '"k":');
+  const piece = fc.constantFrom(
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    ' ',
+    'a',
+    '1',
+    '-',
+    '.',
+    'e',
+    'true',
+    'null',
+    'false',
+    'tru',
+    '01',
+    '"k"',
+    '"k":',
+    '0',
+    '9',
+    'E',
+    '+',
+    'x',
+    '"a string longer than twenty-four bytes"',
+  );
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 24 }), (parts) => {
       const s = parts.join('');
       assert.equal(scanObject(Buffer.from(s)) !== null, parses(s), s);
     }),
-    { numRuns: 5000 },
+    { numRuns: 8000 },
   );
-  for (const s of ['{"a":1}', '{"a":[1,{"b":[]}],"c":{}}', ' {} ', '{"a":-0.5e+3}']) assert.ok(scanObject(Buffer.from(s)), s);
+  for (const s of [
+    '{"a":1}',
+    '{"a":[1,{"b":[]}],"c":{}}',
+    ' {} ',
+    '{"a":-0.5e+3}',
+    '{"a":0,"b":1E-2,"c":[true,false,null]}',
+    '{"long key with more than 24 bytes \\" in it":"and a value with more than 24 bytes \\\\"}',
+  ])
+    assert.ok(scanObject(Buffer.from(s)), s);
   for (const s of ['', '[]', '{"a":1,}', '{"a":[1,]}', '{"a":1}}', '{"a" 1}', '{a:1}', '{"a":01}', '{"a":tru}', '{"a":"x}', '{"a":1} x']) {
     assert.equal(scanObject(Buffer.from(s)), null, s);
   }

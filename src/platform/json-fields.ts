@@ -30,7 +30,15 @@ const enum C {
 
 /** Index just past the string that opens at `i` (a '"'), or -1 when it never closes. */
 function skipString(b: Buffer, i: number): number {
-  let from = i + 1;
+  // Most strings in a request (keys, types, names) are short: a byte loop finds their end without a native call.
+  const n = Math.min(b.length, i + 24);
+  let j = i + 1;
+  for (; j < n; j++) {
+    const c = b[j];
+    if (c === QUOTE) return j + 1;
+    if (c === BACKSLASH) break;
+  }
+  let from = j;
   for (;;) {
     const q = b.indexOf(QUOTE, from);
     if (q === -1) return -1;
@@ -48,19 +56,46 @@ function skipWs(b: Buffer, i: number): number {
   return i;
 }
 
-const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-/** Index just past the literal or number at `i`, or -1 when it is neither. */
-function skipScalar(b: Buffer, i: number): number {
-  let j = i;
-  while (j < b.length) {
-    const c = b[j];
-    if (isWs(c) || c === C.Comma || c === C.CloseObj || c === C.CloseArr || c === C.Colon) break;
-    j++;
+/** Index just past the digits from `i` (at least one), or -1. */
+function digits(b: Buffer, i: number): number {
+  if (!isDigit(b[i])) return -1;
+  while (isDigit(b[i])) i++;
+  return i;
+}
+
+/** Index just past the JSON number at `i`, or -1 (the grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?). */
+function skipNumber(b: Buffer, i: number): number {
+  if (b[i] === 0x2d) i++; // -
+  if (b[i] === 0x30) i++;
+  else if ((i = digits(b, i)) === -1) return -1;
+  if (b[i] === 0x2e && (i = digits(b, i + 1)) === -1) return -1; // .
+  if (b[i] === 0x65 || b[i] === 0x45) {
+    i++;
+    if (b[i] === 0x2b || b[i] === 0x2d) i++;
+    if ((i = digits(b, i)) === -1) return -1;
   }
-  if (j === i || j - i > 64) return -1;
-  const s = b.toString('latin1', i, j);
-  return s === 'true' || s === 'false' || s === 'null' || NUMBER.test(s) ? j : -1;
+  return i;
+}
+
+/** Whether `word` (ASCII) is at `i`. */
+function literalAt(b: Buffer, i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Index just past the literal or number at `i`, or -1 when it is neither (or runs on into other characters). */
+function skipScalar(b: Buffer, i: number): number {
+  const c = b[i];
+  let j: number;
+  if (c === 0x74) j = literalAt(b, i, 'true') ? i + 4 : -1;
+  else if (c === 0x66) j = literalAt(b, i, 'false') ? i + 5 : -1;
+  else if (c === 0x6e) j = literalAt(b, i, 'null') ? i + 4 : -1;
+  else j = skipNumber(b, i);
+  if (j === -1 || j >= b.length) return j === b.length ? j : -1;
+  const next = b[j];
+  return isWs(next) || next === C.Comma || next === C.CloseObj || next === C.CloseArr || next === C.Colon ? j : -1;
 }
 
 /** Index just past the value at `i` (after whitespace), or -1 when it is malformed. */

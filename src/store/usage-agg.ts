@@ -10,8 +10,9 @@ export interface AggDelta extends UsageRow {
 export function addToAgg(agg: Map<string, AggDelta>, g: Granularity, e: UsageEvent): void {
   const accountId = e.accountId ?? '';
   const bucket = e.buckets[g];
-  // JSON of the parts: injective whatever the (client-chosen) model name holds.
-  const id = JSON.stringify([g, bucket, e.keyId, accountId, e.model]);
+  // The parts joined by NUL: injective, since no part holds one (recorded model names have no control characters,
+  // the rest are the relay's own ids and labels). Cheaper than JSON of an array, three times per event.
+  const id = `${g}\0${bucket}\0${e.keyId}\0${accountId}\0${e.model}`;
   let d = agg.get(id);
   if (!d) {
     d = {
