@@ -14,3 +14,11 @@ export function newRequestId(): string {
   requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `req_${PROCESS_PREFIX}${requestCounter.toString(36).padStart(8, '0')}`;
 }
+
+/**
+ * A chat completion id (`chatcmpl-` + 24 hex chars). From randomUUID, which draws on a buffered entropy pool:
+ * randomBytes(12) asks the system for entropy on every call (~1.8 % of the converted chat path's CPU).
+ */
+export function newChatCompletionId(): string {
+  return `chatcmpl-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}

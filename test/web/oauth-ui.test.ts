@@ -113,9 +113,13 @@ describe('OAuth account flow in Chromium', { skip: skip ?? false }, () => {
     // The countdown ticks every second; a loaded machine may delay a tick, so wait for it (up to 5 s) instead of
     // sleeping a fixed second.
     const ticked = await p
-      .waitForFunction(([sel, before]) => (document.querySelector(sel) as HTMLElement | null)?.innerText !== before, ['[data-testid=login-error]', first], {
-        timeout: 5000,
-      })
+      .waitForFunction(
+        ([sel, before]) => (document.querySelector(sel) as { innerText?: string } | null)?.innerText !== before,
+        ['[data-testid=login-error]', first],
+        {
+          timeout: 5000,
+        },
+      )
       .then(() => true)
       .catch(() => false);
     assert.ok(ticked, 'the countdown ticks');

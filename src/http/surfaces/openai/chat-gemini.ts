@@ -1,8 +1,8 @@
 // Chat Completions for `gemini-*` models (and the /openai/gemini mount): converted to Gemini generateContent, served
 // by the Gemini pool (gemini-api natively, gemini-oauth through Code Assist), the answer converted back.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { RelayError } from '../../../core/errors.js';
+import { newChatCompletionId } from '../../../core/ids.js';
 import { OPS } from '../../../providers/types.js';
 import type { AnswerTranslator, FailedAnswer } from '../../../relay/types.js';
 import { TranslateError } from '../../../translate/errors.js';
@@ -64,7 +64,7 @@ export async function geminiChat(
     if (e instanceof TranslateError) throw new RelayError('BAD_REQUEST', e.param ? `${e.param}: ${e.message}` : e.message);
     throw e;
   }
-  const ctx = { model, id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: Math.floor(startedAt / 1000), includeUsage: t.includeUsage };
+  const ctx = { model, id: newChatCompletionId(), created: Math.floor(startedAt / 1000), includeUsage: t.includeUsage };
   return runRelay(deps, request, reply, startedAt, {
     service: 'gemini',
     endpoint: ENDPOINT,

@@ -2,8 +2,8 @@
 // and served by the Claude pool, its answer converted back; any other model passes through to an OpenAI
 // account, with usage asked for so the request can be metered.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { RelayError } from '../../../core/errors.js';
+import { newChatCompletionId } from '../../../core/ids.js';
 import { OPS } from '../../../providers/types.js';
 import type { AnswerConverter, AnswerTranslator, FailedAnswer } from '../../../relay/types.js';
 import { chatConversationId, conversationId } from '../../../scheduling/session-id.js';
@@ -76,7 +76,7 @@ export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean
         if (e instanceof TranslateError) throw new RelayError('BAD_REQUEST', e.param ? `${e.param}: ${e.message}` : e.message);
         throw e;
       }
-      const ctx = { model, id: `chatcmpl-${randomBytes(12).toString('hex')}`, created: Math.floor(startedAt / 1000), includeUsage: t.includeUsage };
+      const ctx = { model, id: newChatCompletionId(), created: Math.floor(startedAt / 1000), includeUsage: t.includeUsage };
       return runRelay(deps, request, reply, startedAt, {
         service: 'claude',
         endpoint: ENDPOINT,
