@@ -1,13 +1,62 @@
 // Relay surfaces keep the raw request bytes (forwarded unchanged) and parse JSON once, themselves,
 // so a malformed body gets the surface's own 400.
-import type { FastifyInstance } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { RelayError } from '../core/errors.js';
 import { JsonFields } from '../platform/json-fields.js';
+
+type Done = (err: Error | null, body?: Buffer) => void;
+
+/**
+ * Reads a request body as bytes, with the checks of Fastify's own buffer parser: a declared length over the route's
+ * limit is refused before a byte is read, a body that grows past it stops being collected, and a body whose length
+ * differs from the declared one is a 400. Unlike Fastify's (`parseAs: 'buffer'` copies every body with
+ * Buffer.concat), a body that arrived in one socket read is kept as that read's Buffer (node:http gives each read
+ * its own memory): one body-sized allocation less per request. Those allocations are what V8 counts as external
+ * memory between full GCs; with 60 KB bodies, one copy each was enough to keep it starting one full GC after another
+ * (~10 per second at concurrency 1, p99 ~10 ms).
+ */
+function readBody(request: FastifyRequest, payload: IncomingMessage, done: Done): void {
+  const limit = request.routeOptions.bodyLimit;
+  const declared = Number(request.headers['content-length']);
+  if (declared > limit) {
+    done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const stop = () => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onEnd);
+  };
+  function onData(chunk: Buffer): void {
+    received += chunk.length;
+    if (received > limit) {
+      stop();
+      done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      return;
+    }
+    chunks.push(chunk);
+  }
+  function onEnd(err?: Error & { statusCode?: number }): void {
+    stop();
+    if (err) {
+      if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
+      done(err);
+    } else if (!Number.isNaN(declared) && received !== declared) done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+    else done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+  }
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onEnd);
+  payload.resume();
+}
 
 /** Makes every request body in this plugin scope a raw Buffer, whatever its Content-Type. */
 export function useRawBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', readBody);
 }
 
 /** Parses a JSON object body; anything else is the 400 BAD_JSON / BAD_REQUEST the client should see. */

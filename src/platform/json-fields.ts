@@ -93,7 +93,7 @@ function skipScalar(b: Buffer, i: number): number {
   else if (c === 0x66) j = literalAt(b, i, 'false') ? i + 5 : -1;
   else if (c === 0x6e) j = literalAt(b, i, 'null') ? i + 4 : -1;
   else j = skipNumber(b, i);
-  if (j === -1 || j >= b.length) return j === b.length ? j : -1;
+  if (j === -1 || j === b.length) return j;
   const next = b[j];
   return isWs(next) || next === C.Comma || next === C.CloseObj || next === C.CloseArr || next === C.Colon ? j : -1;
 }
