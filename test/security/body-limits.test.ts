@@ -3,6 +3,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { request } from 'node:http';
+import { createFakeUpstream, type FakeUpstream } from '../support/fake-upstream/index.js';
 import { startRelay, type TestRelay } from '../support/harness.js';
 
 /**
@@ -70,4 +72,65 @@ describe('body limits before authentication', () => {
       await small.text();
     });
   }
+});
+
+/** POSTs `pieces` one write at a time (chunked: no declared length, so the relay reads them as separate chunks). */
+function postInPieces(url: string, headers: Record<string, string>, pieces: Buffer[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    const next = (i: number): void => {
+      if (i === pieces.length) {
+        req.end();
+        return;
+      }
+      req.write(pieces[i]);
+      setTimeout(() => next(i + 1), 5); // separate socket reads on the relay's side
+    };
+    next(0);
+  });
+}
+
+describe('bodies read in pieces', () => {
+  const ACCOUNT_KEY = 'sk-ant-api03-pieces-account';
+  let fake: FakeUpstream;
+  let t: TestRelay;
+  let key: string;
+  before(async () => {
+    fake = await createFakeUpstream({ apiKeys: [ACCOUNT_KEY] });
+    t = await startRelay({ env: { REQUEST_MAX_SIZE_MB: '1' } });
+    await t.addAccount(fake.url, { apiKey: ACCOUNT_KEY });
+    key = (await t.createKey({ name: 'pieces' })).key;
+  });
+  after(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  test('a body sent in several pieces without a declared length reaches the upstream byte for byte', async () => {
+    const body = Buffer.from(
+      JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 16, messages: [{ role: 'user', content: 'piece ✓ 多字节 ' + 'x'.repeat(200_000) }] }),
+    );
+    // Cut inside a multi-byte character too: the pieces are bytes, not text.
+    const cuts = [1, body.indexOf('✓') + 1, 70_000, 140_000, body.length];
+    const pieces = cuts.map((end, i) => body.subarray(i === 0 ? 0 : cuts[i - 1], end));
+    fake.reset();
+    const r = await postInPieces(`${t.url}/api/v1/messages`, { 'x-api-key': key, 'anthropic-version': '2023-06-01' }, pieces);
+    assert.equal(r.status, 200, r.body);
+    assert.equal(fake.requests.length, 1);
+    assert.ok(fake.requests[0].body.equals(body), 'the pieces were put together exactly');
+  });
+
+  test('a body without a declared length that grows past the cap gets 413, and nothing goes upstream', async () => {
+    const piece = Buffer.alloc(300 * 1024, 0x20);
+    fake.reset();
+    const r = await postInPieces(`${t.url}/api/v1/messages`, { 'x-api-key': key, 'anthropic-version': '2023-06-01' }, [piece, piece, piece, piece]);
+    assert.equal(r.status, 413, r.body);
+    assert.equal((JSON.parse(r.body) as { error: { type: string } }).error.type, 'request_too_large');
+    assert.equal(fake.requests.length, 0);
+  });
 });
