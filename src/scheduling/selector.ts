@@ -63,10 +63,14 @@ function namesServed(a: CandidateAccount): ReadonlySet<string> | null {
   return names;
 }
 
+function servesLowerCased(a: CandidateAccount, modelLower: string): boolean {
+  const names = namesServed(a);
+  return names === null || names.has(modelLower);
+}
+
 /** Whether an account serves a model: any model when it lists none; else listed or mapped. */
 export function servesModel(a: CandidateAccount, model: string): boolean {
-  const names = namesServed(a);
-  return names === null || names.has(model.toLowerCase());
+  return servesLowerCased(a, model.toLowerCase());
 }
 
 /** The model to send upstream for this account. */
@@ -81,13 +85,12 @@ export function upstreamModel(a: CandidateAccount, model: string): string {
 function exclusion<A extends CandidateAccount>(a: A, input: SelectionInput<A>, modelLower: string | null): Exclusion | null {
   if (!a.schedulable) return { code: 'paused' };
   if (a.expiresAt !== null && a.expiresAt <= input.now) return { code: 'expired' };
-  if (modelLower !== null) {
-    const names = namesServed(a);
-    if (names !== null && !names.has(modelLower)) return { code: 'model_unsupported' };
-  }
+  if (modelLower !== null && !servesLowerCased(a, modelLower)) return { code: 'model_unsupported' };
   const health = input.health(a.id);
-  const reasons = health.length === 0 ? health : blockingReasons(health, input.now, input.family);
-  if (reasons.length > 0) return { code: 'unhealthy', reasons: [...reasons], availableAt: availableAt(reasons) };
+  if (health.length > 0) {
+    const reasons = blockingReasons(health, input.now, input.family);
+    if (reasons.length > 0) return { code: 'unhealthy', reasons, availableAt: availableAt(reasons) };
+  }
   if (a.maxConcurrency > 0 && input.inFlight(a.id) >= a.maxConcurrency) return { code: 'at_capacity' };
   return null;
 }

@@ -86,6 +86,15 @@ export class AnthropicStreamTap implements UsageTap {
 /** Answers up to this size are parsed whole by the JSON tap; longer ones are scanned. */
 const WHOLE_PARSE_MAX = 8 * 1024;
 
+/**
+ * The answer's top-level fields. A short answer is parsed whole (JSON.parse of a few hundred bytes is cheaper than
+ * the scan and three field parses); in a long one only the fields read are parsed, not the content (json-fields.ts).
+ */
+function topLevel(raw: Buffer): Record<string, unknown> {
+  if (raw.length <= WHOLE_PARSE_MAX) return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  return (JsonFields.scan(raw) ?? JsonFields.of(raw, JSON.parse(raw.toString('utf8')) as Record<string, unknown>)).view();
+}
+
 /** Collects a JSON body (bounded) and reads `usage`/`model` from it at the end. */
 export class AnthropicJsonTap implements UsageTap {
   private readonly chunks: Uint8Array[] = [];
@@ -101,12 +110,7 @@ export class AnthropicJsonTap implements UsageTap {
   finish(): TapResult {
     if (this.size > this.maxBytes) return { usage: null, model: null, complete: true, errorType: null };
     try {
-      // A short answer is parsed whole (JSON.parse of a few hundred bytes is cheaper than the scan and three field
-      // parses); in a long one only the few top-level fields read here are parsed, not the content (json-fields.ts).
-      const raw = Buffer.concat(this.chunks, this.size);
-      const body = (
-        raw.length <= WHOLE_PARSE_MAX ? JSON.parse(raw.toString('utf8')) : (JsonFields.scan(raw) ?? JsonFields.of(raw, JSON.parse(raw.toString('utf8')))).view()
-      ) as {
+      const body = topLevel(Buffer.concat(this.chunks, this.size)) as {
         type?: unknown;
         error?: { type?: unknown };
         usage?: AnthropicUsage;
