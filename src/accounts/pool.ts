@@ -7,7 +7,7 @@ import type { Secrets } from '../platform/secrets.js';
 import { adapterFor } from '../providers/registry.js';
 import type { Operation, ProviderAdapter, ProviderDefaults } from '../providers/types.js';
 import type { Store } from '../store/types.js';
-import type { CandidateAccount } from '../scheduling/selector.js';
+import { compareRank, rankAccounts, type CandidateAccount } from '../scheduling/selector.js';
 
 /** An account as the relay uses it: the selector's view of it (CandidateAccount) plus what a request needs. */
 export interface PoolAccount extends CandidateAccount {
@@ -26,7 +26,7 @@ export interface PoolAccount extends CandidateAccount {
 
 export class AccountPool {
   private entries = new Map<string, PoolAccount>();
-  private byOp = new Map<Operation, PoolAccount[]>();
+  private byOp = new Map<Operation, readonly PoolAccount[]>();
   private readonly load = new Map<string, number>();
   private readonly lastUsed = new Map<string, number>();
   private readonly pendingTouch = new Map<string, number>();
@@ -130,20 +130,54 @@ export class AccountPool {
     return this.lastUsed.get(id) ?? null;
   }
 
-  /** Every loaded account whose kind serves an upstream operation (the scheduler filters and orders them). */
-  serving(op: Operation): PoolAccount[] {
+  /**
+   * Every loaded account whose kind serves an upstream operation, in the scheduler's rank order (`compareRank`: the
+   * first routable one is the one to use). The array is never changed: when a use reorders it, the pool makes a new
+   * one, so a request still walking the old one (across its awaits) sees a consistent order.
+   */
+  serving(op: Operation): readonly PoolAccount[] {
     let list = this.byOp.get(op);
     if (!list) {
-      list = [...this.entries.values()].filter((e) => e.adapter.paths[op] !== undefined);
+      const entries = [...this.entries.values()].filter((e) => e.adapter.paths[op] !== undefined);
+      list = rankAccounts(entries, (id) => this.lastUsed.get(id) ?? 0);
       this.byOp.set(op, list);
     }
     return list;
+  }
+
+  /** The account with this id if its kind serves the operation. */
+  servingOne(op: Operation, id: string): PoolAccount | undefined {
+    const e = this.entries.get(id);
+    return e && e.adapter.paths[op] !== undefined ? e : undefined;
   }
 
   markUsed(id: string): void {
     const now = this.clock.now();
     this.lastUsed.set(id, now);
     this.pendingTouch.set(id, now);
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    for (const [op, list] of this.byOp) {
+      const i = list.indexOf(entry);
+      if (i >= 0) this.byOp.set(op, this.reposition(list, i));
+    }
+  }
+
+  /** `list` with its i-th account moved to where its new last-used time ranks it (the same list when it stays). */
+  private reposition(list: readonly PoolAccount[], i: number): readonly PoolAccount[] {
+    const rank = (a: PoolAccount, b: PoolAccount): number => compareRank(a, this.lastUsed.get(a.id) ?? 0, b, this.lastUsed.get(b.id) ?? 0);
+    const a = list[i];
+    if ((i === 0 || rank(list[i - 1], a) < 0) && (i === list.length - 1 || rank(a, list[i + 1]) < 0)) return list;
+    const next = list.slice(0, i).concat(list.slice(i + 1));
+    let lo = 0;
+    let hi = next.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rank(next[mid], a) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    next.splice(lo, 0, a);
+    return next;
   }
 
   /** Requests this instance has in flight on an account (for per-account concurrency caps). */

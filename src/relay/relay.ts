@@ -71,13 +71,14 @@ function noCandidateError(sel: Selection<PoolAccount>, now: number): RelayError 
     const retry = why.code === 'unhealthy' && why.availableAt ? Math.ceil((why.availableAt - now) / 1000) : undefined;
     return new RelayError('DEDICATED_ACCOUNT_UNAVAILABLE', `The account this key is bound to is unavailable (${why.code})`, { retryAfterSec: retry });
   }
-  const unhealthy = sel.excluded.map((e) => e.why).filter((w): w is Extract<Exclusion, { code: 'unhealthy' }> => w.code === 'unhealthy');
+  const excluded = sel.excluded();
+  const unhealthy = excluded.map((e) => e.why).filter((w): w is Extract<Exclusion, { code: 'unhealthy' }> => w.code === 'unhealthy');
   const times = unhealthy.map((w) => w.availableAt).filter((t): t is number => t !== null);
   const retryAfterSec = times.length ? Math.max(1, Math.ceil((Math.min(...times) - now) / 1000)) : undefined;
   const rateLimitedOnly = unhealthy.length > 0 && unhealthy.every((w) => w.reasons.every((r) => r.code === 'rate_limited' || r.code === 'throttled'));
   if (rateLimitedOnly) return new RelayError('ACCOUNTS_RATE_LIMITED', undefined, { retryAfterSec });
   const counts = new Map<string, number>();
-  for (const e of sel.excluded) counts.set(e.why.code, (counts.get(e.why.code) ?? 0) + 1);
+  for (const e of excluded) counts.set(e.why.code, (counts.get(e.why.code) ?? 0) + 1);
   const detail = [...counts].map(([k, v]) => `${v} ${k}`).join(', ');
   return new RelayError('NO_ACCOUNT', `No upstream account is available for this request${detail ? ` (${detail})` : ''}`, { retryAfterSec });
 }
@@ -108,19 +109,20 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
     now,
     binding: job.binding,
     stickyAccountId: sticky,
+    byId: (id) => deps.pool.servingOne(job.op, id),
     health: (id) => deps.health.get(id),
-    lastUsedAt: (id) => deps.pool.lastUsedAt(id) ?? 0,
     inFlight: (id) => deps.pool.inFlight(id),
   });
-  if (sel.order.length === 0) throw noCandidateError(sel, now);
+  const next = (): PoolAccount | undefined => sel.candidates.next().value;
+  let entry = next();
+  if (!entry) throw noCandidateError(sel, now);
 
   const client: ClientState = { gone: false };
   const refreshed = new Set<string>();
   let busy = 0;
   let last: Extract<AttemptResult, { kind: 'failed' }> | null = null;
   const maxAttempts = deps.maxAttempts();
-  for (let i = 0; i < sel.order.length && out.attempts < maxAttempts; i++) {
-    const entry = sel.order[i];
+  while (entry && out.attempts < maxAttempts) {
     out.account = entry;
     out.attempts++;
     const r = await attempt(deps, job, entry, client);
@@ -128,6 +130,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
       out.attempts--;
       out.account = null;
       busy++;
+      entry = next();
       continue;
     }
     if (r.kind === 'client_gone') {
@@ -149,15 +152,13 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
     // A rejected credential that can be refreshed gets one refresh and one more try on the same account.
     if (r.cls.kind === 'unauthorized' && entry.adapter.refresh && !refreshed.has(entry.id)) {
       refreshed.add(entry.id);
-      if ((await deps.credentials.refreshAfterUnauthorized(entry)) !== null) {
-        i--;
-        continue;
-      }
+      if ((await deps.credentials.refreshAfterUnauthorized(entry)) !== null) continue;
     }
     last = r;
     await deps.health.report(entry.id, r.cls, { httpStatus: r.status || undefined, requestId: job.requestId });
     deps.log.warn({ requestId: job.requestId, accountId: entry.id, kind: r.cls.kind, status: r.status, attempt: out.attempts }, 'attempt failed');
     if (!isRetryable(r.cls.kind)) break;
+    entry = next();
   }
   // Every try failed: the client sees the last upstream answer as it was (or the relay's transport error).
   if (!last)

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HealthReason } from './health-policy.js';
-import { selectAccounts, servesModel, upstreamModel, type CandidateAccount, type SelectionInput } from './selector.js';
+import { rankAccounts, selectAccounts, servesModel, upstreamModel, type CandidateAccount, type SelectionInput } from './selector.js';
 
 const NOW = 1_000_000;
 function acct(id: string, over: Partial<CandidateAccount> = {}): CandidateAccount {
@@ -29,21 +29,22 @@ const reason = (over: Partial<HealthReason> = {}): HealthReason => ({
   ...over,
 });
 
-function run(accounts: CandidateAccount[], over: Partial<SelectionInput<CandidateAccount>> = {}) {
-  const health: Record<string, HealthReason[]> = (over as { healthMap?: Record<string, HealthReason[]> }).healthMap ?? {};
+type RunInput = Partial<SelectionInput<CandidateAccount>> & { healthMap?: Record<string, HealthReason[]>; lastUsedAt?: (id: string) => number };
+
+function run(accounts: CandidateAccount[], over: RunInput = {}) {
+  const health = over.healthMap ?? {};
   const r = selectAccounts({
-    accounts,
     model: 'claude-sonnet-5',
     family: 'sonnet',
     now: NOW,
     health: (id) => health[id] ?? [],
-    lastUsedAt: () => 0,
     inFlight: () => 0,
     ...over,
+    accounts: rankAccounts(accounts, over.lastUsedAt ?? (() => 0)),
   });
   return {
-    order: r.order.map((a) => a.id),
-    excluded: Object.fromEntries(r.excluded.map((e) => [e.account.id, e.why.code])),
+    order: [...r.candidates].map((a) => a.id),
+    excluded: Object.fromEntries(r.excluded().map((e) => [e.account.id, e.why.code])),
     bindingUnavailable: r.bindingUnavailable,
   };
 }
@@ -168,4 +169,28 @@ test('model support and mapping', () => {
   assert.equal(upstreamModel(vendor, 'claude-sonnet-5'), 'vendor-sonnet');
   assert.equal(upstreamModel(vendor, 'Claude-Sonnet-5'), 'vendor-sonnet');
   assert.equal(upstreamModel(vendor, 'claude-haiku-4-5'), 'claude-haiku-4-5');
+});
+
+test('candidates are judged as they are asked for: the first routable account costs one look, however large the pool', () => {
+  const accounts = rankAccounts(
+    Array.from({ length: 200 }, (_, i) => acct(`a${i}`, { createdAt: i })),
+    () => 0,
+  );
+  const looked: string[] = [];
+  const sel = selectAccounts({
+    accounts,
+    model: 'claude-sonnet-5',
+    family: 'sonnet',
+    now: NOW,
+    health: (id) => (looked.push(id), id === 'a0' ? [reason()] : []),
+    inFlight: () => 0,
+  });
+  assert.equal(sel.candidates.next().value?.id, 'a1');
+  assert.deepEqual(looked, ['a0', 'a1'], 'the unhealthy head and the first routable account, nothing more');
+  assert.equal(sel.candidates.next().value?.id, 'a2');
+  assert.deepEqual(
+    sel.excluded().map((e) => [e.account.id, e.why.code]),
+    [['a0', 'unhealthy']],
+    'the full pass, when asked for',
+  );
 });

@@ -18,6 +18,7 @@ export interface CandidateAccount {
 }
 
 export interface SelectionInput<A extends CandidateAccount> {
+  /** In rank order (`rankAccounts`): priority, least recently used, creation, id. */
   accounts: readonly A[];
   model: string;
   family: string | null;
@@ -25,8 +26,9 @@ export interface SelectionInput<A extends CandidateAccount> {
   /** The API key's binding: a dedicated account, or a group. */
   binding?: { accountId?: string; groupId?: string; allowFallback?: boolean };
   stickyAccountId?: string | null;
+  /** The account with this id, if it is among `accounts` (an O(1) lookup; a scan when absent). */
+  byId?(id: string): A | undefined;
   health(id: string): readonly HealthReason[];
-  lastUsedAt(id: string): number;
   inFlight(id: string): number;
 }
 
@@ -40,10 +42,28 @@ export type Exclusion =
   | { code: 'unhealthy'; reasons: HealthReason[]; availableAt: number | null };
 
 export interface Selection<A> {
-  order: A[];
-  excluded: { account: A; why: Exclusion }[];
+  /**
+   * The candidates in the order to try them, each checked only when asked for: a request that the first candidate
+   * serves looks at one account, however large the pool (health and load are read as of the moment it asks).
+   */
+  candidates: IterableIterator<A>;
+  /** Every account left out and why: a full pass over the pool, for the error when no candidate is left. */
+  excluded(): { account: A; why: Exclusion }[];
   /** Set when the key is bound to one account that cannot serve now and the binding does not allow fallback. */
   bindingUnavailable?: { accountId: string; why: Exclusion | { code: 'missing' } };
+}
+
+/** The scheduler's order when nothing else decides: priority, then least recently used, then creation, then id. */
+export function compareRank(x: CandidateAccount, xLastUsed: number, y: CandidateAccount, yLastUsed: number): number {
+  return x.priority - y.priority || xLastUsed - yLastUsed || x.createdAt - y.createdAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+}
+
+/** Accounts sorted by `compareRank` (the pool keeps its lists in this order as accounts are used). */
+export function rankAccounts<A extends CandidateAccount>(accounts: readonly A[], lastUsedAt: (id: string) => number): A[] {
+  return accounts
+    .map((a) => ({ a, lastUsed: lastUsedAt(a.id) }))
+    .sort((x, y) => compareRank(x.a, x.lastUsed, y.a, y.lastUsed))
+    .map((r) => r.a);
 }
 
 /**
@@ -96,42 +116,52 @@ function exclusion<A extends CandidateAccount>(a: A, input: SelectionInput<A>, m
 }
 
 export function selectAccounts<A extends CandidateAccount>(input: SelectionInput<A>): Selection<A> {
-  const excluded: Selection<A>['excluded'] = [];
   const binding = input.binding;
   const model = input.model.toLowerCase();
-  if (binding?.accountId) {
-    const a = input.accounts.find((x) => x.id === binding.accountId);
-    const why = a ? exclusion(a, input, model) : null;
-    if (a && !why) return { order: [a], excluded };
-    if (!binding.allowFallback)
-      return {
-        order: [],
-        excluded: a && why ? [{ account: a, why }] : [],
-        bindingUnavailable: { accountId: binding.accountId, why: why ?? { code: 'missing' } },
-      };
-    if (a && why) excluded.push({ account: a, why });
-  }
+  const find = (id: string): A | undefined => (input.byId ? input.byId(id) : input.accounts.find((x) => x.id === id));
   const inScope = (a: A): Exclusion | null => {
     if (binding?.groupId) return a.groupIds.includes(binding.groupId) ? null : { code: 'not_in_group' };
     return a.shared ? null : { code: 'dedicated' };
   };
-  // Each candidate's sort keys are read once (not twice per comparison: with 200 accounts the sort makes ~1,500).
-  const ranked: { a: A; lastUsed: number }[] = [];
-  for (const a of input.accounts) {
-    if (binding?.accountId && a.id === binding.accountId) continue;
-    const why = inScope(a) ?? exclusion(a, input, model);
-    if (why) excluded.push({ account: a, why });
-    else ranked.push({ a, lastUsed: input.lastUsedAt(a.id) });
+  const why = (a: A): Exclusion | null => inScope(a) ?? exclusion(a, input, model);
+  const excludedAll = (): { account: A; why: Exclusion }[] => {
+    const out: { account: A; why: Exclusion }[] = [];
+    for (const a of input.accounts) {
+      const w = a.id === binding?.accountId ? exclusion(a, input, model) : why(a);
+      if (w) out.push({ account: a, why: w });
+    }
+    return out;
+  };
+  if (binding?.accountId) {
+    const a = find(binding.accountId);
+    const w = a ? exclusion(a, input, model) : null;
+    if (a && !w) return { candidates: [a][Symbol.iterator](), excluded: () => [] };
+    if (!binding.allowFallback) {
+      const excluded = a && w ? [{ account: a, why: w }] : [];
+      return {
+        candidates: ([] as A[])[Symbol.iterator](),
+        excluded: () => excluded,
+        bindingUnavailable: { accountId: binding.accountId, why: w ?? { code: 'missing' } },
+      };
+    }
   }
-  ranked.sort(
-    (x, y) => x.a.priority - y.a.priority || x.lastUsed - y.lastUsed || x.a.createdAt - y.a.createdAt || (x.a.id < y.a.id ? -1 : x.a.id > y.a.id ? 1 : 0),
-  );
-  const order = ranked.map((r) => r.a);
-  if (input.stickyAccountId) {
-    const i = order.findIndex((a) => a.id === input.stickyAccountId);
-    if (i > 0) order.unshift(...order.splice(i, 1));
+  return { candidates: walk(input, why, find), excluded: excludedAll };
+}
+
+/** The routable accounts in rank order, the sticky one first; the bound account (already judged) is not offered. */
+function* walk<A extends CandidateAccount>(
+  input: SelectionInput<A>,
+  why: (a: A) => Exclusion | null,
+  find: (id: string) => A | undefined,
+): Generator<A, void, undefined> {
+  const bound = input.binding?.accountId;
+  let sticky = input.stickyAccountId && input.stickyAccountId !== bound ? input.stickyAccountId : null;
+  if (sticky) {
+    const a = find(sticky);
+    if (a && !why(a)) yield a;
+    else sticky = null;
   }
-  return { order, excluded };
+  for (const a of input.accounts) if (a.id !== sticky && a.id !== bound && !why(a)) yield a;
 }
 
 /** Whether an account can take a request right now, model aside, and why not (admin view). */
@@ -149,7 +179,6 @@ export function routability(
       family: null,
       now,
       health: () => reasons,
-      lastUsedAt: () => 0,
       inFlight: () => inFlight,
     },
     null,
