@@ -112,3 +112,13 @@ test('a bad escape the scan lets through is a BAD_JSON refusal when the field is
   );
   assert.deepEqual(f.get('messages'), []);
 });
+
+test('short fields are parsed once; a long one (a conversation) is parsed on each read, so an open request does not keep it', () => {
+  const messages = [{ role: 'user', content: 'x'.repeat(5000) }];
+  const f = JsonFields.scan(Buffer.from(JSON.stringify({ metadata: { user_id: 'u' }, messages })))!;
+  assert.equal(f.get('metadata'), f.get('metadata'), 'the same parsed object');
+  const first = f.get('messages');
+  assert.deepEqual(first, messages);
+  assert.notEqual(f.get('messages'), first, 'parsed again, not kept');
+  assert.deepEqual(f.get('messages'), messages);
+});

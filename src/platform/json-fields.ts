@@ -185,7 +185,16 @@ function parseOrRefuse(text: string): unknown {
   }
 }
 
-/** A JSON object body read lazily: `get` parses one top-level field, `object` the whole body, each at most once. */
+/**
+ * Fields up to this many bytes keep their parsed value; longer ones (a conversation, a system prompt) are parsed again
+ * if read again. Routing reads a long field once at most (the conversation hash), and a streaming request lives for
+ * minutes: keeping its parsed prompt beside the raw bytes would double what each open stream holds.
+ */
+const KEEP_PARSED_MAX = 4096;
+
+/**
+ * A JSON object body read lazily: `get` parses one top-level field (short ones once), `object` the whole body once.
+ */
 export class JsonFields {
   private parsed = new Map<string, unknown>();
   private whole: Record<string, unknown> | undefined;
@@ -214,8 +223,9 @@ export class JsonFields {
     if (this.whole) return this.whole[name];
     if (this.parsed.has(name)) return this.parsed.get(name);
     const r = this.ranges!.get(name);
-    const v = r ? parseOrRefuse(this.raw.toString('utf8', r[0], r[1])) : undefined;
-    this.parsed.set(name, v);
+    if (!r) return undefined;
+    const v = parseOrRefuse(this.raw.toString('utf8', r[0], r[1]));
+    if (r[1] - r[0] <= KEEP_PARSED_MAX) this.parsed.set(name, v);
     return v;
   }
 
