@@ -77,6 +77,22 @@ describe('failover and health', () => {
     assert.deepEqual(states, ['overloaded', 'server_error', 'healthy']);
   });
 
+  test('a large prompt (sent upstream as a one-shot body) reaches each account it fails over to byte for byte', async () => {
+    fake.enqueue({ kind: 'error', status: 529 }, { apiKey: KEY_A });
+    const prompt = 'a long conversation ✓ 多字节 '.repeat(4000); // ~130 KB, past LET_GO_MIN
+    const final = await sdk.messages.stream({ ...BASE, messages: [{ role: 'user', content: prompt }], metadata: sessionMeta('s-large') }).finalMessage();
+    assert.equal(final.stop_reason, 'end_turn');
+    assert.deepEqual(usedKeys(fake), [KEY_A, KEY_B]);
+    const [a, b] = fake.requests.filter((r) => r.path === '/v1/messages');
+    assert.ok(a.body.length > 64 * 1024);
+    assert.ok(b.body.equals(a.body), 'the second attempt sends the same bytes');
+    for (const r of [a, b]) {
+      assert.equal(r.headers['content-length'], String(r.body.length), 'sent with its length, not chunked');
+      assert.equal(r.headers['transfer-encoding'], undefined);
+    }
+    assert.equal((b.json.messages as { content: string }[])[0].content, prompt);
+  });
+
   test('a bare 403 fails over and only cools the account; only the documented "disabled" answer blocks it (P8 item 5)', async () => {
     fake.enqueue({ kind: 'error', status: 403, message: 'Permission denied' }, { apiKey: KEY_A });
     fake.enqueue({ kind: 'error', status: 400, message: 'This organization has been disabled.' }, { apiKey: KEY_B });

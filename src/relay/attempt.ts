@@ -192,6 +192,7 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
     return { kind: 'client_gone', status: upstream.statusCode, tap: tap?.finish() ?? null };
   }
   res.writeHead(upstream.statusCode, headers);
+  job.release?.();
   let streamError: string | null = null;
   try {
     if (first) {

@@ -42,6 +42,11 @@ export interface RelayJob {
   errors: ErrorRenderer;
   /** Turns the upstream's answer into the client's protocol; absent when both speak the same wire. */
   translate?: AnswerTranslator;
+  /**
+   * Called once the relay has committed to an answer (no other attempt can follow): drops every reference to the
+   * request's body, so a long stream does not keep the prompt in memory. `body` and `json` are not read after it.
+   */
+  release?: () => void;
 }
 
 /** The upstream's failed answer, kept whole so it can be replayed to the client if no other account does better. */

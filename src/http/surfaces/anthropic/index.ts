@@ -52,7 +52,7 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     const fields = readJsonFields(request.body);
     const json = fields.view();
     const model = modelOf(json);
-    await runRelay(deps, request, reply, startedAt, {
+    return runRelay(deps, request, reply, startedAt, {
       service: 'claude',
       counted: record,
       endpoint,

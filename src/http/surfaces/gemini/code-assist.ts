@@ -33,7 +33,7 @@ export function codeAssistRoutes(app: FastifyInstance, deps: RelaySurfaceDeps): 
     const startedAt = deps.clock.now();
     const json = parseJsonObject(request.body);
     const metered = kind === 'generate' || kind === 'stream';
-    await runRelay(deps, request, reply, startedAt, {
+    return runRelay(deps, request, reply, startedAt, {
       service: 'gemini',
       counted: metered,
       endpoint: `/v1internal:${method}`,

@@ -43,7 +43,7 @@ export async function geminiSurface(app: FastifyInstance, deps: GeminiSurfaceDep
     if (!op) throw new RelayError('NOT_FOUND', `models/${model}:${method} is not supported by this relay`);
     const json = parseJsonObject(request.body);
     const metered = method !== 'countTokens';
-    await runRelay(deps, request, reply, startedAt, {
+    return runRelay(deps, request, reply, startedAt, {
       service: 'gemini',
       counted: metered,
       endpoint: `/${version}/models:${method}`,

@@ -53,7 +53,7 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
     const fields = readJsonFields(request.body);
     const json = fields.view();
     const model = modelOf(json);
-    await runRelay(deps, request, reply, startedAt, {
+    return runRelay(deps, request, reply, startedAt, {
       service: 'openai',
       endpoint,
       op,
