@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { DailyLogFile } from './log-files.js';
+import { LineBatch, type LineOutput } from './log-batch.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface LogSetupOptions {
@@ -25,8 +26,6 @@ export interface AppLogger {
   close(): Promise<void>;
 }
 
-type Closeable = pino.DestinationStream & { end?: () => void; flushSync?: () => void };
-
 function prettyAvailable(): boolean {
   try {
     createRequire(import.meta.url).resolve('pino-pretty');
@@ -37,38 +36,35 @@ function prettyAvailable(): boolean {
 }
 
 export function createAppLogger(opts: LogSetupOptions): AppLogger {
-  const files = opts.dir ? new DailyLogFile({ dir: opts.dir, retentionDays: opts.retentionDays, tzOffsetHours: opts.tzOffsetHours }) : null;
-  let terminal: Closeable | null = null;
+  // Synchronous outputs: LineBatch calls them a few times a second with many lines at once (log-batch.ts).
+  const files = opts.dir ? new DailyLogFile({ dir: opts.dir, retentionDays: opts.retentionDays, tzOffsetHours: opts.tzOffsetHours, sync: true }) : null;
+  let terminal: LineOutput | null = null;
   let pretty = false;
   if (opts.stdout) {
     pretty = (opts.pretty ?? process.stdout.isTTY === true) && prettyAvailable();
     terminal = pretty
       ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname,service' } })
-      : pino.destination({ sync: false });
+      : pino.destination({ sync: true });
   }
   const outputs = [files, terminal].filter((s): s is NonNullable<typeof s> => s !== null);
-  // multistream filters by level per stream: give each the logger's level so nothing is dropped twice.
-  const streamLevel = opts.level === 'silent' ? 'fatal' : opts.level;
-  const destination: pino.DestinationStream =
+  // Every output takes the logger's level, so lines need no filtering per output and go to all of them together.
+  let reported = false;
+  const batch =
     outputs.length === 0
-      ? { write: () => undefined }
-      : outputs.length === 1
-        ? outputs[0]
-        : pino.multistream(outputs.map((stream) => ({ stream, level: streamLevel })));
-  const log = createLogger({ level: opts.level, destination });
+      ? null
+      : new LineBatch(outputs, (err) => {
+          // Said once, on stderr: the logger itself may be what cannot write.
+          if (!reported) process.stderr.write(`claude-relay-service: a log output failed: ${err.message}\n`);
+          reported = true;
+        });
+  const log = createLogger({ level: opts.level, destination: batch ?? { write: () => undefined } });
   return {
     log,
     file: () => files?.file ?? null,
     async close() {
-      if (terminal) {
-        try {
-          terminal.flushSync?.();
-        } catch {
-          // a destination that is not ready has nothing to flush
-        }
-        // The pretty worker prints what it holds when ended; stdout itself stays open.
-        if (pretty) terminal.end?.();
-      }
+      batch?.close();
+      // The pretty worker prints what it holds when ended; stdout itself stays open.
+      if (pretty) (terminal as { end?: () => void } | null)?.end?.();
       await files?.end();
     },
   };
