@@ -73,12 +73,12 @@ test('pino flush(cb) writes the batch and calls back', () => {
   assert.equal(called, true);
 });
 
-test('lines logged just before process.exit() are in the file and on stdout', () => {
+test('lines logged just before process.exit() are in the file and on stdout, in order', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crs-log-exit-'));
   const script = `
     const { createAppLogger } = await import(${JSON.stringify(new URL('./log-setup.ts', import.meta.url).href)});
     const logs = createAppLogger({ level: 'info', dir: ${JSON.stringify(dir)}, stdout: true, pretty: false, retentionDays: 1, tzOffsetHours: 0 });
-    for (let i = 0; i < 500; i++) logs.log.info({ i }, 'line');
+    for (let i = 0; i < 2000; i++) logs.log.info({ i }, 'line');
     process.stderr.write('FILE ' + logs.file() + '\\n');
     process.exit(3);
   `;
@@ -88,10 +88,28 @@ test('lines logged just before process.exit() are in the file and on stdout', ()
   const fromFile = readFileSync(file, 'utf8').trim().split('\n');
   const fromStdout = r.stdout.trim().split('\n');
   for (const lines of [fromFile, fromStdout]) {
-    assert.equal(lines.length, 500);
+    // ~220 KB: batches handed over at 64 K characters (asynchronous writes), the rest written at exit.
+    assert.equal(lines.length, 2000);
     assert.deepEqual(
       lines.map((l) => (JSON.parse(l) as { i: number }).i),
-      Array.from({ length: 500 }, (_, i) => i),
+      Array.from({ length: 2000 }, (_, i) => i),
     );
   }
+});
+
+test('at exit (flushSync) an output that can write synchronously does; the others get a normal write', () => {
+  const plain = recorder();
+  const calls: string[] = [];
+  const syncCapable = {
+    write: (text: string) => void calls.push(`write ${text}`),
+    flushSync: () => void calls.push('flushSync'),
+    writeSync: (text: string) => void calls.push(`writeSync ${text}`),
+  };
+  const batch = new LineBatch([syncCapable, plain]);
+  batch.write('{"a":1}\n');
+  batch.flush();
+  batch.write('{"a":2}\n');
+  batch.close();
+  assert.deepEqual(calls, ['write {"a":1}\n', 'writeSync {"a":2}\n', 'flushSync']);
+  assert.deepEqual(plain.writes, ['{"a":1}\n', '{"a":2}\n']);
 });

@@ -1,13 +1,21 @@
 // Log lines written in batches. Written one by one, each line of an asynchronous pino destination is a write(2) on
 // libuv's thread pool plus a wake-up of the event loop when it is done, per output: with one line per relayed
 // request and two outputs (the day file and stdout) that cost ~35 µs of CPU per request at concurrency 64, more
-// than the relay's routing. Here lines are gathered for at most DELAY_MS (or until MAX_CHARS) and each output gets
-// them as one synchronous write: a few writes per second under load, nothing left in a queue when the process
-// exits (an exit hook writes what is gathered), and the order of lines kept across outputs.
+// than the relay's routing. Here lines are gathered for at most BATCH_DELAY_MS (or until MAX_CHARS) and each
+// output gets them as one write: a few writes per second under load. The outputs stay asynchronous (a slow disk or
+// a full stdout pipe never stops the event loop); at exit, what is gathered is written synchronously.
+import { writeSync } from 'node:fs';
 import type { pino } from 'pino';
 
-/** An output given whole batches; `write` is synchronous (or hands off to a worker that cannot lose the text). */
-export type LineOutput = pino.DestinationStream & { flushSync?: () => void };
+/** An output given whole batches. */
+export interface LineOutput {
+  /** Hands the text over (asynchronous destinations queue it). */
+  write(text: string): unknown;
+  /** Writes what the output has queued, before returning. */
+  flushSync?(): void;
+  /** Writes its queue and then `text` before returning (at exit, when an asynchronous write would not happen). */
+  writeSync?(text: string): void;
+}
 
 export const BATCH_DELAY_MS = 50;
 const MAX_CHARS = 64 * 1024;
@@ -32,28 +40,16 @@ export class LineBatch implements pino.DestinationStream {
     else this.timer ??= setTimeout(this.flush, BATCH_DELAY_MS).unref();
   }
 
-  /** Writes what is gathered to every output; one that fails (stdout closed) does not stop the others. */
+  /** Hands what is gathered to every output. */
   readonly flush = (done?: () => void): void => {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const text = this.pending;
-    this.pending = '';
-    if (text !== '') {
-      for (const o of this.outputs) {
-        try {
-          o.write(text);
-        } catch (e) {
-          this.onError(e as Error);
-        }
-      }
-    }
-    // pino's logger.flush(cb) passes a callback; the writes above are done when they return.
+    this.drain(false);
+    // pino's logger.flush(cb) passes a callback (called once the batch is handed over).
     if (typeof done === 'function') done();
   };
 
-  /** Writes what is gathered and what the outputs hold. */
+  /** Writes what is gathered and what the outputs hold, before returning. */
   flushSync(): void {
-    this.flush();
+    this.drain(true);
     for (const o of this.outputs) {
       try {
         o.flushSync?.();
@@ -63,9 +59,41 @@ export class LineBatch implements pino.DestinationStream {
     }
   }
 
+  /** One output that fails (stdout closed) does not keep the batch from the others. */
+  private drain(sync: boolean): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
+    for (const o of this.outputs) {
+      try {
+        if (sync && o.writeSync) o.writeSync(text);
+        else o.write(text);
+      } catch (e) {
+        this.onError(e as Error);
+      }
+    }
+  }
+
   /** Writes what is gathered and stops watching for exit (the outputs are the caller's to close). */
   close(): void {
     this.flushSync();
     process.removeListener('exit', this.onExit);
+  }
+}
+
+/** Writes all of `text` to `fd` before returning; a non-blocking descriptor that is full is waited for, up to ~1 s. */
+export function writeAllSync(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  let waited = 0;
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || waited >= 1000) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      waited += 10;
+    }
   }
 }

@@ -1,9 +1,10 @@
 // Daily log files: `relay-YYYY-MM-DD.log` (JSON lines) in one directory, a new file when the day changes (in the
 // configured TIMEZONE_OFFSET, like the usage statistics), files older than the retention deleted.
-import { readdirSync, rmSync } from 'node:fs';
+import { openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { systemClock } from '../core/clock.js';
+import { writeAllSync } from './log-batch.js';
 import { privateDir, privateFile, tightenFiles } from './private-files.js';
 
 type Boom = ReturnType<typeof pino.destination>;
@@ -32,6 +33,8 @@ export function dayLabel(ms: number, tzOffsetHours: number): string {
 /** A pino destination writing to today's file; switches files at midnight and prunes old ones. */
 export class DailyLogFile {
   private current: Boom | null = null;
+  /** The current file's descriptor (the destination closes it when ended). */
+  private fd = -1;
   private day = '';
   /** Epoch ms at which the current file stops being today's. */
   private switchAt = 0;
@@ -69,6 +72,13 @@ export class DailyLogFile {
     }
   }
 
+  /** Writes what is queued, then `text`, before returning (at exit). */
+  writeSync(text: string): void {
+    if (this.now() >= this.switchAt) this.open(this.now());
+    this.current!.flushSync();
+    writeAllSync(this.fd, text);
+  }
+
   /** Flushes and closes the current file. */
   end(): Promise<void> {
     const boom = this.current;
@@ -87,7 +97,9 @@ export class DailyLogFile {
     this.switchAt = Math.floor((nowMs + offsetMs) / DAY_MS) * DAY_MS + DAY_MS - offsetMs;
     const previous = this.current;
     privateFile(this.file);
-    this.current = pino.destination({ dest: this.file, sync: this.opts.sync ?? false, mkdir: true, append: true });
+    // Opened here, so the destination is ready at once (writeSync at exit has a descriptor from the first line).
+    this.fd = openSync(this.file, 'a');
+    this.current = pino.destination({ fd: this.fd, sync: this.opts.sync ?? false });
     previous?.end();
     this.prune(nowMs);
   }

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { DailyLogFile } from './log-files.js';
-import { LineBatch, type LineOutput } from './log-batch.js';
+import { LineBatch, writeAllSync, type LineOutput } from './log-batch.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface LogSetupOptions {
@@ -36,18 +36,18 @@ function prettyAvailable(): boolean {
 }
 
 export function createAppLogger(opts: LogSetupOptions): AppLogger {
-  // Synchronous outputs: LineBatch calls them a few times a second with many lines at once (log-batch.ts).
-  const files = opts.dir ? new DailyLogFile({ dir: opts.dir, retentionDays: opts.retentionDays, tzOffsetHours: opts.tzOffsetHours, sync: true }) : null;
+  const files = opts.dir ? new DailyLogFile({ dir: opts.dir, retentionDays: opts.retentionDays, tzOffsetHours: opts.tzOffsetHours }) : null;
   let terminal: LineOutput | null = null;
   let pretty = false;
   if (opts.stdout) {
     pretty = (opts.pretty ?? process.stdout.isTTY === true) && prettyAvailable();
     terminal = pretty
       ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname,service' } })
-      : pino.destination({ sync: true });
+      : stdoutOutput();
   }
   const outputs = [files, terminal].filter((s): s is NonNullable<typeof s> => s !== null);
-  // Every output takes the logger's level, so lines need no filtering per output and go to all of them together.
+  // Every output takes the logger's level, so lines need no filtering per output and go to all of them together
+  // (log-batch.ts).
   let reported = false;
   const batch =
     outputs.length === 0
@@ -66,6 +66,19 @@ export function createAppLogger(opts: LogSetupOptions): AppLogger {
       // The pretty worker prints what it holds when ended; stdout itself stays open.
       if (pretty) (terminal as { end?: () => void } | null)?.end?.();
       await files?.end();
+    },
+  };
+}
+
+/** stdout as an asynchronous destination that can also write synchronously (at exit). */
+function stdoutOutput(): LineOutput {
+  const boom = pino.destination({ fd: 1, sync: false });
+  return {
+    write: (text) => boom.write(text),
+    flushSync: () => boom.flushSync(),
+    writeSync(text) {
+      boom.flushSync();
+      writeAllSync(1, text);
     },
   };
 }
