@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createRelay } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/index.js';
 import { resolveSecrets } from '../src/config/secrets-file.js';
-import { createAppLogger } from '../src/platform/log-setup.js';
+import { createAppLogger, logSetupOptions } from '../src/platform/log-setup.js';
 
 const t0 = performance.now();
 const [mode, dataDir, upstreamPort, accounts = '1', keys = '1'] = process.argv.slice(2);
@@ -21,14 +21,7 @@ const env = {
 };
 const { config } = resolveSecrets(loadConfig({ env, cwd: dataDir, envFile: null }));
 // Logs go where the deployed relay sends them (main.ts): the daily file under DATA_DIR/logs and stdout (not a terminal).
-const logs = createAppLogger({
-  level: config.logLevel,
-  dir: config.log.dir,
-  stdout: config.log.stdout,
-  retentionDays: config.log.retentionDays,
-  tzOffsetHours: config.timezoneOffsetHours,
-  pretty: false,
-});
+const logs = createAppLogger({ ...logSetupOptions(config), pretty: false });
 const relay = await createRelay(config, { log: logs.log });
 if (mode === 'seed') {
   for (let i = 0; i < Number(accounts); i++) {

@@ -4,7 +4,7 @@
 import { ConfigError, loadConfig } from './config/index.js';
 import { resolveSecrets } from './config/secrets-file.js';
 import { createRelay, VERSION, type Relay } from './bootstrap.js';
-import { createAppLogger, type AppLogger } from './platform/log-setup.js';
+import { createAppLogger, logSetupOptions, type AppLogger } from './platform/log-setup.js';
 
 /** After the deadline has cut the open connections, this long for the rest (usage writes, store) before exit 1. */
 const AFTER_DEADLINE_MS = 10_000;
@@ -21,13 +21,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logs = createAppLogger({
-    level: config.logLevel,
-    dir: config.log.dir,
-    stdout: config.log.stdout,
-    retentionDays: config.log.retentionDays,
-    tzOffsetHours: config.timezoneOffsetHours,
-  });
+  const logs = createAppLogger(logSetupOptions(config));
   const log = logs.log;
   for (const w of warnings) log.warn(w);
   const relay = await createRelay(config, { log });

@@ -35,6 +35,21 @@ function prettyAvailable(): boolean {
   }
 }
 
+/** The log options of a loaded configuration (the server and the bench build their logger the same way). */
+export function logSetupOptions(config: {
+  logLevel: pino.LevelWithSilent;
+  timezoneOffsetHours: number;
+  log: { dir: string | null; stdout: boolean; retentionDays: number };
+}): LogSetupOptions {
+  return {
+    level: config.logLevel,
+    dir: config.log.dir,
+    stdout: config.log.stdout,
+    retentionDays: config.log.retentionDays,
+    tzOffsetHours: config.timezoneOffsetHours,
+  };
+}
+
 export function createAppLogger(opts: LogSetupOptions): AppLogger {
   const files = opts.dir ? new DailyLogFile({ dir: opts.dir, retentionDays: opts.retentionDays, tzOffsetHours: opts.tzOffsetHours }) : null;
   let terminal: LineOutput | null = null;
