@@ -51,6 +51,37 @@ for (const c of cases) {
   });
 }
 
+test('mixed line endings in one buffer (a CR found for a later line is not skipped)', () => {
+  const text = 'event: a\ndata: 1\n\nevent: b\r\ndata: 2\r\n\r\nevent: c\ndata: 3\n\nevent: d\rdata: 4\r\r';
+  const expected = ['a', 'b', 'c', 'd'].map((event, i) => ({ event, data: String(i + 1) }));
+  const bytes = new TextEncoder().encode(text);
+  assert.deepEqual(parseChunks([bytes]), expected);
+  assert.deepEqual(parseChunks(split(bytes, () => 1)), expected);
+});
+
+test('a byte order mark opening the stream is dropped (whole or split); one later is kept', () => {
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+  const body = new TextEncoder().encode('data: \ufeffx\n\n');
+  const bytes = new Uint8Array([...bom, ...body]);
+  const expected = [{ event: '', data: '\ufeffx' }];
+  assert.deepEqual(parseChunks([bytes]), expected);
+  assert.deepEqual(parseChunks(split(bytes, () => 1)), expected);
+  assert.deepEqual(parseChunks([body]), expected);
+});
+
+test('bytes that are not UTF-8 become U+FFFD, and so does a character cut off', () => {
+  const bytes = new Uint8Array([...new TextEncoder().encode('data: a'), 0xff, ...new TextEncoder().encode('b\n\ndata: c'), 0xe2, 0x9c]);
+  const p = new SseParser();
+  const out = p.push(bytes);
+  assert.deepEqual(out, [{ event: '', data: 'a\ufffdb' }]);
+  // The cut character is decoded at the end; the event it is in has no blank line, so it is dropped.
+  assert.deepEqual(p.end(), []);
+  // A character left unfinished by the next chunk is U+FFFD too.
+  assert.deepEqual(parseChunks([new Uint8Array([...new TextEncoder().encode('data: c'), 0xe2, 0x9c]), new TextEncoder().encode('\n\n')]), [
+    { event: '', data: 'c\ufffd' },
+  ]);
+});
+
 test('an event without its blank line is dropped at end of stream', () => {
   const p = new SseParser();
   assert.deepEqual(p.push('event: a\ndata: 1\n\nevent: b\ndata: 2\n'), [{ event: 'a', data: '1' }]);
