@@ -52,14 +52,12 @@ export function logSetupOptions(config: {
 
 export function createAppLogger(opts: LogSetupOptions): AppLogger {
   const files = opts.dir ? new DailyLogFile({ dir: opts.dir, retentionDays: opts.retentionDays, tzOffsetHours: opts.tzOffsetHours }) : null;
-  let terminal: LineOutput | null = null;
-  let pretty = false;
-  if (opts.stdout) {
-    pretty = (opts.pretty ?? process.stdout.isTTY === true) && prettyAvailable();
-    terminal = pretty
-      ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname,service' } })
-      : stdoutOutput();
-  }
+  const pretty = opts.stdout && (opts.pretty ?? process.stdout.isTTY === true) && prettyAvailable();
+  // Pretty-printing runs in a worker thread; plain JSON goes to stdout directly.
+  const prettyWorker = pretty
+    ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', ignore: 'pid,hostname,service' } })
+    : null;
+  const terminal: LineOutput | null = opts.stdout ? (prettyWorker ?? stdoutOutput()) : null;
   const outputs = [files, terminal].filter((s): s is NonNullable<typeof s> => s !== null);
   // Every output takes the logger's level, so lines need no filtering per output and go to all of them together
   // (log-batch.ts).
@@ -79,7 +77,7 @@ export function createAppLogger(opts: LogSetupOptions): AppLogger {
     async close() {
       batch?.close();
       // The pretty worker prints what it holds when ended; stdout itself stays open.
-      if (pretty) (terminal as { end?: () => void } | null)?.end?.();
+      prettyWorker?.end();
       await files?.end();
     },
   };
