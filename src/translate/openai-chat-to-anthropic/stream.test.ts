@@ -270,6 +270,10 @@ test('a text delta in the API form keeps its JSON literal; anything else is left
   assert.equal(textDeltaLiteral('{"index":0,"type":"content_block_delta","delta":{"type":"text_delta","text":"hi"}}'), null, 'another key order');
   assert.equal(textDeltaLiteral('{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hm"}}'), null);
   assert.equal(textDeltaLiteral('{"type":"content_block_delta","index":,"delta":{"type":"text_delta","text":"hi"}}'), null);
+  // A long delta (a pasted file) is read in one pass, well-formed or not, without exhausting the regex stack.
+  const long = 'line "one"\n\u00e9 '.repeat(100_000);
+  assert.equal(textDeltaLiteral(form(long)), JSON.stringify(long));
+  assert.equal(textDeltaLiteral(literal(`"${'x'.repeat(1_000_000)}\\q"`)), null);
 });
 
 test('text deltas read by literal and by parse give the same answer; a malformed literal still ends in an error', () => {
