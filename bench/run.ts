@@ -5,13 +5,12 @@
 // target process's own CPU time per request (for "direct", the upstream's): the figure to optimise against, since
 // req/s on a 2-core box also depends on how the cores are shared with autocannon and the upstream.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileRelay } from './compile.js';
-import { cpuMs, redisCommandCalls, rssMb, writeCalls } from './probes.js';
+import { chatRequestBody, requestBody, responsesRequestBody } from './bodies.js';
+import { measure, median, pids, relayJs, start, stopAll, type Result } from './processes.js';
+import { redisCommandCalls, rssMb } from './probes.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
@@ -24,155 +23,12 @@ const SOAK = process.argv.includes('soak');
 const SOAK_MIN = Number(process.env.BENCH_SOAK_MIN ?? 10);
 /** KB of prompt in each of the 1000 held streams (0: a one-word prompt; 20: a Claude Code-sized request). */
 const HOLD_KB = Number(process.env.BENCH_HOLD_KB ?? 0);
-const children: ChildProcess[] = [];
-
-const pids: Record<string, number | undefined> = {};
-
-/** The relay runs as compiled JavaScript, as deployed (compile.ts); BENCH_TSX=1 runs it under the loader instead. */
-const relayJs = process.env.BENCH_TSX ? null : compileRelay();
-
-async function start(script: string, args: string[], readyOn: 'stdout' | 'stderr', keep = true): Promise<string[]> {
-  const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const js = script === './relay-server.ts' ? await relayJs : null;
-  const entry = js ? [js] : ['--import', 'tsx', new URL(script, import.meta.url).pathname];
-  const flags = script.includes('relay') ? (process.env.BENCH_RELAY_FLAGS?.split(' ').filter(Boolean) ?? []) : [];
-  const child = spawn(process.execPath, [...flags, ...profile, ...entry, ...args], {
-    stdio: ['ignore', readyOn === 'stdout' ? 'pipe' : 'ignore', readyOn === 'stderr' ? 'pipe' : 'inherit'],
-  });
-  if (keep) {
-    children.push(child);
-    pids[script] = child.pid;
-  }
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: (readyOn === 'stdout' ? child.stdout : child.stderr)! });
-    rl.on('line', (line) => {
-      if (line.startsWith('READY ')) resolve(line.split(' ').slice(1));
-      else if (readyOn === 'stderr') process.stderr.write(line + '\n');
-    });
-    child.on('exit', (code) => (keep || code !== 0 ? reject(new Error(`${script} exited with ${code}`)) : undefined));
-  });
-}
-
-/** A body shaped like Claude Code's (long system prompt, tools, a few turns), padded to about `kb` KB. */
-function requestBody(stream: boolean, kb = 20): string {
-  const base = baseBody(stream);
-  const pad = Math.max(0, kb * 1024 - base.length);
-  if (pad === 0) return base;
-  const j = JSON.parse(base) as { messages: { role: string; content: unknown }[] };
-  j.messages.splice(1, 0, { role: 'assistant', content: 'Earlier output: ' + 'x'.repeat(pad) }, { role: 'user', content: 'continue' });
-  return JSON.stringify(j);
-}
-
-function baseBody(stream: boolean): string {
-  const para = 'You are an interactive agent that helps users with software engineering tasks. Use the tools available to you. ';
-  const tools = Array.from({ length: 20 }, (_, i) => ({
-    name: `Tool${i}`,
-    description: `Tool number ${i}. ` + para.repeat(3),
-    input_schema: { type: 'object', properties: { path: { type: 'string', description: 'file path' }, limit: { type: 'integer' } }, required: ['path'] },
-  }));
-  return JSON.stringify({
-    model: 'claude-sonnet-5',
-    max_tokens: 32000,
-    stream,
-    system: [{ type: 'text', text: para.repeat(80), cache_control: { type: 'ephemeral' } }],
-    tools,
-    messages: [
-      { role: 'user', content: [{ type: 'text', text: 'Please refactor the module. ' + para.repeat(5) }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Looking at it now.' }] },
-      { role: 'user', content: 'Go ahead.' },
-    ],
-    metadata: { user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: '6f1c2a6e-1d1b-4a4e-9b1e-3c2d1e0f9a8b' }) },
-  });
-}
-
-/** A Codex-sized Responses request (~30 KB of instructions and tools, CLIENTS 2.1). */
-function responsesRequestBody(): string {
-  const para = 'You are Codex, a coding agent. Follow the repository conventions and run the tests. ';
-  const tools = Array.from({ length: 10 }, (_, i) => ({
-    type: 'function',
-    name: `tool_${i}`,
-    description: para.repeat(3),
-    strict: false,
-    parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] },
-  }));
-  return JSON.stringify({
-    model: 'gpt-5.5',
-    stream: true,
-    store: false,
-    input: [
-      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: para.repeat(300) }] },
-      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'fix the failing test' }] },
-    ],
-    tools,
-    tool_choice: 'auto',
-    parallel_tool_calls: true,
-    reasoning: { effort: 'medium' },
-    include: ['reasoning.encrypted_content'],
-    prompt_cache_key: '0b7e5c1e-5b8e-4bde-9d43-0f4b8d1c2a3e',
-  });
-}
-
-/** The Claude Code-sized request as an OpenAI Chat Completions stream for a Claude model (converted by the relay). */
-function chatRequestBody(): string {
-  const a = JSON.parse(requestBody(true)) as { system: { text: string }[]; tools: { name: string; description: string; input_schema: unknown }[] };
-  return JSON.stringify({
-    model: 'claude-sonnet-5',
-    stream: true,
-    stream_options: { include_usage: true },
-    max_completion_tokens: 32000,
-    messages: [
-      { role: 'system', content: a.system[0].text },
-      { role: 'user', content: 'Please refactor the module.' },
-      { role: 'assistant', content: 'Looking at it now.' },
-      { role: 'user', content: 'Go ahead.' },
-    ],
-    tools: a.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } })),
-  });
-}
-
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** CPU µs the target process spent per request (null when /proc is not there). */
-  cpuUs: number | null;
-  /** Write syscalls per request (the target process's). */
-  writes: number | null;
-  /** Requests completed. */
-  total: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function measure(url: string, headers: Record<string, string>, body: string, connections: number, duration: number, pid?: number): Promise<Result> {
-  const times: number[] = [];
-  const cpu0 = cpuMs(pid);
-  const w0 = writeCalls(pid);
-  const instance = autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections, duration, pipelining: 1 });
-  (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-    if (status === 200) times.push(ms);
-  });
-  const r = await instance;
-  const cpu1 = cpuMs(pid);
-  const w1 = writeCalls(pid);
-  times.sort((a, b) => a - b);
-  const cpuUs = cpu0 === null || cpu1 === null || r.requests.total === 0 ? null : ((cpu1 - cpu0) * 1000) / r.requests.total;
-  const writes = w0 === null || w1 === null || r.requests.total === 0 ? null : (w1 - w0) / r.requests.total;
-  return {
-    rps: r.requests.average,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    errors: r.non2xx + r.errors + r.timeouts,
-    cpuUs,
-    writes,
-    total: r.requests.total,
-  };
-}
-
+/**
+ * At c=64 the bare proxy and the relay are measured in this many alternated rounds (bare first, then relay first, …)
+ * and each ratio is the median of the rounds' ratios: this machine's speed drifts over minutes, and two runs taken
+ * one after the other, once, moved the ratio by more than the budget's margin.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /** Opens 1000 streams the upstream holds open, reads the relay's resident memory, then lets them finish. */
 async function rssWithOpenStreams(port: string, key: string, pid: number | undefined): Promise<string> {
   const { Agent, request } = await import('undici');
@@ -274,45 +130,61 @@ async function main() {
     'bare proxy': pids['./bare-proxy.ts'],
     relay: pids['./relay-server.ts'],
   };
+  type TargetName = 'direct' | 'bare proxy' | 'relay';
+  /** Per mode, the c=64 rounds: [bare proxy, relay] measured back to back. */
+  const rounds: Record<string, [Result, Result][]> = {};
   for (const m of modes) {
     if (only && !only.includes(m.mode)) continue;
-    for (const c of [1, 64]) {
-      for (const [name, [url, headers]] of [
-        ['direct', m.direct],
-        ['bare proxy', m.bare],
-        ['relay', m.relay],
-      ] as const) {
-        const body = name === 'relay' || m.baselineBody === undefined ? m.body : m.baselineBody;
-        const w = await measure(url, headers, body, c, 1); // warm-up: connections, JIT
-        const r = await measure(url, headers, body, c, DURATION_S, targetPids[name]);
-        if (name === 'relay') relayRequestCount += w.total + r.total;
-        results[`${name}|${m.mode}|${c}`] = r;
-        console.log(
-          `${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${name.padEnd(10)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req  writes ${r.writes === null ? '-' : r.writes.toFixed(1)}/req${r.errors ? `  errors ${r.errors}` : ''}`,
-        );
-      }
+    const target = { direct: m.direct, 'bare proxy': m.bare, relay: m.relay };
+    const run = async (name: TargetName, c: number, warm: boolean, label: string = name): Promise<Result> => {
+      const [url, headers] = target[name];
+      const body = name === 'relay' || m.baselineBody === undefined ? m.body : m.baselineBody;
+      const w = warm ? await measure(url, headers, body, c, 1) : null; // warm-up: connections, JIT
+      const r = await measure(url, headers, body, c, DURATION_S, targetPids[name]);
+      if (name === 'relay') relayRequestCount += (w?.total ?? 0) + r.total;
+      console.log(
+        `${m.mode.padEnd(6)} c=${String(c).padEnd(3)} ${label.padEnd(12)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3).padStart(8)} ms  p99 ${r.p99.toFixed(3).padStart(8)} ms  cpu ${r.cpuUs === null ? '-' : r.cpuUs.toFixed(0).padStart(4)} µs/req  writes ${r.writes === null ? '-' : r.writes.toFixed(1)}/req${r.errors ? `  errors ${r.errors}` : ''}`,
+      );
+      return r;
+    };
+    for (const name of ['direct', 'bare proxy', 'relay'] as const) results[`${name}|${m.mode}|1`] = await run(name, 1, true);
+    results[`direct|${m.mode}|64`] = await run('direct', 64, true);
+    rounds[m.mode] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const order = i % 2 === 0 ? (['bare proxy', 'relay'] as const) : (['relay', 'bare proxy'] as const);
+      const got: Partial<Record<TargetName, Result>> = {};
+      for (const name of order) got[name] = await run(name, 64, i === 0, ROUNDS > 1 ? `${name} #${i + 1}` : name);
+      rounds[m.mode].push([got['bare proxy']!, got.relay!]);
     }
   }
   console.log('\nbudget (DESIGN.md): added latency vs direct <= 1 ms p50, <= 5 ms p99 at c=1; throughput at c=64 >= 70% of the bare proxy');
+  console.log('P9 (issue): added p50 <= 0.5 ms, p99 <= 3 ms at c=1; at c=64 >= 70% of the bare proxy and CPU per request <= 1.6x');
   console.log(
     '(chat: the relay converts an OpenAI chat stream to and from Anthropic; direct and bare proxy serve the same request as a native Anthropic stream)',
   );
+  if (ROUNDS > 1) console.log(`(c=64 ratios: median of ${ROUNDS} alternated rounds, their range in brackets)`);
   let ok = true;
   for (const { mode } of modes) {
     if (only && !only.includes(mode)) continue;
     const d = results[`direct|${mode}|1`];
     const r1 = results[`relay|${mode}|1`];
-    const b64 = results[`bare proxy|${mode}|64`];
-    const r64 = results[`relay|${mode}|64`];
+    const pairs = rounds[mode];
     const addP50 = r1.p50 - d.p50;
     const addP99 = r1.p99 - d.p99;
-    const ratio = r64.rps / b64.rps;
+    const ratios = pairs.map(([b, r]) => r.rps / b.rps);
+    const cpus = pairs.every(([b, r]) => b.cpuUs !== null && r.cpuUs !== null) ? pairs.map(([b, r]) => r.cpuUs! / b.cpuUs!) : null;
+    const ratio = median(ratios);
+    const cpu = cpus && median(cpus);
     const pass = addP50 <= 1 && addP99 <= 5 && ratio >= 0.7;
+    const p9 = addP50 <= 0.5 && addP99 <= 3 && ratio >= 0.7 && cpu !== null && cpu <= 1.6;
     ok &&= pass;
-    const cpu = r64.cpuUs !== null && b64.cpuUs !== null ? `, cpu relay/bare ${(r64.cpuUs / b64.cpuUs).toFixed(2)}x` : '';
+    const range = (xs: number[], f: (x: number) => string) => (xs.length > 1 ? ` (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : '');
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const times = (x: number) => `${x.toFixed(2)}x`;
+    const cpuText = cpus && cpu !== null ? `, cpu relay/bare ${times(cpu)}${range(cpus, times)}` : '';
     console.log(
-      `${mode.padEnd(6)} added p50 ${addP50.toFixed(3)} ms, added p99 ${addP99.toFixed(3)} ms, c=64 relay/bare ${(ratio * 100).toFixed(1)}%${cpu} ` +
-        `(relay/direct ${((r64.rps / results[`direct|${mode}|64`].rps) * 100).toFixed(1)}%, bare/direct ${((b64.rps / results[`direct|${mode}|64`].rps) * 100).toFixed(1)}%) ${pass ? 'PASS' : 'MISS'}`,
+      `${mode.padEnd(6)} added p50 ${addP50.toFixed(3)} ms, added p99 ${addP99.toFixed(3)} ms, c=64 relay/bare ${pct(ratio)}${range(ratios, pct)}${cpuText} ` +
+        `(bare/direct ${pct(median(pairs.map(([b]) => b.rps)) / results[`direct|${mode}|64`].rps)}) ${pass ? 'PASS' : 'MISS'}, P9 ${p9 ? 'PASS' : 'MISS'}`,
     );
   }
   const redisAfter = await redisCommandCalls();
@@ -375,6 +247,4 @@ main()
     console.error(e);
     process.exitCode = 1;
   })
-  .finally(() => {
-    for (const c of children) c.kill('SIGTERM');
-  });
+  .finally(stopAll);
