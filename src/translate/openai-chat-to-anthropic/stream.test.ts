@@ -270,10 +270,29 @@ test('a text delta in the API form keeps its JSON literal; anything else is left
   assert.equal(textDeltaLiteral('{"index":0,"type":"content_block_delta","delta":{"type":"text_delta","text":"hi"}}'), null, 'another key order');
   assert.equal(textDeltaLiteral('{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hm"}}'), null);
   assert.equal(textDeltaLiteral('{"type":"content_block_delta","index":,"delta":{"type":"text_delta","text":"hi"}}'), null);
-  // A long delta (a pasted file) is read in one pass, well-formed or not, without exhausting the regex stack.
-  const long = 'line "one"\n\u00e9 '.repeat(100_000);
-  assert.equal(textDeltaLiteral(form(long)), JSON.stringify(long));
-  assert.equal(textDeltaLiteral(literal(`"${'x'.repeat(1_000_000)}\\q"`)), null);
+  // A long delta (a pasted file) is read in one pass, well-formed or not (compared with ok: a failure would print it).
+  const long = 'line "one"\n\u00e9 '.repeat(10_000);
+  assert.ok(textDeltaLiteral(form(long)) === JSON.stringify(long), 'a 170 K delta keeps its literal');
+  assert.equal(textDeltaLiteral(literal(`"${'x'.repeat(100_000)}\\q"`)), null);
+});
+
+test('a text delta too long for the literal path (10 MB) is converted by the general path', () => {
+  const text = 'ab'.repeat(5_000_000);
+  const bytes = new TextEncoder().encode(
+    event('message_start', {
+      type: 'message_start',
+      message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [], usage: { input_tokens: 1, output_tokens: 1 } },
+    }) +
+      event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+      event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }) +
+      event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+      event('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }) +
+      event('message_stop', { type: 'message_stop' }),
+  );
+  assert.equal(textDeltaLiteral(JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })), null);
+  const r = reassemble(run([bytes], false), false);
+  assert.ok(r.content === text, 'the whole text arrives');
+  assert.equal(r.finish, 'stop');
 });
 
 test('text deltas read by literal and by parse give the same answer; a malformed literal still ends in an error', () => {

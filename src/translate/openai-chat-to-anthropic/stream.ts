@@ -35,8 +35,15 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const TEXT_DELTA =
   /^\{"type":"content_block_delta","index":\d+,"delta":\{"type":"text_delta","text":("(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")\}\}$/;
 
+/**
+ * Longer events take the general path: the expression keeps a backtracking entry per character and V8 gives up
+ * ("Maximum call stack size exceeded") somewhere past a few million. The API's deltas are a few tokens.
+ */
+const TEXT_DELTA_MAX = 256 * 1024;
+
 /** The text's JSON string literal when `data` is a text delta in the API's own form, else null. */
 export function textDeltaLiteral(data: string): string | null {
+  if (data.length > TEXT_DELTA_MAX) return null;
   const m = TEXT_DELTA.exec(data);
   return m === null ? null : m[1];
 }
