@@ -1,6 +1,7 @@
 // npm run bench: the relay's overhead against the same upstream, in one run.
 // Targets: (a) the upstream directly, (b) a bare keep-alive pass-through proxy, (c) the relay (real key, account,
-// usage recording). Modes: JSON and SSE streaming. Concurrency 1 and 64. Latency percentiles come from every
+// usage recording). Modes: JSON and SSE at 20 and 60 KB, a Codex Responses stream, a converted chat stream.
+// Concurrency 1, then 64 in alternated bare/relay rounds (BENCH_ROUNDS). Latency percentiles come from every
 // response time autocannon reports (sub-millisecond), not its millisecond histogram. The `cpu` column is the
 // target process's own CPU time per request (for "direct", the upstream's): the figure to optimise against, since
 // req/s on a 2-core box also depends on how the cores are shared with autocannon and the upstream.

@@ -83,8 +83,12 @@ export class LineBatch implements pino.DestinationStream {
   }
 }
 
-/** Writes all of `text` to `fd` before returning; a non-blocking descriptor that is full is waited for, up to ~1 s. */
-export function writeAllSync(fd: number, text: string): void {
+/**
+ * Writes what an asynchronous destination has queued, then all of `text` to its descriptor `fd`, before returning
+ * (the order lines were logged in). A non-blocking descriptor that is full is waited for, up to ~1 s.
+ */
+export function writeAfterQueue(queue: { flushSync(): void }, fd: number, text: string): void {
+  queue.flushSync();
   let rest = Buffer.from(text);
   let waited = 0;
   while (rest.length > 0) {

@@ -4,7 +4,7 @@ import { openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { systemClock } from '../core/clock.js';
-import { writeAllSync } from './log-batch.js';
+import { writeAfterQueue } from './log-batch.js';
 import { privateDir, privateFile, tightenFiles } from './private-files.js';
 
 type Boom = ReturnType<typeof pino.destination>;
@@ -75,8 +75,7 @@ export class DailyLogFile {
   /** Writes what is queued, then `text`, before returning (at exit). */
   writeSync(text: string): void {
     if (this.now() >= this.switchAt) this.open(this.now());
-    this.current!.flushSync();
-    writeAllSync(this.fd, text);
+    writeAfterQueue(this.current!, this.fd, text);
   }
 
   /** Flushes and closes the current file. */

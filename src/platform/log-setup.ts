@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { DailyLogFile } from './log-files.js';
-import { LineBatch, writeAllSync, type LineOutput } from './log-batch.js';
+import { LineBatch, writeAfterQueue, type LineOutput } from './log-batch.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface LogSetupOptions {
@@ -89,9 +89,6 @@ function stdoutOutput(): LineOutput {
   return {
     write: (text) => boom.write(text),
     flushSync: () => boom.flushSync(),
-    writeSync(text) {
-      boom.flushSync();
-      writeAllSync(1, text);
-    },
+    writeSync: (text) => writeAfterQueue(boom, 1, text),
   };
 }
