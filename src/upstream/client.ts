@@ -85,8 +85,9 @@ export function createUpstreamClient(opts: UpstreamClientOptions): UpstreamClien
  * Bodies from this size on are handed to undici as a one-shot iterable, which lets go of the bytes once they are
  * written: undici keeps a request's body until its answer ends (minutes, for an agent's stream), and so does nothing
  * else once the relay has committed to an answer (RelayJob.release). Clearing the Request's `body` once it is sent
- * (diagnostics channel `undici:request:bodySent`) does not help: the HTTP/1 writer's abort closure holds it too. Smaller ones go as a Buffer: the iterable path
- * costs ~50 µs more per request (A/B, 20 KB bodies), and a small body held is little memory.
+ * (diagnostics channel `undici:request:bodySent`) does not help: the HTTP/1 writer's abort closure holds it too.
+ * Smaller ones go as a Buffer: the iterable path costs ~50 µs more per request (A/B, 20 KB bodies), and a small body
+ * held is little memory.
  */
 export const LET_GO_MIN = 64 * 1024;
 
