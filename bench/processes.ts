@@ -19,13 +19,21 @@ export const relayJs = process.env.BENCH_TSX ? null : compileRelay();
 
 /**
  * Starts a bench script (the relay as compiled JavaScript) and resolves with the words after its `READY` line.
- * Kept processes are stopped by `stopAll` and their pid is recorded under `name` (default: the script).
+ * Kept processes are stopped by `stopAll` and their pid is recorded under `name` (default: the script). A relay
+ * gets `relayFlags` as Node flags when given, else BENCH_RELAY_FLAGS.
  */
-export async function start(script: string, args: string[], readyOn: 'stdout' | 'stderr', keep = true, name = script): Promise<string[]> {
+export async function start(
+  script: string,
+  args: string[],
+  readyOn: 'stdout' | 'stderr',
+  keep = true,
+  name = script,
+  relayFlags?: string[],
+): Promise<string[]> {
   const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const js = script === './relay-server.ts' ? await relayJs : null;
   const entry = js ? [js] : ['--import', 'tsx', new URL(script, import.meta.url).pathname];
-  const flags = script.includes('relay') ? (process.env.BENCH_RELAY_FLAGS?.split(' ').filter(Boolean) ?? []) : [];
+  const flags = script.includes('relay') ? (relayFlags ?? process.env.BENCH_RELAY_FLAGS?.split(' ').filter(Boolean) ?? []) : [];
   const child = spawn(process.execPath, [...flags, ...profile, ...entry, ...args], {
     stdio: ['ignore', readyOn === 'stdout' ? 'pipe' : 'ignore', readyOn === 'stderr' ? 'pipe' : 'inherit'],
   });
