@@ -137,6 +137,28 @@ describe('OpenAI chat on the Claude pool', () => {
     assert.equal(msgs[2].content[0].tool_use_id, call.id);
   });
 
+  test('an agent-sized tools array reaches the upstream whole on every turn (converted with the body, then cached, then from the cache)', async () => {
+    // 30 tools, ~9 KB: big enough for the relay's tools cache; a schema with a number only JSON keeps exactly.
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      type: 'function' as const,
+      function: {
+        name: `tool_${i}`,
+        description: `Tool ${i}: ${'does one careful thing. '.repeat(8)}`,
+        parameters: { type: 'object', properties: { path: { type: 'string', maxLength: 4096 } }, required: ['path'] },
+      },
+    }));
+    const expected = many.map((t) => ({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters }));
+    for (const [turn, content] of ['first turn', 'second turn, same tools', 'third turn, same tools'].entries()) {
+      fake.enqueue({ kind: 'reply', text: 'ok' });
+      const r = await sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content }], tools: many, tool_choice: 'required' });
+      assert.equal(r.choices[0].message.content, 'ok');
+      const sent = fake.requests[turn].json as { tools: unknown; tool_choice: unknown; messages: unknown };
+      assert.deepEqual(sent.tools, expected, `turn ${turn + 1}`);
+      assert.deepEqual(sent.tool_choice, { type: 'any' });
+      assert.deepEqual(sent.messages, [{ role: 'user', content }]);
+    }
+  });
+
   test('streamed tool calls: index 0 for the first call even after a text block', async () => {
     fake.enqueue({ kind: 'reply', scenario: 'tool_use' });
     const stream = await sdk.chat.completions.create({

@@ -1,7 +1,7 @@
 // OpenAI Chat Completions request → Anthropic Messages request (§6.1): sampling, limits, thinking, metadata.
 import { TranslateError } from '../errors.js';
 import { optNumber, requestedMaxTokens } from '../openai-chat/fields.js';
-import { isObject } from './content.js';
+import { isObject, type Block } from './content.js';
 import { convertMessages } from './messages.js';
 import { convertToolChoice, convertTools } from './tools.js';
 
@@ -12,6 +12,12 @@ export const DEFAULT_MAX_TOKENS = 8192;
 const THINKING_BUDGET: Record<string, number> = { minimal: 1024, low: 1024, medium: 2048, high: 4096 };
 
 const MAX_USER_ID_LENGTH = 256;
+
+/** `tools` already converted by convertTools (a cache keeps them per tools array), and their JSON when there are any. */
+export interface ConvertedTools {
+  list: Block[] | undefined;
+  json: Buffer | null;
+}
 
 export interface ChatToMessagesResult {
   /** The Anthropic Messages request body. */
@@ -94,9 +100,10 @@ function rejectUnsupported(body: Record<string, unknown>): void {
 /**
  * Converts an OpenAI Chat Completions request body into an Anthropic Messages request.
  * Fields with no Anthropic counterpart (seed, logprobs, penalties, logit_bias, …) are dropped.
+ * `converted`, when given, stands for `body.tools` (which is then not read).
  * @throws TranslateError when the request cannot be expressed for Claude (names the offending param).
  */
-export function chatToMessages(body: Record<string, unknown>): ChatToMessagesResult {
+export function chatToMessages(body: Record<string, unknown>, converted?: ConvertedTools): ChatToMessagesResult {
   if (typeof body.model !== 'string' || body.model === '') throw new TranslateError('model must be a non-empty string', 'model');
   rejectUnsupported(body);
   const model = body.model;
@@ -116,7 +123,7 @@ export function chatToMessages(body: Record<string, unknown>): ChatToMessagesRes
   const stop = stopSequences(body.stop);
   if (stop) request.stop_sequences = stop;
 
-  const tools = convertTools(body.tools);
+  const tools = converted === undefined ? convertTools(body.tools) : converted.list;
   if (tools) request.tools = tools;
   const toolChoice = convertToolChoice(body.tool_choice, body.parallel_tool_calls, tools !== undefined);
   if (toolChoice) request.tool_choice = toolChoice;

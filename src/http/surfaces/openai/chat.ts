@@ -10,9 +10,9 @@ import { chatConversationId, conversationId } from '../../../scheduling/session-
 import { TranslateError } from '../../../translate/errors.js';
 import { AnthropicToChatStream, anthropicErrorToChat, chatToMessages, messageToChatCompletion } from '../../../translate/openai-chat-to-anthropic/index.js';
 import { requestStreamUsage, UsageChunkFilter } from '../../../translate/openai-chat-usage/index.js';
-import { parseJsonObject } from '../../request-body.js';
 import { modelOf, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
 import { geminiChat } from './chat-gemini.js';
+import { anthropicBody, readChatBody } from './chat-tools.js';
 import { openaiChatErrors } from './errors.js';
 
 const ENDPOINT = '/v1/chat/completions';
@@ -63,15 +63,17 @@ export function chatFromAnthropic(ctx: { model: string; id: string; created: num
 const PASS_USAGE_FILTER: AnswerTranslator = { success: (sse) => (sse ? new UsageChunkFilter() : null), failure: (a) => a };
 
 export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean; forceGemini?: boolean }) {
+  /** Converted for the Claude pool: a `claude-*` model, or any under the /openai/claude mount. */
+  const forClaude = (model: string) => !opts.forceGemini && (opts.forceClaude || /^claude-/i.test(model));
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const startedAt = deps.clock.now();
-    const body = parseJsonObject(request.body);
+    const { body, tools } = readChatBody(request.body, forClaude);
     const model = modelOf(body);
     if (opts.forceGemini || (!opts.forceClaude && /^gemini-/i.test(model))) return geminiChat(deps, request, reply, startedAt, body, model);
-    if (opts.forceClaude || /^claude-/i.test(model)) {
+    if (forClaude(model)) {
       let t: ReturnType<typeof chatToMessages>;
       try {
-        t = chatToMessages(body);
+        t = chatToMessages(body, tools);
       } catch (e) {
         if (e instanceof TranslateError) throw new RelayError('BAD_REQUEST', e.param ? `${e.param}: ${e.message}` : e.message);
         throw e;
@@ -82,7 +84,7 @@ export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean
         endpoint: ENDPOINT,
         op: OPS.anthropicMessages,
         query: '',
-        body: Buffer.from(JSON.stringify(t.request)),
+        body: anthropicBody(t.request, tools),
         json: t.request,
         model,
         conversation: conversationId(t.request, request.headers),
