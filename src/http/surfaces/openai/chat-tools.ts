@@ -71,14 +71,17 @@ let seenOnceBytes = 0;
 const SEEN_ONCE_MAX_ENTRIES = 256;
 const SEEN_ONCE_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Whether `raw[start, end)` was seen once before (and is now to be kept); else remembers it as seen once. */
-function secondSighting(raw: Buffer, start: number, end: number, fingerprint: number): boolean {
+/**
+ * The copy of `raw[start, end)` kept when it was seen once before (it is now to be cached); else null, and it is
+ * remembered as seen once.
+ */
+function secondSighting(raw: Buffer, start: number, end: number, fingerprint: number): Buffer | null {
   const n = end - start;
   const prev = seenOnce.get(fingerprint);
   if (prev !== undefined) {
     seenOnce.delete(fingerprint);
     seenOnceBytes -= prev.length;
-    if (prev.length === n && raw.compare(prev, 0, n, start, end) === 0) return true;
+    if (prev.length === n && raw.compare(prev, 0, n, start, end) === 0) return prev;
   }
   seenOnce.set(fingerprint, Buffer.from(raw.subarray(start, end)));
   seenOnceBytes += n;
@@ -87,7 +90,7 @@ function secondSighting(raw: Buffer, start: number, end: number, fingerprint: nu
     seenOnce.delete(fp);
     seenOnceBytes -= b.length;
   }
-  return false;
+  return null;
 }
 
 /**
@@ -104,7 +107,8 @@ function convertedFor(raw: Buffer, start: number, end: number): ConvertedTools |
       return e;
     }
   }
-  if (!secondSighting(raw, start, end, fingerprint)) return null;
+  const key = secondSighting(raw, start, end, fingerprint);
+  if (key === null) return null;
   let list: ConvertedTools['list'];
   try {
     list = convertTools(JSON.parse(raw.toString('utf8', start, end)));
@@ -114,7 +118,6 @@ function convertedFor(raw: Buffer, start: number, end: number): ConvertedTools |
   // Shared by every request that sends these bytes: frozen, so code that would change one request's tools fails loudly.
   if (list !== undefined) deepFreeze(list);
   const json = list === undefined ? null : Buffer.from(JSON.stringify(list));
-  const key = Buffer.from(raw.subarray(start, end));
   // The parsed objects are counted as about the array's size again.
   remember({ list, json, key, fingerprint, size: 2 * n + (json?.length ?? 0) });
   return { list, json };
