@@ -122,3 +122,35 @@ test('wants: uninteresting events are skipped whole, in any chunking, and the re
     expected,
   );
 });
+
+test('whole events in one chunk (the one-step path) parse as line by line does, next to every form it leaves to the lines', () => {
+  const text =
+    'event: a\ndata: 1\n\n' + // the usual form
+    'data: 2\n\n' + // no event line
+    'event: \ndata: 3\n\n' + // an empty name
+    'event:b\ndata: 4\n\n' + // no space after the colon
+    'event: c\ndata:5\n\n' +
+    'event: d\ndata: 6\ndata: 7\n\n' + // two data lines
+    'event: e\nid: 9\ndata: 8\n\n' + // another field
+    'event: f\ndata: 9\r\n\r\n' + // a CR ends the event's lines
+    'event: g\ndata: 10\n\n' +
+    'event: i\ndata: 13\rx: y\n\n' + // a lone CR ends a line too
+    ': comment\ndata: 11\n\n' +
+    'data: \n\n' + // empty data
+    'event: h\ndata: 12\n'; // no blank line yet
+  const bytes = new TextEncoder().encode(text);
+  // One byte at a time never holds a whole event, so every line goes through the line-by-line path.
+  const byLine = parseChunks(split(bytes, () => 1));
+  assert.deepEqual(
+    byLine.map((e) => e.data),
+    ['1', '2', '3', '4', '5', '6\n7', '8', '9', '10', '13', '11', ''],
+  );
+  assert.deepEqual(parseChunks([bytes]), byLine);
+  // An event's blank line arriving in the next chunk, and a chunk ending right after an event.
+  const p = new SseParser();
+  assert.deepEqual(p.push('event: a\ndata: 1\n'), []);
+  assert.deepEqual(p.push('\nevent: b\ndata: 2\n\n'), [
+    { event: 'a', data: '1' },
+    { event: 'b', data: '2' },
+  ]);
+});

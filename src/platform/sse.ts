@@ -25,6 +25,8 @@ export class SseParser {
   /** Whether any text has been decoded yet (a byte order mark opening the stream is dropped, as the spec says). */
   private started = false;
   private readonly wants: ((event: string) => boolean) | undefined;
+  /** Also gets every event the parser returns (a usage tap reading a converter's parse: AnswerConverter.shareEvents). */
+  listener: ((ev: SseEvent) => void) | null = null;
   private buf = '';
   private event = '';
   private data: string[] = [];
@@ -81,6 +83,18 @@ export class SseParser {
       }
       const lf = buf.indexOf('\n', start);
       if (cr !== -1 && cr < start) cr = buf.indexOf('\r', start);
+      if (!this.sawField && lf !== -1 && (cr === -1 || cr > lf)) {
+        // The usual whole event, `event: <name>\ndata: <data>\n\n` or `data: <data>\n\n` (LF framing), in one step
+        // rather than line by line.
+        const named = buf.startsWith('event: ', start);
+        const dataAt = named ? lf + 1 : start;
+        const dataEnd = named ? buf.indexOf('\n', dataAt) : lf;
+        if (dataEnd !== -1 && buf.charCodeAt(dataEnd + 1) === 10 && (cr === -1 || cr > dataEnd + 1) && buf.startsWith('data: ', dataAt)) {
+          out.push({ event: named ? buf.slice(start + 7, lf) : '', data: buf.slice(dataAt + 6, dataEnd) });
+          start = dataEnd + 2;
+          continue;
+        }
+      }
       let end: number;
       let next: number;
       if (cr !== -1 && (lf === -1 || cr < lf)) {
@@ -103,6 +117,7 @@ export class SseParser {
       start = next;
     }
     this.buf = start === 0 ? buf : buf.slice(start);
+    if (this.listener !== null) for (const ev of out) this.listener(ev);
     return out;
   }
 

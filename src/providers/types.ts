@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 import type { Usage } from '../core/usage.js';
+import type { SseEvent } from '../platform/sse.js';
 import type { FailureClass, UpstreamFailure } from '../scheduling/failure.js';
 import type { ClaudeOAuthEndpoints, GoogleOAuthEndpoints, OAuthEndpoints } from '../core/oauth-endpoints.js';
 
@@ -101,6 +102,11 @@ export interface TapResult {
 /** Reads usage from the upstream's bytes as they pass (never changes them). */
 export interface UsageTap {
   push(chunk: Uint8Array): void;
+  /**
+   * SSE taps: one event of the answer, parsed by a converter that reads the same bytes (AnswerConverter.shareEvents);
+   * when the relay uses it, the tap gets every event this way and no bytes.
+   */
+  event?(ev: SseEvent): void;
   finish(): TapResult;
 }
 

@@ -187,6 +187,13 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
   }
   const conv = chain(unwrap, job.translate?.success(isSse) ?? null);
   if (conv) headers['content-type'] = conv.contentType;
+  // A converter that parses the upstream's SSE hands its events to the tap, which then reads no bytes (one parse, not
+  // two). Not through an envelope: what the converter parses then is the unwrapped stream.
+  let bytesTap = tap;
+  if (isSse && !unwrap && tap?.event && conv?.shareEvents) {
+    conv.shareEvents(tap.event.bind(tap));
+    bytesTap = null;
+  }
   if (client.gone) {
     body.abort();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tap?.finish() ?? null };
@@ -196,10 +203,10 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
   let streamError: string | null = null;
   try {
     if (first) {
-      tap?.push(first);
+      bytesTap?.push(first);
       write(res, conv, first);
     }
-    await pump(body, res, tap, conv, client);
+    await pump(body, res, bytesTap, conv, client);
   } catch (e) {
     if (!client.gone) {
       const err = toRelayError(e);
@@ -209,12 +216,14 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
       else res.destroy();
     }
   }
+  // The converter ends first: what it parses at the end still reaches a tap that shares its events.
+  const tail = conv && !streamError && !client.gone && !res.writableEnded ? conv.end() : undefined;
   const tapped = tap?.finish() ?? null;
   if (client.gone) {
     body.abort();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tapped };
   }
-  if (!res.writableEnded) res.end(conv && !streamError ? conv.end() : undefined);
+  if (!res.writableEnded) res.end(tail);
   return { kind: 'done', status: upstream.statusCode, tap: tapped, streamError };
 }
 

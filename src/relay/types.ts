@@ -4,6 +4,7 @@ import type { ApiKey } from '../core/api-key.js';
 import type { Operation } from '../providers/types.js';
 import type { RelayError } from '../core/errors.js';
 import type { Usage } from '../core/usage.js';
+import type { SseEvent } from '../platform/sse.js';
 
 /** How an API surface renders the relay's own errors on its wire. */
 export interface ErrorRenderer {
@@ -63,6 +64,11 @@ export interface AnswerConverter {
   push(chunk: Buffer): string;
   /** Called once when the upstream answer ended (cleanly or not); returns the last bytes to write. */
   end(): string;
+  /**
+   * Converters that parse the upstream's SSE: from now on, every event they parse goes to `listener` as well (all
+   * of the answer's, also those after the conversion has finished), so a usage tap need not parse the same bytes.
+   */
+  shareEvents?(listener: (ev: SseEvent) => void): void;
 }
 
 /** How a surface that translates shows the upstream's answers to its client. */

@@ -1,6 +1,6 @@
 // Reads Anthropic usage: from a Message JSON body, or from SSE events as they stream by
 // (message_start gives input and cache counts; the last message_delta overrides any non-null counter).
-import { SseParser } from '../../platform/sse.js';
+import { SseParser, type SseEvent } from '../../platform/sse.js';
 import { JsonFields } from '../../platform/json-fields.js';
 import type { Usage } from '../../core/usage.js';
 import type { TapResult, UsageTap } from '../types.js';
@@ -49,6 +49,10 @@ export class AnthropicStreamTap implements UsageTap {
 
   push(chunk: Uint8Array): void {
     for (const ev of this.parser.push(chunk)) this.onEvent(ev.event, ev.data);
+  }
+
+  event(ev: SseEvent): void {
+    if (TAPPED_EVENTS.has(ev.event)) this.onEvent(ev.event, ev.data);
   }
 
   private onEvent(event: string, data: string): void {

@@ -3,7 +3,7 @@
 // Code Assist wraps each answer as `{response:{…}, traceId}`; both shapes are read. promptTokenCount includes
 // cachedContentTokenCount; output = candidates + thoughts.
 import type { Usage } from '../../core/usage.js';
-import { SseParser } from '../../platform/sse.js';
+import { SseParser, type SseEvent } from '../../platform/sse.js';
 import type { TapResult, UsageTap } from '../types.js';
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
@@ -69,6 +69,10 @@ export class GeminiStreamTap implements UsageTap {
 
   push(chunk: Uint8Array): void {
     for (const ev of this.parser.push(chunk)) this.onData(ev.data);
+  }
+
+  event(ev: SseEvent): void {
+    this.onData(ev.data);
   }
 
   private onData(data: string): void {

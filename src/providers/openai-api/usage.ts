@@ -2,7 +2,7 @@
 // final `response.usage`) and Chat Completions (the `usage` object of a JSON answer, or of the one stream chunk
 // that carries it). OpenAI's input counts include cached tokens (PROTOCOLS 6.7); Usage.input excludes them.
 import type { Usage } from '../../core/usage.js';
-import { SseParser } from '../../platform/sse.js';
+import { SseParser, type SseEvent } from '../../platform/sse.js';
 import type { TapResult, UsageTap } from '../types.js';
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
@@ -75,6 +75,10 @@ export class ChatStreamTap implements UsageTap {
 
   push(chunk: Uint8Array): void {
     for (const ev of this.parser.push(chunk)) this.onData(ev.data);
+  }
+
+  event(ev: SseEvent): void {
+    this.onData(ev.data);
   }
 
   private onData(data: string): void {

@@ -37,13 +37,20 @@ export class GeminiToChatStream extends ChatChunkStream {
   }
 
   push(chunk: Uint8Array): string {
-    return this.done ? '' : this.handle(this.parser.push(chunk));
+    // Parsed even once the conversion is done: a listener (shareEvents) gets the whole answer.
+    const events = this.parser.push(chunk);
+    return this.done ? '' : this.handle(events);
+  }
+
+  shareEvents(listener: (ev: SseEvent) => void): void {
+    this.parser.listener = listener;
   }
 
   /** The upstream ended: flushes what is left, then the finish (or, if the answer never finished, an error). */
   end(): string {
+    const events = this.parser.end();
     if (this.done) return '';
-    const out = this.handle(this.parser.end());
+    const out = this.handle(events);
     if (this.done) return out;
     return out + (this.finished ? this.finish() : this.fail({ message: STREAM_CUT_MESSAGE, type: 'server_error', code: null }));
   }

@@ -1,7 +1,7 @@
 // Chat Completions passed through to an OpenAI upstream: a stream only reports usage when the request asks for it
 // (`stream_options.include_usage`), and the relay must meter every request. So the relay asks for it, and when the
 // client did not, removes the usage-only chunk (`choices: []`) from what the client sees. Pure.
-import { SseParser } from '../../platform/sse.js';
+import { SseParser, type SseEvent } from '../../platform/sse.js';
 
 /** The upstream body with usage requested, and whether the client itself asked for it. */
 export function requestStreamUsage(json: Record<string, unknown>): { json: Record<string, unknown>; clientAsked: boolean } {
@@ -17,6 +17,10 @@ export class UsageChunkFilter {
 
   push(chunk: Uint8Array): string {
     return this.frame(this.parser.push(chunk));
+  }
+
+  shareEvents(listener: (ev: SseEvent) => void): void {
+    this.parser.listener = listener;
   }
 
   end(): string {

@@ -24,10 +24,7 @@ function failure(a: FailedAnswer): FailedAnswer {
 export function chatFromGemini(ctx: { model: string; id: string; created: number; includeUsage: boolean }): AnswerTranslator {
   return {
     success(sse) {
-      if (sse) {
-        const s = new GeminiToChatStream(ctx);
-        return { contentType: s.contentType, push: (c) => s.push(c), end: () => s.end() };
-      }
+      if (sse) return new GeminiToChatStream(ctx);
       const chunks: Buffer[] = [];
       return {
         contentType: 'application/json',
