@@ -137,7 +137,9 @@ describe('OpenAI chat on the Claude pool', () => {
     assert.equal(msgs[2].content[0].tool_use_id, call.id);
   });
 
-  test('an agent-sized tools array reaches the upstream whole on every turn (converted with the body, then cached, then from the cache)', async () => {
+  test('an agent-sized tools array and system prompt reach the upstream whole on every turn (tools converted with the body, then cached, then from the cache)', async () => {
+    // A system prompt long enough to go to the upstream as the client's own JSON literal: quotes, new lines, Unicode.
+    const system = Array.from({ length: 40 }, (_, i) => `Rule ${i}: say "ok" — ünïcode ✓ 😀 \\ tab\there.\n`).join('');
     // 30 tools, ~9 KB: big enough for the relay's tools cache; a schema with a number only JSON keeps exactly.
     const many = Array.from({ length: 30 }, (_, i) => ({
       type: 'function' as const,
@@ -150,10 +152,19 @@ describe('OpenAI chat on the Claude pool', () => {
     const expected = many.map((t) => ({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters }));
     for (const [turn, content] of ['first turn', 'second turn, same tools', 'third turn, same tools'].entries()) {
       fake.enqueue({ kind: 'reply', text: 'ok' });
-      const r = await sdk.chat.completions.create({ model: 'claude-sonnet-5', messages: [{ role: 'user', content }], tools: many, tool_choice: 'required' });
+      const r = await sdk.chat.completions.create({
+        model: 'claude-sonnet-5',
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content },
+        ],
+        tools: many,
+        tool_choice: 'required',
+      });
       assert.equal(r.choices[0].message.content, 'ok');
-      const sent = fake.requests[turn].json as { tools: unknown; tool_choice: unknown; messages: unknown };
+      const sent = fake.requests[turn].json as { tools: unknown; tool_choice: unknown; messages: unknown; system: unknown };
       assert.deepEqual(sent.tools, expected, `turn ${turn + 1}`);
+      assert.equal(sent.system, system);
       assert.deepEqual(sent.tool_choice, { type: 'any' });
       assert.deepEqual(sent.messages, [{ role: 'user', content }]);
     }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { JsonFields, scanObject } from './json-fields.js';
+import { firstElement, JsonFields, scanObject } from './json-fields.js';
 
 const parses = (s: string): boolean => {
   try {
@@ -121,4 +121,16 @@ test('short fields are parsed once; a long one (a conversation) is parsed on eac
   assert.deepEqual(first, messages);
   assert.notEqual(f.get('messages'), first, 'parsed again, not kept');
   assert.deepEqual(f.get('messages'), messages);
+});
+
+test('firstElement: the first value of an array, without its whitespace; null when empty, malformed or not an array', () => {
+  const at = (s: string, i = 0) => {
+    const r = firstElement(Buffer.from(s), i);
+    return r && s.slice(r[0], r[1]);
+  };
+  assert.equal(at('[ {"a":[1,"]"]} , 2]'), '{"a":[1,"]"]}');
+  assert.equal(at('{"m":["x"]}', 5), '"x"');
+  assert.equal(at('[ ]'), null);
+  assert.equal(at('[{"a":}]'), null);
+  assert.equal(at('{"a":1}'), null);
 });

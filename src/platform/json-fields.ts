@@ -176,6 +176,15 @@ export function scanObject(b: Buffer): Map<string, [number, number]> | null {
   }
 }
 
+/** Byte range of the first element of the array at `b[start]` (its value, without whitespace); null when empty or malformed. */
+export function firstElement(b: Buffer, start: number): [number, number] | null {
+  if (b[start] !== C.OpenArr) return null;
+  const i = skipWs(b, start + 1);
+  if (b[i] === C.CloseArr) return null;
+  const end = skipValue(b, i);
+  return end === -1 ? null : [i, end];
+}
+
 /** What the scan lets through and JSON.parse refuses (a bad escape inside a string) is the client's 400, not a 500. */
 function parseOrRefuse(text: string): unknown {
   try {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { RelayError } from '../../../core/errors.js';
 import { chatToMessages, convertTools, TranslateError } from '../../../translate/openai-chat-to-anthropic/index.js';
 import { parseJsonObject } from '../../request-body.js';
-import { anthropicBody, readChatBody, toolsCacheSize } from './chat-tools.js';
+import { anthropicBody, readChatBody } from './chat-body.js';
+import { toolsCacheSize } from './chat-tools.js';
 
 const claude = (m: string) => m.startsWith('claude-');
 
@@ -47,12 +48,13 @@ const uncached = (raw: Buffer) => chatToMessages(parseJsonObject(raw)).request;
 
 test('a Claude request’s tools come converted: the Anthropic body is what converting the whole body gives', () => {
   const raw = chatBody();
-  const { body, tools: converted } = read2(raw);
+  const chat = read2(raw);
+  const { body, tools: converted } = chat;
   assert.ok(converted, 'tools of a few KB are taken from the cache');
   assert.equal(body.tools, null, 'the body is parsed without its tools');
   assert.deepEqual(converted.list, convertTools(JSON.parse(raw.toString()).tools));
   const t = chatToMessages(body, converted);
-  const sent = JSON.parse(anthropicBody(t.request, converted).toString('utf8')) as Record<string, unknown>;
+  const sent = JSON.parse(anthropicBody(t.request, chat).toString('utf8')) as Record<string, unknown>;
   assert.deepEqual(sent, uncached(raw));
   assert.deepEqual(sent.tool_choice, { type: 'any', disable_parallel_tool_use: true }, 'tool_choice still sees the tools');
   assert.equal(t.request.tools, converted.list, 'the request object keeps its tools for a later rewrite');

@@ -2,16 +2,14 @@
 // Claude model they are converted to Anthropic's form; parsing, converting and serialising them again on every
 // request was most of the chat request's cost (the bench's 11 KB tools array: ~29 µs to parse, ~23 µs to serialise,
 // and hundreds of objects for the GC), so the conversion is kept per distinct tools array, keyed by its exact bytes.
-// The rest of the body is parsed as before, with the tools' value left out; the Anthropic body gets the tools' JSON
-// spliced in as bytes. An array is kept from its second request on (see `seenOnce`). A conversion is a pure function
+// The rest of the body is parsed as before, with the tools' value left out, and the Anthropic body gets the tools'
+// JSON spliced in as bytes (chat-body.ts). An array is kept from its second request on (see `seenOnce`). A conversion is a pure function
 // of those bytes, so a hit can only give a client what its own bytes convert to (that the same array was sent
 // before, by anyone, is all its speed could tell).
-import { scanObject } from '../../../platform/json-fields.js';
 import { convertTools, type ConvertedTools } from '../../../translate/openai-chat-to-anthropic/index.js';
-import { parseJsonObject } from '../../request-body.js';
 
 /** Tools arrays shorter than this are converted each time: a lookup costs about what a few small tools do. */
-const CACHE_MIN_BYTES = 1024;
+export const TOOLS_CACHE_MIN_BYTES = 1024;
 /** Bounds of the cache: distinct tools arrays, and the bytes they hold (their bytes, parsed tools and JSON: ~3× each). */
 const CACHE_MAX_ENTRIES = 256;
 const CACHE_MAX_BYTES = 16 * 1024 * 1024;
@@ -97,7 +95,7 @@ function secondSighting(raw: Buffer, start: number, end: number, fingerprint: nu
  * Converted tools for the bytes `raw[start, end)`; null when they are new (or do not convert: chatToMessages then
  * says why, in order), and the caller parses the whole body.
  */
-function convertedFor(raw: Buffer, start: number, end: number): ConvertedTools | null {
+export function convertedFor(raw: Buffer, start: number, end: number): ConvertedTools | null {
   const n = end - start;
   const fingerprint = fingerprintOf(raw, start, end);
   for (const e of buckets.get(fingerprint) ?? []) {
@@ -129,65 +127,7 @@ function deepFreeze(v: unknown): void {
   for (const x of Object.values(v)) deepFreeze(x);
 }
 
-export interface ChatBody {
-  body: Record<string, unknown>;
-  /** The body's tools, converted (its own `tools` field is then null). */
-  tools?: ConvertedTools;
-}
-
-/**
- * Parses a chat request; for a model the Claude pool serves (`forClaude`), its tools come converted from the cache.
- * Anything unusual (a body the scan refuses, a model that is not a string, tools that do not convert or JSON that
- * does not parse) is parsed whole, so errors and their order stay those of parseJsonObject and chatToMessages.
- */
-export function readChatBody(raw: unknown, forClaude: (model: string) => boolean): ChatBody {
-  if (!Buffer.isBuffer(raw) || raw.length < CACHE_MIN_BYTES) return { body: parseJsonObject(raw) };
-  const fields = scanObject(raw);
-  const tools = fields?.get('tools');
-  const model = fields?.get('model');
-  if (tools === undefined || model === undefined || tools[1] - tools[0] < CACHE_MIN_BYTES) return { body: parseJsonObject(raw) };
-  const name = parseOrNull(raw.toString('utf8', model[0], model[1]));
-  if (typeof name !== 'string' || !forClaude(name)) return { body: parseJsonObject(raw) };
-  const converted = convertedFor(raw, tools[0], tools[1]);
-  if (converted === null) return { body: parseJsonObject(raw) };
-  const rest = parseOrNull(raw.toString('utf8', 0, tools[0]) + 'null' + raw.toString('utf8', tools[1]));
-  if (rest === null || typeof rest !== 'object' || Array.isArray(rest)) return { body: parseJsonObject(raw) };
-  return { body: rest as Record<string, unknown>, tools: converted };
-}
-
-function parseOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 /** Tools arrays the cache holds now, and their bytes (for tests). */
 export function toolsCacheSize(): { entries: number; bytes: number } {
   return { entries: lru.size, bytes: cachedBytes };
-}
-
-const TOOLS_FIELD = Buffer.from(',"tools":');
-const CLOSE = 0x7d; // }
-
-/**
- * The Anthropic request's bytes. With converted tools their JSON is spliced in as the last field instead of being
- * serialised again (`request.tools` is hidden from JSON.stringify for that one call, and kept for whoever reads the
- * request object later, such as a model rewrite).
- */
-export function anthropicBody(request: Record<string, unknown>, tools: ConvertedTools | undefined): Buffer {
-  if (tools === undefined || tools.json === null) return Buffer.from(JSON.stringify(request));
-  const list = request.tools;
-  request.tools = undefined;
-  const head = JSON.stringify(request);
-  request.tools = list;
-  // `head` ends with the object's '}', one byte: everything before it, then the tools field, then a new '}'.
-  const headBytes = Buffer.byteLength(head) - 1;
-  const out = Buffer.allocUnsafe(headBytes + TOOLS_FIELD.length + tools.json.length + 1);
-  out.write(head, 0, headBytes, 'utf8');
-  TOOLS_FIELD.copy(out, headBytes);
-  tools.json.copy(out, headBytes + TOOLS_FIELD.length);
-  out[out.length - 1] = CLOSE;
-  return out;
 }

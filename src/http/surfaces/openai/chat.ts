@@ -12,7 +12,7 @@ import { AnthropicToChatStream, anthropicErrorToChat, chatToMessages, messageToC
 import { requestStreamUsage, UsageChunkFilter } from '../../../translate/openai-chat-usage/index.js';
 import { modelOf, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
 import { geminiChat } from './chat-gemini.js';
-import { anthropicBody, readChatBody } from './chat-tools.js';
+import { anthropicBody, readChatBody } from './chat-body.js';
 import { openaiChatErrors } from './errors.js';
 
 const ENDPOINT = '/v1/chat/completions';
@@ -67,7 +67,8 @@ export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean
   const forClaude = (model: string) => !opts.forceGemini && (opts.forceClaude || /^claude-/i.test(model));
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const startedAt = deps.clock.now();
-    const { body, tools } = readChatBody(request.body, forClaude);
+    const chat = readChatBody(request.body, forClaude);
+    const { body, tools } = chat;
     const model = modelOf(body);
     if (opts.forceGemini || (!opts.forceClaude && /^gemini-/i.test(model))) return geminiChat(deps, request, reply, startedAt, body, model);
     if (forClaude(model)) {
@@ -84,7 +85,7 @@ export function chatHandler(deps: RelaySurfaceDeps, opts: { forceClaude: boolean
         endpoint: ENDPOINT,
         op: OPS.anthropicMessages,
         query: '',
-        body: anthropicBody(t.request, tools),
+        body: anthropicBody(t.request, chat),
         json: t.request,
         model,
         conversation: conversationId(t.request, request.headers),
