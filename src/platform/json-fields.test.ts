@@ -134,3 +134,36 @@ test('firstElement: the first value of an array, without its whitespace; null wh
   assert.equal(at('[{"a":}]'), null);
   assert.equal(at('{"a":1}'), null);
 });
+
+test('a tools array seen before is recognised by its bytes: the same ranges as a full walk, next to arrays it is a prefix of or differs from', () => {
+  const tool = (i: number) => ({ name: `tool_${i}`, description: 'x'.repeat(60), input_schema: { type: 'object', properties: { p: { type: 'string' } } } });
+  const known = JSON.stringify(Array.from({ length: 12 }, (_, i) => tool(i)));
+  const longer = JSON.stringify(Array.from({ length: 13 }, (_, i) => tool(i)));
+  // [tools text, what precedes it, what follows it]
+  const bodies: [string, string, string][] = [
+    [known, '{"model":"m","tools":', ',"stream":true}'],
+    [known, '{"model":"m","tools":', ',"stream":true}'], // seen: one compare
+    [known, '{"tools":', '}'],
+    [known, '{"tools":', ' ,"x":[1]}'],
+    [longer, '{"tools":', ',"a":1}'], // starts with the known bytes less its ']'
+    [known.replace('tool_11', 'tool_99'), '{"tools":', ',"a":1}'], // as long, different
+    [known.replace('tool_11', 'tool_1'), '{"tools":', ' ,"a":1}'], // one byte shorter: the known length ends on the ','
+    [known, '{"tools":', '1,"a":1}'], // the known bytes, then more: malformed, as without the memory
+    [known.slice(0, -1), '{"tools":', '}'], // cut short
+    [known, '{"tools":', ''], // no closing brace
+  ];
+  for (const round of [1, 2])
+    for (const [tools, before, after] of bodies) {
+      const body = before + tools + after;
+      const got = scanObject(Buffer.from(body));
+      if (!parses(body)) {
+        assert.equal(got, null, body.slice(-40));
+        continue;
+      }
+      assert.ok(got, `round ${round}`);
+      const [s, e] = got.get('tools')!;
+      assert.equal(body.slice(s, e), tools, `round ${round}: ${after}`);
+      const expected = JSON.parse(body) as Record<string, unknown>;
+      for (const [k, [s, e]] of got) assert.deepEqual(JSON.parse(body.slice(s, e)), expected[k], `round ${round}: ${k}`);
+    }
+});

@@ -146,6 +146,36 @@ function skipValue(b: Buffer, i: number): number {
   }
 }
 
+/**
+ * Tools arrays seen lately, as bytes. An agent sends the same tools with every request (Claude Code: 10–40 KB of
+ * definitions, most of the structure in its body), and walking them byte by byte was most of the scan's time. A
+ * value whose bytes are exactly those of one seen before ends where that one ended (a JSON value is self-delimiting),
+ * so it is skipped with one native compare. A candidate is compared only when the byte after its length could follow
+ * a value; one that matches none is remembered in place of the oldest.
+ */
+const knownTools: Buffer[] = [];
+const KNOWN_TOOLS_MAX = 8;
+const KNOWN_TOOLS_MIN_BYTES = 1024;
+const KNOWN_TOOLS_MAX_BYTES = 256 * 1024;
+let knownToolsNext = 0;
+
+/** The end of a tools array at `start` that is one seen before, else of the value there (-1 when malformed). */
+function skipTools(b: Buffer, start: number): number {
+  if (b[start] !== C.OpenArr) return skipValue(b, start);
+  for (const k of knownTools) {
+    const end = start + k.length;
+    const next = b[end];
+    if ((next === C.Comma || next === C.CloseObj || isWs(next)) && b.compare(k, 0, k.length, start, end) === 0) return end;
+  }
+  const end = skipValue(b, start);
+  const n = end - start;
+  if (end !== -1 && n >= KNOWN_TOOLS_MIN_BYTES && n <= KNOWN_TOOLS_MAX_BYTES) {
+    knownTools[knownToolsNext] = Buffer.from(b.subarray(start, end));
+    knownToolsNext = (knownToolsNext + 1) % KNOWN_TOOLS_MAX;
+  }
+  return end;
+}
+
 /** Byte ranges of the top-level values of an object body, by key (the last one wins, as with JSON.parse); null when malformed. */
 export function scanObject(b: Buffer): Map<string, [number, number]> | null {
   const fields = new Map<string, [number, number]>();
@@ -163,7 +193,7 @@ export function scanObject(b: Buffer): Map<string, [number, number]> | null {
     i = skipWs(b, keyEnd);
     if (b[i] !== C.Colon) return null;
     const start = skipWs(b, i + 1);
-    const end = skipValue(b, start);
+    const end = key === 'tools' ? skipTools(b, start) : skipValue(b, start);
     if (end === -1) return null;
     fields.set(key, [start, end]);
     i = skipWs(b, end);
