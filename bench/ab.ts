@@ -1,6 +1,7 @@
 // Two relays on the same upstream, measured at c=64 in alternated rounds (the first relay first, then the second
 // first, …): they share the machine's drift over minutes, which two separate bench runs do not. Used by scale.ts
-// (a small store against a large one) and flags.ts (the same store under two sets of Node flags).
+// (a small store against a large one), flags.ts (the same store under two sets of Node flags) and commits.ts (the
+// relay at another commit against this checkout's).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,11 @@ export interface Relay {
   pid: number | undefined;
 }
 
-/** A relay on a freshly seeded store of `accounts` accounts and `keys` keys, run with the given Node flags. */
-export async function relay(name: string, upPort: string, accounts: number, keys: number, flags?: string[]): Promise<Relay> {
+/** A relay on a freshly seeded store of `accounts` accounts and `keys` keys, run with the given Node flags or build. */
+export async function relay(name: string, upPort: string, accounts: number, keys: number, opts: { flags?: string[]; js?: string } = {}): Promise<Relay> {
   const dir = mkdtempSync(join(tmpdir(), 'crs-bench-'));
-  const [key] = await start('./relay-server.ts', ['seed', dir, upPort, String(accounts), String(keys)], 'stderr', false);
-  const [port] = await start('./relay-server.ts', ['serve', dir], 'stderr', true, name, flags);
+  const [key] = await start('./relay-server.ts', ['seed', dir, upPort, String(accounts), String(keys)], 'stderr', { keep: false, js: opts.js });
+  const [port] = await start('./relay-server.ts', ['serve', dir], 'stderr', { name, ...opts });
   return { name, base: `http://127.0.0.1:${port}`, key, pid: pids[name] };
 }
 

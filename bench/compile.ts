@@ -6,8 +6,7 @@ import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const out = join(root, 'bench/.build');
+const here = fileURLToPath(new URL('..', import.meta.url));
 
 function tsFiles(dir: string, acc: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -18,11 +17,13 @@ function tsFiles(dir: string, acc: string[] = []): string[] {
   return acc;
 }
 
-/** Compiles and returns the path of the given bench script's JavaScript. */
-export async function compileRelay(script = 'bench/relay-server.ts'): Promise<string> {
+/** Compiles and returns the path of the given bench script's JavaScript; `root` is the checkout (default: this one). */
+export async function compileRelay(script = 'bench/relay-server.ts', root = here): Promise<string> {
+  const out = join(root, 'bench/.build');
+  const entry = join(root, script);
   rmSync(out, { recursive: true, force: true });
   await build({
-    entryPoints: [...tsFiles(join(root, 'src')), join(root, script)],
+    entryPoints: [...tsFiles(join(root, 'src')), entry],
     outdir: out,
     outbase: root,
     platform: 'node',
@@ -35,5 +36,5 @@ export async function compileRelay(script = 'bench/relay-server.ts'): Promise<st
   for (const f of readdirSync(join(root, 'src/accounting/pricing'))) {
     if (f.endsWith('.json')) cpSync(join(root, 'src/accounting/pricing', f), join(out, 'src/accounting/pricing', f));
   }
-  return join(out, relative(root, script).replace(/\.ts$/, '.js'));
+  return join(out, relative(root, entry).replace(/\.ts$/, '.js'));
 }

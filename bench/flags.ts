@@ -22,8 +22,8 @@ function flagSets(argv: string[]): [string[], string[]] {
 async function main(): Promise<void> {
   const [flagsA, flagsB] = flagSets(process.argv.slice(2));
   const [upPort] = await start('./upstream.ts', [], 'stdout');
-  const a = await relay(`A: ${flagsA.join(' ') || '(no flags)'}`, upPort, 1, 1, flagsA);
-  const b = await relay(`B: ${flagsB.join(' ') || '(no flags)'}`, upPort, 1, 1, flagsB);
+  const a = await relay(`A: ${flagsA.join(' ') || '(no flags)'}`, upPort, 1, 1, { flags: flagsA });
+  const b = await relay(`B: ${flagsB.join(' ') || '(no flags)'}`, upPort, 1, 1, { flags: flagsB });
   console.log(`flags: ${ROUNDS} alternated rounds of ${DURATION_S}s at c=64 per mode, node ${process.version}`);
   await alternate(a, b, ROUNDS, DURATION_S, MODES);
 }

@@ -17,21 +17,22 @@ export function stopAll(): void {
 /** The relay runs as compiled JavaScript, as deployed (compile.ts); BENCH_TSX=1 runs it under the loader instead. */
 export const relayJs = process.env.BENCH_TSX ? null : compileRelay();
 
-/**
- * Starts a bench script (the relay as compiled JavaScript) and resolves with the words after its `READY` line.
- * Kept processes are stopped by `stopAll` and their pid is recorded under `name` (default: the script). A relay
- * gets `relayFlags` as Node flags when given, else BENCH_RELAY_FLAGS.
- */
-export async function start(
-  script: string,
-  args: string[],
-  readyOn: 'stdout' | 'stderr',
-  keep = true,
-  name = script,
-  relayFlags?: string[],
-): Promise<string[]> {
+export interface StartOptions {
+  /** Kept processes are stopped by `stopAll` (default true). */
+  keep?: boolean;
+  /** The name its pid is recorded under (default: the script). */
+  name?: string;
+  /** A relay's Node flags (default: BENCH_RELAY_FLAGS). */
+  flags?: string[];
+  /** A relay's compiled JavaScript (default: this checkout's). */
+  js?: string;
+}
+
+/** Starts a bench script (the relay as compiled JavaScript) and resolves with the words after its `READY` line. */
+export async function start(script: string, args: string[], readyOn: 'stdout' | 'stderr', opts: StartOptions = {}): Promise<string[]> {
+  const { keep = true, name = script, flags: relayFlags } = opts;
   const profile = process.env.BENCH_PROFILE && script.includes('relay') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const js = script === './relay-server.ts' ? await relayJs : null;
+  const js = script === './relay-server.ts' ? (opts.js ?? (await relayJs)) : null;
   const entry = js ? [js] : ['--import', 'tsx', new URL(script, import.meta.url).pathname];
   const flags = script.includes('relay') ? (relayFlags ?? process.env.BENCH_RELAY_FLAGS?.split(' ').filter(Boolean) ?? []) : [];
   const child = spawn(process.execPath, [...flags, ...profile, ...entry, ...args], {

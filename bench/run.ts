@@ -65,7 +65,7 @@ async function main() {
   const [upPort] = await start('./upstream.ts', [], 'stdout');
   const [proxyPort] = await start('./bare-proxy.ts', [upPort], 'stdout');
   const dataDir = mkdtempSync(join(tmpdir(), 'crs-bench-'));
-  const [key] = await start('./relay-server.ts', ['seed', dataDir, upPort, String(ACCOUNTS), String(KEYS)], 'stderr', false);
+  const [key] = await start('./relay-server.ts', ['seed', dataDir, upPort, String(ACCOUNTS), String(KEYS)], 'stderr', { keep: false });
   const spawnedAt = performance.now();
   const [relayPort, startupMs] = await start('./relay-server.ts', ['serve', dataDir], 'stderr');
   const listening = performance.now() - spawnedAt;
