@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { createLogger } from './logger.js';
+import { createLogger, isoTime } from './logger.js';
 
 test('secrets are redacted by path in every line', () => {
   const lines: string[] = [];
@@ -20,4 +20,19 @@ test('secrets are redacted by path in every line', () => {
   assert.match(text, /"user-agent":"ua"/);
   assert.match(text, /"name":"acct"/);
   assert.equal((text.match(/\[redacted\]/g) ?? []).length, 6);
+});
+
+test('the time field is pino’s isoTime, the same text for every line of a millisecond', async () => {
+  const { pino } = await import('pino');
+  const realNow = Date.now;
+  try {
+    Date.now = () => 1_700_000_000_123;
+    assert.equal(isoTime(), ',"time":"2023-11-14T22:13:20.123Z"');
+    assert.equal(isoTime(), pino.stdTimeFunctions.isoTime());
+    Date.now = () => 1_700_000_000_124;
+    assert.equal(isoTime(), ',"time":"2023-11-14T22:13:20.124Z"', 'the next millisecond gets its own text');
+    assert.equal(isoTime(), pino.stdTimeFunctions.isoTime());
+  } finally {
+    Date.now = realNow;
+  }
 });

@@ -1,5 +1,6 @@
 // The one pino root. Secrets are redacted by path in every line; children carry requestId/keyId/accountId.
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { systemClock } from '../core/clock.js';
 
 export type { Logger } from 'pino';
 
@@ -30,6 +31,22 @@ export const REDACT_PATHS = [
   'err.config.headers',
 ];
 
+let isoMs = NaN;
+let isoField = '';
+
+/**
+ * pino's `isoTime`, the same text, formatted once per millisecond: under load several request lines share one
+ * (`toISOString` is most of a line's cost after the JSON, ~1.2 µs).
+ */
+export function isoTime(): string {
+  const now = systemClock.now(); // a line's time is the system's, as pino's own isoTime reads it
+  if (now !== isoMs) {
+    isoMs = now;
+    isoField = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return isoField;
+}
+
 export interface LoggerOptions {
   level: LevelWithSilent;
   /** Where lines go; defaults to stdout. */
@@ -42,7 +59,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       level: opts.level,
       base: { service: 'claude-relay-service' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
     },
     opts.destination ?? pino.destination({ sync: false }),
   );
