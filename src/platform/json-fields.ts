@@ -147,8 +147,8 @@ function skipValue(b: Buffer, i: number): number {
 }
 
 /**
- * Tools arrays seen lately, as bytes. An agent sends the same tools with every request (Claude Code: 10–40 KB of
- * definitions, most of the structure in its body), and walking them byte by byte was most of the scan's time. A
+ * Tools arrays seen lately, as bytes. An agent sends the same tools with every request (Claude Code 2.1: 63 KB of a
+ * 78 KB request, most of its structure), and walking them byte by byte was most of the scan's time. A
  * value whose bytes are exactly those of one seen before ends where that one ended (a JSON value is self-delimiting),
  * so it is skipped with one native compare. A candidate is compared only when the byte after its length could follow
  * a value; one that matches none is remembered in place of the oldest.

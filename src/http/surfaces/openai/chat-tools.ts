@@ -3,9 +3,9 @@
 // request was most of the chat request's cost (the bench's 11 KB tools array: ~29 µs to parse, ~23 µs to serialise,
 // and hundreds of objects for the GC), so the conversion is kept per distinct tools array, keyed by its exact bytes.
 // The rest of the body is parsed as before, with the tools' value left out, and the Anthropic body gets the tools'
-// JSON spliced in as bytes (chat-body.ts). An array is kept from its second request on (see `seenOnce`). A conversion is a pure function
-// of those bytes, so a hit can only give a client what its own bytes convert to (that the same array was sent
-// before, by anyone, is all its speed could tell).
+// JSON spliced in as bytes (chat-body.ts). An array is kept from its second request on (see `seenOnce`). A
+// conversion is a pure function of those bytes, so a hit can only give a client what its own bytes convert to (that
+// the same array was sent before, by anyone, is all its speed could tell).
 import { convertTools, type ConvertedTools } from '../../../translate/openai-chat-to-anthropic/index.js';
 
 /** Tools arrays shorter than this are converted each time: a lookup costs about what a few small tools do. */
