@@ -69,11 +69,10 @@ function parseOrNull(text: string): unknown {
   }
 }
 
-const SYSTEM_FIELD = Buffer.from('"system":');
-const TOOLS_FIELD = Buffer.from('"tools":');
-const OPEN = Buffer.from('{');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from('}');
+const SYSTEM_FIELD = Buffer.from('{"system":');
+const TOOLS_FIELD = Buffer.from(',"tools":');
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
 
 /**
  * The Anthropic request's bytes. Converted tools and the system prompt's literal (when `request.system` is still
@@ -88,14 +87,26 @@ export function anthropicBody(request: Record<string, unknown>, chat: ChatBody):
   const { tools: list, system: text } = request;
   if (tools !== null) request.tools = undefined;
   if (system !== null) request.system = undefined;
-  const head = JSON.stringify(request);
+  const head = JSON.stringify(request); // `{…}`, with at least the model in it
   if (tools !== null) request.tools = list;
   if (system !== null) request.system = text;
-  // `head` is `{…}` with at least the model in it.
-  const parts: Buffer[] = [OPEN];
-  if (system !== null) parts.push(SYSTEM_FIELD, system, COMMA);
-  parts.push(Buffer.from(head.slice(1, -1)));
-  if (tools !== null) parts.push(COMMA, TOOLS_FIELD, tools);
-  parts.push(CLOSE);
-  return Buffer.concat(parts);
+  // One buffer, each part copied once: [{"system":<literal>,]{head…}[,"tools":<json>}]. The head goes in whole; its
+  // braces then become the separator before it (or stay the opening brace) and after it (or stay the closing one).
+  const headBytes = Buffer.byteLength(head);
+  const before = system === null ? 0 : SYSTEM_FIELD.length + system.length;
+  const after = tools === null ? 0 : TOOLS_FIELD.length - 1 + tools.length + 1;
+  const out = Buffer.allocUnsafe(before + headBytes + after);
+  if (system !== null) {
+    SYSTEM_FIELD.copy(out, 0);
+    system.copy(out, SYSTEM_FIELD.length);
+  }
+  out.write(head, before, 'utf8');
+  if (system !== null) out[before] = COMMA;
+  if (tools !== null) {
+    const at = before + headBytes - 1; // the head's closing brace
+    TOOLS_FIELD.copy(out, at);
+    tools.copy(out, at + TOOLS_FIELD.length);
+    out[out.length - 1] = CLOSE;
+  }
+  return out;
 }
