@@ -54,3 +54,16 @@ test('conversationId: long prompts are told apart by length and both ends, and s
   assert.notEqual(conversationId(body(long), {}), conversationId(body('b' + long.slice(1)), {}), 'the start differs');
   assert.notEqual(conversationId(body(long), {}), conversationId(body(long.slice(1)), {}), 'the length differs');
 });
+
+test('conversation ids stay what earlier versions computed (sticky bindings in the store survive an upgrade)', () => {
+  // Values from the Hash-object implementation before crypto.hash; the long system prompt is sampled.
+  const long = 'You are Claude Code, Anthropic\u2019s CLI. '.repeat(120);
+  assert.deepEqual(
+    [
+      conversationId({ messages: [{ role: 'user', content: 'x' }] }, { 'x-claude-code-session-id': 'a4d3c0de-1111-4222-8333-944455556666' }),
+      conversationId({ system: 'short system', messages: [{ role: 'user', content: [{ type: 'text', text: 'refactor foo' }] }] }, {}),
+      conversationId({ system: long, messages: [{ role: 'user', content: 'go \u00e9\u{1F600}' }] }, {}),
+    ],
+    ['s:6938c4759df8f35c19eed62adcab2bc3', 'h:d8abde69d364bcca0e4693680f6e171f', 'h:4f0ea6fc5afd1bb2ff51c5d272197cea'],
+  );
+});

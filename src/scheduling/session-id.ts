@@ -1,7 +1,7 @@
 // Which conversation a request belongs to, for sticky routing (prompt caches stay warm on one account).
 // Claude Code's metadata.user_id (JSON form of v2.1.78+, or the older user_…_account_…_session_<uuid>), else its
 // x-claude-code-session-id header, else a hash of the system prompt and the first user message. Pure.
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 const LEGACY_USER_ID = /^user_[a-fA-F0-9]{64}_account_.*?_session_([a-f0-9-]+)$/;
@@ -34,6 +34,15 @@ function textOf(content: unknown): string {
   return out;
 }
 
+// crypto.hash (Node 20.12 and later) hashes in one call, ~1 µs less than a Hash object fed the same text; on an
+// older Node 20 (without it) the Hash object gives the same digest.
+const oneShot = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : null;
+
+/** The first 32 hex digits of the text's SHA-256: the form of every conversation id. */
+export function shortHash(text: string): string {
+  return (oneShot ? oneShot('sha256', text, 'hex') : nodeCrypto.createHash('sha256').update(text).digest('hex')).slice(0, 32);
+}
+
 /** Hashed explicit session ids: a client sends the same one on every request of a conversation. */
 const explicitIds = new Map<string, string>();
 const EXPLICIT_IDS_KEPT = 4096;
@@ -41,7 +50,7 @@ const EXPLICIT_IDS_KEPT = 4096;
 function explicitId(session: string): string {
   let id = explicitIds.get(session);
   if (id === undefined) {
-    id = 's:' + createHash('sha256').update(session).digest('hex').slice(0, 32);
+    id = 's:' + shortHash(session);
     // Bounded whatever clients send: cleared when full (a miss costs one hash).
     if (explicitIds.size >= EXPLICIT_IDS_KEPT) explicitIds.clear();
     if (session.length <= 256) explicitIds.set(session, id);
@@ -70,7 +79,7 @@ export function conversationId(body: Record<string, unknown>, headers: IncomingH
   if (!system && !first) return null;
   // Long prompts are identified by their length and their first and last few KB: hashing 100 KB per request
   // would cost more than the rest of the relay's work, and a conversation is told apart long before that.
-  return 'h:' + createHash('sha256').update(sample(system)).update('\u0000').update(sample(first)).digest('hex').slice(0, 32);
+  return 'h:' + shortHash(`${sample(system)}\u0000${sample(first)}`);
 }
 
 const CODEX_SESSION_HEADERS = ['session-id', 'session_id', 'x-session-id', 'thread-id', 'conversation_id'];

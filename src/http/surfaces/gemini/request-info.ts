@@ -1,9 +1,8 @@
 // What the Gemini surface reads from a request besides its body: the relay key (`x-goog-api-key`, `?key=`,
 // `Authorization: Bearer`), the model and method of `models/{model}:{method}`, and the conversation for stickiness.
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { RelayError } from '../../../core/errors.js';
-import { conversationId } from '../../../scheduling/session-id.js';
+import { conversationId, shortHash } from '../../../scheduling/session-id.js';
 import { modelOf, presentedKey } from '../relay-route.js';
 
 /** The relay key the client presented. Never forwarded: the upstream gets the account's credential only. */
@@ -42,6 +41,6 @@ export function geminiConversationId(body: Json): string | null {
 /** The conversation of a Code Assist request: Gemini CLI's session id, else the inner request's content hash. */
 export function codeAssistConversationId(body: Json): string | null {
   const request = (body.request ?? {}) as Json;
-  if (typeof request.session_id === 'string' && request.session_id) return 's:' + createHash('sha256').update(request.session_id).digest('hex').slice(0, 32);
+  if (typeof request.session_id === 'string' && request.session_id) return 's:' + shortHash(request.session_id);
   return geminiConversationId(request);
 }
