@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { firstElement, JsonFields, scanObject } from './json-fields.js';
+import { firstElement, JsonFields, scanObject, tryParseJson } from './json-fields.js';
 
 const parses = (s: string): boolean => {
   try {
@@ -166,4 +166,11 @@ test('a tools array seen before is recognised by its bytes: the same ranges as a
       const expected = JSON.parse(body) as Record<string, unknown>;
       for (const [k, [s, e]] of got) assert.deepEqual(JSON.parse(body.slice(s, e)), expected[k], `round ${round}: ${k}`);
     }
+});
+
+test('tryParseJson: the value, or undefined for text that is not JSON', () => {
+  assert.deepEqual(tryParseJson('{"a":[1,null]}'), { a: [1, null] });
+  assert.equal(tryParseJson('null'), null);
+  assert.equal(tryParseJson(''), undefined);
+  assert.equal(tryParseJson('{"a":'), undefined);
 });

@@ -215,6 +215,15 @@ export function firstElement(b: Buffer, start: number): [number, number] | null 
   return end === -1 ? null : [i, end];
 }
 
+/** JSON.parse that gives undefined (which JSON never parses to) for text that is not JSON. */
+export function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the scan lets through and JSON.parse refuses (a bad escape inside a string) is the client's 400, not a 500. */
 function parseOrRefuse(text: string): unknown {
   try {

@@ -11,6 +11,7 @@ import type { PoolAccount } from '../accounts/pool.js';
 import { toRelayError } from '../upstream/client.js';
 import type { UpstreamExchange } from '../upstream/exchange.js';
 import { newId } from '../core/ids.js';
+import { tryParseJson } from '../platform/json-fields.js';
 import type { RelayDeps } from './relay.js';
 import type { AnswerConverter, FailedAnswer, RelayJob } from './types.js';
 
@@ -54,14 +55,6 @@ function readBounded(body: UpstreamExchange): Promise<Buffer> {
       error: reject,
     });
   });
-}
-
-function parseJson(buf: Buffer): unknown {
-  try {
-    return JSON.parse(buf.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Takes a slot of an account with a concurrency cap (a store lease, so the cap holds across instances). */
@@ -126,7 +119,12 @@ async function attemptOn(deps: RelayDeps, job: RelayJob, entry: PoolAccount, cli
     deps.observeUpstream?.(entry, upstream.headers);
     if (upstream.statusCode >= 400) {
       const body = await readBounded(upstream).catch(() => Buffer.alloc(0));
-      const cls = entry.adapter.classify({ status: upstream.statusCode, headers: upstream.headers, body: parseJson(body), at: deps.clock.now() });
+      const cls = entry.adapter.classify({
+        status: upstream.statusCode,
+        headers: upstream.headers,
+        body: tryParseJson(body.toString('utf8')),
+        at: deps.clock.now(),
+      });
       return {
         kind: 'failed',
         cls,

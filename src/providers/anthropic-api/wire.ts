@@ -1,20 +1,12 @@
 // The Anthropic Messages wire, shared by API-key and subscription accounts: header allow-lists, usage taps,
 // a stream that opens with an error, and the account test.
+import { tryParseJson } from '../../platform/json-fields.js';
 import { OPS, type AccountTest, type Wire } from '../types.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './request.js';
 import { AnthropicJsonTap, AnthropicStreamTap } from './usage.js';
 
 /** HTTP status an Anthropic stream error type stands for (a 200 whose first event is an error). */
 const STATUS_OF_STREAM_ERROR: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, api_error: 500 };
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export const anthropicWire: Wire = {
   requestHeaders: upstreamRequestHeaders,
@@ -23,7 +15,7 @@ export const anthropicWire: Wire = {
   streamStartError(first) {
     if (first.length < 12 || first.toString('latin1', 0, 12) !== 'event: error') return null;
     const data = /\ndata: (.*)/.exec(first.toString('utf8'))?.[1];
-    const parsed = parseJson(data) as { error?: { type?: string; message?: string } } | undefined;
+    const parsed = tryParseJson(data ?? '') as { error?: { type?: string; message?: string } } | undefined;
     const type = parsed?.error?.type ?? 'api_error';
     return { status: STATUS_OF_STREAM_ERROR[type] ?? 500, body: { type: 'error', error: { type, message: parsed?.error?.message ?? 'stream error' } } };
   },
@@ -36,7 +28,7 @@ export const anthropicTest: AccountTest = {
   op: OPS.anthropicMessages,
   body: (model, prompt) => ({ model, max_tokens: 32, messages: [{ role: 'user', content: prompt }] }),
   read(body) {
-    const j = parseJson(body) as { content?: { type: string; text?: string }[]; error?: { message?: string }; model?: string } | undefined;
+    const j = tryParseJson(body) as { content?: { type: string; text?: string }[]; error?: { message?: string }; model?: string } | undefined;
     return {
       text: j?.content
         ? j.content

@@ -4,7 +4,7 @@
 // Node 20 checks every character of it again, ~14 µs). Both are spliced into the Anthropic body as bytes: the tools'
 // cached JSON, and the client's own string literal of the system prompt (JSON.parse accepted it, and it stands for
 // exactly the text the conversion made the Anthropic `system`).
-import { firstElement, scanObject } from '../../../platform/json-fields.js';
+import { firstElement, scanObject, tryParseJson } from '../../../platform/json-fields.js';
 import type { ConvertedTools } from '../../../translate/openai-chat-to-anthropic/index.js';
 import { parseJsonObject } from '../../request-body.js';
 import { convertedFor, TOOLS_CACHE_MIN_BYTES } from './chat-tools.js';
@@ -32,15 +32,15 @@ export function readChatBody(raw: unknown, forClaude: (model: string) => boolean
   const fields = scanObject(raw);
   const model = fields?.get('model');
   if (!fields || model === undefined) return { body: parseJsonObject(raw) };
-  const name = parseOrNull(raw.toString('utf8', model[0], model[1]));
+  const name = tryParseJson(raw.toString('utf8', model[0], model[1]));
   if (typeof name !== 'string' || !forClaude(name)) return { body: parseJsonObject(raw) };
   const tools = fields.get('tools');
   const converted = tools !== undefined && tools[1] - tools[0] >= TOOLS_CACHE_MIN_BYTES ? convertedFor(raw, tools[0], tools[1]) : null;
   let body: Record<string, unknown>;
   if (converted === null) body = parseJsonObject(raw);
   else {
-    const rest = parseOrNull(raw.toString('utf8', 0, tools![0]) + 'null' + raw.toString('utf8', tools![1]));
-    if (rest === null || typeof rest !== 'object' || Array.isArray(rest)) return { body: parseJsonObject(raw) };
+    const rest = tryParseJson(raw.toString('utf8', 0, tools![0]) + 'null' + raw.toString('utf8', tools![1]));
+    if (typeof rest !== 'object' || rest === null || Array.isArray(rest)) return { body: parseJsonObject(raw) };
     body = rest as Record<string, unknown>;
   }
   const out: ChatBody = { body };
@@ -59,14 +59,6 @@ function leadingSystem(raw: Buffer, messagesAt: number, body: Record<string, unk
   const content = el && scanObject(raw.subarray(el[0], el[1]))?.get('content');
   if (!el || !content || raw[el[0] + content[0]] !== QUOTE) return undefined;
   return { text: first.content, literal: raw.subarray(el[0] + content[0], el[0] + content[1]) };
-}
-
-function parseOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }
 
 const SYSTEM_FIELD = Buffer.from('{"system":');
@@ -94,7 +86,8 @@ export function anthropicBody(request: Record<string, unknown>, chat: ChatBody):
   // braces then become the separator before it (or stay the opening brace) and after it (or stay the closing one).
   const headBytes = Buffer.byteLength(head);
   const before = system === null ? 0 : SYSTEM_FIELD.length + system.length;
-  const after = tools === null ? 0 : TOOLS_FIELD.length - 1 + tools.length + 1;
+  // After the head: `,"tools":` over its closing brace, the tools, a new closing brace.
+  const after = tools === null ? 0 : TOOLS_FIELD.length + tools.length;
   const out = Buffer.allocUnsafe(before + headBytes + after);
   if (system !== null) {
     SYSTEM_FIELD.copy(out, 0);
