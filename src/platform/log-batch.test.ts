@@ -47,6 +47,29 @@ test('a large burst is written when it reaches 64 K characters, without waiting'
   }
 });
 
+test('lines of any size and script come out byte for byte, in order', () => {
+  const a = recorder();
+  const batch = new LineBatch([a]);
+  try {
+    const lines = [
+      '{"msg":"中文日志 ✓"}\n',
+      JSON.stringify({ msg: 'a'.repeat(60_000) }) + '\n', // the batch stays under 64 KB: not handed over yet
+      JSON.stringify({ msg: '日'.repeat(25_000) }) + '\n', // 75 KB of UTF-8: does not fit beside the two before it
+      '{"msg":"after"}\n',
+      JSON.stringify({ msg: 'x'.repeat(300_000) }) + '\n', // longer than the whole buffer: handed over by itself
+      '{"msg":"😀 last"}\n',
+    ];
+    for (const l of lines) batch.write(l);
+    batch.flush();
+    const sizes = (texts: string[]) => texts.map((t) => Buffer.byteLength(t));
+    assert.ok(a.writes.join('') === lines.join(''), 'every byte, in order');
+    // The 75 KB line is over 64 KB by itself, so it is handed over at once.
+    assert.deepEqual(sizes(a.writes), sizes([lines[0] + lines[1], lines[2], lines[3], lines[4], lines[5]]));
+  } finally {
+    batch.close();
+  }
+});
+
 test('an output that throws is reported and does not keep lines from the others', () => {
   const good = recorder();
   const errors: string[] = [];

@@ -1,9 +1,13 @@
 // Log lines written in batches. Written one by one, each line of an asynchronous pino destination is a write(2) on
 // libuv's thread pool plus a wake-up of the event loop when it is done, per output: with one line per relayed
 // request and two outputs (the day file and stdout) that cost ~35 µs of CPU per request at concurrency 64, more
-// than the relay's routing. Here lines are gathered for at most BATCH_DELAY_MS (or until MAX_CHARS) and each
+// than the relay's routing. Here lines are gathered for at most BATCH_DELAY_MS (or until MAX_BYTES) and each
 // output gets them as one write: a few writes per second under load. The outputs stay asynchronous (a slow disk or
 // a full stdout pipe never stops the event loop); at exit, what is gathered is written synchronously.
+// Lines are gathered as UTF-8 bytes, off the JavaScript heap, not as a string: a batch held as one growing string
+// lives through young-generation GCs, which copy it and its pieces each time; a line copied out at once dies young
+// (bench/commits.ts at concurrency 64, two runs of 10 alternated rounds: −4.3 to −6.6 % CPU per request on JSON and
+// SSE 20 KB, −2.4 % on the converted chat stream).
 import { writeSync } from 'node:fs';
 import type { pino } from 'pino';
 
@@ -18,10 +22,13 @@ export interface LineOutput {
 }
 
 export const BATCH_DELAY_MS = 50;
-const MAX_CHARS = 64 * 1024;
+/** A batch is handed over once it holds this many bytes. */
+const MAX_BYTES = 64 * 1024;
 
 export class LineBatch implements pino.DestinationStream {
-  private pending = '';
+  /** The batch: `buf` up to `len`. Room for a full batch and the longest line that fits beside it. */
+  private readonly buf = Buffer.allocUnsafe(2 * MAX_BYTES);
+  private len = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly onExit = () => this.flushSync();
 
@@ -34,8 +41,14 @@ export class LineBatch implements pino.DestinationStream {
   }
 
   write(line: string): void {
-    this.pending += line;
-    if (this.pending.length >= MAX_CHARS) this.flush();
+    // A UTF-16 unit is at most 3 bytes of UTF-8: the exact length is counted only for a line that may not fit.
+    if (line.length * 3 > this.buf.length - this.len && Buffer.byteLength(line) > this.buf.length - this.len) {
+      this.drain(false);
+      // A line longer than the buffer is handed over by itself (the batch before it first: lines keep their order).
+      if (Buffer.byteLength(line) > this.buf.length) return this.handOver(line, false);
+    }
+    this.len += this.buf.write(line, this.len);
+    if (this.len >= MAX_BYTES) this.flush();
     // Unref'd: a batch never keeps the process alive (the exit hook writes it).
     else this.timer ??= setTimeout(this.flush, BATCH_DELAY_MS).unref();
   }
@@ -63,9 +76,13 @@ export class LineBatch implements pino.DestinationStream {
   private drain(sync: boolean): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const text = this.pending;
-    if (text === '') return;
-    this.pending = '';
+    if (this.len === 0) return;
+    const text = this.buf.toString('utf8', 0, this.len);
+    this.len = 0;
+    this.handOver(text, sync);
+  }
+
+  private handOver(text: string, sync: boolean): void {
     for (const o of this.outputs) {
       try {
         if (sync && o.writeSync) o.writeSync(text);
