@@ -31,7 +31,7 @@ test('lines of a burst reach every output as one write, in order, after the dela
   }
 });
 
-test('a large burst is written when it reaches 64 K characters, without waiting', () => {
+test('a large burst is written when it reaches 64 KB, without waiting', () => {
   const a = recorder();
   const batch = new LineBatch([a]);
   try {
