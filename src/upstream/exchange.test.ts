@@ -61,6 +61,9 @@ async function answered() {
   return { ex, c };
 }
 
+/** Lets the exchange deliver what came in this tick. */
+const tick = () => new Promise((r) => process.nextTick(r));
+
 test('chunks that arrive before a reader are queued with the socket paused, then delivered in order', async () => {
   const ex = new UpstreamExchange();
   const c = controller();
@@ -74,12 +77,30 @@ test('chunks that arrive before a reader are queued with the socket paused, then
   assert.ok(c.paused);
   const sink = collector();
   ex.read(sink);
-  assert.deepEqual(sink.got, ['a', 'b']);
+  assert.deepEqual(sink.got, ['ab'], 'what was queued comes as one chunk');
   assert.equal(c.paused, false, 'reading resumes the socket');
   ex.onResponseData(c, Buffer.from('c'));
   ex.onResponseEnd();
-  assert.deepEqual(sink.got, ['a', 'b', 'c']);
+  assert.deepEqual(sink.got, ['ab', 'c'], 'the end delivers what came before it');
   assert.ok(sink.ended && ex.done);
+  await tick();
+  assert.deepEqual(sink.got, ['ab', 'c'], 'nothing is delivered twice');
+});
+
+test("the chunks of one tick reach the reader as one chunk on the next tick, a later tick's separately", async () => {
+  const { ex, c } = await answered();
+  const sink = collector();
+  ex.read(sink);
+  for (const e of ['event: a\n\n', 'event: b\n\n', 'event: c\n\n']) ex.onResponseData(c, Buffer.from(e));
+  assert.deepEqual(sink.got, [], 'delivered on the next tick');
+  assert.equal(c.paused, false, 'the socket is not paused meanwhile');
+  await tick();
+  assert.deepEqual(sink.got, ['event: a\n\nevent: b\n\nevent: c\n\n']);
+  ex.onResponseData(c, Buffer.from('event: d\n\n'));
+  await tick();
+  assert.deepEqual(sink.got.slice(1), ['event: d\n\n'], 'a later tick is a chunk of its own: the stream stays live');
+  ex.onResponseEnd();
+  assert.ok(sink.ended);
 });
 
 test('a sink that asks to wait holds the body, the end and the error until it resumes', async () => {
@@ -87,9 +108,12 @@ test('a sink that asks to wait holds the body, the end and the error until it re
   const sink = collector({ holdAfter: 1 });
   ex.read(sink);
   ex.onResponseData(c, Buffer.from('1'));
+  await tick();
+  assert.deepEqual(sink.got, ['1']);
   assert.ok(c.paused, 'back-pressure pauses the socket');
   ex.onResponseData(c, Buffer.from('2'));
   ex.onResponseError(c, new Error('reset'));
+  await tick();
   assert.deepEqual(sink.got, ['1']);
   assert.deepEqual([sink.failed], [null], 'the error waits behind the data');
   ex.resume();
@@ -111,8 +135,10 @@ test('a reader can take the first chunk, detach, and another read the rest', asy
     error: () => assert.fail('no error'),
   });
   ex.onResponseData(c, Buffer.from('x'));
+  await tick();
   ex.onResponseData(c, Buffer.from('y'));
   ex.onResponseEnd();
+  await tick();
   assert.deepEqual(first, ['x']);
   const rest = collector();
   ex.read(rest);
