@@ -103,6 +103,20 @@ test("the chunks of one tick reach the reader as one chunk on the next tick, a l
   assert.ok(sink.ended);
 });
 
+test('a reader that throws on a delivery fails the exchange, as it would inside undici', async () => {
+  const { ex, c } = await answered();
+  ex.read({
+    data: () => {
+      throw new Error('bad event');
+    },
+    end: () => assert.fail('not the end'),
+    error: () => undefined,
+  });
+  ex.onResponseData(c, Buffer.from('x'));
+  await tick();
+  assert.equal(c.log.at(-1), 'abort', 'the upstream request is aborted, nothing is thrown out of the tick');
+});
+
 test('a sink that asks to wait holds the body, the end and the error until it resumes', async () => {
   const { ex, c } = await answered();
   const sink = collector({ holdAfter: 1 });

@@ -125,7 +125,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   private readonly deliver = (): void => {
     this.scheduled = false;
-    if (!this.held && this.queue.length > 0) this.flush();
+    if (this.held || this.queue.length === 0) return;
+    try {
+      this.flush();
+    } catch (e) {
+      // As undici does when a handler throws on its data: the exchange fails with that error (the reader hears of it).
+      this.controller?.abort(e as Error);
+    }
   };
 
   onResponseEnd(): void {
