@@ -3,6 +3,7 @@
 // Code Assist wraps each answer as `{response:{…}, traceId}`; both shapes are read. promptTokenCount includes
 // cachedContentTokenCount; output = candidates + thoughts.
 import type { Usage } from '../../core/usage.js';
+import { tryParseJson } from '../../platform/json-fields.js';
 import { SseParser, type SseEvent } from '../../platform/sse.js';
 import type { TapResult, UsageTap } from '../types.js';
 
@@ -24,14 +25,6 @@ export function geminiUsage(m: unknown): Usage | null {
 }
 
 type Json = Record<string, unknown>;
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The GenerateContentResponse inside a Code Assist envelope, or the object itself. */
 export function innerResponse(j: unknown): Json | null {
@@ -79,12 +72,12 @@ export class GeminiStreamTap implements UsageTap {
     if (this.result.model === null) this.result.model = /"modelVersion":\s*"([^"]*)"/.exec(data)?.[1] ?? null;
     if (data.includes('"usageMetadata"')) this.lastUsage = data;
     if (/"finishReason":\s*"/.test(data) || /"blockReason":\s*"/.test(data)) this.result.complete = true;
-    if (/^\s*\{\s*"error"\s*:/.test(data)) this.result.errorType = errorStatus((parse(data) as Json | undefined)?.error);
+    if (/^\s*\{\s*"error"\s*:/.test(data)) this.result.errorType = errorStatus((tryParseJson(data) as Json | undefined)?.error);
   }
 
   finish(): TapResult {
     for (const ev of this.parser.end()) this.onData(ev.data);
-    if (this.lastUsage !== null) this.result.usage = geminiUsage(innerResponse(parse(this.lastUsage))?.usageMetadata) ?? this.result.usage;
+    if (this.lastUsage !== null) this.result.usage = geminiUsage(innerResponse(tryParseJson(this.lastUsage))?.usageMetadata) ?? this.result.usage;
     return this.result;
   }
 }
@@ -104,7 +97,7 @@ export class GeminiJsonTap implements UsageTap {
   finish(): TapResult {
     const result: TapResult = { usage: null, model: null, complete: false, errorType: null };
     if (this.size > this.maxBytes) return { ...result, complete: true };
-    const j = parse(Buffer.concat(this.chunks).toString('utf8'));
+    const j = tryParseJson(Buffer.concat(this.chunks).toString('utf8'));
     if (Array.isArray(j)) for (const el of j) readAnswer(innerResponse(el), result);
     else readAnswer(innerResponse(j), result);
     // A countTokens or a one-shot answer is whole when it parsed (a one-shot may lack a finish reason).

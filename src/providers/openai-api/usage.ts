@@ -2,6 +2,7 @@
 // final `response.usage`) and Chat Completions (the `usage` object of a JSON answer, or of the one stream chunk
 // that carries it). OpenAI's input counts include cached tokens (PROTOCOLS 6.7); Usage.input excludes them.
 import type { Usage } from '../../core/usage.js';
+import { tryParseJson } from '../../platform/json-fields.js';
 import { SseParser, type SseEvent } from '../../platform/sse.js';
 import type { TapResult, UsageTap } from '../types.js';
 
@@ -28,12 +29,8 @@ export function chatUsage(u: Record<string, unknown> | null | undefined): Usage 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
 
 function parse(data: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(data);
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
+  const v = tryParseJson(data);
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
 }
 
 /** Watches a Responses SSE stream; parses only the terminal events (and data-only events, whose type is inside). */

@@ -1,4 +1,5 @@
 // OpenAI error bodies (§4.4): the one status → type/code table, and Anthropic errors mapped onto it.
+import { tryParseJson } from '../../platform/json-fields.js';
 
 export interface ChatErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -55,13 +56,7 @@ const STATUS_BY_ANTHROPIC_TYPE: Record<string, number> = {
 };
 
 function decode(body: unknown): unknown {
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
+  if (typeof body === 'string') return tryParseJson(body);
   if (body instanceof Uint8Array) return decode(new TextDecoder().decode(body));
   return body;
 }

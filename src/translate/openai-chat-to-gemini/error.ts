@@ -1,14 +1,9 @@
 // Gemini errors (Google RPC shape, PROTOCOLS 5.5) → OpenAI error bodies (§4.4), the status kept.
+import { tryParseJson } from '../../platform/json-fields.js';
 import { openAiErrorKind, type ChatErrorBody } from '../openai-chat-to-anthropic/error.js';
 
 function decode(body: unknown): unknown {
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
+  if (typeof body === 'string') return tryParseJson(body);
   if (body instanceof Uint8Array) return decode(new TextDecoder().decode(body));
   return Array.isArray(body) ? body[0] : body;
 }
