@@ -42,10 +42,12 @@ export class LineBatch implements pino.DestinationStream {
 
   write(line: string): void {
     // A UTF-16 unit is at most 3 bytes of UTF-8: the exact length is counted only for a line that may not fit.
-    if (line.length * 3 > this.buf.length - this.len && Buffer.byteLength(line) > this.buf.length - this.len) {
+    const room = this.buf.length - this.len;
+    const bytes = line.length * 3 > room ? Buffer.byteLength(line) : 0;
+    if (bytes > room) {
       this.drain(false);
       // A line longer than the buffer is handed over by itself (the batch before it first: lines keep their order).
-      if (Buffer.byteLength(line) > this.buf.length) return this.handOver(line, false);
+      if (bytes > this.buf.length) return this.handOver(line, false);
     }
     this.len += this.buf.write(line, this.len);
     if (this.len >= MAX_BYTES) this.flush();
