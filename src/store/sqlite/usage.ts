@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
 import { addToAgg, type AggDelta } from '../usage-agg.js';
+import { fromRequestLogRow, requestLogDoc, type RequestLogRow } from './request-log-doc.js';
 import type { UsageRepo } from '../types.js';
 
 type Db = Database.Database;
@@ -22,7 +23,7 @@ export function sqliteUsage(db: Db): UsageRepo {
     const agg = new Map<string, AggDelta>();
     for (const e of events) {
       // The log insert is the idempotency guard: a replayed request id changes nothing.
-      if (log.run(e.requestId, e.ts, e.keyId, JSON.stringify(e)).changes === 0) continue;
+      if (log.run(e.requestId, e.ts, e.keyId, requestLogDoc(e)).changes === 0) continue;
       for (const g of ['hour', 'day', 'month'] as const) addToAgg(agg, g, e);
     }
     for (const d of agg.values()) {
@@ -109,8 +110,10 @@ export function sqliteUsage(db: Db): UsageRepo {
         args.push(filter.before.ts, filter.before.ts, filter.before.requestId);
       }
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const rows = db.prepare(`SELECT doc FROM request_log ${w} ORDER BY ts DESC, request_id DESC LIMIT ?`).all(...args, limit) as { doc: string }[];
-      return rows.map((r) => JSON.parse(r.doc) as UsageEvent);
+      const rows = db
+        .prepare(`SELECT request_id, ts, key_id, doc FROM request_log ${w} ORDER BY ts DESC, request_id DESC LIMIT ?`)
+        .all(...args, limit) as RequestLogRow[];
+      return rows.map(fromRequestLogRow);
     },
   };
 }
