@@ -37,6 +37,21 @@ test('every field of any JSON object is found where JSON.parse puts it', () => {
   );
 });
 
+test("a view shows the body's fields and nothing of the reader behind it", () => {
+  const body = { model: 'm', raw: 1, ranges: [2], parsed: { p: 3 }, get: 'g' };
+  const view = JsonFields.scan(Buffer.from(JSON.stringify(body)))!.view();
+  assert.deepEqual({ ...view }, body);
+  assert.deepEqual(Object.keys(view), Object.keys(body));
+  assert.equal(view.get, 'g');
+  assert.ok('model' in view && 'raw' in view);
+  const small = JsonFields.scan(Buffer.from('{"model":"m"}'))!.view();
+  assert.deepEqual(Object.keys(small), ['model']);
+  for (const own of ['raw', 'ranges', 'parsed', 'whole', 'get', 'view']) {
+    assert.equal(small[own], undefined, own);
+    assert.ok(!(own in small), own);
+  }
+});
+
 test('the scan accepts exactly what JSON.parse accepts as an object, over bodies of structural characters', () => {
   // No backslashes or control characters: string contents are the one thing the scan leaves to the upstream.
   const piece = fc.constantFrom(

@@ -241,6 +241,18 @@ function parseOrRefuse(text: string): unknown {
 const KEEP_PARSED_MAX = 4096;
 
 /**
+ * What a view does, shared by every view: its target is the JsonFields itself (whose own properties are configurable,
+ * so the view may leave them out), not a fresh object with four fresh closures per request.
+ */
+const VIEW: ProxyHandler<JsonFields> = {
+  get: (f, name) => (typeof name === 'string' ? f.get(name) : undefined),
+  has: (f, name) => typeof name === 'string' && f.has(name),
+  ownKeys: (f) => f.keys(),
+  getOwnPropertyDescriptor: (f, name) =>
+    typeof name === 'string' && f.has(name) ? { value: f.get(name), enumerable: true, configurable: true, writable: false } : undefined,
+};
+
+/**
  * A JSON object body read lazily: `get` parses one top-level field (short ones once), `object` the whole body once.
  */
 export class JsonFields {
@@ -283,17 +295,16 @@ export class JsonFields {
    */
   view(): Record<string, unknown> {
     if (this.whole) return this.whole;
-    const ranges = this.ranges!;
-    return new Proxy(
-      {},
-      {
-        get: (_t, name) => (typeof name === 'string' ? this.get(name) : undefined),
-        has: (_t, name) => typeof name === 'string' && ranges.has(name),
-        ownKeys: () => [...ranges.keys()],
-        getOwnPropertyDescriptor: (_t, name) =>
-          typeof name === 'string' && ranges.has(name) ? { value: this.get(name), enumerable: true, configurable: true, writable: false } : undefined,
-      },
-    );
+    return new Proxy(this, VIEW) as unknown as Record<string, unknown>;
+  }
+
+  /** The scanned fields' names (a view's keys). */
+  keys(): string[] {
+    return [...this.ranges!.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.ranges!.has(name);
   }
 
   /** The whole object. */
