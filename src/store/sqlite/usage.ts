@@ -1,7 +1,7 @@
 // Usage on SQLite: the request log (table request_log) and the aggregates (usage_agg), a batch in one transaction.
 import type Database from 'better-sqlite3';
 import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
-import { addToAgg, type AggDelta } from '../usage-agg.js';
+import { UsageAggregator } from '../usage-agg.js';
 import { fromRequestLogRow, requestLogDoc, type RequestLogRow } from './request-log-doc.js';
 import type { UsageRepo } from '../types.js';
 
@@ -20,13 +20,13 @@ export function sqliteUsage(db: Db): UsageRepo {
   const log = db.prepare('INSERT OR IGNORE INTO request_log (request_id, ts, key_id, doc) VALUES (?, ?, ?, ?)');
   const record = db.transaction((events: readonly UsageEvent[]) => {
     // Aggregates of the batch are merged first, so each (bucket, key, account, model) row is written once.
-    const agg = new Map<string, AggDelta>();
+    const agg = new UsageAggregator();
     for (const e of events) {
       // The log insert is the idempotency guard: a replayed request id changes nothing.
       if (log.run(e.requestId, e.ts, e.keyId, requestLogDoc(e)).changes === 0) continue;
-      for (const g of ['hour', 'day', 'month'] as const) addToAgg(agg, g, e);
+      agg.add(e);
     }
-    for (const d of agg.values()) {
+    for (const d of agg.rows.values()) {
       upsert.run(
         d.g,
         d.bucket,

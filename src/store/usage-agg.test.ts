@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { GRANULARITIES, type UsageEvent } from '../core/usage-event.js';
+import { UsageAggregator } from './usage-agg.js';
+
+const event = (keyId: string, accountId: string | null, model: string, hour: string, n: number, status: number): UsageEvent => ({
+  requestId: `req-${n}`,
+  ts: n,
+  keyId,
+  accountId,
+  model,
+  endpoint: '/v1/messages',
+  stream: false,
+  status,
+  durationMs: 1,
+  usage: { input: n, output: 2 * n, cacheWrite5m: 3, cacheWrite1h: 4, cacheRead: 5 },
+  costNanos: 10 * n,
+  partial: false,
+  errorCode: null,
+  // Fresh label objects each time, as events recorded in different hours (or read back) have.
+  buckets: { hour: `2026-12-07T${hour}`, day: hour === '23' ? '2026-12-08' : '2026-12-07', month: '2026-12' },
+});
+
+/** What the rows must hold: each event added to its three rows, summed without any shortcut. */
+function expected(events: UsageEvent[]): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const e of events) {
+    for (const g of GRANULARITIES) {
+      const id = [g, e.buckets[g], e.keyId, e.accountId ?? '', e.model].join('|');
+      const r = (out.get(id) ?? {
+        g,
+        bucket: e.buckets[g],
+        keyId: e.keyId,
+        accountId: e.accountId ?? '',
+        model: e.model,
+        requests: 0,
+        errors: 0,
+        input: 0,
+        output: 0,
+        cacheWrite5m: 0,
+        cacheWrite1h: 0,
+        cacheRead: 0,
+        costNanos: 0,
+      }) as Record<string, number | string>;
+      r.requests = (r.requests as number) + 1;
+      r.errors = (r.errors as number) + (e.status >= 400 ? 1 : 0);
+      r.input = (r.input as number) + e.usage.input;
+      r.output = (r.output as number) + e.usage.output;
+      r.cacheWrite5m = (r.cacheWrite5m as number) + e.usage.cacheWrite5m;
+      r.cacheWrite1h = (r.cacheWrite1h as number) + e.usage.cacheWrite1h;
+      r.cacheRead = (r.cacheRead as number) + e.usage.cacheRead;
+      r.costNanos = (r.costNanos as number) + e.costNanos;
+      out.set(id, r);
+    }
+  }
+  return out;
+}
+
+test('usage aggregates: any sequence of events (runs of one key, account, model and hour, and changes) sums into one row per id', () => {
+  const ev = fc.record({
+    key: fc.constantFrom('k1', 'k2'),
+    account: fc.constantFrom('a1', 'a2', null),
+    model: fc.constantFrom('m1', 'm2'),
+    hour: fc.constantFrom('10', '11', '23'),
+    status: fc.constantFrom(200, 200, 529),
+  });
+  fc.assert(
+    fc.property(fc.array(ev, { maxLength: 40 }), (specs) => {
+      const events = specs.map((s, i) => event(s.key, s.account, s.model, s.hour, i + 1, s.status));
+      const agg = new UsageAggregator();
+      for (const e of events) agg.add(e);
+      const got = [...agg.rows.values()].map((r) => ({ ...r }));
+      const want = [...expected(events).values()];
+      const order = (r: Record<string, unknown>) => [r.g, r.bucket, r.keyId, r.accountId, r.model].join('|');
+      assert.deepEqual(
+        got.sort((a, b) => order(a).localeCompare(order(b))),
+        want.sort((a, b) => order(a).localeCompare(order(b))),
+      );
+    }),
+    { numRuns: 300 },
+  );
+});
