@@ -26,8 +26,9 @@ function computeLabels(ts: number, offsetHours: number): BucketLabels {
   return { month, day, hour: `${day}T${pad(d.getUTCHours())}` };
 }
 
+/** One label; through the memo too (key admission asks for the day's twice per request). */
 export function bucketLabel(ts: number, granularity: Granularity, offsetHours: number): string {
-  return computeLabels(ts, offsetHours)[granularity];
+  return bucketLabels(ts, offsetHours)[granularity];
 }
 
 /** Epoch ms at which a bucket starts (inverse of bucketLabel). */
