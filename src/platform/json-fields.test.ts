@@ -37,6 +37,24 @@ test('every field of any JSON object is found where JSON.parse puts it', () => {
   );
 });
 
+test('a field reads as JSON.parse reads it: plain and escaped strings, multi-byte text, literals; a raw control character is a 400', () => {
+  const values = ['claude-sonnet-5', '', 'a\\b', 'line\nbreak', 'tab\there', 'quote"d', 'é中文😀', 'x'.repeat(300), true, false, null, 0, -1.5e3];
+  const text = `{${values.map((v, i) => `"f${i}":${JSON.stringify(v)}`).join(',')},"u":"\\u00e9\\ud83d\\ude00"}`;
+  const f = JsonFields.scan(Buffer.from(text))!;
+  values.forEach((v, i) => assert.deepEqual(f.get(`f${i}`), v, `f${i}`));
+  assert.equal(f.get('u'), 'é😀');
+  // Invalid UTF-8 decodes as JSON.parse of the decoded text would have it (U+FFFD).
+  const bad = Buffer.concat([Buffer.from('{"m":"a'), Buffer.from([0xff]), Buffer.from('b"}')]);
+  assert.equal(JsonFields.scan(bad)!.get('m'), JSON.parse(bad.toString('utf8')).m);
+  // The scan leaves string contents to JSON.parse, which refuses a raw control character.
+  const raw = JsonFields.scan(Buffer.from('{"model":"a\u0001b","stream":true}'))!;
+  assert.equal(raw.get('stream'), true);
+  assert.throws(
+    () => raw.get('model'),
+    (e: Error & { code?: string }) => e.code === 'BAD_JSON',
+  );
+});
+
 test("a view shows the body's fields and nothing of the reader behind it", () => {
   const body = { model: 'm', raw: 1, ranges: [2], parsed: { p: 3 }, get: 'g' };
   const view = JsonFields.scan(Buffer.from(JSON.stringify(body)))!.view();
