@@ -41,61 +41,45 @@ export interface RequestLogRow {
   doc: string;
 }
 
+/** The array's element types, in `encode`'s order. */
+type Doc = [
+  string | null,
+  string,
+  string,
+  boolean,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  boolean,
+  string | null,
+  string,
+  string,
+  string,
+];
+
 export function fromRequestLogRow(row: RequestLogRow): UsageEvent {
   const d = JSON.parse(row.doc) as unknown;
   if (!Array.isArray(d)) return d as UsageEvent; // the object form of older rows
-  type Row = [
-    string | null,
-    string,
-    string,
-    boolean,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    boolean,
-    string | null,
-    string,
-    string,
-    string,
-  ];
-  const [
-    accountId,
-    model,
-    endpoint,
-    stream,
-    status,
-    durationMs,
-    input,
-    output,
-    cacheWrite5m,
-    cacheWrite1h,
-    cacheRead,
-    costNanos,
-    partial,
-    errorCode,
-    hour,
-    day,
-    month,
-  ] = d as Row;
+  const v = d as Doc;
   return {
     requestId: row.request_id,
     ts: row.ts,
     keyId: row.key_id,
-    accountId,
-    model,
-    endpoint,
-    stream,
-    status,
-    durationMs,
-    usage: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
-    costNanos,
-    partial,
-    errorCode,
-    buckets: { hour, day, month },
+    accountId: v[0],
+    model: v[1],
+    endpoint: v[2],
+    stream: v[3],
+    status: v[4],
+    durationMs: v[5],
+    usage: { input: v[6], output: v[7], cacheWrite5m: v[8], cacheWrite1h: v[9], cacheRead: v[10] },
+    costNanos: v[11],
+    partial: v[12],
+    errorCode: v[13],
+    buckets: { hour: v[14], day: v[15], month: v[16] },
   };
 }
