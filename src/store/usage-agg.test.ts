@@ -26,31 +26,12 @@ const event = (keyId: string, accountId: string | null, model: string, hour: str
 function expected(events: UsageEvent[]): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   for (const e of events) {
+    const adds: Record<string, number> = { requests: 1, errors: e.status >= 400 ? 1 : 0, ...e.usage, costNanos: e.costNanos };
     for (const g of GRANULARITIES) {
-      const id = [g, e.buckets[g], e.keyId, e.accountId ?? '', e.model].join('|');
-      const r = (out.get(id) ?? {
-        g,
-        bucket: e.buckets[g],
-        keyId: e.keyId,
-        accountId: e.accountId ?? '',
-        model: e.model,
-        requests: 0,
-        errors: 0,
-        input: 0,
-        output: 0,
-        cacheWrite5m: 0,
-        cacheWrite1h: 0,
-        cacheRead: 0,
-        costNanos: 0,
-      }) as Record<string, number | string>;
-      r.requests = (r.requests as number) + 1;
-      r.errors = (r.errors as number) + (e.status >= 400 ? 1 : 0);
-      r.input = (r.input as number) + e.usage.input;
-      r.output = (r.output as number) + e.usage.output;
-      r.cacheWrite5m = (r.cacheWrite5m as number) + e.usage.cacheWrite5m;
-      r.cacheWrite1h = (r.cacheWrite1h as number) + e.usage.cacheWrite1h;
-      r.cacheRead = (r.cacheRead as number) + e.usage.cacheRead;
-      r.costNanos = (r.costNanos as number) + e.costNanos;
+      const dims = { g, bucket: e.buckets[g], keyId: e.keyId, accountId: e.accountId ?? '', model: e.model };
+      const id = Object.values(dims).join('|');
+      const r = out.get(id) ?? { ...dims, ...Object.fromEntries(Object.keys(adds).map((k) => [k, 0])) };
+      for (const [k, n] of Object.entries(adds)) r[k] = (r[k] as number) + n;
       out.set(id, r);
     }
   }
