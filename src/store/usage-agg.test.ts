@@ -19,7 +19,7 @@ const event = (keyId: string, accountId: string | null, model: string, hour: str
   partial: false,
   errorCode: null,
   // Fresh label objects each time, as events recorded in different hours (or read back) have.
-  buckets: { hour: `2026-12-07T${hour}`, day: hour === '23' ? '2026-12-08' : '2026-12-07', month: '2026-12' },
+  buckets: { hour: `2026-12-${hour}`, day: `2026-12-${hour.slice(0, 2)}`, month: '2026-12' },
 });
 
 /** What the rows must hold: each event added to its three rows, summed without any shortcut. */
@@ -43,7 +43,7 @@ test('usage aggregates: any sequence of events (runs of one key, account, model 
     key: fc.constantFrom('k1', 'k2'),
     account: fc.constantFrom('a1', 'a2', null),
     model: fc.constantFrom('m1', 'm2'),
-    hour: fc.constantFrom('10', '11', '23'),
+    hour: fc.constantFrom('07T10', '07T11', '08T10'),
     status: fc.constantFrom(200, 200, 529),
   });
   fc.assert(

@@ -32,7 +32,7 @@ test('request log doc: every field comes back, nulls and strings needing escapes
     assert.ok(!doc.includes(e.requestId) && !doc.includes(e.keyId) && !doc.includes(String(e.ts)), doc);
     assert.deepEqual(fromRequestLogRow({ request_id: e.requestId, ts: e.ts, key_id: e.keyId, doc }), e);
   }
-  // The point of the form: a third of the object form's bytes.
+  // The point of the form: fewer than half the object form's bytes.
   assert.ok(requestLogDoc(event()).length * 2 < JSON.stringify(event()).length);
 });
 
