@@ -108,7 +108,8 @@ export class KeyGate {
     const now = this.clock.now();
     const tz = this.opts.timezoneOffsetHours;
     const weeklyLabel = periodLabels(l, req.model, now, tz).weekly;
-    const leaseId = newId();
+    // A lease id only where a lease is taken (randomUUID per request is measurable).
+    const leaseId = l.concurrencyLimit > 0 ? newId() : '';
     const planAt = (at: number): AdmitPlan | null => {
       const plan = admissionPlan(l, { model: req.model, now: at, offsetHours: tz, leaseId, leaseTtlMs: this.leaseTtlMs });
       if (plan && req.countOnly) {

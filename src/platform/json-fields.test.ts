@@ -38,7 +38,24 @@ test('every field of any JSON object is found where JSON.parse puts it', () => {
 });
 
 test('a field reads as JSON.parse reads it: plain and escaped strings, multi-byte text, literals; a raw control character is a 400', () => {
-  const values = ['claude-sonnet-5', '', 'a\\b', 'line\nbreak', 'tab\there', 'quote"d', 'é中文😀', 'x'.repeat(300), true, false, null, 0, -1.5e3];
+  const values = [
+    'claude-sonnet-5',
+    '',
+    'a\\b',
+    'line\nbreak',
+    'tab\there',
+    'quote"d',
+    'é中文😀',
+    'x'.repeat(300),
+    'y'.repeat(256),
+    'z'.repeat(257),
+    'del\u007f',
+    true,
+    false,
+    null,
+    0,
+    -1.5e3,
+  ];
   const text = `{${values.map((v, i) => `"f${i}":${JSON.stringify(v)}`).join(',')},"u":"\\u00e9\\ud83d\\ude00"}`;
   const f = JsonFields.scan(Buffer.from(text))!;
   values.forEach((v, i) => assert.deepEqual(f.get(`f${i}`), v, `f${i}`));
@@ -46,6 +63,8 @@ test('a field reads as JSON.parse reads it: plain and escaped strings, multi-byt
   // Invalid UTF-8 decodes as JSON.parse of the decoded text would have it (U+FFFD).
   const bad = Buffer.concat([Buffer.from('{"m":"a'), Buffer.from([0xff]), Buffer.from('b"}')]);
   assert.equal(JsonFields.scan(bad)!.get('m'), JSON.parse(bad.toString('utf8')).m);
+  const cut = Buffer.concat([Buffer.from('{"m":"a'), Buffer.from([0xe4, 0xb8]), Buffer.from('"}')]);
+  assert.equal(JsonFields.scan(cut)!.get('m'), JSON.parse(cut.toString('utf8')).m);
   // The scan leaves string contents to JSON.parse, which refuses a raw control character.
   const raw = JsonFields.scan(Buffer.from('{"model":"a\u0001b","stream":true}'))!;
   assert.equal(raw.get('stream'), true);
@@ -206,4 +225,11 @@ test('tryParseJson: the value, or undefined for text that is not JSON', () => {
   assert.equal(tryParseJson('null'), null);
   assert.equal(tryParseJson(''), undefined);
   assert.equal(tryParseJson('{"a":'), undefined);
+});
+
+test('keys the scan knows by name and keys that only look like them are told apart', () => {
+  const body = { model: 1, modem: 2, mode: 3, models: 4, stream: 5, stream_x: 6, n: 7, m: 8, méta: 9, tools: 10, toolz: 11 };
+  const f = JsonFields.scan(Buffer.from(JSON.stringify(body)))!;
+  for (const [k, v] of Object.entries(body)) assert.equal(f.get(k), v, k);
+  assert.deepEqual(f.keys(), Object.keys(body));
 });

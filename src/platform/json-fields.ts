@@ -176,6 +176,37 @@ function skipTools(b: Buffer, start: number): number {
   return end;
 }
 
+/**
+ * Top-level keys of the request bodies the relay routes (Anthropic, OpenAI chat and Responses, Gemini), as strings
+ * made once. A key read from the bytes as a new string would be hashed again when the scan stores it and compared
+ * character by character when a field is looked up; one of these is neither.
+ */
+const KNOWN_KEYS = new Map<number, { bytes: Buffer; name: string }[]>();
+const KNOWN_KEY_NAMES =
+  'model messages system tools tool_choice metadata max_tokens stream temperature top_p top_k thinking ' +
+  'stop_sequences context_management service_tier input instructions store reasoning include ' +
+  'prompt_cache_key parallel_tool_calls text stream_options max_completion_tokens reasoning_effort ' +
+  'response_format user n stop seed contents generationConfig safetySettings ' +
+  'systemInstruction toolConfig cachedContent request project user_prompt_id';
+for (const name of KNOWN_KEY_NAMES.split(' ')) {
+  const bytes = Buffer.from(name);
+  const list = KNOWN_KEYS.get(bytes.length) ?? [];
+  list.push({ bytes, name });
+  KNOWN_KEYS.set(bytes.length, list);
+}
+
+/** The key whose bytes (without quotes or escapes) are `b[start..end)`: a known one's string, else a new one. */
+function keyAt(b: Buffer, start: number, end: number): string {
+  const known = KNOWN_KEYS.get(end - start);
+  if (known) {
+    next: for (const k of known) {
+      for (let j = 0; j < k.bytes.length; j++) if (b[start + j] !== k.bytes[j]) continue next;
+      return k.name;
+    }
+  }
+  return b.toString('utf8', start, end);
+}
+
 /** Byte ranges of the top-level values of an object body, by key (the last one wins, as with JSON.parse); null when malformed. */
 export function scanObject(b: Buffer): Map<string, [number, number]> | null {
   const fields = new Map<string, [number, number]>();
@@ -189,7 +220,7 @@ export function scanObject(b: Buffer): Map<string, [number, number]> | null {
     if (keyEnd === -1) return null;
     let escaped = false;
     for (let k = i + 1; k < keyEnd - 1 && !escaped; k++) escaped = b[k] === BACKSLASH;
-    const key = escaped ? (JSON.parse(b.toString('utf8', i, keyEnd)) as string) : b.toString('utf8', i + 1, keyEnd - 1);
+    const key = escaped ? (JSON.parse(b.toString('utf8', i, keyEnd)) as string) : keyAt(b, i + 1, keyEnd - 1);
     i = skipWs(b, keyEnd);
     if (b[i] !== C.Colon) return null;
     const start = skipWs(b, i + 1);
@@ -231,6 +262,30 @@ function parseOrRefuse(text: string): unknown {
   } catch (e) {
     throw new RelayError('BAD_JSON', `Request body is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+const NOT_PLAIN = Symbol('not plain');
+
+/** Strings up to this many bytes are read without JSON.parse when they hold no escape (a model name, an id). */
+const PLAIN_STRING_MAX = 256;
+
+/**
+ * The value of a scanned scalar that needs no parser: `true`, `false`, `null`, or a short string without escapes or
+ * control characters (JSON.parse of such a string is its bytes as UTF-8, and its set-up costs more than the read).
+ * NOT_PLAIN for anything else, which JSON.parse reads (and refuses, if it must).
+ */
+function scalarAt(b: Buffer, start: number, end: number): unknown {
+  const c = b[start];
+  if (c === QUOTE) {
+    if (end - start > PLAIN_STRING_MAX + 2) return NOT_PLAIN;
+    for (let k = start + 1; k < end - 1; k++) if (b[k] === BACKSLASH || b[k] < 0x20) return NOT_PLAIN;
+    return b.toString('utf8', start + 1, end - 1);
+  }
+  const n = end - start;
+  if (n === 4 && c === 0x74) return true; // the scan checked the literal's letters
+  if (n === 5 && c === 0x66) return false;
+  if (n === 4 && c === 0x6e) return null;
+  return NOT_PLAIN;
 }
 
 /**
@@ -284,7 +339,8 @@ export class JsonFields {
     if (this.parsed.has(name)) return this.parsed.get(name);
     const r = this.ranges!.get(name);
     if (!r) return undefined;
-    const v = parseOrRefuse(this.raw.toString('utf8', r[0], r[1]));
+    let v = scalarAt(this.raw, r[0], r[1]);
+    if (v === NOT_PLAIN) v = parseOrRefuse(this.raw.toString('utf8', r[0], r[1]));
     if (r[1] - r[0] <= KEEP_PARSED_MAX) this.parsed.set(name, v);
     return v;
   }

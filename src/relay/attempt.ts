@@ -59,7 +59,6 @@ function readBounded(body: UpstreamExchange): Promise<Buffer> {
 
 /** Takes a slot of an account with a concurrency cap (a store lease, so the cap holds across instances). */
 async function accountSlot(deps: RelayDeps, entry: PoolAccount): Promise<(() => void) | null> {
-  if (entry.maxConcurrency <= 0) return () => {};
   const leaseId = newId();
   const taken = await deps.slots.acquire(entry.id, { leaseId, limit: entry.maxConcurrency, ttlMs: ACCOUNT_LEASE_MS, now: deps.clock.now() });
   if (!taken) return null;
@@ -69,7 +68,12 @@ async function accountSlot(deps: RelayDeps, entry: PoolAccount): Promise<(() => 
 /** Longest a crashed instance can hold an account slot. */
 const ACCOUNT_LEASE_MS = 15 * 60_000;
 
-export async function attempt(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
+export function attempt(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
+  // An account without a cap has no slot to take or give back: two async frames fewer per request.
+  return entry.maxConcurrency > 0 ? attemptInSlot(deps, job, entry, client) : attemptOn(deps, job, entry, client);
+}
+
+async function attemptInSlot(deps: RelayDeps, job: RelayJob, entry: PoolAccount, client: ClientState): Promise<AttemptResult> {
   const releaseSlot = await accountSlot(deps, entry);
   if (!releaseSlot) return { kind: 'busy' };
   try {

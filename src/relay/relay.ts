@@ -101,7 +101,9 @@ export async function relay(deps: RelayDeps, job: RelayJob): Promise<void> {
 async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Promise<void> {
   const now = deps.clock.now();
   const family = modelFamily(job.model);
-  const sticky = job.conversation ? await deps.sticky.get(job.key.id, job.conversation) : null;
+  // A binding memory knows is read without an await (most turns of a busy conversation).
+  const known = job.conversation ? deps.sticky.known(job.key.id, job.conversation) : null;
+  const sticky = known === undefined ? await deps.sticky.get(job.key.id, job.conversation!) : known;
   const sel = selectAccounts({
     accounts: deps.pool.serving(job.op),
     model: job.model,

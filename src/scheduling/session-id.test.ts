@@ -14,7 +14,11 @@ const userIdCases: { name: string; in: unknown; out: string | null }[] = [
   { name: 'JSON without session', in: '{"device_id":"x"}', out: null },
   { name: 'not a string', in: 42, out: null },
 ];
-for (const c of userIdCases) test(`sessionFromUserId: ${c.name}`, () => assert.equal(sessionFromUserId(c.in), c.out));
+for (const c of userIdCases)
+  test(`sessionFromUserId: ${c.name} (again from the memo of recent ids)`, () => {
+    assert.equal(sessionFromUserId(c.in), c.out);
+    assert.equal(sessionFromUserId(c.in), c.out);
+  });
 
 test('conversationId: both user_id formats and the header give the same id for the same session', () => {
   const a = conversationId({ metadata: { user_id: JSON.stringify({ device_id: DEVICE, account_uuid: '', session_id: SESSION }) } }, {});

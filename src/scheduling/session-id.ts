@@ -6,17 +6,29 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 const LEGACY_USER_ID = /^user_[a-fA-F0-9]{64}_account_.*?_session_([a-f0-9-]+)$/;
 
+/** Sessions of the JSON-form user ids seen lately: a client sends the same one with every turn of a conversation. */
+const jsonUserIds = new Map<string, string | null>();
+const JSON_USER_IDS_KEPT = 4096;
+
+function sessionFromJsonUserId(userId: string): string | null {
+  let session = jsonUserIds.get(userId);
+  if (session !== undefined) return session;
+  try {
+    const v = JSON.parse(userId) as { session_id?: unknown };
+    session = typeof v?.session_id === 'string' && v.session_id ? v.session_id : null;
+  } catch {
+    session = null;
+  }
+  // Bounded whatever clients send: cleared when full (a miss costs one parse).
+  if (jsonUserIds.size >= JSON_USER_IDS_KEPT) jsonUserIds.clear();
+  if (userId.length <= 1024) jsonUserIds.set(userId, session);
+  return session;
+}
+
 /** The session id inside Claude Code's `metadata.user_id`, in either format; null otherwise. */
 export function sessionFromUserId(userId: unknown): string | null {
   if (typeof userId !== 'string' || userId === '') return null;
-  if (userId.startsWith('{')) {
-    try {
-      const v = JSON.parse(userId) as { session_id?: unknown };
-      return typeof v.session_id === 'string' && v.session_id ? v.session_id : null;
-    } catch {
-      return null;
-    }
-  }
+  if (userId.startsWith('{')) return sessionFromJsonUserId(userId);
   return LEGACY_USER_ID.exec(userId)?.[1] ?? null;
 }
 
