@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { UsageRecorder } from '../accounting/recorder.js';
 import type { Clock } from '../core/clock.js';
 import { isRelayError, RelayError } from '../core/errors.js';
-import type { Logger } from '../platform/logger.js';
+import { logRelayed, type Logger } from '../platform/logger.js';
 import { isRetryable } from '../scheduling/failure.js';
 import { modelFamily } from '../scheduling/health-policy.js';
 import { needsAdmission } from '../core/api-key.js';
@@ -217,7 +217,8 @@ function finish(deps: RelayDeps, job: RelayJob, out: Outcome): void {
     };
     for (const o of deps.observers) o(outcome);
   }
-  deps.log.info(
+  logRelayed(
+    deps.log,
     {
       requestId: job.requestId,
       keyId: job.key.id,
