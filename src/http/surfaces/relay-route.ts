@@ -56,7 +56,11 @@ const MODEL_NAME = /^[\x21-\x7e]+$/;
 
 /** The request's model, checked at the edge: it becomes part of usage records, logs and store fields. */
 export function modelOf(json: Record<string, unknown>, field = 'model'): string {
-  const m = json[field];
+  return modelName(json[field], field);
+}
+
+/** A model name as `modelOf` checks it, from the field's value. */
+export function modelName(m: unknown, field = 'model'): string {
   if (typeof m !== 'string' || m === '') throw new RelayError('BAD_REQUEST', `${field}: a model name is required`);
   if (m.length > MAX_MODEL_NAME) throw new RelayError('BAD_REQUEST', `${field}: a model name has at most ${MAX_MODEL_NAME} characters`);
   if (!MODEL_NAME.test(m)) throw new RelayError('BAD_REQUEST', `${field}: a model name is printable ASCII without spaces`);

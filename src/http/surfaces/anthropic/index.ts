@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RelayError } from '../../../core/errors.js';
 import type { RelayDeps } from '../../../relay/relay.js';
 import { OPS, type Operation } from '../../../providers/types.js';
-import { authenticateFirst, forwardedQuery, modelOf, presentedKey, runRelay } from '../relay-route.js';
+import { authenticateFirst, forwardedQuery, modelName, presentedKey, runRelay } from '../relay-route.js';
 import type { ApiKeyService } from '../../../keys/api-keys.js';
 import type { Clock } from '../../../core/clock.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -51,7 +51,8 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     const startedAt = deps.clock.now();
     const fields = readJsonFields(request.body);
     const json = fields.view();
-    const model = modelOf(json);
+    // The fields read here come from the reader itself (a read through the view is a proxy trap).
+    const model = modelName(fields.get('model'));
     return runRelay(deps, request, reply, startedAt, {
       service: 'claude',
       counted: record,
@@ -63,7 +64,7 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
       object: () => fields.object(),
       model,
       conversation: record ? conversationId(json, request.headers) : null,
-      stream: json.stream === true,
+      stream: fields.get('stream') === true,
       record,
       errors: anthropicErrors,
     });
