@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyUsage, type Usage } from '../core/usage.js';
-import { computeCost, LONG_CONTEXT_THRESHOLD } from './cost.js';
+import { computeCost, costNanosOf, LONG_CONTEXT_THRESHOLD } from './cost.js';
 import { loadPricing, type ModelPrice } from './pricing.js';
 
 const table = loadPricing();
@@ -105,6 +105,7 @@ for (const c of cases) {
     );
     assert.equal(cost.longContext, c.longContext);
     assert.ok(cost.lines.every((l) => Number.isInteger(l.costNanos)));
+    assert.equal(costNanosOf(usage(c.usage), price(c.model)), cost.costNanos, 'the sum alone, as the recorder prices');
   });
 }
 
@@ -157,5 +158,18 @@ test('every bundled price × large counts matches exact integer arithmetic', () 
         assert.equal(BigInt(line.costNanos), exact, `${model} ${line.tokenType} × ${n}`);
       }
     }
+  }
+});
+
+test('costNanosOf is computeCost’s sum for every bundled price, short and long prompts', () => {
+  const shapes = [
+    { input: 1 },
+    { output: 4_000_000_001, cacheRead: 7 },
+    { input: 150_000, cacheWrite5m: 60_000, cacheWrite1h: 3, output: 999 },
+    { input: 201_000, output: 5 },
+  ];
+  for (const model of table.models()) {
+    const p = table.lookup(model)!.price;
+    for (const u of shapes) assert.equal(costNanosOf(usage(u), p), computeCost(usage(u), p).costNanos, `${model} ${JSON.stringify(u)}`);
   }
 });

@@ -41,13 +41,27 @@ export function computeCost(usage: Usage, price: ModelPrice): Cost {
   return { costNanos: lines.reduce((sum, l) => sum + l.costNanos, 0), lines, longContext };
 }
 
-function costLine(tokenType: TokenType, tokens: number, perToken: number): CostLine {
-  // Prices are tiny floats (3.75e-6 USD/token); as an integer of nano-USD per MTok (3 750 000 000) they are exact.
-  const nanosPerMTok = Math.round(perToken * NANOS_PER_USD * MICRO);
+/** The price of one token as an integer of nano-USD per MTok: exact, where the price itself is a tiny float (3.75e-6). */
+const nanosPerMTokOf = (perToken: number): number => Math.round(perToken * NANOS_PER_USD * MICRO);
+
+/** `tokens` at `nanosPerMTok`, in nano-USD. */
+function lineNanos(tokens: number, nanosPerMTok: number): number {
   // tokens × nanosPerMTok / 1e6 can exceed 2^53, so split the price into whole nano-USD per token and the
   // remainder (< 1e6): both products stay exact integers and only the remainder's share is rounded (half up).
   const whole = Math.floor(nanosPerMTok / MICRO);
   const rest = nanosPerMTok - whole * MICRO;
-  const costNanos = tokens * whole + Math.round((tokens * rest) / MICRO);
-  return { tokenType, tokens, usdPerMTok: nanosPerMTok / NANOS_PER_USD, costNanos };
+  return tokens * whole + Math.round((tokens * rest) / MICRO);
+}
+
+function costLine(tokenType: TokenType, tokens: number, perToken: number): CostLine {
+  const nanosPerMTok = nanosPerMTokOf(perToken);
+  return { tokenType, tokens, usdPerMTok: nanosPerMTok / NANOS_PER_USD, costNanos: lineNanos(tokens, nanosPerMTok) };
+}
+
+/** `computeCost(usage, price).costNanos` without the lines (the relay prices every request it records). */
+export function costNanosOf(usage: Usage, price: ModelPrice): number {
+  const level: TokenPrices = price.above200k !== undefined && promptTokens(usage) > LONG_CONTEXT_THRESHOLD ? price.above200k : price;
+  let sum = 0;
+  for (const t of TOKEN_TYPES) sum += lineNanos(usage[t], nanosPerMTokOf(level[t]));
+  return sum;
 }

@@ -6,7 +6,7 @@ import { emptyUsage, totalTokens, type Usage } from '../core/usage.js';
 import type { UsageEvent } from '../core/usage-event.js';
 import type { Logger } from '../platform/logger.js';
 import type { SettleItem, Store } from '../store/types.js';
-import { computeCost } from './cost.js';
+import { costNanosOf } from './cost.js';
 import { recordedModelName } from './model-names.js';
 import type { PricingTable } from './pricing.js';
 
@@ -68,7 +68,7 @@ export class UsageRecorder {
     let costNanos = 0;
     if (r.usage) {
       const match = this.pricing.lookup(model);
-      if (match) costNanos = computeCost(usage, match.price).costNanos;
+      if (match) costNanos = costNanosOf(usage, match.price);
       else if (!this.unpriced.has(model)) {
         // Warned once per name; the set is bounded (clients choose the names).
         if (this.unpriced.size >= MAX_UNPRICED_REMEMBERED) this.unpriced.clear();

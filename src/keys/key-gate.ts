@@ -5,7 +5,7 @@
 // request ends (or at once when a later check refuses); long requests renew the lease. Keys with the wait queue
 // on (wait-queue.ts) wait for a slot at their concurrency limit instead of an immediate 429.
 import { admissionPlan, clientAllowed, modelAllowed, periodLabels, refusal, serviceAllowed } from '../accounting/limits.js';
-import type { ApiKey, ClientId, Service } from '../core/api-key.js';
+import { needsAdmission, type ApiKey, type ClientId, type Service } from '../core/api-key.js';
 import type { Clock } from '../core/clock.js';
 import { RelayError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -105,6 +105,8 @@ export class KeyGate {
   /** The atomic part: concurrency, rate window, cost and token caps (no store call when the key has none). */
   private async admitCounted(key: ApiKey, req: AdmissionRequest, mayWait: boolean): Promise<Admission> {
     const l = key.limits;
+    // A key without any counted limit has nothing to check, count or hold (no plan, labels or lease id to build).
+    if (!needsAdmission(l)) return NOTHING_HELD;
     const now = this.clock.now();
     const tz = this.opts.timezoneOffsetHours;
     const weeklyLabel = periodLabels(l, req.model, now, tz).weekly;
