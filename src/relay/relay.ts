@@ -120,7 +120,7 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
   if (!entry) throw noCandidateError(sel, now);
 
   const client: ClientState = { gone: false };
-  const refreshed = new Set<string>();
+  let refreshed: Set<string> | null = null; // made on the first rejected credential
   let busy = 0;
   let last: Extract<AttemptResult, { kind: 'failed' }> | null = null;
   const maxAttempts = deps.maxAttempts();
@@ -152,8 +152,8 @@ async function tryCandidates(deps: RelayDeps, job: RelayJob, out: Outcome): Prom
       return;
     }
     // A rejected credential that can be refreshed gets one refresh and one more try on the same account.
-    if (r.cls.kind === 'unauthorized' && entry.adapter.refresh && !refreshed.has(entry.id)) {
-      refreshed.add(entry.id);
+    if (r.cls.kind === 'unauthorized' && entry.adapter.refresh && !refreshed?.has(entry.id)) {
+      (refreshed ??= new Set()).add(entry.id);
       if ((await deps.credentials.refreshAfterUnauthorized(entry)) !== null) continue;
     }
     last = r;
