@@ -141,7 +141,7 @@ export function logRelayed(log: Logger, line: RelayedLine, msg: string): void {
     return;
   }
   const l = log as Internals;
-  const level = (l[S.lsCacheSym] as Record<number, string>)[30];
+  const level = (l[S.lsCacheSym] as Record<number, string>)[log.levels.values.info];
   const time = (l[S.timeSym] as () => string)();
   const account = accountId === undefined ? '' : `,"accountId":"${accountId}"`;
   const text =
