@@ -6,24 +6,32 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 const LEGACY_USER_ID = /^user_[a-fA-F0-9]{64}_account_.*?_session_([a-f0-9-]+)$/;
 
-/** Sessions of the JSON-form user ids seen lately: a client sends the same one with every turn of a conversation. */
-const jsonUserIds = new Map<string, string | null>();
-const JSON_USER_IDS_KEPT = 4096;
+/**
+ * `compute` memoised for the strings a client sends again with every turn of a conversation. Bounded whatever clients
+ * send: cleared when full (a miss costs one computation), and keys longer than `longestKept` are not kept.
+ */
+function memoised<V>(kept: number, longestKept: number, compute: (key: string) => V): (key: string) => V {
+  const memo = new Map<string, V>();
+  return (key) => {
+    let v = memo.get(key);
+    if (v === undefined) {
+      v = compute(key);
+      if (memo.size >= kept) memo.clear();
+      if (key.length <= longestKept) memo.set(key, v);
+    }
+    return v;
+  };
+}
 
-function sessionFromJsonUserId(userId: string): string | null {
-  let session = jsonUserIds.get(userId);
-  if (session !== undefined) return session;
+/** The session of a JSON-form user id (parsed once per distinct id). */
+const sessionFromJsonUserId = memoised(4096, 1024, (userId): string | null => {
   try {
     const v = JSON.parse(userId) as { session_id?: unknown };
-    session = typeof v?.session_id === 'string' && v.session_id ? v.session_id : null;
+    return typeof v?.session_id === 'string' && v.session_id ? v.session_id : null;
   } catch {
-    session = null;
+    return null;
   }
-  // Bounded whatever clients send: cleared when full (a miss costs one parse).
-  if (jsonUserIds.size >= JSON_USER_IDS_KEPT) jsonUserIds.clear();
-  if (userId.length <= 1024) jsonUserIds.set(userId, session);
-  return session;
-}
+});
 
 /** The session id inside Claude Code's `metadata.user_id`, in either format; null otherwise. */
 export function sessionFromUserId(userId: unknown): string | null {
@@ -56,19 +64,7 @@ export function shortHash(text: string): string {
 }
 
 /** Hashed explicit session ids: a client sends the same one on every request of a conversation. */
-const explicitIds = new Map<string, string>();
-const EXPLICIT_IDS_KEPT = 4096;
-
-function explicitId(session: string): string {
-  let id = explicitIds.get(session);
-  if (id === undefined) {
-    id = 's:' + shortHash(session);
-    // Bounded whatever clients send: cleared when full (a miss costs one hash).
-    if (explicitIds.size >= EXPLICIT_IDS_KEPT) explicitIds.clear();
-    if (session.length <= 256) explicitIds.set(session, id);
-  }
-  return id;
-}
+const explicitId = memoised(4096, 256, (session) => 's:' + shortHash(session));
 
 const SAMPLE = 1024;
 function sample(s: string): string {
