@@ -1,11 +1,12 @@
 // The dispatcher pool: one undici dispatcher per distinct proxy URL, created on first use and kept (each keeps
 // its own keep-alive connections), plus the direct agent. Every upstream call, relay or token refresh, takes
 // its dispatcher from here so they share connections and timeouts.
-import { Agent, buildConnector, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { httpProxyAgent } from './http-proxy.js';
 import { guardConnector, guardedLookup, isMetadataHost } from './metadata-guard.js';
 import { ProxyError } from './proxy-errors.js';
 import { socksConnector } from './socks-connector.js';
+import { Agent, buildConnector, fetch as undiciFetch } from './undici-parts.js';
 
 export interface DispatcherPoolOptions {
   /** Time allowed for the response head, and between two body chunks. */

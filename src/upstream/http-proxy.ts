@@ -1,8 +1,9 @@
 // HTTP(S) proxies: an undici ProxyAgent that tunnels every target with CONNECT (http:// targets too, one tunnel
 // per pooled connection), with the tunnel's failures raised as ProxyError.
-import { Pool, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool as PoolTypes } from 'undici';
 import { guardedLookup } from './metadata-guard.js';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
+import { Pool, ProxyAgent } from './undici-parts.js';
 
 export interface HttpProxyOptions {
   keepAliveTimeout: number;
@@ -41,7 +42,7 @@ export function httpProxyAgent(proxyUrl: URL, opts: HttpProxyOptions): ProxyAgen
 class TunnelPool extends Pool {
   readonly #proxyUrl: URL;
 
-  constructor(origin: URL, opts: Pool.Options, proxyUrl: URL) {
+  constructor(origin: URL, opts: PoolTypes.Options, proxyUrl: URL) {
     super(origin, opts);
     this.#proxyUrl = proxyUrl;
   }

@@ -4,10 +4,11 @@
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { SocksProxy } from 'socks';
-import { buildConnector } from 'undici';
 import { monotonicNow } from '../core/clock.js';
 import { guardedLookup, isMetadataAddress, isMetadataHost, metadataRefused } from './metadata-guard.js';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
+import type { buildConnector as Connectors } from 'undici';
+import { buildConnector } from './undici-parts.js';
 
 export interface SocksConnectorOptions {
   /** socks5h: the proxy resolves the target host name. socks5: it is resolved here and the proxy gets an IP. */
@@ -20,7 +21,7 @@ const noop = () => {};
 const unbracket = (host: string) => host.replace(/^\[(.*)\]$/, '$1');
 
 /** Builds the undici `connect` function for one SOCKS5 proxy URL (`socks5://` or `socks5h://`, optional userinfo). */
-export function socksConnector(proxyUrl: URL, opts: SocksConnectorOptions): buildConnector.connector {
+export function socksConnector(proxyUrl: URL, opts: SocksConnectorOptions): Connectors.connector {
   const tls = buildConnector({ timeout: opts.timeoutMs });
   const proxy: SocksProxy = {
     host: unbracket(proxyUrl.hostname),
