@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conversationId, sessionFromUserId } from './session-id.js';
+import { conversationId, shortHash, sessionFromUserId } from './session-id.js';
 
 const DEVICE = 'a'.repeat(64);
 const SESSION = '6f1c2a6e-1d1b-4a4e-9b1e-3c2d1e0f9a8b';
@@ -70,4 +70,16 @@ test('conversation ids stay what earlier versions computed (sticky bindings in t
     ],
     ['s:6938c4759df8f35c19eed62adcab2bc3', 'h:d8abde69d364bcca0e4693680f6e171f', 'h:4f0ea6fc5afd1bb2ff51c5d272197cea'],
   );
+});
+
+test('conversationId: content ids are the same from the memo and past its bound (300 conversations, twice)', () => {
+  const body = (i: number) => ({ system: `system ${i}`, messages: [{ role: 'user', content: 'go' }] });
+  const first = Array.from({ length: 300 }, (_, i) => conversationId(body(i), {}));
+  const again = Array.from({ length: 300 }, (_, i) => conversationId(body(i), {}));
+  assert.deepEqual(again, first);
+  assert.deepEqual(
+    first,
+    first.map((_, i) => 'h:' + shortHash(`system ${i}\u0000go`)),
+  );
+  assert.equal(new Set(first).size, 300);
 });
