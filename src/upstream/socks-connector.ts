@@ -4,10 +4,10 @@
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { SocksProxy } from 'socks';
+import type { buildConnector as Connectors } from 'undici';
 import { monotonicNow } from '../core/clock.js';
 import { guardedLookup, isMetadataAddress, isMetadataHost, metadataRefused } from './metadata-guard.js';
 import { ProxyError, type ProxyFailureKind } from './proxy-errors.js';
-import type { buildConnector as Connectors } from 'undici';
 import { buildConnector } from './undici-parts.js';
 
 export interface SocksConnectorOptions {

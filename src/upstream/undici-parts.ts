@@ -1,8 +1,8 @@
 // The parts of undici the relay runs on, loaded from their own files rather than from undici's index. The index loads
 // all of undici (fetch, WebSocket, EventSource, the cache and mock layers): ~4.7 MB of JavaScript heap against ~1.7 MB
-// for these, held for the life of the process (with 1000 open streams the relay's RSS went from 141–151 to 136–142 MB,
-// 5 runs each). `fetch`, used only for OAuth exchanges and token refreshes, is loaded on its first call. The same
-// files back the index, so these are undici's own classes (undici-parts.test.ts checks it).
+// for these, held for the life of the process (with 1000 open streams the relay's RSS went from 139–151 to 136–142 MB
+// in a probe; docs/performance.md). `fetch`, used only for OAuth exchanges and token refreshes, is loaded on its first
+// call. The same files back the index, so these are undici's own classes (undici-parts.test.ts checks it).
 import type * as U from 'undici';
 import api from 'undici/lib/api/index.js';
 import AgentImpl from 'undici/lib/dispatcher/agent.js';
