@@ -72,6 +72,13 @@ function sample(s: string): string {
 }
 
 /**
+ * Content hashes, memoised: every turn of a conversation sends the same system prompt and first message, and looking
+ * the (at most ~4 KB) text up costs less than its SHA-256 (~59k of the ~1.1 million instructions of an OpenAI chat
+ * request, bench/instructions.ts). At most 256 texts are kept (~1 MB).
+ */
+const contentId = memoised(256, 4 * SAMPLE + 64, (text) => 'h:' + shortHash(text));
+
+/**
  * A stable id for the conversation, or null when there is nothing to go on.
  * Returned ids are short hashes, safe as store keys.
  */
@@ -89,13 +96,6 @@ export function conversationId(body: Record<string, unknown>, headers: IncomingH
   // would cost more than the rest of the relay's work, and a conversation is told apart long before that.
   return contentId(`${sample(system)}\u0000${sample(first)}`);
 }
-
-/**
- * Content hashes, memoised: every turn of a conversation sends the same system prompt and first message, and looking
- * the (at most ~4 KB) text up costs less than its SHA-256 (~59k of the ~1.1 million instructions of an OpenAI chat
- * request, bench/instructions.ts). At most 256 texts are kept (~1 MB).
- */
-const contentId = memoised(256, 4 * SAMPLE + 64, (text) => 'h:' + shortHash(text));
 
 const CODEX_SESSION_HEADERS = ['session-id', 'session_id', 'x-session-id', 'thread-id', 'conversation_id'];
 
