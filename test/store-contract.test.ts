@@ -8,7 +8,7 @@ import type { Account } from '../src/core/account.js';
 import { DEFAULT_LIMITS, type ApiKey } from '../src/core/api-key.js';
 import { RelayError } from '../src/core/errors.js';
 import { bucketLabels } from '../src/core/time-buckets.js';
-import type { UsageEvent } from '../src/core/usage-event.js';
+import type { UsageEvent, UsageRow } from '../src/core/usage-event.js';
 import Database from 'better-sqlite3';
 import { openRedisStore } from '../src/store/redis/redis-store.js';
 import { MIGRATIONS } from '../src/store/sqlite/schema.js';
@@ -368,6 +368,49 @@ for (const backend of backends) {
       assert.equal(byModel['claude-sonnet-4-5'].costNanos, 2_000);
       assert.equal(byModel['claude-opus-4-8'].requests, 1);
       assert.equal((await store.usage.recentRequests(10, { keyId: key })).length, 3);
+    });
+
+    t('usage: a large batch (several keys, models, hours, replays, large sums) records what one-by-one recording does', async () => {
+      const base = `big-${seq}`;
+      const [oneByOne, batched] = [`${base}-single`, `${base}-batch`].map((prefix) =>
+        Array.from({ length: 450 }, (_, i) =>
+          makeEvent({
+            keyId: `${prefix}-${i % 2}`,
+            model: i % 3 === 0 ? 'claude-opus-4-8' : 'claude-sonnet-4-5',
+            accountId: i % 5 === 0 ? null : `acc-${i % 4}`,
+            ts: Date.UTC(2026, 10, 26, 3 + (i % 3), i % 60),
+            status: i % 7 === 0 ? 500 : 200,
+            usage: { input: 1_000 + i, output: i % 4 === 0 ? 0 : i, cacheWrite5m: 0, cacheWrite1h: i % 2, cacheRead: 2_000_000_000 },
+            // 450 × 10^13: sums beyond 2^32 and written without an exponent
+            costNanos: 10_000_000_000_000 + i,
+          }),
+        ),
+      );
+      for (const e of oneByOne) await store.usage.record([e]);
+      await store.usage.record([...batched.slice(0, 10), ...batched, ...batched.slice(440)]); // replays before and after
+      const day = oneByOne[0].buckets.day;
+      const strip = (rows: UsageRow[], prefix: string) =>
+        rows.map((r) => ({ ...r, keyId: r.keyId.slice(prefix.length) })).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+      for (const g of ['hour', 'day', 'month'] as const) {
+        const [from, to] =
+          g === 'hour'
+            ? [oneByOne[0].buckets.hour, oneByOne[2].buckets.hour]
+            : g === 'day'
+              ? [day, day]
+              : [oneByOne[0].buckets.month, oneByOne[0].buckets.month];
+        const all = await store.usage.query({ granularity: g, fromBucket: from, toBucket: to });
+        const single = all.filter((r) => r.keyId.startsWith(`${base}-single`));
+        const batch = all.filter((r) => r.keyId.startsWith(`${base}-batch`));
+        assert.ok(single.length >= (g === 'hour' ? 12 : 4), `${g}: rows of several keys, accounts and models`);
+        assert.deepEqual(strip(batch, `${base}-batch`), strip(single, `${base}-single`), `${g} aggregates`);
+      }
+      const month = await store.usage.query({ granularity: 'month', fromBucket: oneByOne[0].buckets.month, toBucket: oneByOne[0].buckets.month });
+      const cost = month.filter((r) => r.keyId.startsWith(`${base}-batch`)).reduce((s, r) => s + r.costNanos, 0);
+      assert.equal(cost, 450 * 10_000_000_000_000 + (449 * 450) / 2);
+      for (const k of [0, 1]) {
+        const recent = await store.usage.recentRequests(500, { keyId: `${base}-batch-${k}` });
+        assert.equal(recent.length, 225, 'each request once in its key’s log');
+      }
     });
 
     t("usage: model names are client text and never spell another row's field (P8 item 6)", async () => {
@@ -736,6 +779,33 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('Redis request-log indexes as requests are recorded', async () => {
+  const reason = await redisSkipReason();
+  test('a batch trims both indexes to the retention before its newest request, whatever their order', { skip: reason ?? false }, async () => {
+    const { Redis } = await import('ioredis');
+    const prefix = testPrefix();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix, requestRetentionMs: 60_000 });
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      const t0 = Date.now();
+      const at = (ms: number, keyId = 'trim-k') => makeEvent({ keyId, ts: t0 + ms });
+      await store.usage.record([at(-120_000), at(-90_000, 'trim-other')]);
+      // The newest comes third: entries more than 60 s older than it go (the one at -40 s too, which the first
+      // request's cutoff would keep), from the overall and the per-key index.
+      const kept = [at(-10_000), at(30_000), at(0)];
+      await store.usage.record([kept[0], at(-40_000), kept[1], kept[2]]);
+      const ids = (members: string[]) => [...members].sort();
+      assert.deepEqual(ids(await raw.zrange(`${prefix}{u}:reqs`, 0, -1)), ids(kept.map((e) => e.requestId)));
+      assert.deepEqual(ids(await raw.zrange(`${prefix}{u}:reqs:key:trim-k`, 0, -1)), ids(kept.map((e) => e.requestId)));
+      assert.equal(await raw.zcard(`${prefix}{u}:reqs:key:trim-other`), 1, 'another key’s index is trimmed when that key records');
+    } finally {
+      raw.disconnect();
+      await store.close();
+      await dropPrefix(prefix);
+    }
+  });
+});
 
 describe('Redis kv index holds live entries only', async () => {
   const reason = await redisSkipReason();

@@ -8,7 +8,8 @@ import type { LimitCmd } from './limits.js';
 import type { SlotCmd } from './account-slots.js';
 
 export type Cmd = Redis & {
-  crsRecordUsage(...args: (string | number)[]): Promise<number>;
+  /** RECORD_USAGE_BATCH: the number of keys, the keys, then the arguments. */
+  crsRecordUsageBatch(...args: (string | number)[]): Promise<number>;
   crsCasDoc(key: string, oldDoc: string, newDoc: string): Promise<number>;
   crsDeleteIfEquals(key: string, value: string): Promise<number>;
   crsReplaceIfEquals(key: string, oldValue: string, newValue: string, ttlMs: number): Promise<number>;

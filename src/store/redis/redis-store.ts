@@ -29,7 +29,7 @@ import { redisKv } from './kv.js';
 import { moveLegacyKv } from './legacy-kv.js';
 import { redisLimits } from './limits.js';
 import { ACQUIRE_SLOT, redisAccountSlots } from './account-slots.js';
-import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, LEAVE_QUEUE, RECORD_USAGE, REPLACE_IF_EQUALS, SETTLE } from './scripts.js';
+import { ADMIT, CAS_DOC, DELETE_IF_EQUALS, LEAVE_QUEUE, RECORD_USAGE_BATCH, REPLACE_IF_EQUALS, SETTLE } from './scripts.js';
 import { redisAdminSessions, redisOAuthSessions } from './sessions.js';
 import { redisUsage } from './usage.js';
 
@@ -59,7 +59,7 @@ function connect(opts: RedisStoreOptions): Cmd {
   // Without a listener ioredis prints every failed reconnect to stderr. An outage shows in /health (503), in
   // crs_store_errors_total and as 503 STORE_UNAVAILABLE answers; the retry strategy keeps reconnecting.
   r.on('error', () => {});
-  r.defineCommand('crsRecordUsage', { numberOfKeys: 6, lua: RECORD_USAGE });
+  r.defineCommand('crsRecordUsageBatch', { lua: RECORD_USAGE_BATCH });
   r.defineCommand('crsCasDoc', { numberOfKeys: 1, lua: CAS_DOC });
   r.defineCommand('crsDeleteIfEquals', { numberOfKeys: 1, lua: DELETE_IF_EQUALS });
   r.defineCommand('crsReplaceIfEquals', { numberOfKeys: 1, lua: REPLACE_IF_EQUALS });

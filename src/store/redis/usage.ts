@@ -1,44 +1,36 @@
 // Usage on Redis: the request log (one document per request, indexes by time overall and per key) and aggregate
-// hashes per granularity and bucket. Recording a request is one idempotent Lua script; a batch is one pipeline.
-import type { Redis } from 'ioredis';
+// hashes per granularity and bucket. Requests are recorded by a Lua script, up to 200 per call and idempotent request by
+// request; a batch is one pipeline.
 import type { UsageEvent, UsageRow } from '../../core/usage-event.js';
 import { labelsBetween } from '../../core/time-buckets.js';
 import type { UsageRepo } from '../types.js';
-import type { Cmd } from './command.js';
+import { execOrThrow, type Cmd } from './command.js';
 import { aggFieldPrefix, parseAggField, type RedisKeys } from './keys.js';
 
 const HOUR_BUCKET_TTL_SEC = 45 * 24 * 3600;
 const METRICS = ['requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead', 'costNanos'] as const;
 
-function recordArgs(k: RedisKeys, e: UsageEvent, retentionMs: number): (string | number)[] {
-  const u = e.usage;
-  const values: Record<(typeof METRICS)[number], number> = {
-    requests: 1,
-    errors: e.status >= 400 ? 1 : 0,
-    input: u.input,
-    output: u.output,
-    cacheWrite5m: u.cacheWrite5m,
-    cacheWrite1h: u.cacheWrite1h,
-    cacheRead: u.cacheRead,
-    costNanos: e.costNanos,
-  };
-  const dims = aggFieldPrefix(e.keyId, e.accountId ?? '', e.model);
-  const args: (string | number)[] = [
-    k.request(e.requestId),
-    k.requests,
-    k.requestsByKey(e.keyId),
-    k.usageAgg('hour', e.buckets.hour),
-    k.usageAgg('day', e.buckets.day),
-    k.usageAgg('month', e.buckets.month),
-    JSON.stringify(e),
-    e.ts,
-    e.requestId,
-    dims,
-    retentionMs,
-    HOUR_BUCKET_TTL_SEC,
-  ];
-  for (const m of METRICS) args.push(m, values[m]);
-  return args;
+/** Requests per script call: each call blocks Redis while it runs (~5 commands per request). */
+const RECORD_BATCH_MAX = 200;
+
+/** The keys and arguments of RECORD_USAGE_BATCH (scripts.ts) for `events`. */
+function recordBatchArgs(k: RedisKeys, events: readonly UsageEvent[], retentionMs: number): (string | number)[] {
+  const keys: string[] = [k.requests];
+  const args: (string | number)[] = [events.length, retentionMs, HOUR_BUCKET_TTL_SEC, ...METRICS];
+  for (const e of events) {
+    const u = e.usage;
+    keys.push(
+      k.request(e.requestId),
+      k.requestsByKey(e.keyId),
+      k.usageAgg('hour', e.buckets.hour),
+      k.usageAgg('day', e.buckets.day),
+      k.usageAgg('month', e.buckets.month),
+    );
+    // In METRICS' order.
+    args.push(JSON.stringify(e), e.ts, e.requestId, aggFieldPrefix(e.keyId, e.accountId ?? '', e.model), 1, e.status >= 400 ? 1 : 0);
+    args.push(u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, e.costNanos);
+  }
+  return [keys.length, ...keys, ...args];
 }
 
 export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
@@ -57,12 +49,13 @@ export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo
     },
     async record(events) {
       if (events.length === 0) return;
-      // One pipeline for the batch; each event is one idempotent script call.
+      // One script call per RECORD_BATCH_MAX events, all in one pipeline (one round trip). A retried batch is a
+      // replay of what was recorded, which the script skips request by request.
       const pipe = r.pipeline() as unknown as Cmd;
-      for (const e of events) void pipe.crsRecordUsage(...recordArgs(k, e, retentionMs));
-      const results = (await (pipe as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
-      const failed = results.find(([err]) => err);
-      if (failed) throw failed[0];
+      for (let i = 0; i < events.length; i += RECORD_BATCH_MAX) {
+        void pipe.crsRecordUsageBatch(...recordBatchArgs(k, events.slice(i, i + RECORD_BATCH_MAX), retentionMs));
+      }
+      await execOrThrow(pipe);
     },
     async query(q) {
       // Buckets are few (one hash each); fetch them in one pipeline and filter here.
