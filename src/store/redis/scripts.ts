@@ -7,7 +7,9 @@
  * A request whose id was already recorded (an idempotent replay) changes nothing. The aggregate increments of the
  * batch are summed here, after each request's guard, and each hash field is incremented once; each zset is trimmed
  * once, to the newest request's cutoff: one HINCRBY per field and one trim per zset instead of per request (the
- * per-request script ran ~19 commands for each request). Returns how many requests were recorded.
+ * per-request script ran ~19 commands for each request). Numbers go to Redis as the client's strings or, for the
+ * sums, formatted with %.0f: Redis 7.0 passes a Lua number of 1e17 or more in exponent form, which HINCRBY refuses.
+ * Returns how many requests were recorded.
  */
 export const RECORD_USAGE_BATCH = `
 local n = tonumber(ARGV[1])
@@ -19,11 +21,11 @@ local recorded = 0
 for e = 0, n - 1 do
   local k = 2 + e * 5
   local a = 12 + e * 12
-  if redis.call('SET', KEYS[k], ARGV[a], 'NX', 'PX', retention) then
+  if redis.call('SET', KEYS[k], ARGV[a], 'NX', 'PX', ARGV[2]) then
     recorded = recorded + 1
     local ts = tonumber(ARGV[a + 1])
-    redis.call('ZADD', KEYS[1], ts, ARGV[a + 2])
-    redis.call('ZADD', KEYS[k + 1], ts, ARGV[a + 2])
+    redis.call('ZADD', KEYS[1], ARGV[a + 1], ARGV[a + 2])
+    redis.call('ZADD', KEYS[k + 1], ARGV[a + 1], ARGV[a + 2])
     for _, z in ipairs({KEYS[1], KEYS[k + 1]}) do
       if cutoffs[z] == nil then zsets[#zsets + 1] = z end
       if cutoffs[z] == nil or ts > cutoffs[z] then cutoffs[z] = ts end
