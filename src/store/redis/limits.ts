@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AdmitRefusal, LimitsRepo, QueueStats } from '../types.js';
 import type { RedisKeys } from './keys.js';
 import { scanKeys } from './connection.js';
+import { execOrThrow } from './command.js';
 
 const DAY_MS = 86_400_000;
 const DAILY_TTL_MS = 3 * DAY_MS;
@@ -59,10 +60,8 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
       return { ok: false, reason: reason as AdmitRefusal, ...(Number(n) > 0 ? { windowEndsAt: Number(n) } : {}) };
     },
     async release(keyId, leaseId) {
-      const res = (await r.pipeline().zrem(k.limit(keyId, 'leases'), leaseId).zcard(k.limit(keyId, 'q')).exec()) ?? [];
-      const failed = res.find(([err]) => err);
-      if (failed) throw failed[0];
-      return Number(res[1]?.[1] ?? 0);
+      const res = await execOrThrow(r.pipeline().zrem(k.limit(keyId, 'leases'), leaseId).zcard(k.limit(keyId, 'q')));
+      return Number(res[1] ?? 0);
     },
     async leaveQueue(keyId, waiterId, outcome) {
       const x = queueKeys(keyId);
@@ -96,9 +95,7 @@ export function redisLimits(r: LimitCmd, k: RedisKeys): LimitsRepo {
         const x = keys(it.keyId, it.dailyLabel, it.weeklyLabel);
         void pipe.crsSettle(x.day, x.total, x.week, x.win, it.tokens, it.costNanos, it.weeklyLabel ? '1' : '0', DAILY_TTL_MS, WEEKLY_TTL_MS);
       }
-      const results = (await (pipe as unknown as ReturnType<Redis['pipeline']>).exec()) ?? [];
-      const failed = results.find(([err]) => err);
-      if (failed) throw failed[0];
+      await execOrThrow(pipe);
     },
     async counters(keyId, q) {
       const x = keys(keyId, q.dailyLabel, q.weeklyLabel);

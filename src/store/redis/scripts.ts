@@ -18,6 +18,10 @@ local names = {}
 for i = 1, 8 do names[i] = ARGV[3 + i] end
 local sums, sumKeys, hourKeys, cutoffs, zsets = {}, {}, {}, {}, {}
 local recorded = 0
+local function newest(z, ts)
+  if cutoffs[z] == nil then zsets[#zsets + 1] = z end
+  if cutoffs[z] == nil or ts > cutoffs[z] then cutoffs[z] = ts end
+end
 for e = 0, n - 1 do
   local k = 2 + e * 5
   local a = 12 + e * 12
@@ -26,10 +30,8 @@ for e = 0, n - 1 do
     local ts = tonumber(ARGV[a + 1])
     redis.call('ZADD', KEYS[1], ARGV[a + 1], ARGV[a + 2])
     redis.call('ZADD', KEYS[k + 1], ARGV[a + 1], ARGV[a + 2])
-    for _, z in ipairs({KEYS[1], KEYS[k + 1]}) do
-      if cutoffs[z] == nil then zsets[#zsets + 1] = z end
-      if cutoffs[z] == nil or ts > cutoffs[z] then cutoffs[z] = ts end
-    end
+    newest(KEYS[1], ts)
+    newest(KEYS[k + 1], ts)
     local dims = ARGV[a + 3]
     for g = 2, 4 do
       local h = KEYS[k + g]

@@ -44,8 +44,7 @@ export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo
         for (const m of METRICS) if (row[m]) pipe.hincrby(key, dims + m, row[m]);
         if (row.granularity === 'hour') pipe.expire(key, HOUR_BUCKET_TTL_SEC);
       }
-      const failed = ((await pipe.exec()) ?? []).find(([err]) => err);
-      if (failed) throw failed[0];
+      await execOrThrow(pipe);
     },
     async record(events) {
       if (events.length === 0) return;
@@ -120,8 +119,7 @@ export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo
         });
         pipe.del(...ids.map((id) => k.request(id)));
         pipe.zrem(k.requests, ...ids);
-        const failed = ((await pipe.exec()) ?? []).find(([err]) => err);
-        if (failed) throw failed[0];
+        await execOrThrow(pipe);
       }
       let cursor = '0';
       do {
