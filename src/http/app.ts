@@ -35,6 +35,8 @@ import { statsApi } from './stats/index.js';
 import { webStatic } from './web-static.js';
 import { frameworkErrors, rootNotFound } from './framework-errors.js';
 import { legacyRedirects } from './legacy-redirects.js';
+import { createServer } from 'node:http';
+import { FastRoutes } from './fast-routes.js';
 
 export interface AppDeps {
   /** Usage statistics, the request log and limit bars (admin API, key-holder pages). */
@@ -85,7 +87,29 @@ const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 30_000, requestTimeoutM
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits = deps.server ?? DEFAULT_LIMITS;
+  const fast = new FastRoutes();
+  // Node's requestTimeout bounds RECEIVING a request (headers and body; a slow-loris body is cut with 408) and stops
+  // applying once the request is complete, so a response stream may run for as long as it needs. headersTimeout
+  // bounds the head alone; idle keep-alive sockets close after keepAliveTimeout. Node checks these every
+  // connectionsCheckingInterval (30 s by default): a quarter of the shortest budget keeps the cut close to the
+  // configured time.
+  const http = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+  };
   const app = Fastify({
+    // The server Fastify would make (its lib/server.js), with the relay routes answered ahead of its router
+    // (fast-routes.ts).
+    serverFactory: (handler) => {
+      const server = createServer(http, (req, res) => {
+        if (!fast.handle(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+      server.requestTimeout = limits.requestTimeoutMs;
+      server.setTimeout(0); // Fastify's connectionTimeout default: no socket inactivity timeout
+      return server;
+    },
     loggerInstance: deps.log,
     // The relay logs one line per relayed request itself; no per-request framework lines.
     logController: new LogController({ disableRequestLogging: true }),
@@ -94,18 +118,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.requestMaxBytes,
     genReqId: () => newRequestId(),
     trustProxy: fastifyTrustProxy(deps.trustProxy),
-    // Node's requestTimeout bounds RECEIVING a request (headers and body; a slow-loris body is cut with 408) and
-    // stops applying once the request is complete, so a response stream may run for as long as it needs.
-    // headersTimeout bounds the head alone; idle keep-alive sockets close after keepAliveTimeout. Node checks
-    // these every connectionsCheckingInterval (30 s by default): a quarter of the shortest budget keeps the cut
-    // close to the configured time.
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
-    },
     return503OnClosing: true,
     // A URL the router cannot read gets the error shape of the surface it names (framework-errors.ts).
     frameworkErrors,
@@ -121,7 +133,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock,
     log: deps.log,
     requestMaxBytes: deps.requestMaxBytes,
+    fast,
   };
+  // Fastify answers 503 once it closes; the fast path leaves every request to it from then on.
+  app.addHook('preClose', async () => fast.close());
   app.setNotFoundHandler(rootNotFound);
   await app.register(anthropicSurface, { ...surface, prefix: '/api' });
   await app.register(anthropicSurface, { ...surface, prefix: '/claude' });

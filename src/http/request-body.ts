@@ -17,8 +17,12 @@ type Done = (err: Error | null, body?: Buffer) => void;
  * (~10 per second at concurrency 1, p99 ~10 ms).
  */
 function readBody(request: FastifyRequest, payload: IncomingMessage, done: Done): void {
-  const limit = request.routeOptions.bodyLimit;
-  const declared = Number(request.headers['content-length']);
+  collectBody(payload, request.routeOptions.bodyLimit, done);
+}
+
+/** `readBody` for a request outside Fastify (fast-routes.ts): the same checks and errors, with the route's limit. */
+export function collectBody(payload: IncomingMessage, limit: number, done: Done): void {
+  const declared = Number(payload.headers['content-length']);
   if (declared > limit) {
     done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
     return;

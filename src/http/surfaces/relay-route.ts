@@ -1,7 +1,7 @@
 // What every relay surface does around the relay loop: the key is checked from the headers before the body is
 // read (a stranger cannot make the relay buffer a large body), the model name is checked at the edge, and the
 // request is handed to the relay with the surface's error renderer.
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { identifyClient } from '../../core/client-id.js';
 import type { ApiKey, Service } from '../../core/api-key.js';
@@ -12,6 +12,7 @@ import { relay, sendRelayError, type RelayDeps } from '../../relay/relay.js';
 import type { RelayJob } from '../../relay/types.js';
 import type { ApiKeyService } from '../../keys/api-keys.js';
 import type { AdmissionRequest, KeyGate } from '../../keys/key-gate.js';
+import type { FastRoutes } from '../fast-routes.js';
 
 export interface RelaySurfaceDeps {
   keys: ApiKeyService;
@@ -19,6 +20,9 @@ export interface RelaySurfaceDeps {
   relay: RelayDeps;
   clock: Clock;
   log: Logger;
+  /** The routes answered ahead of Fastify (fast-routes.ts); absent, every route is Fastify's alone. */
+  fast?: FastRoutes;
+  requestMaxBytes: number;
 }
 
 declare module 'fastify' {
@@ -48,6 +52,18 @@ export function authenticateFirst(
   return async (request) => {
     request.relayKey = await keys.authenticate(present(request));
   };
+}
+
+type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type RouteErrorHandler = (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * A relay POST route: the key authenticated first, the handler's errors rendered by `errorHandler` (the surface's
+ * own). Registered with Fastify and, under the plugin's prefix, on the fast path ahead of it (fast-routes.ts).
+ */
+export function relayPost(app: FastifyInstance, deps: RelaySurfaceDeps, path: string, handler: RouteHandler, errorHandler: RouteErrorHandler): void {
+  app.post(path, { onRequest: authenticateFirst(deps.keys), errorHandler }, handler);
+  deps.fast?.add(app.prefix + path, { handler, errorHandler, keys: deps.keys, bodyLimit: deps.requestMaxBytes });
 }
 
 /** Longest model name the relay accepts; names are printable ASCII without spaces. */

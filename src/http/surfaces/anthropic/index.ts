@@ -1,18 +1,13 @@
 // The Anthropic Messages surface, mounted at /api and /claude: messages (stream and not), count_tokens,
 // models, and the small endpoints Claude Code calls.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RelayError } from '../../../core/errors.js';
-import type { RelayDeps } from '../../../relay/relay.js';
 import { OPS, type Operation } from '../../../providers/types.js';
-import { authenticateFirst, forwardedQuery, modelName, presentedKey, runRelay } from '../relay-route.js';
-import type { ApiKeyService } from '../../../keys/api-keys.js';
-import type { Clock } from '../../../core/clock.js';
-import type { Logger } from '../../../platform/logger.js';
+import { forwardedQuery, modelName, presentedKey, relayPost, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
 import { parseJsonObject, readJsonFields, toCatalogueError, useRawBodies } from '../../request-body.js';
 import { conversationId } from '../../../scheduling/session-id.js';
 import { modelAllowed } from '../../../accounting/limits.js';
 import type { ApiKey } from '../../../core/api-key.js';
-import type { KeyGate } from '../../../keys/key-gate.js';
 import type { UsageQueries } from '../../../accounting/usage-queries.js';
 import { keyHolderView } from '../../stats/index.js';
 import { AddressLimiter } from '../../stats/rate-limit.js';
@@ -22,26 +17,21 @@ import { chatHandler } from '../openai/chat.js';
 import { openaiErrorHandler } from '../openai/index.js';
 import { CLAUDE_MODELS, modelPage, type ModelPageQuery } from './models.js';
 
-export interface AnthropicSurfaceDeps {
-  keys: ApiKeyService;
-  gate: KeyGate;
+export interface AnthropicSurfaceDeps extends RelaySurfaceDeps {
   usage: UsageQueries;
   timezoneOffsetHours: number;
-  relay: RelayDeps;
-  clock: Clock;
-  log: Logger;
-  requestMaxBytes: number;
 }
 
 export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurfaceDeps): Promise<void> {
   useRawBodies(app);
 
-  app.setErrorHandler((err, request, reply) => {
+  const errorHandler = (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const e = toCatalogueError(err, deps.requestMaxBytes);
     if (e.code === 'INTERNAL') deps.log.error({ err, requestId: request.id }, 'request failed');
     const r = anthropicErrors.json(e, request.id);
     void reply.code(r.status).headers(r.headers).send(r.body);
-  });
+  };
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     const r = anthropicErrors.json(new RelayError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`), request.id);
     void reply.code(r.status).headers(r.headers).send(r.body);
@@ -70,11 +60,10 @@ export async function anthropicSurface(app: FastifyInstance, deps: AnthropicSurf
     });
   };
 
-  const authFirst = authenticateFirst(deps.keys);
-  app.post('/v1/messages', { onRequest: authFirst }, forward('/v1/messages', OPS.anthropicMessages, true));
-  app.post('/v1/messages/count_tokens', { onRequest: authFirst }, forward('/v1/messages/count_tokens', OPS.anthropicCountTokens, false));
+  relayPost(app, deps, '/v1/messages', forward('/v1/messages', OPS.anthropicMessages, true), errorHandler);
+  relayPost(app, deps, '/v1/messages/count_tokens', forward('/v1/messages/count_tokens', OPS.anthropicCountTokens, false), errorHandler);
   // OpenAI Chat Completions under the Claude base URL too (the reference project's unified route), in OpenAI's shape.
-  app.post('/v1/chat/completions', { onRequest: authFirst, errorHandler: openaiErrorHandler(deps) }, chatHandler(deps, { forceClaude: false }));
+  relayPost(app, deps, '/v1/chat/completions', chatHandler(deps, { forceClaude: false }), openaiErrorHandler(deps));
 
   // Models the key may not use are not listed either.
   const visibleModels = (key: ApiKey) => CLAUDE_MODELS.filter((m) => modelAllowed(key.limits, m.id));

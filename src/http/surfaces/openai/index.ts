@@ -10,13 +10,11 @@ import { OPENAI_MODELS } from '../../../providers/openai-api/models.js';
 import { responsesConversationId } from '../../../scheduling/session-id.js';
 import { readJsonFields, toCatalogueError, useRawBodies } from '../../request-body.js';
 import { CLAUDE_MODELS } from '../anthropic/models.js';
-import { authenticateFirst, modelOf, presentedKey, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
+import { modelOf, presentedKey, relayPost, runRelay, type RelaySurfaceDeps } from '../relay-route.js';
 import { chatHandler } from './chat.js';
 import { openaiChatErrors, openaiResponsesErrors } from './errors.js';
 
-export interface OpenAISurfaceDeps extends RelaySurfaceDeps {
-  requestMaxBytes: number;
-}
+export type OpenAISurfaceDeps = RelaySurfaceDeps;
 
 /** Renders any error of a route in the OpenAI shape (also used by the chat route mounted under /api). */
 export function openaiErrorHandler(deps: { log: OpenAISurfaceDeps['log']; requestMaxBytes: number }) {
@@ -41,12 +39,12 @@ function modelList(key: ApiKey, which: 'all' | 'claude') {
 
 export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDeps): Promise<void> {
   useRawBodies(app);
-  app.setErrorHandler(openaiErrorHandler(deps));
+  const errorHandler = openaiErrorHandler(deps);
+  app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     const r = openaiChatErrors.json(new RelayError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`), request.id);
     void reply.code(r.status).headers(r.headers).send(r.body);
   });
-  const authFirst = authenticateFirst(deps.keys);
 
   const responses = (op: Operation, endpoint: string) => async (request: FastifyRequest, reply: FastifyReply) => {
     const startedAt = deps.clock.now();
@@ -69,8 +67,8 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
     });
   };
   for (const base of ['', '/v1']) {
-    app.post(`${base}/responses`, { onRequest: authFirst }, responses(OPS.openaiResponses, '/v1/responses'));
-    app.post(`${base}/responses/compact`, { onRequest: authFirst }, responses(OPS.openaiResponsesCompact, '/v1/responses/compact'));
+    relayPost(app, deps, `${base}/responses`, responses(OPS.openaiResponses, '/v1/responses'), errorHandler);
+    relayPost(app, deps, `${base}/responses/compact`, responses(OPS.openaiResponsesCompact, '/v1/responses/compact'), errorHandler);
     // Codex may try Responses over WebSocket first; a clean refusal makes it fall back to HTTP at once.
     app.get(`${base}/responses`, async (request, reply) => {
       const upgrade = String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
@@ -81,10 +79,10 @@ export async function openaiSurface(app: FastifyInstance, deps: OpenAISurfaceDep
         .headers(r.headers)
         .send(r.body);
     });
-    app.post(`${base}/chat/completions`, { onRequest: authFirst }, chatHandler(deps, { forceClaude: false }));
+    relayPost(app, deps, `${base}/chat/completions`, chatHandler(deps, { forceClaude: false }), errorHandler);
     app.get(`${base}/models`, async (request) => modelList(await deps.keys.authenticate(presentedKey(request.headers)), 'all'));
   }
-  app.post('/claude/v1/chat/completions', { onRequest: authFirst }, chatHandler(deps, { forceClaude: true }));
-  app.post('/gemini/v1/chat/completions', { onRequest: authFirst }, chatHandler(deps, { forceClaude: false, forceGemini: true }));
+  relayPost(app, deps, '/claude/v1/chat/completions', chatHandler(deps, { forceClaude: true }), errorHandler);
+  relayPost(app, deps, '/gemini/v1/chat/completions', chatHandler(deps, { forceClaude: false, forceGemini: true }), errorHandler);
   app.get('/claude/v1/models', async (request) => modelList(await deps.keys.authenticate(presentedKey(request.headers)), 'claude'));
 }
