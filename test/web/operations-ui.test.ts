@@ -299,7 +299,7 @@ describe('Operations in the UI: groups, drawers, retention', { skip: skip ?? fal
     assert.deepEqual(await raw(), []);
     await shot(page, 'account-drawer-zh-1440');
     await page.getByTestId('account-drawer').locator('.n-tabs-tab', { hasText: '测试' }).click();
-    await page.getByTestId('scheduled-test').getByText('定时运行记录').waitFor();
+    await page.getByTestId('scheduled-test').getByText('定时运行记录', { exact: true }).waitFor();
     await page.getByTestId('sched-preset-daily8').getByText('每天 08:00').waitFor();
     assert.deepEqual(await raw(), []);
     await shot(page, 'account-drawer-scheduled-test-zh-1440');
