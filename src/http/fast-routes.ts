@@ -6,6 +6,7 @@
 // string aside), with a Content-Type of exactly `application/json` (what the SDKs and CLIs send); anything else, and
 // every request once the server is closing (Fastify's 503), goes on to Fastify. `app.inject()` never comes here (it
 // calls Fastify's handler directly): a test over real HTTP exercises this path, one through inject the Fastify one.
+// A Fastify hook added for these routes (onRequest, onSend, …) does not run here: it belongs in `handle` as well.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newRequestId } from '../core/ids.js';
