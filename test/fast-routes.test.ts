@@ -28,10 +28,12 @@ interface Answer {
   body: string;
 }
 
-/** A response with what differs from one request to the next (ids, dates, timings) taken out. */
+/** A response with what differs from one request to the next (ids, dates, timings) masked. */
 function comparable(a: Answer): Answer {
   const headers = { ...a.headers };
   for (const h of ['date', 'request-id', 'x-request-id', 'keep-alive', 'connection', 'openai-processing-ms']) delete headers[h];
+  // Times the fake upstream derives from the clock (rate-limit resets): two requests may straddle a second.
+  for (const [h, v] of Object.entries(headers)) headers[h] = v.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T');
   const body = a.body.replace(/\b(req|msg|resp|chatcmpl|toolu|call)[_-][A-Za-z0-9_-]+/g, '$1_X').replace(/"(created|created_at)":\s*\d+/g, '"$1":0');
   return { status: a.status, headers, body };
 }
