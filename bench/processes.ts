@@ -63,6 +63,8 @@ export interface Result {
   writes: number | null;
   /** Requests completed. */
   total: number;
+  /** Every 200 response's time (ms), ascending. */
+  times: number[];
 }
 
 export function median(xs: number[]): number {
@@ -104,5 +106,24 @@ export async function measure(
     cpuUs,
     writes,
     total: r.requests.total,
+    times,
+  };
+}
+
+/** Runs measured one after another against the same target, taken as one: percentiles of all their response times. */
+export function pooled(runs: readonly Result[]): Result {
+  const total = runs.reduce((n, r) => n + r.total, 0);
+  const times = runs.flatMap((r) => r.times).sort((a, b) => a - b);
+  const perRequest = (f: (r: Result) => number | null) =>
+    runs.some((r) => f(r) === null) || total === 0 ? null : runs.reduce((sum, r) => sum + f(r)! * r.total, 0) / total;
+  return {
+    rps: runs.reduce((sum, r) => sum + r.rps, 0) / runs.length,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    cpuUs: perRequest((r) => r.cpuUs),
+    writes: perRequest((r) => r.writes),
+    total,
+    times,
   };
 }
