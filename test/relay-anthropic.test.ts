@@ -2,6 +2,8 @@
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
+import type { Socket } from 'node:net';
+import { Agent, request } from 'undici';
 import { createFakeUpstream, type FakeUpstream } from './support/fake-upstream/index.js';
 import { startRelay, type TestRelay } from './support/harness.js';
 
@@ -98,6 +100,44 @@ describe('Anthropic relay end to end', () => {
     const norm = (s: string) => s.replace(/msg_[A-Za-z0-9]+/g, 'msg_X').replace(/toolu_[A-Za-z0-9]+/g, 'toolu_X');
     assert.equal(norm(relayedText), norm(directText));
     assert.ok(relayedText.includes('\r\n'));
+  });
+
+  test('a stream that arrives in pieces ends in the same socket write as its last event (no write of its own for the end)', async () => {
+    // What the relay's socket writes for each client connection, write by write.
+    const writes: string[] = [];
+    const record = (socket: Socket) => {
+      const writev = socket._writev!.bind(socket);
+      const write = socket._write.bind(socket);
+      socket._writev = (chunks, cb) => {
+        writes.push(chunks.map((c) => Buffer.from(c.chunk as Buffer).toString('latin1')).join(''));
+        writev(chunks, cb);
+      };
+      socket._write = (chunk, encoding, cb) => {
+        writes.push(Buffer.from(chunk as Buffer).toString('latin1'));
+        write(chunk, encoding, cb);
+      };
+    };
+    t.relay.app.server.on('connection', record);
+    try {
+      // One upstream write per event, 15 ms apart: the last event comes in a socket read of its own.
+      fake.enqueue({ kind: 'reply', text: 'one two three', stream: { delayMs: 15 } });
+      // A connection of its own (fetch would reuse one opened before the listener).
+      const agent = new Agent();
+      const res = await request(`${t.url}/api/v1/messages`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'x-api-key': key.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-5', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+      });
+      const text = await res.body.text();
+      await agent.close();
+      assert.ok(text.includes('event: message_stop'));
+      assert.ok(writes.length >= 3, `the events went out as they came (${writes.length} writes)`);
+      const last = writes.at(-1)!;
+      assert.ok(last.includes('event: message_stop') && last.endsWith('0\r\n\r\n'), `last write: ${JSON.stringify(last.slice(-80))}`);
+    } finally {
+      t.relay.app.server.off('connection', record);
+    }
   });
 
   test('tool use stream: the SDK parses the tool input', async () => {

@@ -218,14 +218,13 @@ async function stream(deps: RelayDeps, job: RelayJob, entry: PoolAccount, upstre
       else res.destroy();
     }
   }
-  // The converter ends first: what it parses at the end still reaches a tap that shares its events.
-  const tail = conv && !streamError && !client.gone && !res.writableEnded ? conv.end() : undefined;
+  // After the response ended (pump): what the converter parsed at its end has reached a tap that shares its events.
   const tapped = tap?.finish() ?? null;
   if (client.gone) {
     body.abort();
     return { kind: 'client_gone', status: upstream.statusCode, tap: tapped };
   }
-  if (!res.writableEnded) res.end(tail);
+  if (!res.writableEnded) res.end();
   return { kind: 'done', status: upstream.statusCode, tap: tapped, streamError };
 }
 
@@ -252,8 +251,8 @@ function firstChunk(body: UpstreamExchange): Promise<Buffer | null> {
 }
 
 /**
- * Forwards the body to the client chunk by chunk as it arrives, feeding the tap, pausing on back-pressure.
- * Rejects on an upstream body error; resolves at the end or when the client is gone.
+ * Forwards the body to the client chunk by chunk as it arrives, feeding the tap, pausing on back-pressure, and ends
+ * the response with the body. Rejects on an upstream body error; resolves at the end or when the client is gone.
  */
 function pump(body: UpstreamExchange, res: ServerResponse, tap: UsageTap | null, conv: AnswerConverter | null, client: ClientState): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -267,6 +266,11 @@ function pump(body: UpstreamExchange, res: ServerResponse, tap: UsageTap | null,
       res.off('drain', resume);
       resolve();
     };
+    const fail = (e: Error) => {
+      res.off('close', onClose);
+      res.off('drain', resume);
+      reject(e);
+    };
     res.on('close', onClose);
     body.read({
       data: (chunk) => {
@@ -275,12 +279,17 @@ function pump(body: UpstreamExchange, res: ServerResponse, tap: UsageTap | null,
         res.once('drain', resume);
         return false;
       },
-      end: done,
-      error: (e) => {
-        res.off('close', onClose);
-        res.off('drain', resume);
-        reject(e);
+      end: () => {
+        // Ended in the tick of the last chunk, so both leave in one write: Node holds a response's writes until the
+        // next tick, and end() sends what is held. The converter ends first, its tail the response's last bytes.
+        try {
+          if (!client.gone && !res.writableEnded) res.end(conv ? conv.end() : undefined);
+        } catch (e) {
+          return fail(e as Error);
+        }
+        done();
       },
+      error: fail,
     });
   });
 }
