@@ -211,6 +211,13 @@ async function main() {
       `${mode.padEnd(6)} added p50 ${addP50.toFixed(3)} ms, added p99 ${addP99.toFixed(3)} ms, c=64 relay/bare ${pct(ratio)}${range(ratios, pct)}${cpuText} ` +
         `(bare/direct ${pct(median(pairs.map(([b]) => b.rps)) / results[`direct|${mode}|64`].rps)}) ${pass ? 'PASS' : 'MISS'}, P9 ${p9 ? 'PASS' : 'MISS'}`,
     );
+    // What one more process on the path costs on this machine at c=1, whatever it runs: the relay's own share is
+    // what it adds beyond this.
+    const b1 = results[`bare proxy|${mode}|1`];
+    console.log(
+      `${''.padEnd(6)} c=1: the bare proxy adds p50 ${(b1.p50 - d.p50).toFixed(3)} ms, p99 ${(b1.p99 - d.p99).toFixed(3)} ms; ` +
+        `the relay beyond it p50 ${(r1.p50 - b1.p50).toFixed(3)} ms, p99 ${(r1.p99 - b1.p99).toFixed(3)} ms`,
+    );
   }
   const redisAfter = await redisCommandCalls();
   if (redisBefore !== null && redisAfter !== null) {
