@@ -260,15 +260,17 @@ function pump(body: UpstreamExchange, res: ServerResponse, tap: UsageTap | null,
     const onClose = () => {
       if (client.gone) done();
     };
-    const done = () => {
-      body.detach();
+    const unlisten = () => {
       res.off('close', onClose);
       res.off('drain', resume);
+    };
+    const done = () => {
+      body.detach();
+      unlisten();
       resolve();
     };
     const fail = (e: Error) => {
-      res.off('close', onClose);
-      res.off('drain', resume);
+      unlisten();
       reject(e);
     };
     res.on('close', onClose);
