@@ -23,6 +23,9 @@ const WARM = Number(process.env.IR_WARM ?? 6000);
 const ROUNDS = Number(process.env.IR_ROUNDS ?? 2);
 const TOP = Number(process.env.IR_TOP ?? 0);
 const MODE = process.env.BENCH_MODES ?? 'json20';
+/** The relay's store, as in run.ts: BENCH_ACCOUNTS accounts and BENCH_KEYS keys (default 1 and 1). */
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1);
+const KEYS = Number(process.env.BENCH_KEYS ?? 1);
 const target = process.argv[2] ?? 'relay';
 
 /** Starts `args` under callgrind (instrumentation off) and resolves with its pid and the words after READY. */
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
   if (target === 'relay') {
     const js = (await relayJs)!;
     const dir = mkdtempSync(join(tmpdir(), 'crs-bench-'));
-    [key] = await start('./relay-server.ts', ['seed', dir, upPort, '1', '1'], 'stderr', { keep: false, js });
+    [key] = await start('./relay-server.ts', ['seed', dir, upPort, String(ACCOUNTS), String(KEYS)], 'stderr', { keep: false, js });
     args = [js, 'serve', dir];
   } else if (target === 'bare') {
     args = ['--import', 'tsx', new URL('./bare-proxy.ts', import.meta.url).pathname, upPort];
@@ -180,7 +183,8 @@ async function main(): Promise<void> {
     last = readDump(join(outDir, dumps[dumps.length - 1]));
     perRequest.push(`${(last.total / lastN / 1000).toFixed(1)}k`);
   }
-  console.log(`${target} ${MODE}: instructions per request, ${ROUNDS} rounds of ${N}: ${perRequest.join(' ')}`);
+  const store = target === 'relay' ? `, ${ACCOUNTS} account(s) and ${KEYS} key(s) in the store` : '';
+  console.log(`${target} ${MODE}${store}: instructions per request, ${ROUNDS} rounds of ${N}: ${perRequest.join(' ')}`);
   if (TOP > 0 && last) printTop(last, lastN, jitNames(pid));
   process.kill(pid, 'SIGKILL');
 }
