@@ -805,6 +805,37 @@ describe('Redis request-log indexes as requests are recorded', async () => {
       await dropPrefix(prefix);
     }
   });
+
+  test('documents are compact arrays; those an earlier version wrote as objects still read and prune', { skip: reason ?? false }, async () => {
+    const { Redis } = await import('ioredis');
+    const prefix = testPrefix();
+    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
+    const raw = new Redis(TEST_REDIS_URL);
+    try {
+      const t0 = Date.now();
+      const older = makeEvent({ keyId: 'doc-k', ts: t0 - 60_000, accountId: null, errorCode: 'upstream_overloaded', partial: true, status: 529 });
+      // What an earlier version wrote: the whole event as a JSON object, in both indexes.
+      await raw.set(`${prefix}{u}:req:${older.requestId}`, JSON.stringify(older));
+      await raw.zadd(`${prefix}{u}:reqs`, older.ts, older.requestId);
+      await raw.zadd(`${prefix}{u}:reqs:key:doc-k`, older.ts, older.requestId);
+      const newer = makeEvent({ keyId: 'doc-k', ts: t0, model: 'claude "quoted" \\ ünïcode' });
+      await store.usage.record([newer]);
+      const doc = (await raw.get(`${prefix}{u}:req:${newer.requestId}`))!;
+      const parsed = JSON.parse(doc) as unknown[];
+      assert.ok(Array.isArray(parsed), doc);
+      assert.deepEqual(parsed.slice(0, 3), [newer.requestId, newer.ts, 'doc-k'], 'the id, time and key lead');
+      assert.ok(doc.length * 2 < JSON.stringify(newer).length, 'fewer than half the object form’s bytes');
+      assert.deepEqual(await store.usage.recentRequests(10, { keyId: 'doc-k' }), [newer, older]);
+      assert.deepEqual(await store.usage.recentRequests(10), [newer, older]);
+      assert.equal(await store.usage.pruneRequests(t0 - 1), 1, 'the object-form entry is pruned');
+      assert.deepEqual(await raw.zrange(`${prefix}{u}:reqs:key:doc-k`, 0, -1), [newer.requestId], 'from its key’s index too');
+      assert.deepEqual(await store.usage.recentRequests(10), [newer]);
+    } finally {
+      raw.disconnect();
+      await store.close();
+      await dropPrefix(prefix);
+    }
+  });
 });
 
 describe('Redis kv index holds live entries only', async () => {

@@ -3,6 +3,7 @@
 // request; a batch is one pipeline.
 import type { UsageEvent, UsageRow } from '../../core/usage-event.js';
 import { labelsBetween } from '../../core/time-buckets.js';
+import { fromRedisRequestDoc, redisRequestDoc } from '../request-log-doc.js';
 import type { UsageRepo } from '../types.js';
 import { execOrThrow, type Cmd } from './command.js';
 import { aggFieldPrefix, parseAggField, type RedisKeys } from './keys.js';
@@ -13,24 +14,27 @@ const METRICS = ['requests', 'errors', 'input', 'output', 'cacheWrite5m', 'cache
 /** Requests per script call: each call blocks Redis while it runs (~5 commands per request). */
 const RECORD_BATCH_MAX = 200;
 
-/** The keys and arguments of RECORD_USAGE_BATCH (scripts.ts) for `events`. */
+/** The key count, keys and arguments of RECORD_USAGE_BATCH (scripts.ts) for `events`, in one array. */
 function recordBatchArgs(k: RedisKeys, events: readonly UsageEvent[], retentionMs: number): (string | number)[] {
-  const keys: string[] = [k.requests];
-  const args: (string | number)[] = [events.length, retentionMs, HOUR_BUCKET_TTL_SEC, ...METRICS];
+  const out: (string | number)[] = [1 + 5 * events.length, k.requests];
   for (const e of events) {
-    const u = e.usage;
-    keys.push(
+    out.push(
       k.request(e.requestId),
       k.requestsByKey(e.keyId),
       k.usageAgg('hour', e.buckets.hour),
       k.usageAgg('day', e.buckets.day),
       k.usageAgg('month', e.buckets.month),
     );
-    // In METRICS' order.
-    args.push(JSON.stringify(e), e.ts, e.requestId, aggFieldPrefix(e.keyId, e.accountId ?? '', e.model), 1, e.status >= 400 ? 1 : 0);
-    args.push(u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, e.costNanos);
   }
-  return [keys.length, ...keys, ...args];
+  out.push(events.length, retentionMs, HOUR_BUCKET_TTL_SEC);
+  for (const m of METRICS) out.push(m);
+  for (const e of events) {
+    const u = e.usage;
+    // In METRICS' order.
+    out.push(redisRequestDoc(e), e.ts, e.requestId, aggFieldPrefix(e.keyId, e.accountId ?? '', e.model), 1, e.status >= 400 ? 1 : 0);
+    out.push(u.input, u.output, u.cacheWrite5m, u.cacheWrite1h, u.cacheRead, e.costNanos);
+  }
+  return out;
 }
 
 export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo {
@@ -114,7 +118,7 @@ export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo
           const d = docs[i];
           if (d) {
             removed++;
-            pipe.zrem(k.requestsByKey((JSON.parse(d) as UsageEvent).keyId), id);
+            pipe.zrem(k.requestsByKey(fromRedisRequestDoc(d).keyId), id);
           }
         });
         pipe.del(...ids.map((id) => k.request(id)));
@@ -147,7 +151,7 @@ export function redisUsage(r: Cmd, k: RedisKeys, retentionMs: number): UsageRepo
       }
       if (ids.length === 0) return [];
       const docs = await r.mget(...ids.map((id) => k.request(id)));
-      return docs.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as UsageEvent);
+      return docs.filter((d): d is string => d !== null).map(fromRedisRequestDoc);
     },
   };
 }

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Granularity, UsageEvent, UsageQuery, UsageRow } from '../../core/usage-event.js';
 import { UsageAggregator } from '../usage-agg.js';
-import { fromRequestLogRow, requestLogDoc, type RequestLogRow } from './request-log-doc.js';
+import { fromRequestLogRow, requestLogDoc, type RequestLogRow } from '../request-log-doc.js';
 import type { UsageRepo } from '../types.js';
 
 type Db = Database.Database;

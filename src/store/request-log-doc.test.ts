@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { UsageEvent } from '../../core/usage-event.js';
+import type { UsageEvent } from '../core/usage-event.js';
 import { fromRequestLogRow, requestLogDoc } from './request-log-doc.js';
-import { SqliteStore } from './sqlite-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 
 const event = (over: Partial<UsageEvent> = {}): UsageEvent => ({
   requestId: 'req_doc_1',
