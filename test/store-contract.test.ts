@@ -10,6 +10,7 @@ import { RelayError } from '../src/core/errors.js';
 import { bucketLabels } from '../src/core/time-buckets.js';
 import type { UsageEvent, UsageRow } from '../src/core/usage-event.js';
 import Database from 'better-sqlite3';
+import type { Redis } from 'ioredis';
 import { openRedisStore } from '../src/store/redis/redis-store.js';
 import { MIGRATIONS } from '../src/store/sqlite/schema.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -780,14 +781,25 @@ for (const backend of backends) {
   });
 }
 
+/** A Redis store on a fresh prefix and a raw client beside it, for tests that look at the keys; both closed after. */
+async function withRawRedis(opts: { requestRetentionMs?: number }, fn: (store: Store, raw: Redis, prefix: string) => Promise<void>): Promise<void> {
+  const { Redis: Client } = await import('ioredis');
+  const prefix = testPrefix();
+  const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix, ...opts });
+  const raw = new Client(TEST_REDIS_URL);
+  try {
+    await fn(store, raw, prefix);
+  } finally {
+    raw.disconnect();
+    await store.close();
+    await dropPrefix(prefix);
+  }
+}
+
 describe('Redis request-log indexes as requests are recorded', async () => {
   const reason = await redisSkipReason();
   test('a batch trims both indexes to the retention before its newest request, whatever their order', { skip: reason ?? false }, async () => {
-    const { Redis } = await import('ioredis');
-    const prefix = testPrefix();
-    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix, requestRetentionMs: 60_000 });
-    const raw = new Redis(TEST_REDIS_URL);
-    try {
+    await withRawRedis({ requestRetentionMs: 60_000 }, async (store, raw, prefix) => {
       const t0 = Date.now();
       const at = (ms: number, keyId = 'trim-k') => makeEvent({ keyId, ts: t0 + ms });
       await store.usage.record([at(-120_000), at(-90_000, 'trim-other')]);
@@ -799,19 +811,11 @@ describe('Redis request-log indexes as requests are recorded', async () => {
       assert.deepEqual(ids(await raw.zrange(`${prefix}{u}:reqs`, 0, -1)), ids(kept.map((e) => e.requestId)));
       assert.deepEqual(ids(await raw.zrange(`${prefix}{u}:reqs:key:trim-k`, 0, -1)), ids(kept.map((e) => e.requestId)));
       assert.equal(await raw.zcard(`${prefix}{u}:reqs:key:trim-other`), 1, 'another key’s index is trimmed when that key records');
-    } finally {
-      raw.disconnect();
-      await store.close();
-      await dropPrefix(prefix);
-    }
+    });
   });
 
   test('documents are compact arrays; those an earlier version wrote as objects still read and prune', { skip: reason ?? false }, async () => {
-    const { Redis } = await import('ioredis');
-    const prefix = testPrefix();
-    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
-    const raw = new Redis(TEST_REDIS_URL);
-    try {
+    await withRawRedis({}, async (store, raw, prefix) => {
       const t0 = Date.now();
       const older = makeEvent({ keyId: 'doc-k', ts: t0 - 60_000, accountId: null, errorCode: 'upstream_overloaded', partial: true, status: 529 });
       // What an earlier version wrote: the whole event as a JSON object, in both indexes.
@@ -830,22 +834,14 @@ describe('Redis request-log indexes as requests are recorded', async () => {
       assert.equal(await store.usage.pruneRequests(t0 - 1), 1, 'the object-form entry is pruned');
       assert.deepEqual(await raw.zrange(`${prefix}{u}:reqs:key:doc-k`, 0, -1), [newer.requestId], 'from its key’s index too');
       assert.deepEqual(await store.usage.recentRequests(10), [newer]);
-    } finally {
-      raw.disconnect();
-      await store.close();
-      await dropPrefix(prefix);
-    }
+    });
   });
 });
 
 describe('Redis kv index holds live entries only', async () => {
   const reason = await redisSkipReason();
   test('expired sticky-like entries and claims leave nothing behind in the namespace index', { skip: reason ?? false }, async () => {
-    const { Redis } = await import('ioredis');
-    const prefix = testPrefix();
-    const store = await openRedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix });
-    const raw = new Redis(TEST_REDIS_URL);
-    try {
+    await withRawRedis({}, async (store, raw, prefix) => {
       for (let i = 0; i < 50; i++) await store.kv.set(`sticky:k:${i}`, 'acct', 20);
       await new Promise((r) => setTimeout(r, 40));
       await store.kv.set('sticky:k:live', 'acct', 60_000);
@@ -856,11 +852,7 @@ describe('Redis kv index holds live entries only', async () => {
       await new Promise((r) => setTimeout(r, 40));
       assert.equal(await store.kv.setIfAbsent('claim:run:live', 'me', 60_000), true);
       assert.equal(await raw.zcard(`${prefix}kvns:claim`), 1, 'only the live claim is indexed');
-    } finally {
-      raw.disconnect();
-      await store.close();
-      await dropPrefix(prefix);
-    }
+    });
   });
 });
 
